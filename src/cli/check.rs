@@ -1,0 +1,105 @@
+//! `offsetdeck check`: validate the profile, resolve credentials, print the tree.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use super::load::{load, locate};
+use super::{EXIT_BAD_INPUT, EXIT_OK};
+use crate::core::credentials::{self, CredentialSpec, Environment};
+use crate::core::profile::{KafkaInstance, Profile, Safety, TimeZoneSetting};
+use crate::providers::credentials::SystemEnvironment;
+
+/// Runs the check and returns the exit code.
+pub fn run(flag: Option<&Path>) -> u8 {
+    let located = match locate(flag) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let loaded = match load(&located) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("{e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    for w in &loaded.warnings {
+        eprintln!("{w}");
+    }
+    let (report, all_found) = summary(&loaded.profile, &SystemEnvironment);
+    println!("profile {} (from {}): valid", located.path.display(), located.origin);
+    print!("{report}");
+    if all_found {
+        EXIT_OK
+    } else {
+        println!("some accounts have no credentials: see above");
+        EXIT_BAD_INPUT
+    }
+}
+
+/// The tree summary and whether every account has credentials.
+pub fn summary(p: &Profile, env: &dyn Environment) -> (String, bool) {
+    let mut out = String::new();
+    let mut all_found = true;
+    let tz = match &p.settings.timezone {
+        TimeZoneSetting::Local => "the machine's local zone".to_owned(),
+        TimeZoneSetting::Named(n) => n.clone(),
+    };
+    let _ = writeln!(out, "timezone: {tz}");
+    let mut creds = |spec: &CredentialSpec, out: &mut String| {
+        let line = match credentials::resolve(spec, env) {
+            Ok((_, source)) => format!("found ({source})"),
+            Err(e) => {
+                all_found = false;
+                format!("MISSING: {e}")
+            }
+        };
+        let _ = writeln!(out, "    credentials: {line}");
+    };
+    for a in &p.huawei {
+        let _ = writeln!(out, "huawei {}  region {}  {}{}", a.name, a.region, a.endpoint, flags(a.safety));
+        creds(&a.credentials, &mut out);
+        a.instances.iter().for_each(|i| instance(&mut out, "instance", i));
+    }
+    for a in &p.tencent {
+        let site = format!("{:?}", a.site).to_lowercase();
+        let _ = writeln!(out, "tencent {}  region {}  site {site}{}", a.name, a.region, flags(a.safety));
+        let _ = writeln!(out, "    endpoints: {} , {}", a.ckafka_endpoint, a.dts_endpoint);
+        creds(&a.credentials, &mut out);
+        a.ckafka.iter().for_each(|i| instance(&mut out, "ckafka", i));
+        for d in &a.dts {
+            let _ = writeln!(out, "  dts {} ({}){}", d.name, d.subscribe_id, flags(d.safety));
+            let _ = writeln!(out, "    topic {} [{} partitions]", d.topic, d.partitions);
+            for g in &d.groups {
+                let _ = writeln!(out, "    group {g} = {}", d.full_group_name(g));
+            }
+        }
+    }
+    let t = p.totals();
+    let _ = writeln!(
+        out,
+        "total: {} accounts, {} instances, {} groups, {} topics, {} partitions",
+        t.accounts, t.instances, t.groups, t.topics, t.partitions
+    );
+    (out, all_found)
+}
+
+fn instance(out: &mut String, kind: &str, i: &KafkaInstance) {
+    let _ = writeln!(out, "  {kind} {} ({}){}", i.name, i.id, flags(i.safety));
+    for t in &i.topics {
+        let _ = writeln!(out, "    topic {} [{} partitions]", t.name, t.partitions);
+    }
+    for g in &i.groups {
+        let _ = writeln!(out, "    group {} -> {}", g.name, g.topics.join(", "));
+    }
+}
+
+fn flags(s: Safety) -> &'static str {
+    match (s.protected, s.read_only) {
+        (_, true) => "  [read-only]",
+        (true, false) => "  [protected]",
+        (false, false) => "",
+    }
+}

@@ -1,0 +1,7 @@
+//! Pure domain code: no I/O, no clock, no runtime. Everything here is a function of its inputs.
+
+pub mod credentials;
+pub mod diag;
+pub mod huawei_regions;
+pub mod profile;
+pub mod secret;

@@ -1,0 +1,450 @@
+//! From the raw TOML mirror to a validated [`Profile`], collecting every problem rather than stopping at the first.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::raw::{Named, RawDts, RawHuaweiAccount, RawInstance, RawProfile, RawTencentAccount, S};
+use super::{Loaded, ProfileError, model::*};
+use crate::core::credentials::{Cloud, CredentialSpec, Credentials};
+use crate::core::diag::{Diagnostic, Severity, did_you_mean};
+use crate::core::huawei_regions;
+use crate::core::secret::Secret;
+
+/// The largest partition count accepted for one topic; anything above is surely a typo.
+const MAX_PARTITIONS: i64 = 100_000;
+
+struct Ctx<'a> {
+    source: &'a str,
+    file: &'a str,
+    diags: Vec<Diagnostic>,
+    /// Instance name -> the line of its first definition, for the uniqueness rule.
+    instance_names: HashMap<String, usize>,
+}
+
+impl Ctx<'_> {
+    fn push(&mut self, severity: Severity, span: Range<usize>, key: &str, message: String, help: String) {
+        let d = Diagnostic::at(severity, self.file, self.source, Some(span), key, message).help(help);
+        self.diags.push(d);
+    }
+
+    fn error(&mut self, span: Range<usize>, key: &str, message: impl Into<String>, help: impl Into<String>) {
+        self.push(Severity::Error, span, key, message.into(), help.into());
+    }
+
+    /// Checks a name used as a table key: not empty, no whitespace (it is typed on the command line).
+    fn name(&mut self, name: &S<String>, key: &str, what: &str) -> String {
+        let n = name.get_ref();
+        if n.trim().is_empty() || n.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            self.error(
+                name.span(),
+                key,
+                format!("{what} name {n:?} is empty or contains spaces"),
+                "names are typed on the command line: use letters, digits, '-' or '_'",
+            );
+        }
+        n.clone()
+    }
+
+    fn non_empty(&mut self, value: &S<String>, key: &str, fix: &str) -> String {
+        if value.get_ref().trim().is_empty() {
+            self.error(value.span(), key, format!("`{key}` is empty"), fix);
+        }
+        value.get_ref().trim().to_owned()
+    }
+
+    fn instance_name(&mut self, name: &S<String>, key: &str) -> String {
+        let n = self.name(name, key, "instance");
+        let line = self.source[..name.span().start].matches('\n').count() + 1;
+        if let Some(first) = self.instance_names.get(&n) {
+            let first = *first;
+            self.error(
+                name.span(),
+                key,
+                format!("instance name `{n}` is already used on line {first}"),
+                "instance names must be unique across the whole profile, since `--instance NAME` finds them; rename one",
+            );
+        } else {
+            self.instance_names.insert(n.clone(), line);
+        }
+        n
+    }
+
+    fn partitions(&mut self, count: &S<i64>, key: &str) -> u32 {
+        let n = *count.get_ref();
+        if !(1..=MAX_PARTITIONS).contains(&n) {
+            self.error(
+                count.span(),
+                key,
+                format!("partition count {n} is out of range"),
+                format!("a topic has between 1 and {MAX_PARTITIONS} partitions; write the topic's real count"),
+            );
+            return 1;
+        }
+        n as u32
+    }
+
+    fn endpoint(&mut self, value: &S<String>, key: &str) -> String {
+        if let Err(help) = check_endpoint(value.get_ref()) {
+            self.error(value.span(), key, format!("`{key}` = {:?} is not a usable endpoint", value.get_ref()), help);
+        }
+        value.get_ref().trim_end_matches('/').to_owned()
+    }
+
+    fn choice<T: Copy>(&mut self, value: Option<&S<String>>, key: &str, options: &[(&str, T)], default: T) -> T {
+        let Some(value) = value else { return default };
+        if let Some((_, v)) = options.iter().find(|(name, _)| *name == value.get_ref()) {
+            return *v;
+        }
+        let names: Vec<&str> = options.iter().map(|(n, _)| *n).collect();
+        let allowed = names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(" or ");
+        self.error(
+            value.span(),
+            key,
+            format!("`{key}` = {:?} is not allowed", value.get_ref()),
+            format!("write {allowed}"),
+        );
+        default
+    }
+}
+
+/// Plain HTTP is for the local emulator only; everything else must be HTTPS.
+pub(super) fn check_endpoint(text: &str) -> Result<(), String> {
+    let url = url::Url::parse(text).map_err(|e| format!("{e}; write a full URL such as https://host[:port]"))?;
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => return Err("the URL has no host; write https://host[:port]".into()),
+    };
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        "http" => {
+            return Err("plain http:// is only allowed to a loopback address (the local emulator); use https://".into());
+        }
+        other => return Err(format!("scheme `{other}` is not supported; use https://")),
+    }
+    if url.path() != "/" || url.query().is_some() {
+        return Err("an endpoint is scheme, host and port only; remove the path and query".into());
+    }
+    Ok(())
+}
+
+/// Kafka's own rule for topic names.
+fn valid_topic_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 249
+        && name != "."
+        && name != ".."
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+pub(super) fn validate(raw: RawProfile, source: &str, file: &str) -> Result<Loaded, ProfileError> {
+    let mut cx = Ctx { source, file, diags: Vec::new(), instance_names: HashMap::new() };
+    let settings = settings(&mut cx, &raw);
+    if raw.huawei.is_empty() && raw.tencent.is_empty() {
+        let d = Diagnostic::at(Severity::Error, file, source, None, "", "the profile has no accounts")
+            .help("add at least one [huawei.NAME] or [tencent.NAME] account; config.example.toml shows every key");
+        cx.diags.push(d);
+    }
+    let huawei = raw.huawei.iter().map(|(name, acc)| huawei_account(&mut cx, name, acc.get_ref())).collect();
+    let tencent = raw.tencent.iter().map(|(name, acc)| tencent_account(&mut cx, name, acc.get_ref())).collect();
+    let (errors, warnings): (Vec<_>, Vec<_>) = cx.diags.into_iter().partition(|d| d.severity == Severity::Error);
+    if !errors.is_empty() {
+        return Err(ProfileError { diagnostics: errors.into_iter().chain(warnings).collect() });
+    }
+    Ok(Loaded { profile: Profile { settings, huawei, tencent }, warnings })
+}
+
+fn settings(cx: &mut Ctx, raw: &RawProfile) -> Settings {
+    let mut s = Settings { timezone: TimeZoneSetting::Local, audit_log: None, refresh_seconds: 0 };
+    let Some(raw) = raw.settings.as_ref().map(|s| s.get_ref()) else { return s };
+    if let Some(tz) = &raw.timezone {
+        let name = tz.get_ref();
+        if jiff::tz::TimeZone::get(name).is_ok() {
+            s.timezone = TimeZoneSetting::Named(name.clone());
+        } else {
+            let names = jiff::tz::db().available();
+            let names: Vec<String> = names.map(|n| n.to_string()).collect();
+            let hint = did_you_mean(name, names.iter().map(String::as_str))
+                .map(|n| format!("did you mean \"{n}\"? "))
+                .unwrap_or_default();
+            cx.error(
+                tz.span(),
+                "settings.timezone",
+                format!("unknown time zone {name:?}"),
+                format!(
+                    "{hint}use \"UTC\" or an IANA name such as \"Asia/Shanghai\"; leave it out for the machine's zone"
+                ),
+            );
+        }
+    }
+    if let Some(path) = &raw.audit_log {
+        s.audit_log =
+            Some(cx.non_empty(path, "settings.audit_log", "give a file path, or remove the key for the default"));
+    }
+    if let Some(secs) = &raw.refresh_seconds {
+        match u64::try_from(*secs.get_ref()) {
+            Ok(n) if n <= 86_400 => s.refresh_seconds = n,
+            _ => cx.error(
+                secs.span(),
+                "settings.refresh_seconds",
+                format!("refresh_seconds = {} is out of range", secs.get_ref()),
+                "use 0 (off) or a number of seconds up to 86400",
+            ),
+        }
+    }
+    s
+}
+
+fn safety(parent: Safety, protected: Option<bool>, read_only: Option<bool>) -> Safety {
+    Safety { protected: protected.unwrap_or(parent.protected), read_only: read_only.unwrap_or(parent.read_only) }
+}
+
+/// Builds a credential spec; a half-written pair (an id without its secret) is an error.
+#[allow(clippy::too_many_arguments)]
+fn credentials(
+    cx: &mut Ctx,
+    cloud: Cloud,
+    prefix: &str,
+    names: [&str; 3],
+    inline: [&Option<S<String>>; 3],
+    env: [&Option<S<String>>; 3],
+    process: &Option<S<String>>,
+) -> CredentialSpec {
+    let mut pair = |values: [&Option<S<String>>; 3], suffix: &str| -> Option<(String, String, Option<String>)> {
+        let [id, secret, token] = values;
+        match (id, secret) {
+            (Some(i), Some(s)) => {
+                Some((i.get_ref().clone(), s.get_ref().clone(), token.as_ref().map(|t| t.get_ref().clone())))
+            }
+            (None, None) => {
+                if let Some(t) = token {
+                    let key = format!("{prefix}.{}{suffix}", names[2]);
+                    cx.error(
+                        t.span(),
+                        &key,
+                        format!(
+                            "`{}{suffix}` is set without `{}{suffix}` and `{}{suffix}`",
+                            names[2], names[0], names[1]
+                        ),
+                        "a token only makes sense with its key pair; add both or remove the token",
+                    );
+                }
+                None
+            }
+            (Some(one), None) | (None, Some(one)) => {
+                let (have, lack) = if id.is_some() { (names[0], names[1]) } else { (names[1], names[0]) };
+                let key = format!("{prefix}.{have}{suffix}");
+                cx.error(
+                    one.span(),
+                    &key,
+                    format!("`{have}{suffix}` is set but `{lack}{suffix}` is not"),
+                    format!("set both `{have}{suffix}` and `{lack}{suffix}`, or neither"),
+                );
+                None
+            }
+        }
+    };
+    let inline = pair(inline, "").map(|(i, s, t)| Credentials {
+        id: Secret::new(i),
+        secret: Secret::new(s),
+        token: t.map(Secret::new),
+    });
+    let env = pair(env, "_env");
+    let process = process.as_ref().map(|p| {
+        cx.non_empty(p, &format!("{prefix}.credential_process"), "give the command to run, or remove the key")
+    });
+    CredentialSpec { cloud, inline, env, process }
+}
+
+fn huawei_account(cx: &mut Ctx, name: &S<String>, a: &RawHuaweiAccount) -> HuaweiAccount {
+    let n = cx.name(name, &format!("huawei.{}", name.get_ref()), "account");
+    let key = |k: &str| format!("huawei.{n}.{k}");
+    let region = a.region.get_ref().clone();
+    let endpoint = match &a.endpoint {
+        Some(e) => cx.endpoint(e, &key("endpoint")),
+        None => huawei_regions::endpoint(&region).unwrap_or_else(|| {
+            let hint = did_you_mean(&region, huawei_regions::REGIONS.iter().copied())
+                .map(|r| format!("did you mean \"{r}\"? "))
+                .unwrap_or_default();
+            cx.error(
+                a.region.span(),
+                &key("region"),
+                format!("unknown Huawei region {region:?}"),
+                format!(
+                    "{hint}or set `endpoint = \"https://dms.<region>.myhuaweicloud.com\"` for a region the table lacks"
+                ),
+            );
+            String::new()
+        }),
+    };
+    let project_id = a.project_id.get_ref().clone();
+    if project_id.len() != 32 || !project_id.chars().all(|c| c.is_ascii_hexdigit()) {
+        cx.error(
+            a.project_id.span(),
+            &key("project_id"),
+            format!("project_id {project_id:?} is not a Huawei project id"),
+            "a project id is 32 hex characters; find it under My Credentials > API Credentials > Projects for this region",
+        );
+    }
+    let credentials = credentials(
+        cx,
+        Cloud::Huawei,
+        &format!("huawei.{n}"),
+        ["ak", "sk", "security_token"],
+        [&a.ak, &a.sk, &a.security_token],
+        [&a.ak_env, &a.sk_env, &a.security_token_env],
+        &a.credential_process,
+    );
+    let delete_messages_api = cx.choice(
+        a.delete_messages_api.as_ref(),
+        &key("delete_messages_api"),
+        &[("delete", DeleteMessagesApi::Delete), ("post", DeleteMessagesApi::Post)],
+        DeleteMessagesApi::Delete,
+    );
+    let safety = safety(Safety::default(), a.protected, a.read_only);
+    let instances = instances(cx, &a.instances, &format!("huawei.{n}.instances"), safety);
+    HuaweiAccount { name: n, region, project_id, endpoint, credentials, delete_messages_api, safety, instances }
+}
+
+fn instances(cx: &mut Ctx, raw: &Named<RawInstance>, prefix: &str, parent: Safety) -> Vec<KafkaInstance> {
+    raw.iter()
+        .map(|(name, inst)| {
+            let key = format!("{prefix}.{}", name.get_ref());
+            let name = cx.instance_name(name, &key);
+            instance(cx, name, inst.get_ref(), &key, parent)
+        })
+        .collect()
+}
+
+fn instance(cx: &mut Ctx, name: String, i: &RawInstance, key: &str, parent: Safety) -> KafkaInstance {
+    let id = cx.non_empty(&i.id, &format!("{key}.id"), "write the cloud's instance id");
+    let mut topics = Vec::new();
+    for (t, count) in &i.topics {
+        let tkey = format!("{key}.topics.{}", t.get_ref());
+        if !valid_topic_name(t.get_ref()) {
+            cx.error(
+                t.span(),
+                &tkey,
+                format!("{:?} is not a valid Kafka topic name", t.get_ref()),
+                "topic names use letters, digits, '.', '_' and '-', at most 249 characters",
+            );
+        }
+        let partitions = cx.partitions(count, &tkey);
+        topics.push(TopicSpec { name: t.get_ref().clone(), partitions });
+    }
+    let topic_names: Vec<&str> = topics.iter().map(|t| t.name.as_str()).collect();
+    let mut groups = Vec::new();
+    for (g, list) in &i.groups {
+        let gkey = format!("{key}.groups.{}", g.get_ref());
+        if g.get_ref().is_empty() {
+            cx.error(g.span(), &gkey, "a group name is empty", "write the consumer group's id");
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        for t in list {
+            let tn = t.get_ref().as_str();
+            if seen.contains(&tn) {
+                cx.error(
+                    t.span(),
+                    &gkey,
+                    format!("topic `{tn}` is listed twice for group `{}`", g.get_ref()),
+                    "list each topic once",
+                );
+            } else if !topic_names.contains(&tn) {
+                let hint = did_you_mean(tn, topic_names.iter().copied())
+                    .map(|s| format!("did you mean `{s}`? "))
+                    .unwrap_or_default();
+                cx.error(
+                    t.span(),
+                    &gkey,
+                    format!("group `{}` lists topic `{tn}`, which is not in this instance's topics", g.get_ref()),
+                    format!("{hint}add it to `topics = {{ ... }}` with its partition count, or fix the name"),
+                );
+            }
+            seen.push(tn);
+        }
+        groups
+            .push(GroupSpec { name: g.get_ref().clone(), topics: list.iter().map(|t| t.get_ref().clone()).collect() });
+    }
+    KafkaInstance { name, id, topics, groups, safety: safety(parent, i.protected, i.read_only) }
+}
+
+fn tencent_account(cx: &mut Ctx, name: &S<String>, a: &RawTencentAccount) -> TencentAccount {
+    let n = cx.name(name, &format!("tencent.{}", name.get_ref()), "account");
+    let key = |k: &str| format!("tencent.{n}.{k}");
+    let region = cx.non_empty(&a.region, &key("region"), "write the region, e.g. \"ap-singapore\"");
+    let site = cx.choice(
+        a.site.as_ref(),
+        &key("site"),
+        &[("mainland", TencentSite::Mainland), ("intl", TencentSite::Intl)],
+        TencentSite::Mainland,
+    );
+    let default_host = |svc: &str| match site {
+        TencentSite::Mainland => format!("https://{svc}.tencentcloudapi.com"),
+        TencentSite::Intl => format!("https://{svc}.intl.tencentcloudapi.com"),
+    };
+    let ckafka_endpoint = match &a.ckafka_endpoint {
+        Some(e) => cx.endpoint(e, &key("ckafka_endpoint")),
+        None => default_host("ckafka"),
+    };
+    let dts_endpoint = match &a.dts_endpoint {
+        Some(e) => cx.endpoint(e, &key("dts_endpoint")),
+        None => default_host("dts"),
+    };
+    let credentials = credentials(
+        cx,
+        Cloud::Tencent,
+        &format!("tencent.{n}"),
+        ["secret_id", "secret_key", "token"],
+        [&a.secret_id, &a.secret_key, &a.token],
+        [&a.secret_id_env, &a.secret_key_env, &a.token_env],
+        &a.credential_process,
+    );
+    let safety = safety(Safety::default(), a.protected, a.read_only);
+    let ckafka = instances(cx, &a.ckafka, &format!("tencent.{n}.ckafka"), safety);
+    let dts = a
+        .dts
+        .iter()
+        .map(|(name, d)| {
+            let dkey = format!("tencent.{n}.dts.{}", name.get_ref());
+            let name = cx.instance_name(name, &dkey);
+            dts_subscription(cx, name, d.get_ref(), &dkey, safety)
+        })
+        .collect();
+    TencentAccount { name: n, region, site, ckafka_endpoint, dts_endpoint, credentials, safety, ckafka, dts }
+}
+
+fn dts_subscription(cx: &mut Ctx, name: String, d: &RawDts, key: &str, parent: Safety) -> DtsSubscription {
+    let subscribe_id = cx.non_empty(
+        &d.subscribe_id,
+        &format!("{key}.subscribe_id"),
+        "write the subscription id, e.g. \"subs-635ns8r71g\"",
+    );
+    let topic = cx.non_empty(
+        &d.topic,
+        &format!("{key}.topic"),
+        "write the subscription's Kafka topic (DescribeSubscribeDetail shows it)",
+    );
+    let partitions = cx.partitions(&d.partitions, &format!("{key}.partitions"));
+    let mut groups: Vec<String> = Vec::new();
+    for g in &d.groups {
+        let gn = g.get_ref();
+        let gkey = format!("{key}.groups");
+        if let Some(short) = gn.strip_prefix(DTS_GROUP_PREFIX) {
+            let short = short.strip_prefix(&format!("{subscribe_id}-")).unwrap_or(short);
+            cx.error(
+                g.span(),
+                &gkey,
+                format!("group {gn:?} already carries the `{DTS_GROUP_PREFIX}` prefix"),
+                format!("write the short name {short:?}; offsetdeck derives {DTS_GROUP_PREFIX}{subscribe_id}-{short}"),
+            );
+        } else if gn.trim().is_empty() {
+            cx.error(g.span(), &gkey, "a group name is empty", "write the group's short name");
+        } else if groups.contains(gn) {
+            cx.error(g.span(), &gkey, format!("group `{gn}` is listed twice"), "list each group once");
+        }
+        groups.push(gn.clone());
+    }
+    DtsSubscription { name, subscribe_id, topic, partitions, groups, safety: safety(parent, d.protected, d.read_only) }
+}

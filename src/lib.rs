@@ -1,0 +1,6 @@
+//! offsetdeck: reset consumer-group offsets and delete offsets and messages on Huawei DMS for Kafka and Tencent
+//! CKafka / DTS, from a terminal dashboard or headless commands.
+
+pub mod cli;
+pub mod core;
+pub mod providers;

@@ -1,0 +1,3 @@
+//! Per-cloud request builders, typed responses and the HTTP client, plus the system side of credentials.
+
+pub mod credentials;
