@@ -5,3 +5,4 @@ pub mod diag;
 pub mod huawei_regions;
 pub mod profile;
 pub mod secret;
+pub mod sign;

@@ -1,0 +1,202 @@
+//! Huawei SDK-HMAC-SHA256, as `huaweicloudsdkcore.signer.Signer` computes it (see shared/api/huawei.md §1a).
+
+use std::fmt;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+
+use super::{hmac_sha256, sha256_hex};
+use crate::core::secret::Secret;
+
+/// The algorithm name, first word of the Authorization header and line 1 of the string-to-sign.
+pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
+/// `quote(s, safe='~')`: everything but `A-Z a-z 0-9 - _ . ~` is escaped, `/` included.
+pub const ENCODE_SET: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const EMPTY_HASH: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+/// A request as it will be sent, before signing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request<'a> {
+    /// `GET`, `PUT`, …
+    pub method: &'a str,
+    /// The path as sent on the wire (path parameters already encoded).
+    pub path: &'a str,
+    /// Raw, unencoded query pairs in any order.
+    pub query: &'a [(String, String)],
+    /// Headers that will be sent (`Host` included or added by [`sign`]).
+    pub headers: &'a [(String, String)],
+    /// The exact body bytes.
+    pub body: &'a [u8],
+}
+
+/// Encodes one path parameter for the wire, like `quote(v, safe='')`.
+pub fn encode_path_param(v: &str) -> String {
+    utf8_percent_encode(v, ENCODE_SET).to_string()
+}
+
+/// The canonical URI: decode, split on `/`, re-encode each piece, and end with `/`.
+pub fn canonical_uri(wire_path: &str) -> String {
+    let decoded = percent_decode_str(wire_path).decode_utf8_lossy();
+    let mut uri: String =
+        decoded.split('/').map(|p| utf8_percent_encode(p, ENCODE_SET).to_string()).collect::<Vec<_>>().join("/");
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    uri
+}
+
+/// The canonical query, which is also exactly the query sent: pairs sorted raw, then encoded.
+pub fn canonical_query(pairs: &[(String, String)]) -> String {
+    let mut sorted: Vec<&(String, String)> = pairs.iter().collect();
+    sorted.sort();
+    sorted
+        .iter()
+        .map(|(k, v)| format!("{}={}", utf8_percent_encode(k, ENCODE_SET), utf8_percent_encode(v, ENCODE_SET)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The canonical request, printable byte-exact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CanonicalRequest {
+    /// Upper-case method.
+    pub method: String,
+    /// Canonical URI, always ending in `/`.
+    pub uri: String,
+    /// Canonical query (may be empty).
+    pub query: String,
+    /// `(lowercase name, trimmed value)` in signed-header order.
+    pub headers: Vec<(String, String)>,
+    /// Hex SHA-256 of the body (or the empty-string hash).
+    pub payload_hash: String,
+}
+
+impl CanonicalRequest {
+    /// Builds it from a request; every header whose name has no `_` is signed.
+    pub fn new(req: &Request<'_>) -> Self {
+        let mut headers: Vec<(String, String)> = req
+            .headers
+            .iter()
+            .filter(|(n, _)| !n.contains('_'))
+            .map(|(n, v)| (n.to_ascii_lowercase(), v.trim().to_owned()))
+            .collect();
+        headers.sort_by(|a, b| a.0.cmp(&b.0));
+        let payload_hash = if req.body.is_empty() { EMPTY_HASH.to_owned() } else { sha256_hex(req.body) };
+        Self {
+            method: req.method.to_ascii_uppercase(),
+            uri: canonical_uri(req.path),
+            query: canonical_query(req.query),
+            headers,
+            payload_hash,
+        }
+    }
+
+    /// `a;b;c`.
+    pub fn signed_headers(&self) -> String {
+        self.headers.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(";")
+    }
+}
+
+impl fmt::Display for CanonicalRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}\n{}\n{}", self.method, self.uri, self.query)?;
+        for (n, v) in &self.headers {
+            writeln!(f, "{n}:{v}")?;
+        }
+        write!(f, "\n{}\n{}", self.signed_headers(), self.payload_hash)
+    }
+}
+
+/// `SDK-HMAC-SHA256\n<date>\n<hex sha256 of the canonical request>`.
+pub fn string_to_sign(sdk_date: &str, canonical: &CanonicalRequest) -> String {
+    format!("{ALGORITHM}\n{sdk_date}\n{}", sha256_hex(canonical.to_string().as_bytes()))
+}
+
+/// Hex HMAC-SHA256 keyed with the raw SK: no derivation, no scope.
+pub fn signature(sk: &str, string_to_sign: &str) -> String {
+    hex::encode(hmac_sha256(sk.as_bytes(), string_to_sign.as_bytes()))
+}
+
+/// `X-Sdk-Date` for a time: `%Y%m%dT%H%M%SZ` in UTC.
+pub fn sdk_date(time: jiff::Timestamp) -> String {
+    time.strftime("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// Everything `sign` produced: the headers to add and the intermediate texts, for tests and `--dry-run`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signed {
+    /// Headers to add to the request, `Authorization` last.
+    pub headers: Vec<(String, String)>,
+    /// The canonical request.
+    pub canonical_request: CanonicalRequest,
+    /// The string to sign.
+    pub string_to_sign: String,
+    /// The query string to send, exactly as signed.
+    pub query: String,
+}
+
+impl Signed {
+    /// The value of the `Authorization` header.
+    pub fn authorization(&self) -> &str {
+        self.headers.iter().find(|(n, _)| n == "Authorization").map_or("", |(_, v)| v)
+    }
+}
+
+/// Signs a request: adds `X-Sdk-Date` and `X-Security-Token` (both signed), then `Authorization`.
+///
+/// `req.headers` must hold `Host` as it will be sent (with its port).
+pub fn sign(req: &Request<'_>, ak: &Secret, sk: &Secret, token: Option<&Secret>, time: jiff::Timestamp) -> Signed {
+    let date = sdk_date(time);
+    let mut added = vec![("X-Sdk-Date".to_owned(), date.clone())];
+    if let Some(t) = token {
+        added.push(("X-Security-Token".to_owned(), t.expose().to_owned()));
+    }
+    let all: Vec<(String, String)> = req.headers.iter().cloned().chain(added.iter().cloned()).collect();
+    let canonical_request = CanonicalRequest::new(&Request { headers: &all, ..*req });
+    let string_to_sign = string_to_sign(&date, &canonical_request);
+    let sig = signature(sk.expose(), &string_to_sign);
+    let auth = format!(
+        "{ALGORITHM} Access={}, SignedHeaders={}, Signature={sig}",
+        ak.expose(),
+        canonical_request.signed_headers()
+    );
+    added.push(("Authorization".to_owned(), auth));
+    let query = canonical_request.query.clone();
+    Signed { headers: added, canonical_request, string_to_sign, query }
+}
+
+/// The parts of a received `Authorization` header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authorization<'a> {
+    /// The access key id.
+    pub access: &'a str,
+    /// Signed header names, lowercase.
+    pub signed_headers: Vec<&'a str>,
+    /// The hex signature.
+    pub signature: &'a str,
+}
+
+/// Parses `SDK-HMAC-SHA256 Access=…, SignedHeaders=…, Signature=…`.
+pub fn parse_authorization(value: &str) -> Option<Authorization<'_>> {
+    let rest = value.strip_prefix(ALGORITHM)?.strip_prefix(' ')?;
+    let mut parts = rest.split(", ");
+    let access = parts.next()?.strip_prefix("Access=")?;
+    let signed = parts.next()?.strip_prefix("SignedHeaders=")?;
+    let signature = parts.next()?.strip_prefix("Signature=")?;
+    if parts.next().is_some() || access.is_empty() {
+        return None;
+    }
+    Some(Authorization { access, signed_headers: signed.split(';').collect(), signature })
+}
+
+/// Decodes a received query string into raw pairs, so the server can canonicalise it again.
+pub fn decode_query(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            let dec = |s: &str| percent_decode_str(s).decode_utf8_lossy().into_owned();
+            (dec(k), dec(v))
+        })
+        .collect()
+}
