@@ -1,0 +1,467 @@
+//! A local emulator of both clouds' APIs on 127.0.0.1, for `--demo` and for every test. Depends on `core` alone.
+//!
+//! One port serves all three APIs: Huawei is routed by path (`/v2/...`), Tencent (`POST /`) by the service in the
+//! signature's credential scope (`ckafka` or `dts`). Admin routes under `/_admin/` inject faults and change group
+//! states; only tests and the demo use them.
+
+pub mod data;
+mod gate;
+mod huawei;
+mod profile_out;
+pub mod state;
+mod tencent;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+pub use gate::{Armed, FaultKind, LOCKOUT_FAILURES};
+use gate::{Gate, ReceivedHuawei, ReceivedTencent};
+pub use huawei::ACTIVE_GROUP_CODE;
+pub use profile_out::write_profile;
+use state::{GroupState, Member, World};
+
+/// The emulator's shared state. A plain mutex: it is never held across an await.
+pub struct Inner {
+    /// What is served.
+    pub world: World,
+    /// Signatures, faults, limits.
+    pub gate: Gate,
+    next_request: u64,
+}
+
+impl Inner {
+    fn now_ms(&self) -> i64 {
+        jiff::Timestamp::now().as_millisecond()
+    }
+
+    fn request_id(&mut self) -> String {
+        self.next_request += 1;
+        let r = fastrand::u64(..);
+        format!(
+            "{:08x}-{:04x}-4{:03x}-a{:03x}-{:012x}",
+            self.next_request,
+            r & 0xffff,
+            (r >> 16) & 0xfff,
+            (r >> 28) & 0xfff,
+            r >> 40
+        )
+    }
+}
+
+/// What a handler answers.
+pub enum Reply {
+    /// A Huawei response: status and JSON body (none for 204).
+    Huawei { status: u16, body: Option<Value> },
+    /// A Tencent success: the action's fields.
+    TencentOk(Value),
+    /// A Tencent error, inside HTTP 200.
+    TencentErr(String, String),
+}
+
+/// A running emulator.
+#[derive(Clone)]
+pub struct Handle {
+    addr: SocketAddr,
+    inner: Arc<Mutex<Inner>>,
+    shutdown: Arc<tokio::sync::Notify>,
+}
+
+impl Handle {
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`, for every API.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The one-line JSON announced on start.
+    pub fn announcement(&self) -> String {
+        json!({"huawei": self.url(), "ckafka": self.url(), "dts": self.url()}).to_string()
+    }
+
+    /// Locks the state, for tests and the demo.
+    pub fn state(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Arms `count` faults of a kind for an operation (`"*"` for all).
+    pub fn inject(&self, op: &str, kind: FaultKind, count: usize) {
+        let mut s = self.state();
+        let armed = s.gate.faults.entry(op.to_owned()).or_default();
+        armed.queue.extend(std::iter::repeat_n(kind, count));
+    }
+
+    /// Adds latency to an operation (`"*"` for all).
+    pub fn set_latency(&self, op: &str, latency: Duration) {
+        self.state().gate.faults.entry(op.to_owned()).or_default().latency_ms = latency.as_millis() as u64;
+    }
+
+    /// Switches the published rate limits on or off.
+    pub fn set_rate_limits(&self, on: bool) {
+        self.state().gate.rate_limits_on = on;
+    }
+
+    /// Sets a group's state; members are added for active states and removed for inactive ones.
+    pub fn set_group_state(&self, group: &str, state: GroupState) -> bool {
+        let mut s = self.state();
+        let w = &mut s.world;
+        let groups = w.huawei.iter_mut().flat_map(|a| a.instances.iter_mut().flat_map(|i| i.groups.iter_mut())).chain(
+            w.tencent.iter_mut().flat_map(|a| {
+                let ckafka = a.ckafka.iter_mut().flat_map(|i| i.groups.iter_mut());
+                ckafka.chain(a.dts.iter_mut().flat_map(|d| d.groups.iter_mut()))
+            }),
+        );
+        let mut found = false;
+        for g in groups.filter(|g| g.name == group) {
+            found = true;
+            g.state = state;
+            if state.is_inactive() {
+                g.members.clear();
+            } else if g.members.is_empty() {
+                let assignment = g.topics().into_iter().map(|t| {
+                    let ps = g.committed.keys().filter(|(ct, _)| *ct == t).map(|(_, p)| *p).collect();
+                    (t, ps)
+                });
+                g.members.push(Member {
+                    member_id: format!("{group}-consumer-1-3c2e"),
+                    client_id: format!("{group}-consumer-1"),
+                    host: "/127.0.0.1".into(),
+                    assignment: assignment.collect(),
+                });
+            }
+        }
+        found
+    }
+
+    /// Stops the server.
+    pub fn shutdown(&self) {
+        self.shutdown.notify_waiters();
+        self.shutdown.notify_one();
+    }
+}
+
+/// Starts the emulator on `addr` (use port 0 for any free port). Only loopback addresses are accepted.
+pub async fn spawn(world: World, addr: SocketAddr) -> std::io::Result<Handle> {
+    if !addr.ip().is_loopback() {
+        return Err(std::io::Error::other("the emulator binds to a loopback address only"));
+    }
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let inner = Arc::new(Mutex::new(Inner { world, gate: Gate::new(), next_request: 0 }));
+    let shutdown = Arc::new(tokio::sync::Notify::new());
+    let app = axum::Router::new().fallback(entry).with_state(inner.clone());
+    let stop = shutdown.clone();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).with_graceful_shutdown(async move { stop.notified().await }).await;
+    });
+    let ticker = inner.clone();
+    tokio::spawn(async move {
+        // Live topics grow with the wall clock, so lag grows while the demo runs.
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            let mut s = ticker.lock().unwrap_or_else(|e| e.into_inner());
+            let now = s.now_ms();
+            s.world.advance(now);
+        }
+    });
+    Ok(Handle { addr, inner, shutdown })
+}
+
+type Shared = Arc<Mutex<Inner>>;
+
+fn lock(s: &Shared) -> MutexGuard<'_, Inner> {
+    s.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+async fn entry(State(shared): State<Shared>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    let path = uri.path().to_owned();
+    if let Some(admin) = path.strip_prefix("/_admin/") {
+        return admin_route(&shared, admin, &body);
+    }
+    let hdrs: Vec<(String, String)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
+    let header = |n: &str| hdrs.iter().find(|(k, _)| k.eq_ignore_ascii_case(n)).map(|(_, v)| v.clone());
+    let query = uri.query().unwrap_or("").to_owned();
+    let (is_huawei, op) = if path.starts_with("/v2/") {
+        (true, huawei::route(method.as_str(), &path).map(|(op, _)| op.to_owned()))
+    } else if path == "/" && method == Method::POST {
+        (false, header("x-tc-action"))
+    } else {
+        (true, None)
+    };
+    let Some(op) = op else {
+        let id = lock(&shared).request_id();
+        return respond(
+            Reply::Huawei {
+                status: 404,
+                body: Some(
+                    json!({"error_code": "APIG.0101", "error_msg": "The API does not exist or has not been published in the environment"}),
+                ),
+            },
+            &id,
+        );
+    };
+    let (fault, latency) = {
+        let mut s = lock(&shared);
+        let now = s.now_ms();
+        let limited = s.gate.over_limit(&op, now);
+        let (f, l) = s.gate.fault_for(&op);
+        (if limited { Some(FaultKind::Throttle) } else { f }, l)
+    };
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_millis(latency)).await;
+    }
+    let mut s = lock(&shared);
+    let id = s.request_id();
+    match fault {
+        Some(FaultKind::Drop) => return dropped(),
+        Some(FaultKind::Malformed) => {
+            return Response::builder()
+                .status(200)
+                .header("content-type", "application/json")
+                .header("x-request-id", &id)
+                .body(Body::from("{\"Response\": {\"RequestId\": \""))
+                .unwrap_or_default();
+        }
+        Some(FaultKind::ServerError) => {
+            let r = if is_huawei {
+                Reply::Huawei {
+                    status: 503,
+                    body: Some(json!({"error_code": "DMS.00500000", "error_msg": "Service unavailable"})),
+                }
+            } else {
+                return Response::builder()
+                    .status(503)
+                    .header("x-request-id", &id)
+                    .body(Body::from("Service Unavailable"))
+                    .unwrap_or_default();
+            };
+            return respond(r, &id);
+        }
+        Some(FaultKind::Throttle) => {
+            let r = if is_huawei {
+                Reply::Huawei {
+                    status: 429,
+                    body: Some(json!({"error_code": "APIG.0308", "error_msg": "The request is throttled"})),
+                }
+            } else {
+                Reply::TencentErr(
+                    "RequestLimitExceeded".into(),
+                    "Your current request times equals to the limit".into(),
+                )
+            };
+            return respond(r, &id);
+        }
+        None => {}
+    }
+    let now_s = s.now_ms() / 1000;
+    let reply = if is_huawei {
+        let received =
+            ReceivedHuawei { method: method.as_str(), path: &path, query: &query, headers: &hdrs, body: &body };
+        let world = &s.world;
+        let keys: Vec<(String, String)> = world.huawei.iter().map(|a| (a.ak.clone(), a.sk.clone())).collect();
+        match s.gate.verify_huawei(&received, now_s, |ak| keys.iter().find(|(a, _)| a == ak).map(|(_, sk)| sk.clone()))
+        {
+            Err(e) => huawei::auth_error(&e, &id),
+            Ok(ak) => {
+                let (_, segs) = huawei::route(method.as_str(), &path).unwrap_or_default();
+                let pairs = crate::core::sign::huawei::decode_query(&query);
+                huawei::execute(&mut s, &op, &segs, &pairs, &body, &ak)
+            }
+        }
+    } else {
+        tencent_reply(&mut s, &op, &hdrs, &query, &body, now_s)
+    };
+    respond(reply, &id)
+}
+
+fn tencent_reply(
+    s: &mut Inner,
+    action: &str,
+    hdrs: &[(String, String)],
+    query: &str,
+    body: &[u8],
+    now_s: i64,
+) -> Reply {
+    let header = |n: &str| hdrs.iter().find(|(k, _)| k.eq_ignore_ascii_case(n)).map(|(_, v)| v.as_str());
+    let auth = header("authorization");
+    let service = auth
+        .and_then(crate::core::sign::tencent::parse_authorization)
+        .map(|a| a.service.to_owned())
+        .unwrap_or_default();
+    if service != "ckafka" && service != "dts" {
+        return Reply::TencentErr(
+            "AuthFailure.SignatureFailure".into(),
+            "The credential scope must name the service ckafka or dts".into(),
+        );
+    }
+    let received = ReceivedTencent {
+        method: "POST",
+        service: &service,
+        host: header("host").unwrap_or(""),
+        content_type: header("content-type").unwrap_or(""),
+        query,
+        body,
+        authorization: auth,
+        timestamp: header("x-tc-timestamp"),
+    };
+    let keys: Vec<(String, String)> =
+        s.world.tencent.iter().map(|a| (a.secret_id.clone(), a.secret_key.clone())).collect();
+    let id = match s
+        .gate
+        .verify_tencent(&received, now_s, |sid| keys.iter().find(|(a, _)| a == sid).map(|(_, k)| k.clone()))
+    {
+        Ok(id) => id,
+        Err(gate::AuthError::Expired(m)) => return Reply::TencentErr("AuthFailure.SignatureExpire".into(), m),
+        Err(gate::AuthError::UnknownKey) => {
+            return Reply::TencentErr("AuthFailure.SecretIdNotFound".into(), "The SecretId is not found".into());
+        }
+        Err(gate::AuthError::Malformed(m)) => return Reply::TencentErr("AuthFailure.InvalidAuthorization".into(), m),
+        Err(_) => {
+            return Reply::TencentErr(
+                "AuthFailure.SignatureFailure".into(),
+                "The provided credentials could not be validated".into(),
+            );
+        }
+    };
+    if header("x-tc-version") != Some(tencent::version(&service)) {
+        return Reply::TencentErr(
+            "NoSuchVersion".into(),
+            format!("The API version is not {}", tencent::version(&service)),
+        );
+    }
+    if header("x-tc-region").is_none_or(str::is_empty) {
+        return Reply::TencentErr(
+            "MissingParameter".into(),
+            "The request is missing a required parameter `Region`".into(),
+        );
+    }
+    let now_ms = s.now_ms();
+    let Some(acc) = s.world.tencent.iter_mut().find(|a| a.secret_id == id) else {
+        return Reply::TencentErr("AuthFailure.SecretIdNotFound".into(), "The SecretId is not found".into());
+    };
+    match tencent::execute(acc, &service, action, body, now_ms) {
+        Ok(v) => Reply::TencentOk(v),
+        Err(tencent::TcError(code, msg)) => Reply::TencentErr(code, msg),
+    }
+}
+
+fn respond(reply: Reply, id: &str) -> Response {
+    let (status, body) = match reply {
+        Reply::Huawei { status, body } => (status, body.map(|b| b.to_string())),
+        Reply::TencentOk(mut v) => {
+            if let Some(o) = v.as_object_mut() {
+                o.insert("RequestId".into(), id.into());
+            }
+            (200, Some(json!({"Response": v}).to_string()))
+        }
+        Reply::TencentErr(code, msg) => {
+            (200, Some(json!({"Response": {"Error": {"Code": code, "Message": msg}, "RequestId": id}}).to_string()))
+        }
+    };
+    let mut b =
+        Response::builder().status(StatusCode::from_u16(status).unwrap_or(StatusCode::OK)).header("x-request-id", id);
+    if body.is_some() {
+        b = b.header("content-type", "application/json");
+    }
+    b.body(body.map(Body::from).unwrap_or_default()).unwrap_or_default()
+}
+
+/// A response whose body fails at once: the client sees the connection drop mid-response.
+fn dropped() -> Response {
+    let failing = futures_util::stream::once(async { Err::<Bytes, std::io::Error>(std::io::Error::other("dropped")) });
+    Response::builder().status(200).body(Body::from_stream(failing)).unwrap_or_default()
+}
+
+#[derive(Deserialize)]
+struct FaultRequest {
+    op: String,
+    kind: Option<FaultKind>,
+    #[serde(default = "one")]
+    count: usize,
+    latency_ms: Option<u64>,
+    #[serde(default)]
+    random: Vec<(FaultKind, f64)>,
+}
+
+fn one() -> usize {
+    1
+}
+
+#[derive(Deserialize)]
+struct GroupRequest {
+    group: String,
+    state: String,
+}
+
+fn admin_route(shared: &Shared, route: &str, body: &[u8]) -> Response {
+    let reply = |status: u16, v: Value| {
+        Response::builder()
+            .status(status)
+            .header("content-type", "application/json")
+            .body(Body::from(v.to_string()))
+            .unwrap_or_default()
+    };
+    let mut s = lock(shared);
+    match route {
+        "faults" => match serde_json::from_slice::<FaultRequest>(body) {
+            Ok(f) => {
+                let armed = s.gate.faults.entry(f.op).or_default();
+                if let Some(k) = f.kind {
+                    armed.queue.extend(std::iter::repeat_n(k, f.count));
+                }
+                if let Some(l) = f.latency_ms {
+                    armed.latency_ms = l;
+                }
+                if !f.random.is_empty() {
+                    armed.random = f.random;
+                }
+                reply(200, json!({"ok": true}))
+            }
+            Err(e) => reply(400, json!({"error": e.to_string()})),
+        },
+        "clear-faults" => {
+            s.gate.faults.clear();
+            reply(200, json!({"ok": true}))
+        }
+        "rate-limits" => {
+            let on = serde_json::from_slice::<Value>(body).ok().and_then(|v| v["on"].as_bool()).unwrap_or(true);
+            s.gate.rate_limits_on = on;
+            reply(200, json!({"ok": true, "on": on}))
+        }
+        "group-state" => match serde_json::from_slice::<GroupRequest>(body) {
+            Ok(g) => match GroupState::parse(&g.state) {
+                Some(state) => {
+                    drop(s);
+                    let h =
+                        Handle { addr: ([127, 0, 0, 1], 0).into(), inner: shared.clone(), shutdown: Arc::default() };
+                    if h.set_group_state(&g.group, state) {
+                        reply(200, json!({"ok": true}))
+                    } else {
+                        reply(404, json!({"error": "no such group"}))
+                    }
+                }
+                None => reply(
+                    400,
+                    json!({"error": "state must be Empty, Stable, PreparingRebalance, CompletingRebalance or Dead"}),
+                ),
+            },
+            Err(e) => reply(400, json!({"error": e.to_string()})),
+        },
+        _ => reply(404, json!({"error": "unknown admin route"})),
+    }
+}
