@@ -3,6 +3,8 @@
 pub mod credentials;
 pub mod diag;
 pub mod huawei_regions;
+pub mod live;
 pub mod profile;
 pub mod secret;
 pub mod sign;
+pub mod strategy;

@@ -1,0 +1,69 @@
+//! What the live reads tell us about a group, in one shape for every provider.
+
+/// One partition as seen by a group.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PartitionState {
+    /// Topic.
+    pub topic: String,
+    /// Partition index.
+    pub partition: i32,
+    /// Committed offset; `None` when the group has none.
+    pub committed: Option<i64>,
+    /// Log start offset, when the API tells it.
+    pub start: Option<i64>,
+    /// Log end offset, when the API tells it.
+    pub end: Option<i64>,
+}
+
+impl PartitionState {
+    /// End minus committed, when both are known.
+    pub fn lag(&self) -> Option<i64> {
+        Some(self.end? - self.committed?)
+    }
+}
+
+/// A consumer in the group.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MemberInfo {
+    /// Client id.
+    pub client_id: String,
+    /// Host.
+    pub host: String,
+}
+
+/// A group's live state.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct GroupSnapshot {
+    /// Group name as the API knows it.
+    pub group: String,
+    /// State as the API spells it.
+    pub state: String,
+    /// Members.
+    pub members: Vec<MemberInfo>,
+    /// Partitions, sorted by topic then partition.
+    pub partitions: Vec<PartitionState>,
+}
+
+/// Normalises a state spelling: `PREPARING_REBALANCE` and `PreparingRebalance` compare equal.
+pub fn normalise_state(s: &str) -> String {
+    s.chars().filter(|c| *c != '_' && *c != '-' && !c.is_whitespace()).collect::<String>().to_ascii_lowercase()
+}
+
+impl GroupSnapshot {
+    /// Whether offsets may be changed: the group is Empty or Dead.
+    pub fn is_inactive(&self) -> bool {
+        matches!(normalise_state(&self.state).as_str(), "empty" | "dead")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_compare_loosely() {
+        assert_eq!(normalise_state("PREPARING_REBALANCE"), normalise_state("PreparingRebalance"));
+        let g = |s: &str| GroupSnapshot { group: "g".into(), state: s.into(), members: vec![], partitions: vec![] };
+        assert!(g("EMPTY").is_inactive() && g("Dead").is_inactive() && !g("STABLE").is_inactive());
+    }
+}

@@ -1,0 +1,181 @@
+//! One reset strategy for every provider, and the parsers for what people type: datetimes, durations, offsets.
+
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use thiserror::Error;
+
+/// Where to move a group's committed offsets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResetStrategy {
+    /// The log start.
+    Earliest,
+    /// The log end.
+    Latest,
+    /// An absolute offset.
+    ToOffset(i64),
+    /// The first message at or after a time (from a typed datetime; `zone` is the zone it was read in).
+    ToDatetime { at: Timestamp, zone: String },
+    /// The first message at or after a Unix time in milliseconds.
+    ToTimestamp(i64),
+    /// Now minus a duration, resolved to a time when planned.
+    ByDuration(SignedDuration),
+    /// The committed offset plus N (N may be negative, never 0).
+    ShiftBy(i64),
+}
+
+/// A value that did not parse, with the formats that would.
+#[derive(Debug, Clone, Error, PartialEq, Eq)]
+pub enum ParseError {
+    /// Not a datetime.
+    #[error(
+        "{0:?} is not a datetime; write RFC 3339 with an offset (2025-01-02T11:04:05+08:00) or YYYY-MM-DD HH:MM[:SS] in the profile's zone"
+    )]
+    Datetime(String),
+    /// Not a duration.
+    #[error("{0:?} is not a duration; write 6h, 90m, 2d, 45s, 1h30m or ISO 8601 PT6H")]
+    Duration(String),
+    /// Not a usable offset.
+    #[error("{0:?} is not an offset; write a whole number, 0 or more")]
+    Offset(String),
+    /// Not a usable shift.
+    #[error("{0:?} is not a shift; write a non-zero whole number such as -500 or +1000")]
+    Shift(String),
+    /// Not a usable timestamp.
+    #[error("{0:?} is not a timestamp; write Unix milliseconds, e.g. 1735787045000")]
+    Timestamp(String),
+}
+
+/// Parses an offset: a whole number, 0 or more.
+pub fn parse_offset(text: &str) -> Result<i64, ParseError> {
+    text.trim().parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| ParseError::Offset(text.to_owned()))
+}
+
+/// Parses a shift: a non-zero whole number, sign optional.
+pub fn parse_shift(text: &str) -> Result<i64, ParseError> {
+    let t = text.trim();
+    t.strip_prefix('+')
+        .unwrap_or(t)
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n != 0)
+        .ok_or_else(|| ParseError::Shift(text.to_owned()))
+}
+
+/// Parses Unix milliseconds (after 2001 and before 2286, to catch seconds typed by mistake).
+pub fn parse_timestamp_ms(text: &str) -> Result<i64, ParseError> {
+    text.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| (1_000_000_000_000..10_000_000_000_000).contains(n))
+        .ok_or_else(|| ParseError::Timestamp(text.to_owned()))
+}
+
+/// Parses a datetime: RFC 3339 with an offset, or `YYYY-MM-DD HH:MM[:SS]` (or with `T`) read in `zone`.
+pub fn parse_datetime(text: &str, zone: &TimeZone) -> Result<Timestamp, ParseError> {
+    let t = text.trim();
+    if let Ok(ts) = t.parse::<Timestamp>() {
+        return Ok(ts);
+    }
+    for fmt in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
+        if let Ok(dt) = jiff::civil::DateTime::strptime(fmt, t) {
+            return dt.to_zoned(zone.clone()).map(|z| z.timestamp()).map_err(|_| ParseError::Datetime(text.to_owned()));
+        }
+    }
+    Err(ParseError::Datetime(text.to_owned()))
+}
+
+/// Parses a duration: `6h`, `90m`, `2d`, `45s`, `1h30m`, or ISO 8601 `PT6H` / `P2D`. Must be positive.
+pub fn parse_duration(text: &str) -> Result<SignedDuration, ParseError> {
+    let t = text.trim();
+    let err = || ParseError::Duration(text.to_owned());
+    let d = if t.starts_with(['P', 'p']) {
+        t.parse::<jiff::Span>()
+            .ok()
+            .and_then(|s| s.to_duration(jiff::SpanRelativeTo::days_are_24_hours()).ok())
+            .ok_or_else(err)?
+    } else {
+        let mut total: i64 = 0;
+        let mut num = String::new();
+        for c in t.chars() {
+            if c.is_ascii_digit() {
+                num.push(c);
+                continue;
+            }
+            let n: i64 = num.parse().map_err(|_| err())?;
+            num.clear();
+            let unit = match c {
+                'd' => 86_400,
+                'h' => 3_600,
+                'm' => 60,
+                's' => 1,
+                _ => return Err(err()),
+            };
+            total = n.checked_mul(unit).and_then(|x| total.checked_add(x)).ok_or_else(err)?;
+        }
+        if !num.is_empty() || t.is_empty() {
+            return Err(err());
+        }
+        SignedDuration::from_secs(total)
+    };
+    if d.is_positive() { Ok(d) } else { Err(err()) }
+}
+
+/// A time shown the way every echo shows it: in UTC and in the zone it was read in.
+pub fn echo_time(at: Timestamp, zone: &TimeZone, zone_name: &str) -> String {
+    let utc = at.strftime("%Y-%m-%d %H:%M:%S UTC");
+    let local = at.to_zoned(zone.clone()).strftime("%Y-%m-%d %H:%M:%S");
+    format!("{utc} ({local} {zone_name})")
+}
+
+/// The DTS form: `YYYY-MM-DD HH:MM:SS` in Beijing time.
+pub fn beijing(at: Timestamp) -> String {
+    let tz = TimeZone::get("Asia/Shanghai").unwrap_or(TimeZone::fixed(jiff::tz::offset(8)));
+    at.to_zoned(tz).strftime("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datetimes() {
+        let sh = TimeZone::get("Asia/Shanghai").unwrap();
+        let want: Timestamp = "2025-01-02T03:04:05Z".parse().unwrap();
+        assert_eq!(parse_datetime("2025-01-02 11:04:05", &sh).unwrap(), want);
+        assert_eq!(parse_datetime("2025-01-02T11:04:05+08:00", &TimeZone::UTC).unwrap(), want);
+        assert_eq!(
+            parse_datetime("2025-01-02 03:04", &TimeZone::UTC).unwrap(),
+            "2025-01-02T03:04:00Z".parse().unwrap()
+        );
+        let e = parse_datetime("yesterday", &sh).unwrap_err().to_string();
+        assert!(e.contains("RFC 3339") && e.contains("YYYY-MM-DD HH:MM"), "{e}");
+        assert_eq!(beijing(want), "2025-01-02 11:04:05");
+        assert_eq!(
+            echo_time(want, &sh, "Asia/Shanghai"),
+            "2025-01-02 03:04:05 UTC (2025-01-02 11:04:05 Asia/Shanghai)"
+        );
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("6h").unwrap(), SignedDuration::from_hours(6));
+        assert_eq!(parse_duration("90m").unwrap(), SignedDuration::from_mins(90));
+        assert_eq!(parse_duration("2d").unwrap(), SignedDuration::from_hours(48));
+        assert_eq!(parse_duration("1h30m").unwrap(), SignedDuration::from_mins(90));
+        assert_eq!(parse_duration("PT6H").unwrap(), SignedDuration::from_hours(6));
+        for bad in ["", "6", "h", "-6h", "6x", "PT0S", "0h"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(parse_offset("42").unwrap(), 42);
+        assert!(parse_offset("-1").is_err() && parse_offset("x").is_err());
+        assert_eq!(parse_shift("+100").unwrap(), 100);
+        assert_eq!(parse_shift("-5").unwrap(), -5);
+        assert!(parse_shift("0").unwrap_err().to_string().contains("non-zero"));
+        assert!(parse_timestamp_ms("1735787045").is_err(), "seconds, not ms");
+        assert_eq!(parse_timestamp_ms("1735787045000").unwrap(), 1_735_787_045_000);
+    }
+}

@@ -1,0 +1,63 @@
+//! Why a call failed, typed so callers can decide: retry, stop, or tell the user to fix something.
+
+use thiserror::Error;
+
+/// A failed call. Every variant that reached the service keeps its request id.
+#[derive(Debug, Clone, Error, PartialEq, Eq)]
+pub enum CallError {
+    /// The signature or key was refused. Never retried.
+    #[error("authentication failed: {code}: {message}{}", request_suffix(.request_id))]
+    Auth { code: String, message: String, request_id: Option<String> },
+    /// The clock is too far from the service's. Never retried.
+    #[error("the request time was refused ({code}): {message}. Fix this machine's clock (NTP); signatures are only valid for {window}{}", request_suffix(.request_id))]
+    ClockSkew { code: String, message: String, window: &'static str, request_id: Option<String> },
+    /// Throttled; retried with backoff.
+    #[error("throttled: {code}: {message}{}", request_suffix(.request_id))]
+    Throttled { code: String, message: String, request_id: Option<String> },
+    /// The service refused the request; not retried.
+    #[error("{code}: {message} (HTTP {status}){}", request_suffix(.request_id))]
+    Api { status: u16, code: String, message: String, request_id: Option<String> },
+    /// A server-side failure; retried.
+    #[error("server error HTTP {status}: {code}: {message}{}", request_suffix(.request_id))]
+    Server { status: u16, code: String, message: String, request_id: Option<String> },
+    /// No answer in time. The call may have been applied.
+    #[error("timed out after {0:?}; the call may or may not have been applied")]
+    Timeout(std::time::Duration),
+    /// Could not connect: the call was not sent.
+    #[error("could not connect: {0}")]
+    Connect(String),
+    /// The connection broke before the answer was read. The call may have been applied.
+    #[error("the connection dropped before the answer arrived ({0}); the call may or may not have been applied")]
+    Dropped(String),
+    /// The answer could not be understood.
+    #[error("the service's answer could not be read: {detail}{}", request_suffix(.request_id))]
+    Malformed { detail: String, request_id: Option<String> },
+}
+
+fn request_suffix(id: &Option<String>) -> String {
+    id.as_ref().map(|i| format!(" [request id {i}]")).unwrap_or_default()
+}
+
+impl CallError {
+    /// The service's request id, when the call reached it.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Auth { request_id, .. }
+            | Self::ClockSkew { request_id, .. }
+            | Self::Throttled { request_id, .. }
+            | Self::Api { request_id, .. }
+            | Self::Server { request_id, .. }
+            | Self::Malformed { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether another try may succeed, given whether the call is safe to repeat.
+    pub fn retryable(&self, idempotent: bool) -> bool {
+        match self {
+            Self::Throttled { .. } | Self::Connect(_) => true,
+            Self::Server { .. } | Self::Timeout(_) | Self::Dropped(_) | Self::Malformed { .. } => idempotent,
+            Self::Auth { .. } | Self::ClockSkew { .. } | Self::Api { .. } => false,
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! A fully built API call, before signing: what `--dry-run` prints and what the client signs and sends.
+
+use std::fmt;
+
+/// How the call is signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Signing {
+    /// Huawei SDK-HMAC-SHA256; the project id goes into `X-Project-Id`.
+    Huawei { project_id: String },
+    /// Tencent TC3-HMAC-SHA256.
+    Tencent { service: &'static str, action: &'static str, version: &'static str, region: String },
+}
+
+/// One API call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiRequest {
+    /// Operation name, for rate limits, logs and the audit trail.
+    pub op: &'static str,
+    /// HTTP method.
+    pub method: &'static str,
+    /// `scheme://host[:port]`.
+    pub endpoint: String,
+    /// Wire path, parameters already encoded.
+    pub path: String,
+    /// Raw query pairs (Huawei); sent exactly as signed.
+    pub query: Vec<(String, String)>,
+    /// Exact body bytes.
+    pub body: Vec<u8>,
+    /// Whether sending it twice does no harm (decides retries after a lost response).
+    pub idempotent: bool,
+    /// Signing scheme.
+    pub signing: Signing,
+}
+
+impl fmt::Display for ApiRequest {
+    /// `METHOD URL` and the body: exactly what will be sent, minus the signature headers.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let query = crate::core::sign::huawei::canonical_query(&self.query);
+        let q = if query.is_empty() { String::new() } else { format!("?{query}") };
+        match &self.signing {
+            Signing::Huawei { .. } => write!(f, "{} {}{}{q}", self.method, self.endpoint, self.path)?,
+            Signing::Tencent { action, version, region, .. } => write!(
+                f,
+                "{} {}/  X-TC-Action: {action}  X-TC-Version: {version}  X-TC-Region: {region}",
+                self.method, self.endpoint
+            )?,
+        }
+        if !self.body.is_empty() {
+            write!(f, "\n  {}", String::from_utf8_lossy(&self.body))?;
+        }
+        Ok(())
+    }
+}
