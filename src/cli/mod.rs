@@ -1,12 +1,17 @@
 //! The command line: argument parsing and the headless commands. This is the edge, where `anyhow` is allowed.
 
 mod check;
+mod emulator;
 pub mod load;
+pub mod ops;
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use ops::{Stop, StrategyArgs, WriteMode};
 
 /// Exit code: everything succeeded.
 pub const EXIT_OK: u8 = 0;
@@ -14,6 +19,8 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_BAD_INPUT: u8 = 2;
 
 /// Reset consumer-group offsets and delete offsets and messages on Huawei DMS for Kafka and Tencent CKafka / DTS.
+///
+/// Exit codes: 0 all succeeded, 1 some item failed, 2 bad input or profile, 3 refused by a safety check.
 #[derive(Debug, Parser)]
 #[command(name = "offsetdeck", version, arg_required_else_help = true)]
 pub struct Args {
@@ -21,8 +28,35 @@ pub struct Args {
     #[arg(long, global = true, value_name = "PATH")]
     pub profile: Option<PathBuf>,
 
+    /// Output format of the headless commands.
+    #[arg(long, global = true, value_enum, default_value = "text")]
+    pub output: Output,
+
     #[command(subcommand)]
     pub command: Cmd,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    /// For people.
+    Text,
+    /// For scripts.
+    Json,
+}
+
+/// Flags shared by every write.
+#[derive(Debug, Clone, clap::Args)]
+pub struct WriteFlags {
+    /// Print the plan and exactly which calls would be made, and make none.
+    #[arg(long, conflicts_with = "yes")]
+    pub dry_run: bool,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub yes: bool,
+    /// On a protected account: the group (or, for delete-messages, topic) name, typed to confirm.
+    #[arg(long, value_name = "NAME")]
+    pub confirm: Option<String>,
 }
 
 /// The subcommands.
@@ -32,12 +66,126 @@ pub enum Cmd {
     ///
     /// Exits 0 when the profile is valid and every account has credentials, 2 otherwise.
     Check,
+    /// Show a group live: state, members, and per partition the committed offset, log start and end, and lag.
+    Describe {
+        /// A Huawei instance, CKafka instance or DTS subscription, by its profile name.
+        #[arg(long)]
+        instance: String,
+        /// The group (for DTS, its short name).
+        #[arg(long)]
+        group: String,
+        /// Only this topic (default: the group's topics in the profile).
+        #[arg(long)]
+        topic: Option<String>,
+    },
+    /// Reset a group's committed offsets on one topic (all partitions unless --partition is given).
+    Reset {
+        /// A Huawei instance, CKafka instance or DTS subscription, by its profile name.
+        #[arg(long)]
+        instance: String,
+        /// The group (for DTS, its short name).
+        #[arg(long)]
+        group: String,
+        /// The topic (may be left out for a DTS subscription, which has one).
+        #[arg(long)]
+        topic: Option<String>,
+        /// A partition; repeat for several. Default: all partitions.
+        #[arg(long = "partition", value_name = "N")]
+        partitions: Vec<i32>,
+        #[command(flatten)]
+        strategy: StrategyArgs,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Delete a group's committed offsets for topics (Huawei).
+    DeleteOffsets {
+        /// A Huawei instance, by its profile name.
+        #[arg(long)]
+        instance: String,
+        /// The group.
+        #[arg(long)]
+        group: String,
+        /// A topic; repeat for several.
+        #[arg(long = "topic", required = true)]
+        topics: Vec<String>,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Delete the messages before an offset, per partition (Huawei). This cannot be undone.
+    DeleteMessages {
+        /// A Huawei instance, by its profile name.
+        #[arg(long)]
+        instance: String,
+        /// The topic.
+        #[arg(long)]
+        topic: String,
+        /// PARTITION:OFFSET (messages before OFFSET go), or PARTITION:end; repeat for several.
+        #[arg(long = "partition", value_name = "P:OFFSET", required = true, value_parser = ops::parse_partition_offset)]
+        partitions: Vec<(i32, Option<i64>)>,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Run the local emulator of both clouds' APIs until Ctrl-C or SIGTERM.
+    ///
+    /// Prints one JSON line with the addresses on stdout, then logs requests on stderr. One port serves all
+    /// three APIs: Huawei is routed by path, Tencent by the service in the signature scope.
+    Emulator {
+        /// Address to listen on; loopback only.
+        #[arg(long, default_value = "127.0.0.1:0")]
+        listen: SocketAddr,
+        /// A data file (default: the built-in demo data).
+        #[arg(long, value_name = "FILE")]
+        data: Option<PathBuf>,
+        /// Write a profile pointing every account at the emulator, with its fake keys inline.
+        #[arg(long, value_name = "PATH")]
+        write_profile: Option<PathBuf>,
+    },
+}
+
+fn mode(w: &WriteFlags, json: bool) -> WriteMode<'_> {
+    WriteMode { dry_run: w.dry_run, yes: w.yes, confirm: w.confirm.as_deref(), json }
 }
 
 /// Parses the arguments and runs the command.
 pub fn main() -> ExitCode {
     let args = Args::parse();
-    match args.command {
-        Cmd::Check => ExitCode::from(check::run(args.profile.as_deref())),
+    let json = args.output == Output::Json;
+    let profile = args.profile.as_deref();
+    let result = match &args.command {
+        Cmd::Check => return ExitCode::from(check::run(profile)),
+        Cmd::Emulator { listen, data, write_profile } => {
+            let rt = match tokio::runtime::Runtime::new() {
+                Ok(rt) => rt,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(1);
+                }
+            };
+            return match rt.block_on(emulator::run(*listen, data.clone(), write_profile.clone())) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::from(EXIT_BAD_INPUT)
+                }
+            };
+        }
+        Cmd::Describe { instance, group, topic } => {
+            ops::profile(profile).and_then(|p| ops::describe(&p, instance, group, topic.as_deref(), json))
+        }
+        Cmd::Reset { instance, group, topic, partitions, strategy, write } => ops::profile(profile)
+            .and_then(|p| ops::reset(&p, instance, group, topic.as_deref(), partitions, strategy, mode(write, json))),
+        Cmd::DeleteOffsets { instance, group, topics, write } => {
+            ops::profile(profile).and_then(|p| ops::delete_offsets(&p, instance, group, topics, mode(write, json)))
+        }
+        Cmd::DeleteMessages { instance, topic, partitions, write } => {
+            ops::profile(profile).and_then(|p| ops::delete_messages(&p, instance, topic, partitions, mode(write, json)))
+        }
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(Stop(code, msg)) => {
+            eprintln!("{msg}");
+            ExitCode::from(code)
+        }
     }
 }

@@ -35,6 +35,8 @@ pub struct Inner {
     /// Signatures, faults, limits.
     pub gate: Gate,
     next_request: u64,
+    /// Whether each request is logged on stderr (the standalone emulator; never in-process under the dashboard).
+    log: bool,
 }
 
 impl Inner {
@@ -153,12 +155,17 @@ impl Handle {
 
 /// Starts the emulator on `addr` (use port 0 for any free port). Only loopback addresses are accepted.
 pub async fn spawn(world: World, addr: SocketAddr) -> std::io::Result<Handle> {
+    spawn_with(world, addr, false).await
+}
+
+/// Like [`spawn`], optionally logging one line per request on stderr.
+pub async fn spawn_with(world: World, addr: SocketAddr, log: bool) -> std::io::Result<Handle> {
     if !addr.ip().is_loopback() {
         return Err(std::io::Error::other("the emulator binds to a loopback address only"));
     }
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
-    let inner = Arc::new(Mutex::new(Inner { world, gate: Gate::new(), next_request: 0 }));
+    let inner = Arc::new(Mutex::new(Inner { world, gate: Gate::new(), next_request: 0, log }));
     let shutdown = Arc::new(tokio::sync::Notify::new());
     let app = axum::Router::new().fallback(entry).with_state(inner.clone());
     let stop = shutdown.clone();
@@ -267,6 +274,9 @@ async fn entry(State(shared): State<Shared>, method: Method, uri: Uri, headers: 
             return respond(r, &id);
         }
         None => {}
+    }
+    if s.log {
+        eprintln!("{} {method} {path} {op} request {id}", jiff::Timestamp::now().strftime("%H:%M:%S"));
     }
     let now_s = s.now_ms() / 1000;
     let reply = if is_huawei {

@@ -7,3 +7,8 @@ pub mod huawei;
 mod lenient;
 pub mod request;
 pub mod tencent;
+
+/// Reads an integer leniently (number, numeric string or `"partition-N"`).
+pub fn lenient_int(v: &serde_json::Value) -> Option<i64> {
+    lenient::int(v)
+}

@@ -1,0 +1,56 @@
+//! `offsetdeck emulator`: run the emulator alone until Ctrl-C or SIGTERM.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+use crate::emulator;
+
+/// Runs the emulator; returns when signalled.
+pub async fn run(listen: SocketAddr, data: Option<PathBuf>, write_profile: Option<PathBuf>) -> anyhow::Result<()> {
+    let text = match &data {
+        Some(p) => std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
+        None => emulator::data::DEMO.to_owned(),
+    };
+    let world = emulator::data::parse(&text, jiff::Timestamp::now().as_millisecond()).map_err(anyhow::Error::msg)?;
+    let handle = emulator::spawn_with(world, listen, true).await.with_context(|| format!("binding {listen}"))?;
+    if let Some(path) = &write_profile {
+        let profile = emulator::write_profile(&handle.state().world, &handle.url());
+        write_private(path, &profile).with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("wrote a profile for the emulator to {}", path.display());
+    }
+    println!("{}", handle.announcement());
+    wait_for_signal().await;
+    eprintln!("emulator stopping");
+    handle.shutdown();
+    Ok(())
+}
+
+/// Writes a file only its owner can read: it holds the emulator's (fake) keys inline.
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    std::io::Write::write_all(&mut opts.open(path)?, text.as_bytes())
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).ok();
+        let term = async {
+            match term.as_mut() {
+                Some(t) => {
+                    t.recv().await;
+                }
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = term => {} }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -1,0 +1,6 @@
+//! The engine: resolves targets, reads live state, plans, and runs calls. Shared by the headless commands and the
+//! dashboard; no terminal code here.
+
+pub mod plan;
+pub mod run;
+pub mod target;

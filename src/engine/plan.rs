@@ -1,0 +1,327 @@
+//! Plans: from the live state and what the user asked, the exact calls to make and what each partition will become.
+
+use serde::Serialize;
+use thiserror::Error;
+
+use super::target::Target;
+use crate::core::live::GroupSnapshot;
+use crate::core::strategy::{ResetStrategy, beijing};
+use crate::providers::request::ApiRequest;
+use crate::providers::{huawei, tencent};
+
+/// One partition in a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Row {
+    /// Topic.
+    pub topic: String,
+    /// Partition.
+    pub partition: i32,
+    /// Committed offset now.
+    pub current: Option<i64>,
+    /// Log start now.
+    pub start: Option<i64>,
+    /// Log end now.
+    pub end: Option<i64>,
+    /// The committed offset (reset) or new log start (delete messages) after the call, when computable.
+    pub target: Option<i64>,
+    /// Whether the target was clamped to the log's bounds.
+    pub clamped: bool,
+}
+
+/// What will run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    /// One line in plain words.
+    pub summary: String,
+    /// The calls, in order.
+    #[serde(serialize_with = "calls_as_text")]
+    pub calls: Vec<ApiRequest>,
+    /// Per partition.
+    pub rows: Vec<Row>,
+    /// Things the user should know.
+    pub notes: Vec<String>,
+}
+
+fn calls_as_text<S: serde::Serializer>(calls: &[ApiRequest], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(calls.iter().map(|c| c.to_string()))
+}
+
+/// Why no plan could be made.
+#[derive(Debug, Clone, Error, PartialEq, Eq)]
+pub enum PlanError {
+    /// The provider cannot do this at all.
+    #[error("{0}")]
+    Unsupported(String),
+    /// The request names something that does not exist live.
+    #[error("{0}")]
+    NotFound(String),
+    /// The live state lacks what the plan needs.
+    #[error("{0}")]
+    MissingData(String),
+}
+
+fn clamp(v: i64, start: Option<i64>, end: Option<i64>) -> (i64, bool) {
+    let lo = start.unwrap_or(i64::MIN);
+    let hi = end.unwrap_or(i64::MAX);
+    let c = v.clamp(lo, hi.max(lo));
+    (c, c != v)
+}
+
+/// The partitions to act on: the chosen ones (each must exist live), or all.
+fn select(snapshot: &GroupSnapshot, topic: &str, chosen: &[i32]) -> Result<Vec<Row>, PlanError> {
+    let live: Vec<Row> = snapshot
+        .partitions
+        .iter()
+        .filter(|p| p.topic == topic)
+        .map(|p| Row {
+            topic: p.topic.clone(),
+            partition: p.partition,
+            current: p.committed,
+            start: p.start,
+            end: p.end,
+            target: None,
+            clamped: false,
+        })
+        .collect();
+    if live.is_empty() {
+        return Err(PlanError::NotFound(format!("the group has no partitions of topic `{topic}` live")));
+    }
+    if chosen.is_empty() {
+        return Ok(live);
+    }
+    chosen
+        .iter()
+        .map(|c| {
+            live.iter().find(|r| r.partition == *c).cloned().ok_or_else(|| {
+                let have: Vec<String> = live.iter().map(|r| r.partition.to_string()).collect();
+                PlanError::NotFound(format!("topic `{topic}` has no partition {c}; it has {}", have.join(", ")))
+            })
+        })
+        .collect()
+}
+
+/// Plans a reset. `now_ms` resolves `--by-duration`.
+pub fn reset(
+    target: &Target<'_>,
+    group: &str,
+    snapshot: &GroupSnapshot,
+    topic: &str,
+    chosen: &[i32],
+    strategy: &ResetStrategy,
+    now_ms: i64,
+) -> Result<Plan, PlanError> {
+    let mut rows = select(snapshot, topic, chosen)?;
+    let all = chosen.is_empty();
+    let time_ms = match strategy {
+        ResetStrategy::ToDatetime { at, .. } => Some(at.as_millisecond()),
+        ResetStrategy::ToTimestamp(ms) => Some(*ms),
+        ResetStrategy::ByDuration(d) => Some(now_ms - d.as_millis() as i64),
+        _ => None,
+    };
+    // Targets computable from the live state, for the preview (and for Huawei, the calls themselves).
+    for r in &mut rows {
+        let want = match strategy {
+            ResetStrategy::Earliest => r.start,
+            ResetStrategy::Latest => r.end,
+            ResetStrategy::ToOffset(n) => Some(*n),
+            ResetStrategy::ShiftBy(n) => r.current.map(|c| c.saturating_add(*n)),
+            _ => None,
+        };
+        if let Some(w) = want {
+            let (t, c) = clamp(w, r.start, r.end);
+            (r.target, r.clamped) = (Some(t), c);
+        }
+    }
+    let mut notes = Vec::new();
+    if time_ms.is_some() {
+        notes.push("time-based: the service moves each partition to the first message at or after the time".into());
+    }
+    let parts: Vec<i32> = rows.iter().map(|r| r.partition).collect();
+    let calls = match target {
+        Target::Huawei(acc, inst) => {
+            let per_partition = |rows: &[Row], what: &str| -> Result<Vec<ApiRequest>, PlanError> {
+                rows.iter()
+                    .map(|r| {
+                        let t = r.target.ok_or_else(|| {
+                            PlanError::MissingData(format!(
+                                "partition {} has no {what}; cannot compute its target",
+                                r.partition
+                            ))
+                        })?;
+                        Ok(huawei::reset_offset(
+                            acc,
+                            &inst.id,
+                            group,
+                            topic,
+                            r.partition,
+                            huawei::ResetTarget::Offset(t),
+                        ))
+                    })
+                    .collect()
+            };
+            match (strategy, time_ms) {
+                (_, Some(ms)) if all => {
+                    vec![huawei::reset_offset(acc, &inst.id, group, topic, -1, huawei::ResetTarget::Timestamp(ms))]
+                }
+                (_, Some(ms)) => parts
+                    .iter()
+                    .map(|p| huawei::reset_offset(acc, &inst.id, group, topic, *p, huawei::ResetTarget::Timestamp(ms)))
+                    .collect(),
+                (ResetStrategy::ToOffset(n), _) if all => {
+                    vec![huawei::reset_offset(acc, &inst.id, group, topic, -1, huawei::ResetTarget::Offset(*n))]
+                }
+                (ResetStrategy::ShiftBy(_), _) => per_partition(&rows, "committed offset")?,
+                _ => per_partition(&rows, "known log bounds")?,
+            }
+        }
+        Target::Ckafka(acc, inst) => {
+            let how = match (strategy, time_ms) {
+                (_, Some(ms)) => tencent::Modify::Timestamp(ms),
+                (ResetStrategy::Earliest, _) => tencent::Modify::Timestamp(-2),
+                (ResetStrategy::Latest, _) => tencent::Modify::Timestamp(-1),
+                (ResetStrategy::ToOffset(n), _) => tencent::Modify::Offset(*n),
+                (ResetStrategy::ShiftBy(n), _) => tencent::Modify::Shift(*n),
+                _ => unreachable!("every strategy is covered"),
+            };
+            let filter: &[i32] = if all { &[] } else { &parts };
+            vec![tencent::modify_group_offsets(acc, &inst.id, group, &[topic.to_owned()], filter, how)]
+        }
+        Target::Dts(acc, sub) => {
+            let mode = match (strategy, time_ms) {
+                (ResetStrategy::Earliest, _) => tencent::DtsReset::Earliest,
+                (ResetStrategy::Latest, _) => tencent::DtsReset::Latest,
+                (_, Some(ms)) => {
+                    let at =
+                        jiff::Timestamp::from_millisecond(ms).map_err(|e| PlanError::Unsupported(e.to_string()))?;
+                    notes.push(format!(
+                        "DTS is sent the Beijing time {:?} and moves to the checkpoint before it",
+                        beijing(at)
+                    ));
+                    tencent::DtsReset::Datetime(beijing(at))
+                }
+                _ => {
+                    return Err(PlanError::Unsupported(
+                        "DTS subscriptions support only --to-earliest, --to-latest and a time (--to-datetime, --to-timestamp, --by-duration)".into(),
+                    ));
+                }
+            };
+            if matches!(strategy, ResetStrategy::Earliest) {
+                notes.push(
+                    "DTS does not publish log start offsets; the earliest target is known only after the call".into(),
+                );
+            }
+            vec![tencent::reset_consumer_group_offset(acc, &sub.subscribe_id, topic, group, &parts, &mode)]
+        }
+    };
+    let summary = format!(
+        "reset group `{group}` on {} `{}` (account {}), topic `{topic}`, {}: {}",
+        target.kind(),
+        target.name(),
+        target.account(),
+        if all { "all partitions".to_owned() } else { format!("partitions {parts:?}") },
+        describe_strategy(strategy)
+    );
+    Ok(Plan { summary, calls, rows, notes })
+}
+
+/// A strategy in words.
+pub fn describe_strategy(s: &ResetStrategy) -> String {
+    match s {
+        ResetStrategy::Earliest => "to the earliest offset".into(),
+        ResetStrategy::Latest => "to the latest offset (skip everything unread)".into(),
+        ResetStrategy::ToOffset(n) => format!("to offset {n}"),
+        ResetStrategy::ToDatetime { at, zone } => {
+            let tz = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
+            format!("to the time {}", crate::core::strategy::echo_time(*at, &tz, zone))
+        }
+        ResetStrategy::ToTimestamp(ms) => format!("to the time {ms} ms since the epoch"),
+        ResetStrategy::ByDuration(d) => format!("to {d:#} ago"),
+        ResetStrategy::ShiftBy(n) => format!("shift by {n:+}"),
+    }
+}
+
+/// Plans deleting the group's committed offsets for topics (Huawei only).
+pub fn delete_offsets(
+    target: &Target<'_>,
+    group: &str,
+    snapshot: &GroupSnapshot,
+    topics: &[String],
+) -> Result<Plan, PlanError> {
+    let Target::Huawei(acc, inst) = target else {
+        return Err(PlanError::Unsupported(format!(
+            "deleting committed offsets is a Huawei DMS API; `{}` is {}",
+            target.name(),
+            target.kind()
+        )));
+    };
+    let rows: Vec<Row> = snapshot
+        .partitions
+        .iter()
+        .filter(|p| topics.contains(&p.topic))
+        .map(|p| Row {
+            topic: p.topic.clone(),
+            partition: p.partition,
+            current: p.committed,
+            start: p.start,
+            end: p.end,
+            target: None,
+            clamped: false,
+        })
+        .collect();
+    let summary = format!(
+        "delete the committed offsets of group `{group}` on huawei `{}` (account {}) for topics {}",
+        inst.name,
+        acc.name,
+        topics.join(", ")
+    );
+    let notes =
+        vec!["the group will start from its auto.offset.reset position on these topics next time it runs".into()];
+    Ok(Plan { summary, calls: vec![huawei::delete_offsets(acc, &inst.id, group, topics)], rows, notes })
+}
+
+/// Plans deleting messages before an offset per partition (Huawei only). `None` means "to the end".
+pub fn delete_messages(
+    target: &Target<'_>,
+    topic: &str,
+    bounds: &[(i32, i64, i64)],
+    wanted: &[(i32, Option<i64>)],
+) -> Result<Plan, PlanError> {
+    let Target::Huawei(acc, inst) = target else {
+        return Err(PlanError::Unsupported(format!(
+            "deleting messages is a Huawei DMS API; `{}` is {}",
+            target.name(),
+            target.kind()
+        )));
+    };
+    let mut rows = Vec::new();
+    let mut body = Vec::new();
+    for (p, offset) in wanted {
+        let Some(&(_, start, end)) = bounds.iter().find(|(bp, _, _)| bp == p) else {
+            let have: Vec<String> = bounds.iter().map(|(bp, _, _)| bp.to_string()).collect();
+            return Err(PlanError::NotFound(format!(
+                "topic `{topic}` has no partition {p}; it has {}",
+                have.join(", ")
+            )));
+        };
+        let o = offset.unwrap_or(end);
+        if o > end {
+            return Err(PlanError::NotFound(format!("partition {p}: offset {o} is beyond the log end {end}")));
+        }
+        rows.push(Row {
+            topic: topic.into(),
+            partition: *p,
+            current: None,
+            start: Some(start),
+            end: Some(end),
+            target: Some(o.max(start)),
+            clamped: o < start,
+        });
+        body.push((*p, o));
+    }
+    let lost: i64 = rows.iter().map(|r| r.target.unwrap_or(0) - r.start.unwrap_or(0)).sum();
+    let summary = format!(
+        "delete {lost} messages from topic `{topic}` on huawei `{}` (account {}); this cannot be undone",
+        inst.name, acc.name
+    );
+    Ok(Plan { summary, calls: vec![huawei::delete_messages(acc, &inst.id, topic, &body)], rows, notes: Vec::new() })
+}

@@ -1,0 +1,114 @@
+//! Reading live state for a target and running a plan's calls.
+
+use serde::Serialize;
+
+use super::plan::Plan;
+use super::target::Target;
+use crate::core::credentials::Credentials;
+use crate::core::live::GroupSnapshot;
+use crate::providers::client::Client;
+use crate::providers::error::CallError;
+use crate::providers::lenient_int;
+use crate::providers::{huawei, tencent};
+
+/// A group's live state, whatever the provider.
+pub async fn describe(
+    client: &Client,
+    creds: &Credentials,
+    target: &Target<'_>,
+    api_group: &str,
+    topics: &[String],
+) -> Result<GroupSnapshot, CallError> {
+    match target {
+        Target::Huawei(acc, inst) => huawei::describe_group(client, creds, acc, &inst.id, api_group, topics).await,
+        Target::Ckafka(acc, inst) => {
+            tencent::describe_ckafka_group(client, creds, acc, &inst.id, api_group, topics).await
+        }
+        Target::Dts(acc, sub) => {
+            tencent::describe_dts_group(client, creds, acc, &sub.subscribe_id, &sub.topic, api_group).await
+        }
+    }
+}
+
+/// Each partition's (index, log start, log end) for a Huawei topic.
+pub async fn topic_bounds(
+    client: &Client,
+    creds: &Credentials,
+    target: &Target<'_>,
+    topic: &str,
+) -> Result<Vec<(i32, i64, i64)>, CallError> {
+    let Target::Huawei(acc, inst) = target else { return Ok(Vec::new()) };
+    let (rows, _) =
+        huawei::paged(client, creds, 100, "partitions", |o, l| huawei::topic_partitions(acc, &inst.id, topic, o, l))
+            .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            Some((
+                lenient_int(&r["partition"])? as i32,
+                lenient_int(&r["start_offset"])?,
+                lenient_int(&r["last_offset"])?,
+            ))
+        })
+        .collect())
+}
+
+/// How one call ended.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    /// The operation.
+    pub op: String,
+    /// The request as sent (no secrets).
+    pub request: String,
+    /// The service's request id.
+    pub request_id: Option<String>,
+    /// Whether everything in it succeeded.
+    pub ok: bool,
+    /// The error, if the call failed as a whole.
+    pub error: Option<String>,
+    /// Per-item failures inside a 200: (item, code).
+    pub failed_items: Vec<(String, String)>,
+    /// Tries used.
+    pub tries: u32,
+}
+
+/// Runs a plan's calls in order; `on_outcome` sees each as it ends (the dashboard streams them).
+pub async fn execute(
+    client: &Client,
+    creds: &Credentials,
+    plan: &Plan,
+    mut on_outcome: impl FnMut(&Outcome),
+) -> Vec<Outcome> {
+    let mut out = Vec::new();
+    for call in &plan.calls {
+        let o = match client.call(call, creds).await {
+            Ok(a) => {
+                let mut failed = huawei::item_failures(&a.json);
+                if let Some(msg) = tencent::check_return_code(&a.json) {
+                    failed.push(("call".into(), msg));
+                }
+                Outcome {
+                    op: call.op.into(),
+                    request: call.to_string(),
+                    request_id: a.request_id,
+                    ok: failed.is_empty(),
+                    error: None,
+                    failed_items: failed,
+                    tries: a.tries,
+                }
+            }
+            Err(e) => Outcome {
+                op: call.op.into(),
+                request: call.to_string(),
+                request_id: e.request_id().map(str::to_owned),
+                ok: false,
+                error: Some(e.to_string()),
+                failed_items: Vec::new(),
+                tries: 0,
+            },
+        };
+        on_outcome(&o);
+        out.push(o);
+    }
+    out
+}

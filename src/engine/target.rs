@@ -1,0 +1,124 @@
+//! What `--instance NAME` finds in the profile: a Huawei instance, a CKafka instance or a DTS subscription.
+
+use crate::core::credentials::CredentialSpec;
+use crate::core::profile::{DtsSubscription, HuaweiAccount, KafkaInstance, Profile, Safety, TencentAccount};
+
+/// A resolved target.
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    /// Huawei DMS instance.
+    Huawei(&'a HuaweiAccount, &'a KafkaInstance),
+    /// Tencent CKafka instance.
+    Ckafka(&'a TencentAccount, &'a KafkaInstance),
+    /// Tencent DTS subscription.
+    Dts(&'a TencentAccount, &'a DtsSubscription),
+}
+
+impl<'a> Target<'a> {
+    /// Finds an instance or subscription by its profile name; the error lists what exists.
+    pub fn find(profile: &'a Profile, name: &str) -> Result<Self, String> {
+        for a in &profile.huawei {
+            if let Some(i) = a.instances.iter().find(|i| i.name == name) {
+                return Ok(Self::Huawei(a, i));
+            }
+        }
+        for a in &profile.tencent {
+            if let Some(i) = a.ckafka.iter().find(|i| i.name == name) {
+                return Ok(Self::Ckafka(a, i));
+            }
+            if let Some(d) = a.dts.iter().find(|d| d.name == name) {
+                return Ok(Self::Dts(a, d));
+            }
+        }
+        let mut names: Vec<String> = Vec::new();
+        for a in &profile.huawei {
+            names.extend(a.instances.iter().map(|i| format!("{} (huawei {})", i.name, a.name)));
+        }
+        for a in &profile.tencent {
+            names.extend(a.ckafka.iter().map(|i| format!("{} (ckafka {})", i.name, a.name)));
+            names.extend(a.dts.iter().map(|d| format!("{} (dts {})", d.name, a.name)));
+        }
+        Err(format!("no instance or subscription named `{name}` in the profile; it has: {}", names.join(", ")))
+    }
+
+    /// The account's name.
+    pub fn account(&self) -> &'a str {
+        match self {
+            Self::Huawei(a, _) => &a.name,
+            Self::Ckafka(a, _) | Self::Dts(a, _) => &a.name,
+        }
+    }
+
+    /// The instance's profile name.
+    pub fn name(&self) -> &'a str {
+        match self {
+            Self::Huawei(_, i) | Self::Ckafka(_, i) => &i.name,
+            Self::Dts(_, d) => &d.name,
+        }
+    }
+
+    /// `huawei`, `ckafka` or `dts`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Huawei(..) => "huawei",
+            Self::Ckafka(..) => "ckafka",
+            Self::Dts(..) => "dts",
+        }
+    }
+
+    /// Effective safety settings.
+    pub fn safety(&self) -> Safety {
+        match self {
+            Self::Huawei(_, i) | Self::Ckafka(_, i) => i.safety,
+            Self::Dts(_, d) => d.safety,
+        }
+    }
+
+    /// Where the account's keys come from.
+    pub fn credentials(&self) -> &'a CredentialSpec {
+        match self {
+            Self::Huawei(a, _) => &a.credentials,
+            Self::Ckafka(a, _) | Self::Dts(a, _) => &a.credentials,
+        }
+    }
+
+    /// Topics known from the profile (name, partitions).
+    pub fn topics(&self) -> Vec<(String, u32)> {
+        match self {
+            Self::Huawei(_, i) | Self::Ckafka(_, i) => {
+                i.topics.iter().map(|t| (t.name.clone(), t.partitions)).collect()
+            }
+            Self::Dts(_, d) => vec![(d.topic.clone(), d.partitions)],
+        }
+    }
+
+    /// Resolves the topic argument: DTS has one topic, so it may be left out.
+    pub fn topic(&self, given: Option<&str>) -> Result<String, String> {
+        let known = self.topics();
+        match (given, self) {
+            (None, Self::Dts(_, d)) => Ok(d.topic.clone()),
+            (None, _) => Err("--topic is required for this instance".into()),
+            (Some(t), _) if known.is_empty() || known.iter().any(|(n, _)| n == t) => Ok(t.to_owned()),
+            (Some(t), _) => Err(format!(
+                "no topic `{t}` in instance `{}`; it has: {}",
+                self.name(),
+                known.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
+            )),
+        }
+    }
+
+    /// The group name the API wants (DTS: the full `consumer-grp-…` name), after checking the profile knows it.
+    pub fn api_group(&self, short: &str) -> Result<String, String> {
+        let (known, full): (Vec<&str>, String) = match self {
+            Self::Huawei(_, i) | Self::Ckafka(_, i) => {
+                (i.groups.iter().map(|g| g.name.as_str()).collect(), short.to_owned())
+            }
+            Self::Dts(_, d) => (d.groups.iter().map(String::as_str).collect(), d.full_group_name(short)),
+        };
+        if known.is_empty() || known.contains(&short) {
+            Ok(full)
+        } else {
+            Err(format!("no group `{short}` in `{}`; it has: {}", self.name(), known.join(", ")))
+        }
+    }
+}

@@ -1,0 +1,247 @@
+//! The headless commands, as a user runs them, against `offsetdeck emulator` running as its own process.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::Value;
+
+struct Emulator {
+    child: Child,
+    url: String,
+    profile: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start() -> Emulator {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("emu.toml");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_offsetdeck"))
+        .args(["emulator", "--listen", "127.0.0.1:0", "--write-profile"])
+        .arg(&profile)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let v: Value = serde_json::from_str(&line).expect("one JSON line on stdout");
+    assert_eq!(v["huawei"], v["ckafka"]);
+    let url = v["huawei"].as_str().unwrap().to_owned();
+    Emulator { child, url, profile, _dir: dir }
+}
+
+fn run(e: &Emulator, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_offsetdeck"))
+        .arg("--profile")
+        .arg(&e.profile)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+fn committed(e: &Emulator, instance: &str, group: &str, topic: &str) -> Vec<Option<i64>> {
+    let o = run(e, &["--output", "json", "describe", "--instance", instance, "--group", group, "--topic", topic]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["partitions"].as_array().unwrap().iter().map(|p| p["committed"].as_i64()).collect()
+}
+
+fn admin(e: &Emulator, route: &str, body: &str) {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let status = rt.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{}/_admin/{route}", e.url))
+            .body(body.to_owned())
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn describe_shows_state_members_and_lag() {
+    let e = start();
+    let o = run(&e, &["describe", "--instance", "orders", "--group", "fraud-check"]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("state Stable") && out.contains("member fraud-check-1 /10.0.3.17"), "{out}");
+    assert!(out.contains("total lag"), "{out}");
+}
+
+#[test]
+fn reset_dry_run_sends_nothing_then_yes_applies() {
+    let e = start();
+    let before = committed(&e, "orders", "billing", "payments");
+    let o = run(
+        &e,
+        &["reset", "--instance", "orders", "--group", "billing", "--topic", "payments", "--to-earliest", "--dry-run"],
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains("PUT http://127.0.0.1")
+            && out.contains("\"message_offset\":0")
+            && out.contains("dry run: nothing was sent"),
+        "{out}"
+    );
+    assert!(!out.contains("demo-huawei-secret"), "no secret in the dry run");
+    assert_eq!(committed(&e, "orders", "billing", "payments"), before);
+    let o = run(
+        &e,
+        &["reset", "--instance", "orders", "--group", "billing", "--topic", "payments", "--to-earliest", "--yes"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(committed(&e, "orders", "billing", "payments"), vec![Some(0); 3]);
+    let o = run(
+        &e,
+        &[
+            "reset",
+            "--instance",
+            "orders",
+            "--group",
+            "billing",
+            "--topic",
+            "payments",
+            "--partition",
+            "1",
+            "--shift-by",
+            "+25",
+            "--yes",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(committed(&e, "orders", "billing", "payments"), vec![Some(0), Some(25), Some(0)]);
+}
+
+#[test]
+fn ckafka_and_dts_resets() {
+    let e = start();
+    let o = run(
+        &e,
+        &["reset", "--instance", "events", "--group", "etl", "--topic", "clicks", "--to-offset", "10", "--yes"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(committed(&e, "events", "etl", "clicks"), vec![Some(10); 6]);
+    let o =
+        run(&e, &["reset", "--instance", "mysql-sub", "--group", "etl", "--to-earliest", "--yes", "--output", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["results"][0]["ok"], true);
+    assert!(v["results"][0]["request_id"].is_string());
+    assert_eq!(committed(&e, "mysql-sub", "etl", "account-subs-635ns8r71g-1"), vec![Some(0); 4]);
+    let o = run(&e, &["reset", "--instance", "mysql-sub", "--group", "etl", "--to-offset", "5", "--yes"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("DTS subscriptions support only --to-earliest, --to-latest and a time"), "{}", text(&o));
+}
+
+#[test]
+fn safety_refusals() {
+    let e = start();
+    let o = run(
+        &e,
+        &["reset", "--instance", "events", "--group", "cdc-sink", "--topic", "orders-cdc", "--to-latest", "--yes"],
+    );
+    assert_eq!(o.status.code(), Some(3));
+    assert!(text(&o).contains("cdc-sink-a on /172.16.0.4"), "{}", text(&o));
+    let o = run(&e, &["reset", "--instance", "orders", "--group", "billing", "--topic", "orders", "--to-latest"]);
+    assert_eq!(o.status.code(), Some(2), "no --yes and no terminal");
+    assert!(text(&o).contains("stdin is not a terminal"));
+    // Make the profile protected, then read-only.
+    let original = std::fs::read_to_string(&e.profile).unwrap();
+    let protected = original.replacen("[huawei.hw-demo]\n", "[huawei.hw-demo]\nprotected = true\n", 1);
+    std::fs::write(&e.profile, &protected).unwrap();
+    let args = ["reset", "--instance", "orders", "--group", "billing", "--topic", "orders", "--to-latest", "--yes"];
+    let o = run(&e, &args);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(text(&o).contains("is protected; add --confirm billing"), "{}", text(&o));
+    let o = run(&e, &[&args[..], &["--confirm", "billin"]].concat());
+    assert_eq!(o.status.code(), Some(3));
+    let o = run(&e, &[&args[..], &["--confirm", "billing"]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    std::fs::write(&e.profile, original.replacen("[huawei.hw-demo]\n", "[huawei.hw-demo]\nread_only = true\n", 1))
+        .unwrap();
+    let o = run(&e, &args);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(text(&o).contains("read_only"), "{}", text(&o));
+}
+
+#[test]
+fn deletes_and_partial_failure() {
+    let e = start();
+    let o = run(&e, &["delete-offsets", "--instance", "orders", "--group", "audit", "--topic", "audit-log", "--yes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(committed(&e, "orders", "audit", "audit-log"), vec![None]);
+    let o =
+        run(&e, &["delete-messages", "--instance", "orders", "--topic", "audit-log", "--partition", "0:1200", "--yes"]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("delete 1000 messages") && out.contains("cannot be undone"), "{out}");
+    let o = run(
+        &e,
+        &["delete-messages", "--instance", "orders", "--topic", "audit-log", "--partition", "0:99999", "--yes"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("beyond the log end"), "{}", text(&o));
+    let o = run(&e, &["delete-messages", "--instance", "events", "--topic", "clicks", "--partition", "0:1", "--yes"]);
+    assert_eq!(o.status.code(), Some(2));
+    // Three per-partition calls; the first fails three times over (5xx, retried), the rest succeed: exit 1.
+    admin(&e, "faults", r#"{"op": "ResetMessageOffset", "kind": "server_error", "count": 3}"#);
+    let o = run(
+        &e,
+        &["reset", "--instance", "orders", "--group", "billing", "--topic", "payments", "--to-latest", "--yes"],
+    );
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("FAILED ResetMessageOffset") && out.contains("2 of 3 call(s) succeeded"), "{out}");
+}
+
+#[test]
+fn names_that_match_nothing_list_what_exists() {
+    let e = start();
+    let o = run(&e, &["describe", "--instance", "ordrs", "--group", "billing"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("it has: orders (huawei hw-demo), clickstream-hw"), "{}", text(&o));
+    let o =
+        run(&e, &["reset", "--instance", "orders", "--group", "nobody", "--topic", "orders", "--to-latest", "--yes"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("it has: billing, fraud-check, audit, reporting"), "{}", text(&o));
+    let o = run(
+        &e,
+        &[
+            "reset",
+            "--instance",
+            "orders",
+            "--group",
+            "billing",
+            "--topic",
+            "orders",
+            "--partition",
+            "40",
+            "--to-latest",
+            "--yes",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("no partition 40"), "{}", text(&o));
+    let o = run(
+        &e,
+        &["reset", "--instance", "orders", "--group", "billing", "--topic", "orders", "--shift-by", "0", "--yes"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("non-zero"), "{}", text(&o));
+}
