@@ -80,8 +80,17 @@ fn runtime() -> R<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| Stop(exit::FAILED, e.to_string()))
 }
 
-fn client() -> R<Client> {
-    Client::new(ClientConfig::default()).map_err(|e| Stop(exit::FAILED, e.to_string()))
+/// The client, with the profile's timeouts and the account's Huawei limit.
+fn client(p: &Profile, target: &Target<'_>) -> R<Client> {
+    let mut config = ClientConfig {
+        connect_timeout: std::time::Duration::from_secs(p.settings.connect_timeout_seconds),
+        request_timeout: std::time::Duration::from_secs(p.settings.request_timeout_seconds),
+        ..ClientConfig::default()
+    };
+    if let Target::Huawei(acc, _) = target {
+        config.huawei_rate_limit = Some(acc.rate_limit_per_second);
+    }
+    Client::new(config).map_err(|e| Stop(exit::FAILED, e.to_string()))
 }
 
 /// Parses the one strategy flag that was given.
@@ -301,7 +310,7 @@ fn context<'p>(p: &'p Profile, instance: &str, write: bool) -> R<Ctx<'p>> {
             format!("refused: `{}` (account {}) is read_only in the profile", target.name(), target.account()),
         ));
     }
-    Ok(Ctx { creds: creds(&target)?, target, rt: runtime()?, client: client()? })
+    Ok(Ctx { creds: creds(&target)?, client: client(p, &target)?, target, rt: runtime()? })
 }
 
 /// `describe`.
@@ -375,8 +384,15 @@ pub fn reset(
         .map_err(|e| Stop(exit::FAILED, format!("reading the live state failed: {e}")))?;
     preflight_inactive(&snap)?;
     let now = jiff::Timestamp::now().as_millisecond();
-    let plan = plan::reset(&cx.target, &api_group, &snap, &topic, partitions, &strategy, now)
-        .map_err(|e| bad(e.to_string()))?;
+    let req = plan::ResetRequest {
+        group: &api_group,
+        topic: &topic,
+        partitions,
+        strategy: &strategy,
+        now_ms: now,
+        zone_name: &zone_name,
+    };
+    let plan = plan::reset(&cx.target, &snap, &req).map_err(|e| bad(e.to_string()))?;
     finish(&cx, plan, group, mode, true)
 }
 

@@ -284,6 +284,59 @@ mod tests {
     }
 
     #[test]
+    fn tencent_window_is_five_minutes_and_service_must_match() {
+        use crate::core::secret::Secret;
+        let body = br#"{"InstanceId":"x"}"#;
+        let mut g = Gate::new();
+        let signed_at = 1_800_000_000;
+        let req = tencent::Request {
+            method: "POST",
+            service: "ckafka",
+            host: "127.0.0.1:1",
+            content_type: "application/json",
+            query: "",
+            payload: body,
+            timestamp: signed_at,
+        };
+        let signed = tencent::sign(&req, &Secret::new("id"), &Secret::new("key"), None);
+        let ts = signed_at.to_string();
+        let received = |service| ReceivedTencent {
+            method: "POST",
+            service,
+            host: "127.0.0.1:1",
+            content_type: "application/json",
+            query: "",
+            body,
+            authorization: Some(signed.authorization()),
+            timestamp: Some(&ts),
+        };
+        let key = |_: &str| Some("key".to_owned());
+        assert_eq!(g.verify_tencent(&received("ckafka"), signed_at + 300, key), Ok("id".into()));
+        assert!(matches!(g.verify_tencent(&received("ckafka"), signed_at + 301, key), Err(AuthError::Expired(_))));
+        assert_eq!(g.verify_tencent(&received("dts"), signed_at, key), Err(AuthError::WrongService("ckafka".into())));
+    }
+
+    #[test]
+    fn huawei_window_is_fifteen_minutes() {
+        use crate::core::secret::Secret;
+        let mut g = Gate::new();
+        let at: jiff::Timestamp = "2027-01-15T08:00:00Z".parse().unwrap();
+        let headers = vec![
+            ("Host".to_owned(), "127.0.0.1:1".to_owned()),
+            ("Content-Type".to_owned(), "application/json".to_owned()),
+        ];
+        let req = huawei::Request { method: "GET", path: "/v2/p/instances", query: &[], headers: &headers, body: b"" };
+        let signed = huawei::sign(&req, &Secret::new("ak"), &Secret::new("sk"), None, at);
+        let all: Vec<(String, String)> = headers.iter().cloned().chain(signed.headers.clone()).collect();
+        let received = ReceivedHuawei { method: "GET", path: "/v2/p/instances", query: "", headers: &all, body: b"" };
+        let now = at.as_second();
+        let key = |_: &str| Some("sk".to_owned());
+        assert_eq!(g.verify_huawei(&received, now + 900, key), Ok("ak".into()));
+        assert!(matches!(g.verify_huawei(&received, now + 901, key), Err(AuthError::Expired(_))));
+        assert!(matches!(g.verify_huawei(&received, now - 901, key), Err(AuthError::Expired(_))));
+    }
+
+    #[test]
     fn rate_limit_window() {
         let mut g = Gate::new();
         assert!(!g.over_limit("ResetConsumerGroupOffset", 0), "off by default");

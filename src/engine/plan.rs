@@ -100,16 +100,26 @@ fn select(snapshot: &GroupSnapshot, topic: &str, chosen: &[i32]) -> Result<Vec<R
         .collect()
 }
 
-/// Plans a reset. `now_ms` resolves `--by-duration`.
-pub fn reset(
-    target: &Target<'_>,
-    group: &str,
-    snapshot: &GroupSnapshot,
-    topic: &str,
-    chosen: &[i32],
-    strategy: &ResetStrategy,
-    now_ms: i64,
-) -> Result<Plan, PlanError> {
+/// What a reset was asked to do.
+#[derive(Debug, Clone)]
+pub struct ResetRequest<'a> {
+    /// The group, as the API names it.
+    pub group: &'a str,
+    /// The topic.
+    pub topic: &'a str,
+    /// Chosen partitions; empty for all.
+    pub partitions: &'a [i32],
+    /// Where to move.
+    pub strategy: &'a ResetStrategy,
+    /// Now, to resolve `--by-duration`.
+    pub now_ms: i64,
+    /// The profile's zone, for echoing times.
+    pub zone_name: &'a str,
+}
+
+/// Plans a reset from the live snapshot.
+pub fn reset(target: &Target<'_>, snapshot: &GroupSnapshot, req: &ResetRequest<'_>) -> Result<Plan, PlanError> {
+    let ResetRequest { group, topic, partitions: chosen, strategy, now_ms, zone_name } = *req;
     let mut rows = select(snapshot, topic, chosen)?;
     let all = chosen.is_empty();
     let time_ms = match strategy {
@@ -133,8 +143,13 @@ pub fn reset(
         }
     }
     let mut notes = Vec::new();
-    if time_ms.is_some() {
+    if let Some(ms) = time_ms {
         notes.push("time-based: the service moves each partition to the first message at or after the time".into());
+        if matches!(strategy, ResetStrategy::ByDuration(_) | ResetStrategy::ToTimestamp(_)) {
+            let at = jiff::Timestamp::from_millisecond(ms).map_err(|e| PlanError::Unsupported(e.to_string()))?;
+            let zone = jiff::tz::TimeZone::get(zone_name).unwrap_or(jiff::tz::TimeZone::UTC);
+            notes.push(format!("the time is {}", crate::core::strategy::echo_time(at, &zone, zone_name)));
+        }
     }
     let parts: Vec<i32> = rows.iter().map(|r| r.partition).collect();
     let calls = match target {

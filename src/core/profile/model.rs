@@ -31,6 +31,10 @@ pub struct Settings {
     pub audit_log: Option<String>,
     /// Live refresh period for the dashboard; 0 = off.
     pub refresh_seconds: u64,
+    /// Connect timeout for API calls (default 5).
+    pub connect_timeout_seconds: u64,
+    /// Whole-call timeout for API calls (default 30).
+    pub request_timeout_seconds: u64,
 }
 
 /// `protected` and `read_only`, after inheritance from the account.
@@ -66,6 +70,8 @@ pub struct HuaweiAccount {
     pub credentials: CredentialSpec,
     /// Which delete-messages API to use.
     pub delete_messages_api: DeleteMessagesApi,
+    /// Client-side limit per Huawei API (Huawei publishes none; default 10).
+    pub rate_limit_per_second: u32,
     /// Account-level safety.
     pub safety: Safety,
     /// Kafka instances.

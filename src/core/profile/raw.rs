@@ -23,6 +23,8 @@ pub(super) struct RawSettings {
     pub timezone: Option<S<String>>,
     pub audit_log: Option<S<String>>,
     pub refresh_seconds: Option<S<i64>>,
+    pub connect_timeout_seconds: Option<S<i64>>,
+    pub request_timeout_seconds: Option<S<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -39,6 +41,7 @@ pub(super) struct RawHuaweiAccount {
     pub security_token_env: Option<S<String>>,
     pub credential_process: Option<S<String>>,
     pub delete_messages_api: Option<S<String>>,
+    pub rate_limit_per_second: Option<S<i64>>,
     pub protected: Option<bool>,
     pub read_only: Option<bool>,
     #[serde(default)]

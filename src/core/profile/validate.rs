@@ -83,6 +83,21 @@ impl Ctx<'_> {
         n as u32
     }
 
+    /// A whole number within `lo..=hi`.
+    fn bounded(&mut self, v: &S<i64>, key: &str, lo: i64, hi: i64) -> u64 {
+        let n = *v.get_ref();
+        if !(lo..=hi).contains(&n) {
+            self.error(
+                v.span(),
+                key,
+                format!("`{key}` = {n} is out of range"),
+                format!("use a whole number from {lo} to {hi}"),
+            );
+            return lo as u64;
+        }
+        n as u64
+    }
+
     fn endpoint(&mut self, value: &S<String>, key: &str) -> String {
         if let Err(help) = check_endpoint(value.get_ref()) {
             self.error(value.span(), key, format!("`{key}` = {:?} is not a usable endpoint", value.get_ref()), help);
@@ -157,7 +172,13 @@ pub(super) fn validate(raw: RawProfile, source: &str, file: &str) -> Result<Load
 }
 
 fn settings(cx: &mut Ctx, raw: &RawProfile) -> Settings {
-    let mut s = Settings { timezone: TimeZoneSetting::Local, audit_log: None, refresh_seconds: 0 };
+    let mut s = Settings {
+        timezone: TimeZoneSetting::Local,
+        audit_log: None,
+        refresh_seconds: 0,
+        connect_timeout_seconds: 5,
+        request_timeout_seconds: 30,
+    };
     let Some(raw) = raw.settings.as_ref().map(|s| s.get_ref()) else { return s };
     if let Some(tz) = &raw.timezone {
         let name = tz.get_ref();
@@ -193,6 +214,12 @@ fn settings(cx: &mut Ctx, raw: &RawProfile) -> Settings {
                 "use 0 (off) or a number of seconds up to 86400",
             ),
         }
+    }
+    if let Some(v) = &raw.connect_timeout_seconds {
+        s.connect_timeout_seconds = cx.bounded(v, "settings.connect_timeout_seconds", 1, 120);
+    }
+    if let Some(v) = &raw.request_timeout_seconds {
+        s.request_timeout_seconds = cx.bounded(v, "settings.request_timeout_seconds", 1, 600);
     }
     s
 }
@@ -303,9 +330,21 @@ fn huawei_account(cx: &mut Ctx, name: &S<String>, a: &RawHuaweiAccount) -> Huawe
         &[("delete", DeleteMessagesApi::Delete), ("post", DeleteMessagesApi::Post)],
         DeleteMessagesApi::Delete,
     );
+    let rate_limit_per_second =
+        a.rate_limit_per_second.as_ref().map_or(10, |v| cx.bounded(v, &key("rate_limit_per_second"), 1, 1000) as u32);
     let safety = safety(Safety::default(), a.protected, a.read_only);
     let instances = instances(cx, &a.instances, &format!("huawei.{n}.instances"), safety);
-    HuaweiAccount { name: n, region, project_id, endpoint, credentials, delete_messages_api, safety, instances }
+    HuaweiAccount {
+        name: n,
+        region,
+        project_id,
+        endpoint,
+        credentials,
+        delete_messages_api,
+        rate_limit_per_second,
+        safety,
+        instances,
+    }
 }
 
 fn instances(cx: &mut Ctx, raw: &Named<RawInstance>, prefix: &str, parent: Safety) -> Vec<KafkaInstance> {
