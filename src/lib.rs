@@ -6,3 +6,4 @@ pub mod core;
 pub mod emulator;
 pub mod engine;
 pub mod providers;
+pub mod tui;

@@ -1,6 +1,7 @@
 //! The command line: argument parsing and the headless commands. This is the edge, where `anyhow` is allowed.
 
 mod check;
+mod dashboard;
 mod emulator;
 pub mod load;
 pub mod ops;
@@ -22,7 +23,7 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 ///
 /// Exit codes: 0 all succeeded, 1 some item failed, 2 bad input or profile, 3 refused by a safety check.
 #[derive(Debug, Parser)]
-#[command(name = "offsetdeck", version, arg_required_else_help = true)]
+#[command(name = "offsetdeck", version)]
 pub struct Args {
     /// The profile to use. Default: $OFFSETDECK_PROFILE, else ~/.config/offsetdeck/profile.toml.
     #[arg(long, global = true, value_name = "PATH")]
@@ -32,8 +33,13 @@ pub struct Args {
     #[arg(long, global = true, value_enum, default_value = "text")]
     pub output: Output,
 
+    /// Open the dashboard on the built-in emulator with demo data (no profile or credentials needed).
+    #[arg(long)]
+    pub demo: bool,
+
+    /// Without a subcommand, the full-screen dashboard opens.
     #[command(subcommand)]
-    pub command: Cmd,
+    pub command: Option<Cmd>,
 }
 
 /// Output formats.
@@ -151,7 +157,10 @@ pub fn main() -> ExitCode {
     let args = Args::parse();
     let json = args.output == Output::Json;
     let profile = args.profile.as_deref();
-    let result = match &args.command {
+    let Some(command) = &args.command else {
+        return ExitCode::from(dashboard::run(profile, args.demo));
+    };
+    let result = match command {
         Cmd::Check => return ExitCode::from(check::run(profile)),
         Cmd::Emulator { listen, data, write_profile } => {
             let rt = match tokio::runtime::Runtime::new() {

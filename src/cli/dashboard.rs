@@ -1,0 +1,76 @@
+//! `offsetdeck` and `offsetdeck --demo`: the edge that builds the worker (and, for the demo, the emulator) and hands
+//! the dashboard its channels.
+
+use std::path::Path;
+use std::time::Duration;
+
+use super::ops::{self, Stop};
+use crate::core::profile::{self, Profile};
+use crate::emulator;
+use crate::engine::worker;
+use crate::providers::credentials::SystemEnvironment;
+use crate::tui::{app, state::AppState};
+
+/// Runs the dashboard; returns the exit code.
+pub fn run(profile_flag: Option<&Path>, demo: bool) -> u8 {
+    // A profile error is printed the way `check` prints it, before the screen is taken.
+    let profile = if demo { None } else { Some(ops::profile(profile_flag)) };
+    let profile = match profile.transpose() {
+        Ok(p) => p,
+        Err(Stop(code, msg)) => {
+            eprintln!("{msg}");
+            return code;
+        }
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    let result = rt.block_on(async move {
+        let (profile, _emulator) = match profile {
+            Some(p) => (p, None),
+            None => {
+                let (p, h) = demo_profile().await?;
+                (p, Some(h))
+            }
+        };
+        let (tz_name, refresh) = {
+            let (_, name) = ops::zone(&profile);
+            (name, profile.settings.refresh_seconds)
+        };
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let w = worker::spawn(profile.clone(), &SystemEnvironment, tz_name.clone(), tx);
+        let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        let state = AppState::new(profile, (80, 24), demo, color, tz_name);
+        let refresh = (refresh > 0).then(|| Duration::from_secs(refresh));
+        app::run(state, w.commands, rx, refresh).await.map_err(|e| e.to_string())
+    });
+    rt.shutdown_timeout(Duration::from_millis(200));
+    match result {
+        Ok(exit) => {
+            if let Some(m) = exit.message {
+                eprintln!("{m}");
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
+        }
+    }
+}
+
+/// The emulator with the demo data, and a profile pointing at it.
+pub async fn demo_profile() -> Result<(Profile, emulator::Handle), String> {
+    let world = emulator::data::parse(emulator::data::DEMO, jiff::Timestamp::now().as_millisecond())?;
+    let handle =
+        emulator::spawn(world, ([127, 0, 0, 1], 0).into()).await.map_err(|e| format!("starting the emulator: {e}"))?;
+    let mut text = emulator::write_profile(&handle.state().world, &handle.url());
+    // The demo shows a protected account too: the Tencent one.
+    text = text.replacen("[tencent.tc-demo]\n", "[tencent.tc-demo]\nprotected = true\n", 1);
+    let profile = profile::parse(&text, "demo profile").map_err(|e| e.to_string())?.profile;
+    Ok((profile, handle))
+}

@@ -1,0 +1,273 @@
+//! The worker: typed commands in, events out, on tokio; never touches UI state.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use tokio::sync::mpsc;
+
+use super::plan::{self, Plan, ResetRequest};
+use super::run::{self, Outcome};
+use super::target::Target;
+use crate::core::credentials::{self, Credentials, Environment};
+use crate::core::live::GroupSnapshot;
+use crate::core::profile::Profile;
+use crate::core::strategy::ResetStrategy;
+use crate::providers::client::{Client, ClientConfig};
+
+/// What the dashboard asks of the engine.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Read every profile group live.
+    Refresh,
+    /// Plan a reset of `group` on each of `topics`.
+    PlanReset {
+        request: u64,
+        instance: String,
+        group: String,
+        topics: Vec<String>,
+        partitions: Vec<i32>,
+        strategy: ResetStrategy,
+    },
+    /// Plan deleting the group's committed offsets.
+    PlanDeleteOffsets { request: u64, instance: String, group: String, topics: Vec<String> },
+    /// Plan deleting messages before an offset (`None` = to the end).
+    PlanDeleteMessages { request: u64, instance: String, topic: String, partitions: Vec<(i32, Option<i64>)> },
+    /// Run a confirmed plan.
+    Run { job: u64, instance: String, plan: Plan },
+    /// Stop sending the rest of a job (calls in flight finish).
+    Cancel { job: u64 },
+}
+
+/// What the engine tells the dashboard.
+#[derive(Debug, Clone)]
+pub enum EngineEvent {
+    /// A group's live state, or why it could not be read.
+    Live { instance: String, group: String, result: Result<GroupSnapshot, String> },
+    /// A refresh finished.
+    RefreshDone,
+    /// A plan, or why none could be made.
+    Planned { request: u64, result: Result<Plan, String> },
+    /// One call of a job ended.
+    CallDone { job: u64, outcome: Outcome, done: usize, total: usize },
+    /// A job ended.
+    JobDone { job: u64, cancelled: bool, failed: usize, sent: usize, total: usize },
+    /// A line for the log pane.
+    Note(String),
+}
+
+/// A running worker's handle.
+pub struct Worker {
+    /// Where commands go.
+    pub commands: mpsc::UnboundedSender<Command>,
+}
+
+struct Shared {
+    profile: Profile,
+    client: Client,
+    creds: HashMap<String, Result<Credentials, String>>,
+    zone_name: String,
+    events: mpsc::UnboundedSender<EngineEvent>,
+    cancels: std::sync::Mutex<HashMap<u64, Arc<AtomicBool>>>,
+}
+
+/// Starts the worker on the current tokio runtime.
+pub fn spawn(
+    profile: Profile,
+    env: &dyn Environment,
+    zone_name: String,
+    events: mpsc::UnboundedSender<EngineEvent>,
+) -> Worker {
+    let mut creds = HashMap::new();
+    for a in &profile.huawei {
+        creds.insert(a.name.clone(), credentials::resolve(&a.credentials, env).map(|c| c.0).map_err(|e| e.to_string()));
+    }
+    for a in &profile.tencent {
+        creds.insert(a.name.clone(), credentials::resolve(&a.credentials, env).map(|c| c.0).map_err(|e| e.to_string()));
+    }
+    let config = ClientConfig {
+        connect_timeout: std::time::Duration::from_secs(profile.settings.connect_timeout_seconds),
+        request_timeout: std::time::Duration::from_secs(profile.settings.request_timeout_seconds),
+        ..ClientConfig::default()
+    };
+    let client = match Client::new(config) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = events.send(EngineEvent::Note(format!("cannot build the HTTP client: {e}")));
+            Client::new(ClientConfig::default().unlimited()).expect("a default client builds")
+        }
+    };
+    let shared = Arc::new(Shared { profile, client, creds, zone_name, events, cancels: Default::default() });
+    let (tx, mut rx) = mpsc::unbounded_channel::<Command>();
+    tokio::spawn(async move {
+        while let Some(cmd) = rx.recv().await {
+            let s = shared.clone();
+            match cmd {
+                Command::Cancel { job } => {
+                    if let Some(flag) = s.cancels.lock().unwrap_or_else(|e| e.into_inner()).get(&job) {
+                        flag.store(true, Ordering::SeqCst);
+                    }
+                }
+                other => {
+                    tokio::spawn(async move { s.handle(other).await });
+                }
+            }
+        }
+    });
+    Worker { commands: tx }
+}
+
+impl Shared {
+    fn send(&self, e: EngineEvent) {
+        let _ = self.events.send(e);
+    }
+
+    fn target_and_creds(&self, instance: &str) -> Result<(Target<'_>, &Credentials), String> {
+        let target = Target::find(&self.profile, instance)?;
+        match self.creds.get(target.account()) {
+            Some(Ok(c)) => Ok((target, c)),
+            Some(Err(e)) => Err(format!("account `{}` has no credentials: {e}", target.account())),
+            None => Err(format!("account `{}` is unknown", target.account())),
+        }
+    }
+
+    async fn handle(&self, cmd: Command) {
+        match cmd {
+            Command::Refresh => self.refresh().await,
+            Command::PlanReset { request, instance, group, topics, partitions, strategy } => {
+                let result = self.plan_reset(&instance, &group, &topics, &partitions, &strategy).await;
+                self.send(EngineEvent::Planned { request, result });
+            }
+            Command::PlanDeleteOffsets { request, instance, group, topics } => {
+                let result = async {
+                    let (t, c) = self.target_and_creds(&instance)?;
+                    let api_group = t.api_group(&group)?;
+                    let snap =
+                        run::describe(&self.client, c, &t, &api_group, &topics).await.map_err(|e| e.to_string())?;
+                    refuse_active(&snap)?;
+                    plan::delete_offsets(&t, &api_group, &snap, &topics).map_err(|e| e.to_string())
+                }
+                .await;
+                self.send(EngineEvent::Planned { request, result });
+            }
+            Command::PlanDeleteMessages { request, instance, topic, partitions } => {
+                let result = async {
+                    let (t, c) = self.target_and_creds(&instance)?;
+                    let bounds = run::topic_bounds(&self.client, c, &t, &topic).await.map_err(|e| e.to_string())?;
+                    plan::delete_messages(&t, &topic, &bounds, &partitions).map_err(|e| e.to_string())
+                }
+                .await;
+                self.send(EngineEvent::Planned { request, result });
+            }
+            Command::Run { job, instance, plan } => self.run_job(job, &instance, plan).await,
+            Command::Cancel { .. } => {}
+        }
+    }
+
+    async fn refresh(&self) {
+        let mut work = Vec::new();
+        for a in &self.profile.huawei {
+            for i in &a.instances {
+                work.extend(i.groups.iter().map(|g| (i.name.clone(), g.name.clone(), g.topics.clone())));
+            }
+        }
+        for a in &self.profile.tencent {
+            for i in &a.ckafka {
+                work.extend(i.groups.iter().map(|g| (i.name.clone(), g.name.clone(), g.topics.clone())));
+            }
+            for d in &a.dts {
+                work.extend(d.groups.iter().map(|g| (d.name.clone(), g.clone(), vec![d.topic.clone()])));
+            }
+        }
+        let reads = work.into_iter().map(|(instance, group, topics)| async move {
+            let result = async {
+                let (t, c) = self.target_and_creds(&instance)?;
+                let api_group = t.api_group(&group)?;
+                run::describe(&self.client, c, &t, &api_group, &topics).await.map_err(|e| e.to_string())
+            }
+            .await;
+            self.send(EngineEvent::Live { instance, group, result });
+        });
+        futures_util::future::join_all(reads).await;
+        self.send(EngineEvent::RefreshDone);
+    }
+
+    async fn plan_reset(
+        &self,
+        instance: &str,
+        group: &str,
+        topics: &[String],
+        partitions: &[i32],
+        strategy: &ResetStrategy,
+    ) -> Result<Plan, String> {
+        let (t, c) = self.target_and_creds(instance)?;
+        let api_group = t.api_group(group)?;
+        let snap = run::describe(&self.client, c, &t, &api_group, topics).await.map_err(|e| e.to_string())?;
+        refuse_active(&snap)?;
+        let now_ms = jiff::Timestamp::now().as_millisecond();
+        let mut merged: Option<Plan> = None;
+        for topic in topics {
+            let req =
+                ResetRequest { group: &api_group, topic, partitions, strategy, now_ms, zone_name: &self.zone_name };
+            let p = plan::reset(&t, &snap, &req).map_err(|e| e.to_string())?;
+            merged = Some(match merged {
+                None => p,
+                Some(mut m) => {
+                    m.summary = format!("{}; and topic `{topic}`", m.summary);
+                    m.calls.extend(p.calls);
+                    m.rows.extend(p.rows);
+                    m.notes.extend(p.notes.into_iter().filter(|n| !m.notes.contains(n)).collect::<Vec<_>>());
+                    m
+                }
+            });
+        }
+        merged.ok_or_else(|| "no topic to reset".to_owned())
+    }
+
+    async fn run_job(&self, job: u64, instance: &str, plan: Plan) {
+        let cancel = Arc::new(AtomicBool::new(false));
+        self.cancels.lock().unwrap_or_else(|e| e.into_inner()).insert(job, cancel.clone());
+        let total = plan.calls.len();
+        let (t, c) = match self.target_and_creds(instance) {
+            Ok(x) => x,
+            Err(e) => {
+                self.send(EngineEvent::Note(e));
+                self.send(EngineEvent::JobDone { job, cancelled: false, failed: 0, sent: 0, total });
+                return;
+            }
+        };
+        let _ = t;
+        let mut failed = 0;
+        let mut done = 0;
+        for call in &plan.calls {
+            if cancel.load(Ordering::SeqCst) {
+                break;
+            }
+            let one = Plan { calls: vec![call.clone()], ..plan.clone() };
+            let outcome = run::execute(&self.client, c, &one, |_| {}).await.remove(0);
+            done += 1;
+            failed += usize::from(!outcome.ok);
+            self.send(EngineEvent::CallDone { job, outcome, done, total });
+        }
+        let cancelled = done < total;
+        self.cancels.lock().unwrap_or_else(|e| e.into_inner()).remove(&job);
+        self.send(EngineEvent::JobDone { job, cancelled, failed, sent: done, total });
+        self.refresh().await;
+    }
+}
+
+/// Refuses a write on a group with live members, naming them.
+pub fn refuse_active(snap: &GroupSnapshot) -> Result<(), String> {
+    if snap.is_inactive() {
+        return Ok(());
+    }
+    let members: Vec<String> =
+        snap.members.iter().map(|m| format!("{} {}", m.client_id, m.host).trim().to_owned()).collect();
+    Err(format!(
+        "group `{}` is {} with {} member(s): {}. Stop them and wait out the session timeout",
+        snap.group,
+        snap.state,
+        snap.members.len(),
+        if members.is_empty() { "(not listed)".to_owned() } else { members.join(", ") }
+    ))
+}

@@ -1,0 +1,152 @@
+//! The loop: terminal input, engine events, the refresh timer and signals feed `update`; the screen is redrawn only
+//! when something changed, so an idle dashboard uses no CPU.
+
+use std::time::Duration;
+
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use tokio::sync::mpsc;
+
+use super::state::AppState;
+use super::update::{Effect, Msg, update};
+use super::view;
+use crate::engine::worker::{Command, EngineEvent};
+
+/// How the session ended, for the message printed after the terminal is restored.
+pub struct Exit {
+    /// Printed on stderr once the screen is given back, when set.
+    pub message: Option<String>,
+}
+
+/// Runs the dashboard until the user quits or a signal arrives. The terminal is restored on every path, including
+/// panics (ratatui's hook restores it, then prints the panic).
+pub async fn run(
+    mut state: AppState,
+    commands: mpsc::UnboundedSender<Command>,
+    mut events: mpsc::UnboundedReceiver<EngineEvent>,
+    refresh: Option<Duration>,
+) -> std::io::Result<Exit> {
+    let mut terminal = ratatui::init();
+    let result = event_loop(&mut terminal, &mut state, &commands, &mut events, refresh).await;
+    ratatui::restore();
+    result?;
+    let message = state.job.as_ref().map(|j| {
+        format!(
+            "offsetdeck quit while job {} ({}) was running: {} of {} call(s) had finished; calls in flight are left to finish or time out",
+            j.id, j.label, j.done, j.total
+        )
+    });
+    Ok(Exit { message })
+}
+
+async fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    state: &mut AppState,
+    commands: &mpsc::UnboundedSender<Command>,
+    events: &mut mpsc::UnboundedReceiver<EngineEvent>,
+    refresh: Option<Duration>,
+) -> std::io::Result<()> {
+    let size = terminal.size()?;
+    update(state, Msg::Resize(size.width, size.height));
+    let (key_tx, mut keys) = mpsc::unbounded_channel();
+    // Terminal input blocks, so it gets its own thread; it ends with the process.
+    std::thread::spawn(move || {
+        while let Ok(ev) = event::read() {
+            if key_tx.send(ev).is_err() {
+                break;
+            }
+        }
+    });
+    let _ = commands.send(Command::Refresh);
+    state.refreshing = true;
+    let mut ticker = refresh.map(|d| tokio::time::interval_at(tokio::time::Instant::now() + d, d));
+    let mut signals = Signals::new();
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal.draw(|f| view::render(f, state))?;
+            dirty = false;
+        }
+        if state.quit {
+            return Ok(());
+        }
+        let msg = tokio::select! {
+            Some(ev) = keys.recv() => match ev {
+                Event::Key(k) if k.kind != KeyEventKind::Release => Msg::Key(k),
+                Event::Resize(w, h) => Msg::Resize(w, h),
+                _ => continue,
+            },
+            Some(event) = events.recv() => Msg::Engine { at: now_label(&state.zone_name), event },
+            _ = tick(&mut ticker) => Msg::RefreshTick,
+            _ = signals.next() => return Ok(()),
+        };
+        let step = update(state, msg);
+        dirty |= step.redraw;
+        for effect in step.effects {
+            match effect {
+                Effect::Send(cmd) => {
+                    let _ = commands.send(cmd);
+                }
+            }
+        }
+    }
+}
+
+async fn tick(ticker: &mut Option<tokio::time::Interval>) {
+    match ticker {
+        Some(t) => {
+            t.tick().await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+/// `HH:MM:SS` now, in the profile's zone.
+pub fn now_label(zone_name: &str) -> String {
+    let tz = jiff::tz::TimeZone::get(zone_name).unwrap_or_else(|_| jiff::tz::TimeZone::system());
+    jiff::Timestamp::now().to_zoned(tz).strftime("%H:%M:%S").to_string()
+}
+
+/// SIGTERM and SIGHUP end the session cleanly.
+struct Signals {
+    #[cfg(unix)]
+    term: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    hup: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn new() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Self { term: signal(SignalKind::terminate()).ok(), hup: signal(SignalKind::hangup()).ok() }
+        }
+        #[cfg(not(unix))]
+        Self {}
+    }
+
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        {
+            let term = async {
+                match self.term.as_mut() {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending().await,
+                }
+            };
+            let hup = async {
+                match self.hup.as_mut() {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! { _ = term => {}, _ = hup => {} }
+        }
+        #[cfg(not(unix))]
+        std::future::pending::<()>().await
+    }
+}

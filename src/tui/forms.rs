@@ -1,0 +1,380 @@
+//! The modal forms: reset, delete committed offsets, delete messages. Each validates as it is typed.
+
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use crate::core::strategy::{self, ResetStrategy};
+
+/// The strategies a form offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StrategyKind {
+    /// Log start.
+    Earliest,
+    /// Log end.
+    Latest,
+    /// An offset.
+    ToOffset,
+    /// A datetime.
+    ToDatetime,
+    /// Now minus a duration.
+    ByDuration,
+    /// Unix ms.
+    ToTimestamp,
+    /// Committed ± N.
+    ShiftBy,
+}
+
+impl StrategyKind {
+    /// Label in the form.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Earliest => "earliest",
+            Self::Latest => "latest",
+            Self::ToOffset => "offset",
+            Self::ToDatetime => "datetime",
+            Self::ByDuration => "duration",
+            Self::ToTimestamp => "timestamp",
+            Self::ShiftBy => "shift",
+        }
+    }
+
+    /// The help line under the value field.
+    pub fn help(self) -> &'static str {
+        match self {
+            Self::Earliest => "replay everything still in the log; no value needed",
+            Self::Latest => "skip everything unread; no value needed",
+            Self::ToOffset => "a whole number, 0 or more; clamped to the log's start and end",
+            Self::ToDatetime => "YYYY-MM-DD HH:MM[:SS] in the profile's zone, or RFC 3339 (2025-01-02T11:04:05+08:00)",
+            Self::ByDuration => "how far back from now: 6h, 90m, 2d, 1h30m or PT6H",
+            Self::ToTimestamp => "Unix time in milliseconds, e.g. 1735787045000",
+            Self::ShiftBy => "a non-zero whole number: negative replays, positive skips",
+        }
+    }
+
+    fn needs_value(self) -> bool {
+        !matches!(self, Self::Earliest | Self::Latest)
+    }
+}
+
+/// All strategies, for Kafka instances.
+pub const KAFKA_STRATEGIES: &[StrategyKind] = &[
+    StrategyKind::Earliest,
+    StrategyKind::Latest,
+    StrategyKind::ToOffset,
+    StrategyKind::ToDatetime,
+    StrategyKind::ByDuration,
+    StrategyKind::ToTimestamp,
+    StrategyKind::ShiftBy,
+];
+/// What DTS can do.
+pub const DTS_STRATEGIES: &[StrategyKind] = &[StrategyKind::Earliest, StrategyKind::Latest, StrategyKind::ToDatetime];
+
+/// Which field has focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResetField {
+    /// Partitions.
+    Partitions,
+    /// Strategy choice.
+    Strategy,
+    /// Value.
+    Value,
+}
+
+/// The reset form.
+#[derive(Debug, Clone)]
+pub struct ResetForm {
+    /// Instance (profile name).
+    pub instance: String,
+    /// Group (profile name).
+    pub group: String,
+    /// Topics in scope.
+    pub topics: Vec<String>,
+    /// Partitions typed (`0,3,5`); empty means all.
+    pub partitions: Input,
+    /// Offered strategies.
+    pub offered: &'static [StrategyKind],
+    /// The chosen one: nothing until the user picks.
+    pub strategy: Option<usize>,
+    /// The value.
+    pub value: Input,
+    /// Focused field.
+    pub focus: ResetField,
+    /// An error shown after Enter (planning or validation).
+    pub error: Option<String>,
+}
+
+impl ResetForm {
+    /// A new form, scope pre-filled from the selection.
+    pub fn new(instance: String, group: String, topics: Vec<String>, partition: Option<i32>, dts: bool) -> Self {
+        Self {
+            instance,
+            group,
+            topics,
+            partitions: Input::new(partition.map(|p| p.to_string()).unwrap_or_default()),
+            offered: if dts { DTS_STRATEGIES } else { KAFKA_STRATEGIES },
+            strategy: None,
+            value: Input::default(),
+            focus: ResetField::Strategy,
+            error: None,
+        }
+    }
+
+    /// The chosen strategy kind.
+    pub fn kind(&self) -> Option<StrategyKind> {
+        self.strategy.map(|i| self.offered[i])
+    }
+
+    /// The partitions typed, or the message saying what is wrong.
+    pub fn parsed_partitions(&self) -> Result<Vec<i32>, String> {
+        let text = self.partitions.value().trim();
+        if text.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        for part in text.split(',') {
+            let n: i32 = part
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| *n >= 0)
+                .ok_or_else(|| format!("{:?} is not a partition number; write e.g. 0,3,5", part.trim()))?;
+            if out.contains(&n) {
+                return Err(format!("partition {n} is listed twice"));
+            }
+            out.push(n);
+        }
+        Ok(out)
+    }
+
+    /// The value's meaning, or what is wrong with it, checked as it is typed.
+    pub fn parsed_strategy(&self, zone: &jiff::tz::TimeZone, zone_name: &str) -> Result<ResetStrategy, String> {
+        let Some(kind) = self.kind() else { return Err("choose a strategy with ← →".into()) };
+        let v = self.value.value();
+        if kind.needs_value() && v.trim().is_empty() {
+            return Err(format!("type a value: {}", kind.help()));
+        }
+        let e = |x: strategy::ParseError| x.to_string();
+        Ok(match kind {
+            StrategyKind::Earliest => ResetStrategy::Earliest,
+            StrategyKind::Latest => ResetStrategy::Latest,
+            StrategyKind::ToOffset => ResetStrategy::ToOffset(strategy::parse_offset(v).map_err(e)?),
+            StrategyKind::ToDatetime => ResetStrategy::ToDatetime {
+                at: strategy::parse_datetime(v, zone).map_err(e)?,
+                zone: zone_name.to_owned(),
+            },
+            StrategyKind::ByDuration => ResetStrategy::ByDuration(strategy::parse_duration(v).map_err(e)?),
+            StrategyKind::ToTimestamp => ResetStrategy::ToTimestamp(strategy::parse_timestamp_ms(v).map_err(e)?),
+            StrategyKind::ShiftBy => ResetStrategy::ShiftBy(strategy::parse_shift(v).map_err(e)?),
+        })
+    }
+
+    /// Handles a key inside the form; returns true when something changed.
+    pub fn key(&mut self, key: KeyEvent) -> bool {
+        self.error = None;
+        match (self.focus, key.code) {
+            (_, KeyCode::Tab) => {
+                self.focus = match self.focus {
+                    ResetField::Partitions => ResetField::Strategy,
+                    ResetField::Strategy => ResetField::Value,
+                    ResetField::Value => ResetField::Partitions,
+                };
+            }
+            (_, KeyCode::BackTab) => {
+                self.focus = match self.focus {
+                    ResetField::Partitions => ResetField::Value,
+                    ResetField::Strategy => ResetField::Partitions,
+                    ResetField::Value => ResetField::Strategy,
+                };
+            }
+            (ResetField::Strategy, KeyCode::Right | KeyCode::Char('l') | KeyCode::Down) => {
+                self.strategy = Some(self.strategy.map_or(0, |i| (i + 1) % self.offered.len()));
+                self.value = Input::default();
+            }
+            (ResetField::Strategy, KeyCode::Left | KeyCode::Char('h') | KeyCode::Up) => {
+                let n = self.offered.len();
+                self.strategy = Some(self.strategy.map_or(n - 1, |i| (i + n - 1) % n));
+                self.value = Input::default();
+            }
+            (ResetField::Strategy, _) => return false,
+            (ResetField::Partitions, _) => {
+                self.partitions.handle_event(&Event::Key(key));
+            }
+            (ResetField::Value, _) => {
+                self.value.handle_event(&Event::Key(key));
+            }
+        }
+        true
+    }
+}
+
+/// The delete-committed-offsets form: which topics to clear.
+#[derive(Debug, Clone)]
+pub struct DeleteOffsetsForm {
+    /// Instance.
+    pub instance: String,
+    /// Group.
+    pub group: String,
+    /// Topics with whether each is chosen.
+    pub topics: Vec<(String, bool)>,
+    /// Cursor row.
+    pub cursor: usize,
+    /// Error after Enter.
+    pub error: Option<String>,
+}
+
+impl DeleteOffsetsForm {
+    /// Handles a key; true when something changed.
+    pub fn key(&mut self, key: KeyEvent) -> bool {
+        self.error = None;
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.cursor = (self.cursor + 1).min(self.topics.len().saturating_sub(1))
+            }
+            KeyCode::Char(' ') => {
+                if let Some(t) = self.topics.get_mut(self.cursor) {
+                    t.1 = !t.1;
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// The chosen topics.
+    pub fn chosen(&self) -> Vec<String> {
+        self.topics.iter().filter(|t| t.1).map(|t| t.0.clone()).collect()
+    }
+}
+
+/// One partition row of the delete-messages form.
+#[derive(Debug, Clone)]
+pub struct DeleteRow {
+    /// Partition.
+    pub partition: i32,
+    /// Log start and end when known.
+    pub bounds: Option<(i64, i64)>,
+    /// The offset typed: empty = leave alone, `end` = everything.
+    pub offset: Input,
+}
+
+impl DeleteRow {
+    /// What the row asks for: `Ok(None)` to leave alone, `Ok(Some(None))` to the end.
+    pub fn parsed(&self) -> Result<Option<Option<i64>>, String> {
+        let v = self.offset.value().trim();
+        if v.is_empty() {
+            return Ok(None);
+        }
+        if v.eq_ignore_ascii_case("end") {
+            return Ok(Some(None));
+        }
+        let o = strategy::parse_offset(v).map_err(|e| e.to_string())?;
+        if let Some((_, end)) = self.bounds.filter(|(_, end)| o > *end) {
+            return Err(format!("{o} is beyond the log end {end}"));
+        }
+        Ok(Some(Some(o)))
+    }
+
+    /// Messages this row deletes, when the bounds are known.
+    pub fn messages_lost(&self) -> Option<i64> {
+        let (start, end) = self.bounds?;
+        match self.parsed().ok()?? {
+            None => Some(end - start),
+            Some(o) => Some((o - start).max(0)),
+        }
+    }
+}
+
+/// The delete-messages form.
+#[derive(Debug, Clone)]
+pub struct DeleteMessagesForm {
+    /// Instance.
+    pub instance: String,
+    /// Topic.
+    pub topic: String,
+    /// Per partition.
+    pub rows: Vec<DeleteRow>,
+    /// Cursor row.
+    pub cursor: usize,
+    /// First row shown.
+    pub offset: usize,
+    /// Error after Enter.
+    pub error: Option<String>,
+}
+
+impl DeleteMessagesForm {
+    /// Handles a key; true when something changed.
+    pub fn key(&mut self, key: KeyEvent) -> bool {
+        self.error = None;
+        match key.code {
+            KeyCode::Up => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::Down | KeyCode::Tab => self.cursor = (self.cursor + 1).min(self.rows.len().saturating_sub(1)),
+            KeyCode::BackTab => self.cursor = self.cursor.saturating_sub(1),
+            _ => {
+                if let Some(r) = self.rows.get_mut(self.cursor) {
+                    r.offset.handle_event(&Event::Key(key));
+                }
+            }
+        }
+        true
+    }
+
+    /// The partitions chosen, or the first error (naming its partition).
+    pub fn chosen(&self) -> Result<Vec<(i32, Option<i64>)>, String> {
+        let mut out = Vec::new();
+        for r in &self.rows {
+            match r.parsed() {
+                Ok(Some(o)) => out.push((r.partition, o)),
+                Ok(None) => {}
+                Err(e) => return Err(format!("partition {}: {e}", r.partition)),
+            }
+        }
+        if out.is_empty() {
+            return Err("type an offset (or `end`) for at least one partition".into());
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed(input: &mut Input, s: &str) {
+        for c in s.chars() {
+            input.handle_event(&Event::Key(KeyEvent::from(KeyCode::Char(c))));
+        }
+    }
+
+    #[test]
+    fn reset_form_validates_as_typed() {
+        let tz = jiff::tz::TimeZone::UTC;
+        let mut f = ResetForm::new("i".into(), "g".into(), vec!["t".into()], None, false);
+        assert!(f.parsed_strategy(&tz, "UTC").unwrap_err().contains("choose a strategy"));
+        f.key(KeyEvent::from(KeyCode::Right));
+        assert_eq!(f.parsed_strategy(&tz, "UTC"), Ok(ResetStrategy::Earliest));
+        f.key(KeyEvent::from(KeyCode::Right));
+        f.key(KeyEvent::from(KeyCode::Right));
+        assert_eq!(f.kind(), Some(StrategyKind::ToOffset));
+        f.focus = ResetField::Value;
+        typed(&mut f.value, "-5");
+        assert!(f.parsed_strategy(&tz, "UTC").unwrap_err().contains("0 or more"));
+        f.partitions = Input::new("0, 3,x".into());
+        assert!(f.parsed_partitions().unwrap_err().contains("\"x\""));
+        let dts = ResetForm::new("i".into(), "g".into(), vec![], None, true);
+        assert_eq!(dts.offered.len(), 3);
+    }
+
+    #[test]
+    fn delete_rows() {
+        let mut r = DeleteRow { partition: 0, bounds: Some((100, 500)), offset: Input::default() };
+        assert_eq!(r.parsed(), Ok(None));
+        typed(&mut r.offset, "300");
+        assert_eq!((r.parsed(), r.messages_lost()), (Ok(Some(Some(300))), Some(200)));
+        r.offset = Input::new("end".into());
+        assert_eq!(r.messages_lost(), Some(400));
+        r.offset = Input::new("900".into());
+        assert!(r.parsed().unwrap_err().contains("beyond the log end 500"));
+    }
+}

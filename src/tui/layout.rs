@@ -1,0 +1,75 @@
+//! Where everything goes, as a pure function of the terminal size (update needs the tree height too).
+
+use ratatui::layout::Rect;
+
+/// Below this width the two panes become tabs.
+pub const SIDE_BY_SIDE_MIN_WIDTH: u16 = 120;
+
+/// The screen's areas.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Areas {
+    /// Title and banner line.
+    pub title: Rect,
+    /// One area per shown pane: two side by side, or one (tabs).
+    pub panes: Vec<Rect>,
+    /// Whether the panes are tabs.
+    pub tabs: bool,
+    /// The detail strip.
+    pub detail: Rect,
+    /// The log pane.
+    pub log: Rect,
+    /// The hint bar.
+    pub hint: Rect,
+}
+
+/// Lays out a `width` x `height` screen.
+pub fn areas(width: u16, height: u16) -> Areas {
+    let h = height.max(12);
+    let log_h = (h / 4).max(5);
+    let detail_h = 3;
+    let panes_h = h.saturating_sub(1 + 1 + detail_h + log_h).max(3);
+    let y_panes = 1;
+    let y_detail = y_panes + panes_h;
+    let y_log = y_detail + detail_h;
+    let tabs = width < SIDE_BY_SIDE_MIN_WIDTH;
+    let panes = if tabs {
+        vec![Rect::new(0, y_panes, width, panes_h)]
+    } else {
+        let left = width / 2;
+        vec![Rect::new(0, y_panes, left, panes_h), Rect::new(left, y_panes, width - left, panes_h)]
+    };
+    Areas {
+        title: Rect::new(0, 0, width, 1),
+        panes,
+        tabs,
+        detail: Rect::new(0, y_detail, width, detail_h),
+        log: Rect::new(0, y_log, width, log_h),
+        hint: Rect::new(0, y_log + log_h, width, 1),
+    }
+}
+
+/// Rows a tree shows inside its frame.
+pub fn tree_rows(width: u16, height: u16) -> usize {
+    areas(width, height).panes[0].height.saturating_sub(2) as usize
+}
+
+/// Rows the log shows inside its frame.
+pub fn log_rows(width: u16, height: u16) -> usize {
+    areas(width, height).log.height.saturating_sub(2) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fits_80x24_and_160x48() {
+        let a = areas(80, 24);
+        assert!(a.tabs);
+        assert_eq!(a.hint.y, 23);
+        assert!(tree_rows(80, 24) >= 10);
+        let b = areas(160, 48);
+        assert!(!b.tabs && b.panes.len() == 2);
+        assert_eq!(b.hint.y, 47);
+    }
+}

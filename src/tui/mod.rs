@@ -1,0 +1,12 @@
+//! The full-screen dashboard: plain state, a pure `update`, pure views, and the loop that connects them to the
+//! terminal and the engine.
+
+pub mod app;
+pub mod forms;
+pub mod keymap;
+pub mod layout;
+mod modal_view;
+pub mod state;
+pub mod tree;
+pub mod update;
+pub mod view;

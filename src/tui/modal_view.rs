@@ -1,0 +1,268 @@
+//! The modals: help, the three forms, planning, the confirmation, and the quit question.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use super::forms::ResetField;
+use super::keymap::BINDINGS;
+use super::state::{AppState, Confirm, Modal};
+use super::view::Theme;
+
+fn popup(f: &mut Frame<'_>, title: &str, width: u16, height: u16, border: Style) -> Rect {
+    let area = f.area();
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    let r = Rect::new((area.width - w) / 2, (area.height - h) / 2, w, h);
+    f.render_widget(Clear, r);
+    let block = Block::default().borders(Borders::ALL).border_style(border).title(format!(" {title} "));
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    inner
+}
+
+fn field<'a>(label: &'a str, value: String, focused: bool, th: &Theme) -> Line<'a> {
+    let style = if focused { th.selected() } else { Style::default() };
+    Line::from(vec![Span::styled(format!("{label:<12}"), th.bold()), Span::styled(value, style)])
+}
+
+/// Draws a modal over the screen.
+pub fn render(f: &mut Frame<'_>, s: &AppState, m: &Modal, th: &Theme) {
+    let w = f.area().width.saturating_sub(4).min(100);
+    match m {
+        Modal::Help => {
+            let inner = popup(f, "keys", w, BINDINGS.len() as u16 + 4, Style::default());
+            let mut lines: Vec<Line<'_>> = BINDINGS
+                .iter()
+                .map(|b| {
+                    Line::from(vec![Span::styled(format!("{:<14}", b.keys.join(" ")), th.bold()), Span::raw(b.help)])
+                })
+                .collect();
+            lines.push(Line::from(""));
+            lines.push(Line::from("Writes always show a plan first. Deletes and protected accounts ask for a name."));
+            f.render_widget(Paragraph::new(lines), inner);
+        }
+        Modal::Reset(form) => {
+            let inner = popup(
+                f,
+                &format!("reset offsets: group {} on {}", form.group, form.instance),
+                w,
+                14,
+                th.fg(Color::Cyan),
+            );
+            let tz = jiff::tz::TimeZone::get(&s.zone_name).unwrap_or(jiff::tz::TimeZone::UTC);
+            let strategies: Vec<String> = form
+                .offered
+                .iter()
+                .enumerate()
+                .map(|(i, k)| if form.strategy == Some(i) { format!("[{}]", k.label()) } else { k.label().to_owned() })
+                .collect();
+            let parts = form.partitions.value();
+            let mut lines = vec![
+                Line::from(format!("topics:     {}", form.topics.join(", "))),
+                field(
+                    "partitions",
+                    if parts.is_empty() { "all (type e.g. 0,3,5)".into() } else { parts.to_owned() },
+                    form.focus == ResetField::Partitions,
+                    th,
+                ),
+                field("strategy", strategies.join("  "), form.focus == ResetField::Strategy, th),
+                field("value", format!("{}▏", form.value.value()), form.focus == ResetField::Value, th),
+                Line::styled(
+                    form.kind().map_or("choose a strategy with ← → (nothing is chosen for you)", |k| k.help()),
+                    th.fg(Color::DarkGray),
+                ),
+            ];
+            if let Err(e) = form.parsed_partitions() {
+                lines.push(Line::styled(format!("partitions: {e}"), th.fg(Color::Red)));
+            }
+            match form.parsed_strategy(&tz, &s.zone_name) {
+                Ok(crate::core::strategy::ResetStrategy::ToDatetime { at, .. }) => {
+                    lines.push(Line::styled(
+                        format!("= {}", crate::core::strategy::echo_time(at, &tz, &s.zone_name)),
+                        th.fg(Color::Green),
+                    ));
+                }
+                Ok(st) => lines.push(Line::styled(
+                    format!("= {}", crate::engine::plan::describe_strategy(&st)),
+                    th.fg(Color::Green),
+                )),
+                Err(e) if form.kind().is_some() && (!form.value.value().is_empty() || form.error.is_some()) => {
+                    lines.push(Line::styled(e, th.fg(Color::Red)))
+                }
+                Err(_) => {}
+            }
+            if let Some(e) = &form.error {
+                lines.push(Line::styled(e.clone(), th.fg(Color::Red).add_modifier(Modifier::BOLD)));
+            }
+            lines.push(Line::from(""));
+            lines.push(Line::styled(
+                "Enter reads the live offsets and shows exactly what will change. Nothing is sent yet.",
+                th.fg(Color::DarkGray),
+            ));
+            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        }
+        Modal::DeleteOffsets(form) => {
+            let inner = popup(
+                f,
+                &format!("delete committed offsets: group {} on {}", form.group, form.instance),
+                w,
+                form.topics.len() as u16 + 7,
+                th.fg(Color::Red),
+            );
+            let mut lines = vec![Line::from("Choose the topics whose committed offsets this group forgets (Space):")];
+            for (i, (t, on)) in form.topics.iter().enumerate() {
+                let style = if i == form.cursor { th.selected() } else { Style::default() };
+                lines.push(Line::styled(format!("  [{}] {t}", if *on { "x" } else { " " }), style));
+            }
+            lines.push(Line::from("The group then starts from its auto.offset.reset position on them."));
+            if let Some(e) = &form.error {
+                lines.push(Line::styled(e.clone(), th.fg(Color::Red)));
+            }
+            f.render_widget(Paragraph::new(lines), inner);
+        }
+        Modal::DeleteMessages(form) => {
+            let inner = popup(
+                f,
+                &format!("delete messages: topic {} on {}", form.topic, form.instance),
+                w,
+                16,
+                th.fg(Color::Red),
+            );
+            let rows = inner.height.saturating_sub(4) as usize;
+            let first = form.cursor.saturating_sub(rows.saturating_sub(1));
+            let mut lines = vec![Line::from(
+                "Per partition, messages BEFORE the offset are deleted. Empty = untouched, `end` = all.",
+            )];
+            for (i, r) in form.rows.iter().enumerate().skip(first).take(rows) {
+                let b = r.bounds.map_or("log ?..?".to_owned(), |(a, b)| format!("log {a}..{b}"));
+                let lost = match (r.parsed(), r.messages_lost()) {
+                    (Err(e), _) => Span::styled(e, th.fg(Color::Red)),
+                    (Ok(None), _) => Span::raw(""),
+                    (Ok(Some(_)), Some(n)) => {
+                        Span::styled(format!("{n} message(s) deleted"), th.fg(Color::Red).add_modifier(Modifier::BOLD))
+                    }
+                    (Ok(Some(_)), None) => Span::raw("count unknown until live data arrives"),
+                };
+                let style = if i == form.cursor { th.selected() } else { Style::default() };
+                lines.push(Line::from(vec![
+                    Span::raw(format!("  p{:<4} {b:<18} ", r.partition)),
+                    Span::styled(format!("{:<10}", r.offset.value()), style),
+                    Span::raw(" "),
+                    lost,
+                ]));
+            }
+            if let Some(e) = &form.error {
+                lines.push(Line::styled(e.clone(), th.fg(Color::Red)));
+            }
+            f.render_widget(Paragraph::new(lines), inner);
+        }
+        Modal::Planning { what, .. } => {
+            let inner = popup(f, "planning", w.min(70), 4, Style::default());
+            f.render_widget(
+                Paragraph::new(vec![Line::from(what.clone()), Line::from("Nothing has been sent.")]),
+                inner,
+            );
+        }
+        Modal::Confirm(c) => confirm(f, s, c, th, w),
+        Modal::QuitConfirm => {
+            let inner = popup(f, "quit?", 60, 4, th.fg(Color::Yellow));
+            f.render_widget(
+                Paragraph::new(vec![
+                    Line::from("A job is running. Quit anyway? Calls in flight will finish or time out."),
+                    Line::from("y quits · n stays"),
+                ]),
+                inner,
+            );
+        }
+    }
+}
+
+fn confirm(f: &mut Frame<'_>, _s: &AppState, c: &Confirm, th: &Theme, w: u16) {
+    let border = if c.destructive { th.fg(Color::Red) } else { th.fg(Color::Yellow) };
+    let h = f.area().height.saturating_sub(2).min(22);
+    let inner = popup(f, if c.destructive { "confirm DELETE" } else { "confirm reset" }, w, h, border);
+    let mut lines = vec![Line::styled(c.plan.summary.clone(), th.bold())];
+    let show = |v: Option<i64>| v.map_or("-".to_owned(), |x| x.to_string());
+    let deleting = c.plan.calls.iter().any(|x| x.op == "DeleteMessages");
+    if deleting {
+        lines.push(Line::styled(
+            format!("{:<14}{:>5} {:>9} {:>9} {:>9} {:>9}", "topic", "part", "start", "end", "new start", "deleted"),
+            th.bold(),
+        ));
+    } else {
+        lines.push(Line::styled(
+            format!(
+                "{:<14}{:>5} {:>9} {:>9} {:>9} {:>9} {:>9}",
+                "topic", "part", "committed", "end", "target", "lag now", "lag after"
+            ),
+            th.bold(),
+        ));
+    }
+    let summary_rows = c.plan.summary.chars().count() / (inner.width.max(1) as usize) + 1;
+    let room =
+        (inner.height as usize).saturating_sub(5 + summary_rows + c.plan.notes.len() * 2 + usize::from(deleting));
+    for r in c.plan.rows.iter().skip(c.scroll).take(room) {
+        let clamp = if r.clamped { " clamped" } else { "" };
+        if deleting {
+            let gone = r.target.zip(r.start).map(|(t, s)| t - s);
+            lines.push(Line::from(format!(
+                "{:<14}{:>5} {:>9} {:>9} {:>9} {:>9}",
+                clip(&r.topic, 14),
+                r.partition,
+                show(r.start),
+                show(r.end),
+                show(r.target),
+                show(gone)
+            )));
+        } else {
+            let lag = r.end.zip(r.current).map(|(e, c)| e - c);
+            let after = r.end.zip(r.target).map(|(e, t)| e - t);
+            lines.push(Line::from(format!(
+                "{:<14}{:>5} {:>9} {:>9} {:>9} {:>9} {:>9}{clamp}",
+                clip(&r.topic, 14),
+                r.partition,
+                show(r.current),
+                show(r.end),
+                show(r.target),
+                show(lag),
+                show(after)
+            )));
+        }
+    }
+    if c.plan.rows.len() > room {
+        lines.push(Line::styled(format!("… {} rows in all (↑↓ scroll)", c.plan.rows.len()), th.fg(Color::DarkGray)));
+    }
+    for n in &c.plan.notes {
+        lines.push(Line::styled(format!("note: {n}"), th.fg(Color::DarkGray)));
+    }
+    lines.push(Line::from(format!("{} call(s) will be sent.", c.plan.calls.len())));
+    if deleting {
+        lines.push(Line::styled(
+            "Deleted messages cannot be brought back.",
+            th.fg(Color::Red).add_modifier(Modifier::BOLD),
+        ));
+    }
+    match &c.type_name {
+        Some(name) => {
+            let ok = c.typed.value() == name;
+            lines.push(Line::from(vec![
+                Span::raw(format!("Type `{name}` to proceed: ")),
+                Span::styled(format!("{}▏", c.typed.value()), if ok { th.fg(Color::Green) } else { th.bold() }),
+            ]));
+        }
+        None => lines.push(Line::from("Proceed? y / n")),
+    }
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// Cuts a name to a column width, marking the cut.
+fn clip(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_owned()
+    } else {
+        format!("{}…", s.chars().take(width - 1).collect::<String>())
+    }
+}

@@ -1,0 +1,192 @@
+//! The dashboard's state: one plain struct, changed only by `update`, read by the views.
+
+use std::collections::{HashMap, VecDeque};
+
+use tui_input::Input;
+
+use super::forms::{DeleteMessagesForm, DeleteOffsetsForm, ResetForm};
+use super::tree::Tree;
+use crate::core::live::GroupSnapshot;
+use crate::core::profile::{Profile, Safety};
+use crate::engine::plan::Plan;
+
+/// How many log lines are kept in memory.
+pub const LOG_CAPACITY: usize = 2000;
+
+/// Severity of a log line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Plain information.
+    Info,
+    /// A success.
+    Ok,
+    /// A failure: stands out.
+    Error,
+}
+
+/// One line of the log pane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    /// `HH:MM:SS` in the profile's zone.
+    pub time: String,
+    /// Severity.
+    pub level: Level,
+    /// The text.
+    pub text: String,
+}
+
+/// What a confirmation will run.
+#[derive(Debug, Clone)]
+pub struct Confirm {
+    /// The instance (profile name).
+    pub instance: String,
+    /// The plan, exactly as it will run.
+    pub plan: Plan,
+    /// Whether it deletes.
+    pub destructive: bool,
+    /// The name to type, when one is required (deletes and protected accounts).
+    pub type_name: Option<String>,
+    /// What was typed.
+    pub typed: Input,
+    /// First plan row shown.
+    pub scroll: usize,
+}
+
+/// A modal on top of the panes.
+#[derive(Debug, Clone)]
+pub enum Modal {
+    /// The key help.
+    Help,
+    /// The reset form.
+    Reset(ResetForm),
+    /// The delete-committed-offsets form.
+    DeleteOffsets(DeleteOffsetsForm),
+    /// The delete-messages form.
+    DeleteMessages(DeleteMessagesForm),
+    /// Waiting for the engine to read the live state and plan.
+    Planning {
+        /// The plan request's id.
+        request: u64,
+        /// What is being planned, in words.
+        what: String,
+        /// The instance (profile name).
+        instance: String,
+        /// The name a confirmation would ask to type (group, or topic for message deletes).
+        name: String,
+    },
+    /// The confirmation.
+    Confirm(Confirm),
+    /// "A job is running; quit anyway?"
+    QuitConfirm,
+}
+
+/// A running job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    /// Its id.
+    pub id: u64,
+    /// `account/instance`, for log lines.
+    pub label: String,
+    /// Calls done.
+    pub done: usize,
+    /// Calls in all.
+    pub total: usize,
+    /// Failures so far.
+    pub failed: usize,
+    /// Whether cancel was asked.
+    pub cancelling: bool,
+}
+
+/// The whole dashboard.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The profile the trees were built from.
+    pub profile: Profile,
+    /// Huawei (0) and Tencent (1) trees.
+    pub trees: [Tree; 2],
+    /// Focused pane.
+    pub focus: usize,
+    /// Terminal size.
+    pub size: (u16, u16),
+    /// Live state by (instance, group).
+    pub live: HashMap<(String, String), Result<GroupSnapshot, String>>,
+    /// The open modal.
+    pub modal: Option<Modal>,
+    /// The filter being typed, if any.
+    pub filter: Option<Input>,
+    /// Log lines, newest last.
+    pub log: VecDeque<LogLine>,
+    /// Lines scrolled up from the bottom; 0 follows.
+    pub log_scroll: usize,
+    /// The running job.
+    pub job: Option<Job>,
+    /// Ids for plans and jobs.
+    pub next_id: u64,
+    /// Whether this is the demo (emulator) session.
+    pub demo: bool,
+    /// Whether colours are used (`NO_COLOR` unset).
+    pub color: bool,
+    /// The profile's zone name, for echoes.
+    pub zone_name: String,
+    /// A refresh is under way.
+    pub refreshing: bool,
+    /// Set when the app should exit.
+    pub quit: bool,
+}
+
+impl AppState {
+    /// A fresh dashboard for a profile.
+    pub fn new(profile: Profile, size: (u16, u16), demo: bool, color: bool, zone_name: String) -> Self {
+        let trees = [Tree::huawei(&profile), Tree::tencent(&profile)];
+        let focus = if trees[0].nodes.is_empty() && !trees[1].nodes.is_empty() { 1 } else { 0 };
+        Self {
+            profile,
+            trees,
+            focus,
+            size,
+            live: HashMap::new(),
+            modal: None,
+            filter: None,
+            log: VecDeque::new(),
+            log_scroll: 0,
+            job: None,
+            next_id: 1,
+            demo,
+            color,
+            zone_name,
+            refreshing: false,
+            quit: false,
+        }
+    }
+
+    /// Appends a log line, keeping the in-memory history bounded.
+    pub fn push_log(&mut self, time: String, level: Level, text: String) {
+        if self.log.len() == LOG_CAPACITY {
+            self.log.pop_front();
+        }
+        self.log.push_back(LogLine { time, level, text });
+        if self.log_scroll > 0 {
+            // Keep the view still while the user reads older lines.
+            self.log_scroll = (self.log_scroll + 1).min(self.log.len());
+        }
+    }
+
+    /// A fresh id.
+    pub fn take_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id - 1
+    }
+
+    /// The account, kind and safety of an instance.
+    pub fn instance_info(&self, instance: &str) -> Option<(String, &'static str, Safety)> {
+        let t = crate::engine::target::Target::find(&self.profile, instance).ok()?;
+        Some((t.account().to_owned(), t.kind(), t.safety()))
+    }
+
+    /// The account's safety, for a root node.
+    pub fn account_safety(&self, account: &str) -> Safety {
+        let from_h = self.profile.huawei.iter().find(|a| a.name == account).map(|a| a.safety);
+        let from_t = self.profile.tencent.iter().find(|a| a.name == account).map(|a| a.safety);
+        from_h.or(from_t).unwrap_or_default()
+    }
+}

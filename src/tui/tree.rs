@@ -1,0 +1,315 @@
+//! The resource trees: an arena of nodes built from the profile, with the visible rows cached and recomputed only
+//! when the structure, the expansion or the filter changes (never per frame).
+
+use std::collections::HashSet;
+
+use crate::core::profile::{KafkaInstance, Profile};
+
+/// What a node stands for. Names are profile names; live data is looked up by them at render time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// An account.
+    Account { account: String },
+    /// An instance or DTS subscription.
+    Instance { instance: String, dts: bool },
+    /// The "Groups" folder.
+    Groups,
+    /// A consumer group.
+    Group { instance: String, group: String },
+    /// A topic under a group.
+    GroupTopic { instance: String, group: String, topic: String },
+    /// A partition under a group's topic.
+    GroupPartition { instance: String, group: String, topic: String, partition: i32 },
+    /// The "Topics" folder.
+    Topics,
+    /// A topic under an instance.
+    Topic { instance: String, topic: String },
+    /// A partition under an instance's topic.
+    Partition { instance: String, topic: String, partition: i32 },
+}
+
+/// One node.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// What it is.
+    pub kind: Kind,
+    /// The text to match and show.
+    pub name: String,
+    /// Depth, 0 for accounts.
+    pub depth: u16,
+    /// Parent index.
+    pub parent: Option<usize>,
+    /// Child indices.
+    pub children: Vec<usize>,
+}
+
+/// A tree with its expansion, filter, selection and visible rows.
+#[derive(Debug, Clone, Default)]
+pub struct Tree {
+    /// All nodes.
+    pub nodes: Vec<Node>,
+    /// Top-level nodes.
+    pub roots: Vec<usize>,
+    /// Expanded nodes.
+    pub opened: HashSet<usize>,
+    /// Case-insensitive filter; empty for none.
+    pub filter: String,
+    /// Visible node indices, in order (the cache).
+    pub visible: Vec<usize>,
+    /// The selected node.
+    pub selected: Option<usize>,
+    /// First visible row shown.
+    pub offset: usize,
+}
+
+impl Tree {
+    fn add(&mut self, parent: Option<usize>, kind: Kind, name: String) -> usize {
+        let depth = parent.map_or(0, |p| self.nodes[p].depth + 1);
+        let id = self.nodes.len();
+        self.nodes.push(Node { kind, name, depth, parent, children: Vec::new() });
+        match parent {
+            Some(p) => self.nodes[p].children.push(id),
+            None => self.roots.push(id),
+        }
+        id
+    }
+
+    fn add_instance(&mut self, parent: usize, i: &KafkaInstance) {
+        let inst = self.add(Some(parent), Kind::Instance { instance: i.name.clone(), dts: false }, i.name.clone());
+        let groups = self.add(Some(inst), Kind::Groups, "Groups".into());
+        for g in &i.groups {
+            let gn =
+                self.add(Some(groups), Kind::Group { instance: i.name.clone(), group: g.name.clone() }, g.name.clone());
+            for t in &g.topics {
+                let count = i.topics.iter().find(|x| &x.name == t).map_or(0, |x| x.partitions);
+                let kind = Kind::GroupTopic { instance: i.name.clone(), group: g.name.clone(), topic: t.clone() };
+                let tn = self.add(Some(gn), kind, t.clone());
+                for p in 0..count as i32 {
+                    let kind = Kind::GroupPartition {
+                        instance: i.name.clone(),
+                        group: g.name.clone(),
+                        topic: t.clone(),
+                        partition: p,
+                    };
+                    self.add(Some(tn), kind, format!("p{p}"));
+                }
+            }
+        }
+        let topics = self.add(Some(inst), Kind::Topics, "Topics".into());
+        for t in &i.topics {
+            let tn =
+                self.add(Some(topics), Kind::Topic { instance: i.name.clone(), topic: t.name.clone() }, t.name.clone());
+            for p in 0..t.partitions as i32 {
+                self.add(
+                    Some(tn),
+                    Kind::Partition { instance: i.name.clone(), topic: t.name.clone(), partition: p },
+                    format!("p{p}"),
+                );
+            }
+        }
+    }
+
+    /// The Huawei tree of a profile.
+    pub fn huawei(p: &Profile) -> Self {
+        let mut t = Self::default();
+        for a in &p.huawei {
+            let acc = t.add(None, Kind::Account { account: a.name.clone() }, a.name.clone());
+            a.instances.iter().for_each(|i| t.add_instance(acc, i));
+        }
+        t.finish()
+    }
+
+    /// The Tencent tree of a profile: CKafka instances and DTS subscriptions.
+    pub fn tencent(p: &Profile) -> Self {
+        let mut t = Self::default();
+        for a in &p.tencent {
+            let acc = t.add(None, Kind::Account { account: a.name.clone() }, a.name.clone());
+            a.ckafka.iter().for_each(|i| t.add_instance(acc, i));
+            for d in &a.dts {
+                let as_instance = KafkaInstance {
+                    name: d.name.clone(),
+                    id: d.subscribe_id.clone(),
+                    topics: vec![crate::core::profile::TopicSpec { name: d.topic.clone(), partitions: d.partitions }],
+                    groups: d
+                        .groups
+                        .iter()
+                        .map(|g| crate::core::profile::GroupSpec { name: g.clone(), topics: vec![d.topic.clone()] })
+                        .collect(),
+                    safety: d.safety,
+                };
+                t.add_instance(acc, &as_instance);
+                let inst = *t.nodes[acc].children.last().expect("just added");
+                t.nodes[inst].kind = Kind::Instance { instance: d.name.clone(), dts: true };
+            }
+        }
+        t.finish()
+    }
+
+    fn finish(mut self) -> Self {
+        // Accounts and instances start open, so the groups show at once.
+        for (i, n) in self.nodes.iter().enumerate() {
+            if matches!(n.kind, Kind::Account { .. } | Kind::Instance { .. } | Kind::Groups) {
+                self.opened.insert(i);
+            }
+        }
+        self.recompute();
+        self.selected = self.visible.first().copied();
+        self
+    }
+
+    /// Recomputes the visible rows: the expanded tree, or with a filter, every match and its ancestors.
+    pub fn recompute(&mut self) {
+        self.visible.clear();
+        if self.filter.is_empty() {
+            let mut stack: Vec<usize> = self.roots.iter().rev().copied().collect();
+            while let Some(n) = stack.pop() {
+                self.visible.push(n);
+                if self.opened.contains(&n) {
+                    stack.extend(self.nodes[n].children.iter().rev());
+                }
+            }
+        } else {
+            let needle = self.filter.to_lowercase();
+            let mut keep = vec![false; self.nodes.len()];
+            for (i, n) in self.nodes.iter().enumerate() {
+                if n.name.to_lowercase().contains(&needle) {
+                    let mut cur = Some(i);
+                    while let Some(c) = cur {
+                        if keep[c] {
+                            break;
+                        }
+                        keep[c] = true;
+                        cur = self.nodes[c].parent;
+                    }
+                }
+            }
+            let mut stack: Vec<usize> = self.roots.iter().rev().copied().collect();
+            while let Some(n) = stack.pop() {
+                if keep[n] {
+                    self.visible.push(n);
+                    stack.extend(self.nodes[n].children.iter().rev());
+                }
+            }
+        }
+        if self.selected.is_none_or(|s| !self.visible.contains(&s)) {
+            self.selected = self.visible.first().copied();
+        }
+    }
+
+    /// The selected row's position among the visible rows.
+    pub fn cursor(&self) -> usize {
+        self.selected.and_then(|s| self.visible.iter().position(|v| *v == s)).unwrap_or(0)
+    }
+
+    /// Moves the selection by `delta` rows; returns whether anything changed.
+    pub fn move_by(&mut self, delta: isize, height: usize) -> bool {
+        if self.visible.is_empty() {
+            return false;
+        }
+        let cur = self.cursor() as isize;
+        let next = (cur + delta).clamp(0, self.visible.len() as isize - 1) as usize;
+        let changed = next as isize != cur;
+        self.selected = Some(self.visible[next]);
+        self.scroll_into_view(height);
+        changed
+    }
+
+    /// Keeps the selection within the shown window of `height` rows.
+    pub fn scroll_into_view(&mut self, height: usize) {
+        let cur = self.cursor();
+        let h = height.max(1);
+        if cur < self.offset {
+            self.offset = cur;
+        } else if cur >= self.offset + h {
+            self.offset = cur + 1 - h;
+        }
+        self.offset = self.offset.min(self.visible.len().saturating_sub(1));
+    }
+
+    /// Expands the selection, or steps into it when already open.
+    pub fn expand(&mut self, height: usize) -> bool {
+        let Some(s) = self.selected else { return false };
+        if self.nodes[s].children.is_empty() {
+            return false;
+        }
+        if self.opened.insert(s) {
+            self.recompute();
+            true
+        } else {
+            self.move_by(1, height)
+        }
+    }
+
+    /// Collapses the selection, or steps to its parent.
+    pub fn collapse(&mut self, height: usize) -> bool {
+        let Some(s) = self.selected else { return false };
+        if self.opened.remove(&s) && self.filter.is_empty() {
+            self.recompute();
+            return true;
+        }
+        match self.nodes[s].parent {
+            Some(p) => {
+                self.selected = Some(p);
+                self.scroll_into_view(height);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Sets the filter and recomputes.
+    pub fn set_filter(&mut self, filter: &str, height: usize) {
+        self.filter = filter.to_owned();
+        self.recompute();
+        self.offset = 0;
+        self.scroll_into_view(height);
+    }
+
+    /// The selected node.
+    pub fn selected_node(&self) -> Option<&Node> {
+        self.selected.map(|s| &self.nodes[s])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example() -> Profile {
+        let text = include_str!("../../config.example.toml");
+        crate::core::profile::parse(text, "x").unwrap().profile
+    }
+
+    #[test]
+    fn builds_opens_and_filters() {
+        let mut t = Tree::huawei(&example());
+        let names: Vec<&str> = t.visible.iter().map(|v| t.nodes[*v].name.as_str()).collect();
+        assert_eq!(&names[..5], ["prod-bj", "orders", "Groups", "billing", "audit"]);
+        // Move to billing and expand it: its two topics appear.
+        t.move_by(3, 10);
+        assert!(t.expand(10));
+        assert_eq!(t.nodes[t.visible[4]].name, "orders");
+        t.set_filter("PAYM", 10);
+        let names: Vec<&str> = t.visible.iter().map(|v| t.nodes[*v].name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "prod-bj", "orders", "Groups", "billing", "payments", "p0", "p1", "p2", "Topics", "payments", "p0",
+                "p1", "p2"
+            ]
+        );
+        t.set_filter("", 10);
+        assert!(t.visible.len() > 5);
+    }
+
+    #[test]
+    fn scrolling_keeps_selection_in_view() {
+        let mut t = Tree::huawei(&example());
+        for _ in 0..30 {
+            t.move_by(1, 4);
+            let c = t.cursor();
+            assert!(c >= t.offset && c < t.offset + 4);
+        }
+        assert!(!t.move_by(-100, 4) || t.cursor() == 0);
+    }
+}

@@ -1,0 +1,519 @@
+//! `update(state, msg) -> effects`: every change to the dashboard happens here, and nothing else happens here.
+
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use super::forms::{DeleteMessagesForm, DeleteOffsetsForm, DeleteRow, ResetForm};
+use super::keymap::{Action, action_for};
+use super::layout::{log_rows, tree_rows};
+use super::state::{AppState, Confirm, Job, Level, Modal};
+use super::tree::Kind;
+use crate::engine::worker::{Command, EngineEvent};
+
+/// What happened.
+#[derive(Debug)]
+pub enum Msg {
+    /// A key.
+    Key(KeyEvent),
+    /// The terminal was resized.
+    Resize(u16, u16),
+    /// An engine event; `at` is its time as shown in the log.
+    Engine { at: String, event: EngineEvent },
+    /// The live-refresh timer fired.
+    RefreshTick,
+}
+
+/// What update asks the outside world to do.
+#[derive(Debug)]
+pub enum Effect {
+    /// Send a command to the engine.
+    Send(Command),
+}
+
+/// The result of one update.
+#[derive(Debug, Default)]
+pub struct Step {
+    /// Whether the screen must be redrawn.
+    pub redraw: bool,
+    /// Effects to perform.
+    pub effects: Vec<Effect>,
+}
+
+impl Step {
+    fn redraw() -> Self {
+        Self { redraw: true, effects: Vec::new() }
+    }
+    fn send(cmd: Command) -> Self {
+        Self { redraw: true, effects: vec![Effect::Send(cmd)] }
+    }
+}
+
+/// Applies a message.
+pub fn update(s: &mut AppState, msg: Msg) -> Step {
+    match msg {
+        Msg::Resize(w, h) => {
+            s.size = (w, h);
+            let rows = tree_rows(w, h);
+            s.trees.iter_mut().for_each(|t| t.scroll_into_view(rows));
+            Step::redraw()
+        }
+        Msg::RefreshTick if !s.refreshing => {
+            s.refreshing = true;
+            Step::send(Command::Refresh)
+        }
+        Msg::RefreshTick => Step::default(),
+        Msg::Engine { at, event } => engine_event(s, at, event),
+        Msg::Key(key) => key_event(s, key),
+    }
+}
+
+fn status(s: &mut AppState, text: impl Into<String>) -> Step {
+    s.push_log(String::new(), Level::Info, text.into());
+    Step::redraw()
+}
+
+fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        s.quit = true;
+        return Step::redraw();
+    }
+    let rows = tree_rows(s.size.0, s.size.1);
+    if let Some(input) = &mut s.filter {
+        match key.code {
+            KeyCode::Esc => {
+                s.filter = None;
+                s.trees[s.focus].set_filter("", rows);
+            }
+            KeyCode::Enter => s.filter = None,
+            _ => {
+                input.handle_event(&Event::Key(key));
+                let text = input.value().to_owned();
+                s.trees[s.focus].set_filter(&text, rows);
+            }
+        }
+        return Step::redraw();
+    }
+    if s.modal.is_some() {
+        return modal_key(s, key);
+    }
+    let Some(action) = action_for(key) else { return Step::default() };
+    let tree = &mut s.trees[s.focus];
+    match action {
+        Action::FocusNext | Action::FocusPrev => {
+            s.focus = 1 - s.focus;
+            Step::redraw()
+        }
+        Action::Up => Step { redraw: tree.move_by(-1, rows), ..Step::default() },
+        Action::Down => Step { redraw: tree.move_by(1, rows), ..Step::default() },
+        Action::Expand => Step { redraw: tree.expand(rows), ..Step::default() },
+        Action::Collapse => Step { redraw: tree.collapse(rows), ..Step::default() },
+        Action::Filter => {
+            s.filter = Some(Input::new(tree.filter.clone()));
+            Step::redraw()
+        }
+        Action::Reset => open_reset(s),
+        Action::DeleteOffsets => open_delete_offsets(s),
+        Action::DeleteMessages => open_delete_messages(s),
+        Action::Refresh if s.refreshing => Step::default(),
+        Action::Refresh => {
+            s.refreshing = true;
+            Step::send(Command::Refresh)
+        }
+        Action::LogUp => {
+            let page = log_rows(s.size.0, s.size.1).max(1);
+            s.log_scroll = (s.log_scroll + page).min(s.log.len().saturating_sub(page));
+            Step::redraw()
+        }
+        Action::LogDown => {
+            s.log_scroll = s.log_scroll.saturating_sub(log_rows(s.size.0, s.size.1).max(1));
+            Step::redraw()
+        }
+        Action::Help => {
+            s.modal = Some(Modal::Help);
+            Step::redraw()
+        }
+        Action::Back => match &mut s.job {
+            Some(job) if !job.cancelling => {
+                job.cancelling = true;
+                let id = job.id;
+                Step::send(Command::Cancel { job: id })
+            }
+            _ if !tree.filter.is_empty() => {
+                tree.set_filter("", rows);
+                Step::redraw()
+            }
+            _ => Step::default(),
+        },
+        Action::Quit if s.job.is_some() => {
+            s.modal = Some(Modal::QuitConfirm);
+            Step::redraw()
+        }
+        Action::Quit | Action::QuitNow => {
+            s.quit = true;
+            Step::redraw()
+        }
+    }
+}
+
+/// Whether an action does something on the current selection (the hint bar lists only those).
+pub fn applies(s: &AppState, action: Action) -> bool {
+    let node = s.trees[s.focus].selected_node();
+    let kind = node.map(|n| &n.kind);
+    let instance = match kind {
+        Some(
+            Kind::Instance { instance, .. }
+            | Kind::Group { instance, .. }
+            | Kind::GroupTopic { instance, .. }
+            | Kind::GroupPartition { instance, .. }
+            | Kind::Topic { instance, .. }
+            | Kind::Partition { instance, .. },
+        ) => Some(instance.as_str()),
+        _ => None,
+    };
+    let info = instance.and_then(|i| s.instance_info(i));
+    let writable = info.as_ref().is_some_and(|i| !i.2.read_only) && s.job.is_none();
+    let huawei = info.as_ref().is_some_and(|i| i.1 == "huawei");
+    match action {
+        Action::Reset => {
+            writable && matches!(kind, Some(Kind::Group { .. } | Kind::GroupTopic { .. } | Kind::GroupPartition { .. }))
+        }
+        Action::DeleteOffsets => {
+            writable
+                && huawei
+                && matches!(kind, Some(Kind::Group { .. } | Kind::GroupTopic { .. } | Kind::GroupPartition { .. }))
+        }
+        Action::DeleteMessages => {
+            writable
+                && huawei
+                && matches!(
+                    kind,
+                    Some(
+                        Kind::Topic { .. }
+                            | Kind::Partition { .. }
+                            | Kind::GroupTopic { .. }
+                            | Kind::GroupPartition { .. }
+                    )
+                )
+        }
+        Action::Expand => node.is_some_and(|n| !n.children.is_empty()),
+        Action::FocusNext | Action::FocusPrev => !s.trees[1 - s.focus].nodes.is_empty(),
+        _ => true,
+    }
+}
+
+/// Why writes are not offered here, if they are not.
+fn write_refusal(s: &AppState, instance: &str) -> Option<String> {
+    if s.job.is_some() {
+        return Some("a job is running: wait for it, or press Esc to cancel it".into());
+    }
+    let (account, _, safety) = s.instance_info(instance)?;
+    safety.read_only.then(|| format!("`{instance}` (account {account}) is read-only in the profile: no writes"))
+}
+
+fn open_reset(s: &mut AppState) -> Step {
+    let Some(node) = s.trees[s.focus].selected_node().cloned() else { return Step::default() };
+    let (instance, group, topic, partition) = match node.kind {
+        Kind::Group { instance, group } => (instance, group, None, None),
+        Kind::GroupTopic { instance, group, topic } => (instance, group, Some(topic), None),
+        Kind::GroupPartition { instance, group, topic, partition } => (instance, group, Some(topic), Some(partition)),
+        _ => return status(s, "reset: select a group, or a topic or partition under a group"),
+    };
+    if let Some(why) = write_refusal(s, &instance) {
+        return status(s, format!("reset: {why}"));
+    }
+    let dts = s.instance_info(&instance).is_some_and(|i| i.1 == "dts");
+    let topics = match topic {
+        Some(t) => vec![t],
+        None => group_topics(s, &instance, &group),
+    };
+    s.modal = Some(Modal::Reset(ResetForm::new(instance, group, topics, partition, dts)));
+    Step::redraw()
+}
+
+fn group_topics(s: &AppState, instance: &str, group: &str) -> Vec<String> {
+    let t = &s.trees[s.focus];
+    t.nodes
+        .iter()
+        .filter_map(|n| match &n.kind {
+            Kind::GroupTopic { instance: i, group: g, topic } if i == instance && g == group => Some(topic.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn open_delete_offsets(s: &mut AppState) -> Step {
+    let Some(node) = s.trees[s.focus].selected_node().cloned() else { return Step::default() };
+    let (instance, group, only) = match node.kind {
+        Kind::Group { instance, group } => (instance, group, None),
+        Kind::GroupTopic { instance, group, topic } | Kind::GroupPartition { instance, group, topic, .. } => {
+            (instance, group, Some(topic))
+        }
+        _ => return status(s, "delete offsets: select a group, or a topic under a group"),
+    };
+    if s.instance_info(&instance).is_some_and(|i| i.1 != "huawei") {
+        return status(s, "delete offsets: only Huawei DMS has this API; on Tencent, reset instead");
+    }
+    if let Some(why) = write_refusal(s, &instance) {
+        return status(s, format!("delete offsets: {why}"));
+    }
+    let topics = group_topics(s, &instance, &group).into_iter().map(|t| {
+        let chosen = only.as_ref().is_none_or(|o| *o == t);
+        (t, chosen)
+    });
+    s.modal = Some(Modal::DeleteOffsets(DeleteOffsetsForm {
+        instance,
+        group,
+        topics: topics.collect(),
+        cursor: 0,
+        error: None,
+    }));
+    Step::redraw()
+}
+
+fn open_delete_messages(s: &mut AppState) -> Step {
+    let Some(node) = s.trees[s.focus].selected_node().cloned() else { return Step::default() };
+    let (instance, topic, at) = match node.kind {
+        Kind::Topic { instance, topic } | Kind::GroupTopic { instance, topic, .. } => (instance, topic, None),
+        Kind::Partition { instance, topic, partition } | Kind::GroupPartition { instance, topic, partition, .. } => {
+            (instance, topic, Some(partition))
+        }
+        _ => return status(s, "delete messages: select a topic or a partition"),
+    };
+    if s.instance_info(&instance).is_some_and(|i| i.1 != "huawei") {
+        return status(s, "delete messages: only Huawei DMS has this API");
+    }
+    if let Some(why) = write_refusal(s, &instance) {
+        return status(s, format!("delete messages: {why}"));
+    }
+    let count = s.trees[s.focus]
+        .nodes
+        .iter()
+        .filter(|n| matches!(&n.kind, Kind::Partition { instance: i, topic: t, .. } if *i == instance && *t == topic))
+        .count() as i32;
+    let rows = (0..count)
+        .map(|p| DeleteRow { partition: p, bounds: bounds(s, &instance, &topic, p), offset: Input::default() })
+        .collect();
+    let cursor = at.unwrap_or(0) as usize;
+    s.modal = Some(Modal::DeleteMessages(DeleteMessagesForm { instance, topic, rows, cursor, offset: 0, error: None }));
+    Step::redraw()
+}
+
+/// Log start and end of a partition, from any group's live data.
+pub fn bounds(s: &AppState, instance: &str, topic: &str, partition: i32) -> Option<(i64, i64)> {
+    s.live.iter().filter(|((i, _), _)| i == instance).find_map(|(_, r)| {
+        let p = r.as_ref().ok()?.partitions.iter().find(|p| p.topic == topic && p.partition == partition)?;
+        Some((p.start?, p.end?))
+    })
+}
+
+fn zone(s: &AppState) -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get(&s.zone_name).unwrap_or(jiff::tz::TimeZone::UTC)
+}
+
+fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
+    let Some(modal) = s.modal.take() else { return Step::default() };
+    let esc = key.code == KeyCode::Esc;
+    let enter = key.code == KeyCode::Enter;
+    let (next, effects) = match modal {
+        Modal::Help if esc || matches!(key.code, KeyCode::Char('?' | 'q')) => (None, vec![]),
+        Modal::Help => (Some(Modal::Help), vec![]),
+        Modal::QuitConfirm => match key.code {
+            KeyCode::Char('y') => {
+                s.quit = true;
+                (None, vec![])
+            }
+            KeyCode::Char('n') | KeyCode::Esc => (None, vec![]),
+            _ => (Some(Modal::QuitConfirm), vec![]),
+        },
+        Modal::Reset(_) | Modal::DeleteOffsets(_) | Modal::DeleteMessages(_) if esc => (None, vec![]),
+        Modal::Reset(mut f) if enter => {
+            let parsed =
+                f.parsed_partitions().and_then(|p| f.parsed_strategy(&zone(s), &s.zone_name).map(|st| (p, st)));
+            match parsed {
+                Err(e) => {
+                    f.error = Some(e);
+                    (Some(Modal::Reset(f)), vec![])
+                }
+                Ok((partitions, strategy)) => {
+                    let request = s.take_id();
+                    let cmd = Command::PlanReset {
+                        request,
+                        instance: f.instance.clone(),
+                        group: f.group.clone(),
+                        topics: f.topics.clone(),
+                        partitions,
+                        strategy,
+                    };
+                    let what = format!("reading `{}` live and planning the reset…", f.group);
+                    (
+                        Some(Modal::Planning { request, what, instance: f.instance, name: f.group }),
+                        vec![Effect::Send(cmd)],
+                    )
+                }
+            }
+        }
+        Modal::Reset(mut f) => {
+            f.key(key);
+            (Some(Modal::Reset(f)), vec![])
+        }
+        Modal::DeleteOffsets(mut f) if enter => {
+            let topics = f.chosen();
+            if topics.is_empty() {
+                f.error = Some("choose at least one topic with Space".into());
+                (Some(Modal::DeleteOffsets(f)), vec![])
+            } else {
+                let request = s.take_id();
+                let cmd = Command::PlanDeleteOffsets {
+                    request,
+                    instance: f.instance.clone(),
+                    group: f.group.clone(),
+                    topics,
+                };
+                let what = format!("reading `{}` live and planning…", f.group);
+                (Some(Modal::Planning { request, what, instance: f.instance, name: f.group }), vec![Effect::Send(cmd)])
+            }
+        }
+        Modal::DeleteOffsets(mut f) => {
+            f.key(key);
+            (Some(Modal::DeleteOffsets(f)), vec![])
+        }
+        Modal::DeleteMessages(mut f) if enter => match f.chosen() {
+            Err(e) => {
+                f.error = Some(e);
+                (Some(Modal::DeleteMessages(f)), vec![])
+            }
+            Ok(partitions) => {
+                let request = s.take_id();
+                let cmd = Command::PlanDeleteMessages {
+                    request,
+                    instance: f.instance.clone(),
+                    topic: f.topic.clone(),
+                    partitions,
+                };
+                let what = format!("reading `{}` live and planning…", f.topic);
+                (Some(Modal::Planning { request, what, instance: f.instance, name: f.topic }), vec![Effect::Send(cmd)])
+            }
+        },
+        Modal::DeleteMessages(mut f) => {
+            f.key(key);
+            (Some(Modal::DeleteMessages(f)), vec![])
+        }
+        Modal::Planning { .. } if esc => (None, vec![]),
+        planning @ Modal::Planning { .. } => (Some(planning), vec![]),
+        Modal::Confirm(c) => return confirm_key(s, c, key),
+    };
+    s.modal = next;
+    Step { redraw: true, effects }
+}
+
+fn confirm_key(s: &mut AppState, mut c: Confirm, key: KeyEvent) -> Step {
+    let typed_ok = c.type_name.as_deref().is_some_and(|n| n == c.typed.value());
+    match (c.type_name.is_some(), key.code) {
+        (_, KeyCode::Esc) => return Step::redraw(),
+        (_, KeyCode::Down | KeyCode::PageDown) => c.scroll = (c.scroll + 1).min(c.plan.rows.len().saturating_sub(1)),
+        (_, KeyCode::Up | KeyCode::PageUp) => c.scroll = c.scroll.saturating_sub(1),
+        (false, KeyCode::Enter | KeyCode::Char('y')) => return run(s, c),
+        (false, KeyCode::Char('n')) => return Step::redraw(),
+        (true, KeyCode::Enter) if typed_ok => return run(s, c),
+        (true, _) => {
+            c.typed.handle_event(&Event::Key(key));
+        }
+        _ => {}
+    }
+    s.modal = Some(Modal::Confirm(c));
+    Step::redraw()
+}
+
+fn run(s: &mut AppState, c: Confirm) -> Step {
+    let job = s.take_id();
+    let total = c.plan.calls.len();
+    let account = s.instance_info(&c.instance).map(|i| i.0).unwrap_or_default();
+    let label = format!("{account}/{}", c.instance);
+    s.job = Some(Job { id: job, label, done: 0, total, failed: 0, cancelling: false });
+    s.push_log(String::new(), Level::Info, format!("job {job} started: {} ({total} call(s))", c.plan.summary));
+    Step::send(Command::Run { job, instance: c.instance, plan: c.plan })
+}
+
+fn engine_event(s: &mut AppState, at: String, event: EngineEvent) -> Step {
+    match event {
+        EngineEvent::Live { instance, group, result } => {
+            let key = (instance.clone(), group.clone());
+            let was_error = s.live.get(&key).is_some_and(|r| r.is_err());
+            if let (Err(e), false) = (&result, was_error) {
+                s.push_log(at, Level::Error, format!("{instance}/{group}: live read failed: {e}"));
+            }
+            s.live.insert(key, result);
+        }
+        EngineEvent::RefreshDone => s.refreshing = false,
+        EngineEvent::Planned { request, result } => {
+            let (instance, name) = match &s.modal {
+                Some(Modal::Planning { request: r, instance, name, .. }) if *r == request => {
+                    (instance.clone(), name.clone())
+                }
+                _ => return Step::default(),
+            };
+            match result {
+                Ok(plan) => {
+                    let destructive = plan.calls.iter().any(|c| c.op.starts_with("Delete"));
+                    let protected = s.instance_info(&instance).is_some_and(|i| i.2.protected);
+                    let type_name = (destructive || protected).then_some(name);
+                    s.modal = Some(Modal::Confirm(Confirm {
+                        instance,
+                        plan,
+                        destructive,
+                        type_name,
+                        typed: Input::default(),
+                        scroll: 0,
+                    }));
+                }
+                Err(e) => {
+                    s.modal = None;
+                    s.push_log(at, Level::Error, format!("refused before sending anything: {e}"));
+                }
+            }
+        }
+        EngineEvent::CallDone { job, outcome, done, total } => {
+            let mut label = String::new();
+            if let Some(j) = s.job.as_mut().filter(|j| j.id == job) {
+                j.done = done;
+                j.total = total;
+                j.failed += usize::from(!outcome.ok);
+                label = j.label.clone();
+            }
+            let id = outcome.request_id.as_deref().unwrap_or("-");
+            let (level, word) = match (&outcome.error, outcome.ok) {
+                (Some(_), _) => (Level::Error, "FAILED"),
+                (None, true) => (Level::Ok, "ok"),
+                (None, false) => (Level::Error, "PARTIAL"),
+            };
+            let body = outcome.request.lines().nth(1).map(str::trim).unwrap_or_default().to_owned();
+            let mut text = format!("{label} [{done}/{total}] {} {word} req {id}: {body}", outcome.op);
+            if let Some(e) = &outcome.error {
+                text.push_str(&format!(" — {e}"));
+            }
+            for (item, code) in &outcome.failed_items {
+                text.push_str(&format!(" — {item} failed ({code})"));
+            }
+            s.push_log(at, level, text);
+        }
+        EngineEvent::JobDone { job, cancelled, failed, sent, total } => {
+            s.job = None;
+            let (level, text) = if cancelled {
+                (
+                    Level::Error,
+                    format!(
+                        "job {job} cancelled: {sent} of {total} call(s) sent, {failed} failed; the rest were not sent"
+                    ),
+                )
+            } else if failed > 0 {
+                (Level::Error, format!("job {job} finished with failures: {} of {total} succeeded", total - failed))
+            } else {
+                (Level::Ok, format!("job {job} done: {total} of {total} call(s) succeeded"))
+            };
+            s.push_log(at, level, text);
+        }
+        EngineEvent::Note(text) => s.push_log(at, Level::Info, text),
+    }
+    Step::redraw()
+}

@@ -1,0 +1,399 @@
+//! Rendering: a pure function of the state. Only the visible rows are touched per frame.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use super::keymap::BINDINGS;
+use super::layout::areas;
+use super::modal_view;
+use super::state::{AppState, Level, Modal};
+use super::tree::{Kind, Tree};
+use super::update::bounds;
+use crate::core::live::{GroupSnapshot, normalise_state};
+
+/// Styles, empty when colours are off (`NO_COLOR`).
+pub struct Theme {
+    on: bool,
+}
+
+impl Theme {
+    /// A theme for the state.
+    pub fn of(s: &AppState) -> Self {
+        Self { on: s.color }
+    }
+    /// A foreground colour, or nothing.
+    pub fn fg(&self, c: Color) -> Style {
+        if self.on { Style::default().fg(c) } else { Style::default() }
+    }
+    /// The selection highlight (reverse video works without colour).
+    pub fn selected(&self) -> Style {
+        Style::default().add_modifier(Modifier::REVERSED)
+    }
+    /// Bold.
+    pub fn bold(&self) -> Style {
+        Style::default().add_modifier(Modifier::BOLD)
+    }
+}
+
+/// Draws the whole screen.
+pub fn render(f: &mut Frame<'_>, s: &AppState) {
+    let area = f.area();
+    let a = areas(area.width, area.height);
+    let th = Theme::of(s);
+    title(f, s, a.title, &th);
+    if a.tabs {
+        pane(f, s, s.focus, a.panes[0], true, &th);
+    } else {
+        pane(f, s, 0, a.panes[0], false, &th);
+        pane(f, s, 1, a.panes[1], false, &th);
+    }
+    detail(f, s, a.detail, &th);
+    log(f, s, a.log, &th);
+    hint(f, s, a.hint, &th);
+    if let Some(m) = &s.modal {
+        modal_view::render(f, s, m, &th);
+    }
+}
+
+fn title(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
+    let mut spans = vec![Span::styled(" offsetdeck ", th.bold())];
+    if s.demo {
+        let style = if s.color { Style::default().fg(Color::Black).bg(Color::Yellow) } else { th.selected() };
+        spans.push(Span::styled(" DEMO: local emulator, nothing real is touched ", style.add_modifier(Modifier::BOLD)));
+    }
+    if s.refreshing {
+        spans.push(Span::raw("  refreshing…"));
+    }
+    if let Some(j) = &s.job {
+        let cancel = if j.cancelling { "cancelling…" } else { "Esc cancels" };
+        spans.push(Span::styled(
+            format!("  job {}: {}/{} done, {} failed ({cancel})", j.id, j.done, j.total, j.failed),
+            th.bold(),
+        ));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), r);
+}
+
+/// The account a tree node belongs to.
+fn account_of(t: &Tree, mut n: usize) -> &str {
+    while let Some(p) = t.nodes[n].parent {
+        n = p;
+    }
+    &t.nodes[n].name
+}
+
+fn pane(f: &mut Frame<'_>, s: &AppState, idx: usize, r: Rect, tabs: bool, th: &Theme) {
+    let t = &s.trees[idx];
+    let names = ["Huawei DMS", "Tencent CKafka/DTS"];
+    let focused = s.focus == idx;
+    let mut title = if tabs {
+        let mut v = vec![Span::raw(" ")];
+        for (i, n) in names.iter().enumerate() {
+            let style = if i == idx { th.selected().add_modifier(Modifier::BOLD) } else { Style::default() };
+            v.push(Span::styled(format!(" {n} "), style));
+            v.push(Span::raw(" "));
+        }
+        v
+    } else {
+        vec![Span::styled(format!(" {} ", names[idx]), if focused { th.bold() } else { Style::default() })]
+    };
+    let mut border = if focused { th.fg(Color::Cyan) } else { Style::default() };
+    if let Some(sel) = t.selected {
+        let acc = account_of(t, sel);
+        let safety = s.account_safety(acc);
+        let inst = match &t.nodes[sel].kind {
+            Kind::Account { .. } | Kind::Groups | Kind::Topics => None,
+            Kind::Instance { instance, .. }
+            | Kind::Group { instance, .. }
+            | Kind::GroupTopic { instance, .. }
+            | Kind::GroupPartition { instance, .. }
+            | Kind::Topic { instance, .. }
+            | Kind::Partition { instance, .. } => Some(instance.as_str()),
+        };
+        let eff = inst.and_then(|i| s.instance_info(i)).map_or(safety, |i| i.2);
+        title.push(Span::raw(format!("─ {acc} ")));
+        if eff.protected {
+            title.push(Span::styled("PROTECTED ", th.fg(Color::Red).add_modifier(Modifier::BOLD)));
+            border = th.fg(Color::Red);
+        }
+        if eff.read_only {
+            title.push(Span::styled("READ-ONLY ", th.fg(Color::Magenta)));
+        }
+    }
+    if !t.filter.is_empty() || (focused && s.filter.is_some()) {
+        let text = s.filter.as_ref().filter(|_| focused).map_or(t.filter.clone(), |i| i.value().to_owned());
+        title.push(Span::styled(format!("─ filter: {text}▏"), th.fg(Color::Yellow)));
+    }
+    let block = Block::default().borders(Borders::ALL).border_style(border).title(Line::from(title));
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    if t.nodes.is_empty() {
+        f.render_widget(Paragraph::new("  no accounts of this cloud in the profile"), inner);
+        return;
+    }
+    if t.visible.is_empty() {
+        f.render_widget(Paragraph::new("  nothing matches the filter (Esc clears it)"), inner);
+        return;
+    }
+    let rows = inner.height as usize;
+    let lines: Vec<Line<'_>> =
+        t.visible.iter().skip(t.offset).take(rows).map(|&n| row(s, t, n, th, t.selected == Some(n))).collect();
+    let mut lines = lines;
+    if let Some(cur) = t.selected.and_then(|sel| t.visible.iter().skip(t.offset).take(rows).position(|v| *v == sel)) {
+        let style = if focused { th.selected() } else { Style::default().add_modifier(Modifier::UNDERLINED) };
+        lines[cur] = lines[cur].clone().patch_style(style);
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// A state in one word, the same for every API's spelling; the word is the marker, colour only repeats it.
+pub fn state_word(state: &str) -> &'static str {
+    match normalise_state(state).as_str() {
+        "empty" => "EMPTY",
+        "dead" => "DEAD",
+        "stable" => "ACTIVE",
+        "preparingrebalance" | "completingrebalance" => "REBALANCING",
+        _ => "UNKNOWN",
+    }
+}
+
+fn state_style(th: &Theme, state: &str) -> Style {
+    match normalise_state(state).as_str() {
+        "empty" => th.fg(Color::Green),
+        "dead" => th.fg(Color::DarkGray),
+        "stable" => th.fg(Color::Yellow),
+        _ => th.fg(Color::Magenta),
+    }
+}
+
+fn snapshot<'a>(s: &'a AppState, instance: &str, group: &str) -> Option<&'a Result<GroupSnapshot, String>> {
+    s.live.get(&(instance.to_owned(), group.to_owned()))
+}
+
+fn group_lag(snap: &GroupSnapshot, topic: Option<&str>) -> i64 {
+    snap.partitions.iter().filter(|p| topic.is_none_or(|t| p.topic == t)).filter_map(|p| p.lag()).sum()
+}
+
+fn num(v: Option<i64>) -> String {
+    v.map_or("?".into(), |x| x.to_string())
+}
+
+fn row<'a>(s: &'a AppState, t: &'a Tree, n: usize, th: &Theme, selected: bool) -> Line<'a> {
+    let node = &t.nodes[n];
+    // A text cursor as well as the highlight: visible without colour and in snapshots.
+    let indent = format!("{}{}", if selected { "›" } else { " " }, "  ".repeat(node.depth as usize));
+    let marker = if node.children.is_empty() {
+        "  "
+    } else if t.opened.contains(&n) || !t.filter.is_empty() {
+        "▾ "
+    } else {
+        "▸ "
+    };
+    let mut spans = vec![Span::raw(format!("{indent}{marker}")), Span::raw(node.name.clone())];
+    match &node.kind {
+        Kind::Instance { dts: true, .. } => spans.push(Span::styled("  dts", th.fg(Color::DarkGray))),
+        Kind::Group { instance, group } => match snapshot(s, instance, group) {
+            Some(Ok(snap)) => {
+                spans.push(Span::styled(format!("  [{}]", state_word(&snap.state)), state_style(th, &snap.state)));
+                spans.push(Span::raw(format!("  lag {}", group_lag(snap, None))));
+                if !snap.members.is_empty() {
+                    spans.push(Span::raw(format!("  {} member(s)", snap.members.len())));
+                }
+            }
+            Some(Err(_)) => spans.push(Span::styled("  [READ FAILED]", th.fg(Color::Red))),
+            None => spans.push(Span::styled("  …", th.fg(Color::DarkGray))),
+        },
+        Kind::GroupTopic { instance, group, topic } => {
+            if let Some(Ok(snap)) = snapshot(s, instance, group) {
+                spans.push(Span::raw(format!("  lag {}", group_lag(snap, Some(topic)))));
+            }
+        }
+        Kind::GroupPartition { instance, group, topic, partition } => {
+            let snap = snapshot(s, instance, group).and_then(|r| r.as_ref().ok());
+            if let Some(p) =
+                snap.and_then(|snap| snap.partitions.iter().find(|p| &p.topic == topic && p.partition == *partition))
+            {
+                spans.push(Span::raw(format!(
+                    "  at {}  log {}..{}  lag {}",
+                    num(p.committed),
+                    num(p.start),
+                    num(p.end),
+                    num(p.lag())
+                )));
+            }
+        }
+        Kind::Topic { .. } => {
+            spans.push(Span::styled(format!("  {} partitions", node.children.len()), th.fg(Color::DarkGray)))
+        }
+        Kind::Partition { instance, topic, partition } => {
+            if let Some((a, b)) = bounds(s, instance, topic, *partition) {
+                spans.push(Span::raw(format!("  log {a}..{b}  ({} messages)", b - a)));
+            }
+        }
+        _ => {}
+    }
+    Line::from(spans)
+}
+
+fn detail(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
+    let t = &s.trees[s.focus];
+    let lines: Vec<Line<'_>> = match t.selected_node().map(|n| &n.kind) {
+        Some(Kind::Group { instance, group }) | Some(Kind::GroupTopic { instance, group, .. }) => {
+            match snapshot(s, instance, group) {
+                Some(Ok(snap)) => {
+                    let members = if snap.members.is_empty() {
+                        "no members".to_owned()
+                    } else {
+                        snap.members
+                            .iter()
+                            .map(|m| format!("{} {}", m.client_id, m.host).trim().to_owned())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    vec![
+                        Line::from(vec![
+                            Span::styled(format!("group {group} on {instance}: "), th.bold()),
+                            Span::styled(snap.state.clone(), state_style(th, &snap.state)),
+                            Span::raw(format!("  total lag {}", group_lag(snap, None))),
+                        ]),
+                        Line::from(format!("members: {members}")),
+                        Line::from(if snap.is_inactive() {
+                            "offsets can be changed (no live consumers)"
+                        } else {
+                            "has live consumers: resets and offset deletes will be refused"
+                        }),
+                    ]
+                }
+                Some(Err(e)) => vec![Line::styled(format!("group {group}: live read failed: {e}"), th.fg(Color::Red))],
+                None => vec![Line::from(format!("group {group}: waiting for live data (R refreshes)"))],
+            }
+        }
+        Some(Kind::GroupPartition { instance, group, topic, partition }) => {
+            let p = snapshot(s, instance, group)
+                .and_then(|r| r.as_ref().ok())
+                .and_then(|snap| snap.partitions.iter().find(|p| &p.topic == topic && p.partition == *partition));
+            match p {
+                Some(p) => vec![
+                    Line::styled(format!("{topic} partition {partition}, group {group}"), th.bold()),
+                    Line::from(format!(
+                        "committed {}   log start {}   log end {}   lag {}",
+                        num(p.committed),
+                        num(p.start),
+                        num(p.end),
+                        num(p.lag())
+                    )),
+                ],
+                None => vec![Line::from(format!("{topic} partition {partition}: no live data yet"))],
+            }
+        }
+        Some(Kind::Partition { instance, topic, partition }) => match bounds(s, instance, topic, *partition) {
+            Some((a, b)) => vec![
+                Line::styled(format!("{topic} partition {partition}"), th.bold()),
+                Line::from(format!("log start {a}   log end {b}   {} messages", b - a)),
+            ],
+            None => {
+                vec![Line::from(format!("{topic} partition {partition}: log bounds come from a group's live data"))]
+            }
+        },
+        Some(Kind::Instance { instance, .. }) => {
+            let info = s.instance_info(instance);
+            vec![Line::from(format!(
+                "{} instance {instance}, account {}",
+                info.as_ref().map_or("", |i| i.1),
+                info.as_ref().map_or("", |i| i.0.as_str())
+            ))]
+        }
+        Some(_) => vec![Line::from("select a group, topic or partition for details")],
+        None => vec![],
+    };
+    let block = Block::default().borders(Borders::TOP).title(" detail ");
+    f.render_widget(Paragraph::new(lines).block(block), r);
+}
+
+fn log(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
+    let block = Block::default().borders(Borders::TOP | Borders::BOTTOM).title(if s.log_scroll > 0 {
+        " log (scrolled; PgDn follows) "
+    } else {
+        " log "
+    });
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let rows = inner.height as usize;
+    let width = inner.width.max(1) as usize;
+    let end = s.log.len().saturating_sub(s.log_scroll);
+    // Long lines wrap, so take lines from the newest back until the rows are full.
+    let mut used = 0;
+    let mut start = end;
+    while start > 0 && used < rows {
+        let l = &s.log[start - 1];
+        used += (9 + 2 + l.text.chars().count()).div_ceil(width).max(1);
+        start -= 1;
+    }
+    let lines: Vec<Line<'_>> = s
+        .log
+        .range(start..end)
+        .map(|l| {
+            let (style, mark) = match l.level {
+                Level::Error => (th.fg(Color::Red).add_modifier(Modifier::BOLD), "! "),
+                Level::Ok => (th.fg(Color::Green), "  "),
+                Level::Info => (Style::default(), "  "),
+            };
+            let time = if l.time.is_empty() { "        ".to_owned() } else { l.time.clone() };
+            Line::from(vec![Span::raw(format!("{time} ")), Span::styled(format!("{mark}{}", l.text), style)])
+        })
+        .collect();
+    // When the oldest shown line is taller than the room left, show its end: the newest line must stay visible.
+    let overflow = used.saturating_sub(rows) as u16;
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((overflow, 0)), inner);
+}
+
+/// The hint bar's text for the current screen, fitted to the width (help and quit always stay).
+pub fn hint_text(s: &AppState) -> String {
+    let width = s.size.0 as usize;
+    let full = screen_hint(s);
+    if full.chars().count() <= width || s.modal.is_some() || s.filter.is_some() {
+        return full;
+    }
+    let keep_last = ["? help", "q quit"];
+    let mut parts = main_hints(s);
+    while parts.iter().map(|p| p.chars().count() + 3).sum::<usize>() > width && parts.len() > 2 {
+        let drop = parts.iter().rposition(|p| !keep_last.contains(&p.as_str())).unwrap_or(0);
+        parts.remove(drop);
+    }
+    parts.join(" · ")
+}
+
+fn screen_hint(s: &AppState) -> String {
+    if s.filter.is_some() {
+        return "type to filter · Enter keep · Esc clear".into();
+    }
+    match &s.modal {
+        Some(Modal::Help) => "Esc or ? closes the help".into(),
+        Some(Modal::Reset(_)) => "Tab next field · ← → strategy · Enter plan · Esc cancel".into(),
+        Some(Modal::DeleteOffsets(_)) => "↑↓ move · Space choose · Enter plan · Esc cancel".into(),
+        Some(Modal::DeleteMessages(_)) => "↑↓ partition · type an offset or `end` · Enter plan · Esc cancel".into(),
+        Some(Modal::Planning { .. }) => "reading live state… · Esc cancels".into(),
+        Some(Modal::Confirm(c)) if c.type_name.is_some() => {
+            "type the name · Enter runs · ↑↓ scroll · Esc cancel".into()
+        }
+        Some(Modal::Confirm(_)) => "y runs · n or Esc cancels · ↑↓ scroll".into(),
+        Some(Modal::QuitConfirm) => "y quits · n stays".into(),
+        None => main_hints(s).join(" · "),
+    }
+}
+
+/// The registry's hints for the keys that work on the current selection.
+fn main_hints(s: &AppState) -> Vec<String> {
+    BINDINGS
+        .iter()
+        .filter(|b| !b.hint.is_empty() && super::update::applies(s, b.action))
+        .map(|b| format!("{} {}", b.keys[0], b.hint))
+        .collect()
+}
+
+fn hint(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
+    f.render_widget(Paragraph::new(Line::styled(hint_text(s), th.fg(Color::DarkGray))), r);
+}

@@ -1,0 +1,270 @@
+//! Whole-app tests: the dashboard's state machine driven by keys and by the real worker's events against the
+//! emulator, rendered on ratatui's TestBackend and snapshotted.
+
+use std::time::Duration;
+
+use offsetdeck::core::credentials::Environment;
+use offsetdeck::core::profile;
+use offsetdeck::emulator::{self, FaultKind, Handle};
+use offsetdeck::engine::worker::{self, Command, EngineEvent};
+use offsetdeck::tui::state::{AppState, Modal};
+use offsetdeck::tui::update::{Effect, Msg, update};
+use offsetdeck::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tokio::sync::mpsc;
+
+struct NoEnv;
+impl Environment for NoEnv {
+    fn var(&self, _: &str) -> Option<String> {
+        None
+    }
+    fn run(&self, _: &str) -> Result<String, String> {
+        Err("none".into())
+    }
+    fn read_file(&self, _: &str) -> Option<String> {
+        None
+    }
+}
+
+struct App {
+    state: AppState,
+    commands: mpsc::UnboundedSender<Command>,
+    events: mpsc::UnboundedReceiver<EngineEvent>,
+    emu: Handle,
+}
+
+impl App {
+    async fn new(w: u16, h: u16) -> Self {
+        let data = emulator::data::DEMO.replace("live = true", "live = false");
+        let world = emulator::data::parse(&data, 1_800_000_000_000).unwrap();
+        let emu = emulator::spawn(world, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let text = emulator::write_profile(&emu.state().world, &emu.url()).replacen(
+            "[tencent.tc-demo]\n",
+            "[tencent.tc-demo]\nprotected = true\n",
+            1,
+        );
+        let profile = profile::parse(&text, "t").unwrap().profile;
+        let (tx, events) = mpsc::unbounded_channel();
+        let w_ = worker::spawn(profile.clone(), &NoEnv, "Asia/Shanghai".into(), tx);
+        let state = AppState::new(profile, (w, h), true, false, "Asia/Shanghai".into());
+        let mut app = Self { state, commands: w_.commands, events, emu };
+        app.apply(Msg::Resize(w, h));
+        app.apply(Msg::RefreshTick);
+        app.settle().await;
+        app
+    }
+
+    fn apply(&mut self, msg: Msg) {
+        for e in update(&mut self.state, msg).effects {
+            let Effect::Send(cmd) = e;
+            self.commands.send(cmd).unwrap();
+        }
+    }
+
+    fn key(&mut self, code: KeyCode) {
+        self.apply(Msg::Key(KeyEvent::from(code)));
+    }
+
+    fn keys(&mut self, codes: &[KeyCode]) {
+        codes.iter().for_each(|c| self.key(*c));
+    }
+
+    fn typed(&mut self, text: &str) {
+        text.chars().for_each(|c| self.key(KeyCode::Char(c)));
+    }
+
+    /// Feeds engine events until nothing is under way (no job, plan or refresh) and all is quiet.
+    async fn settle(&mut self) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            match tokio::time::timeout(Duration::from_millis(150), self.events.recv()).await {
+                Ok(Some(event)) => self.apply(Msg::Engine { at: "12:00:00".into(), event }),
+                _ => {
+                    let busy = self.state.job.is_some()
+                        || self.state.refreshing
+                        || matches!(self.state.modal, Some(Modal::Planning { .. }));
+                    if !busy || tokio::time::Instant::now() > deadline {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    fn screen(&self) -> String {
+        let (w, h) = self.state.size;
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| view::render(f, &self.state)).unwrap();
+        let buf = t.backend().buffer().clone();
+        let mut out = String::new();
+        for y in 0..h {
+            let line: String = (0..w).map(|x| buf[(x, y)].symbol().to_owned()).collect();
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+macro_rules! snap {
+    ($name:expr, $app:expr) => {
+        insta::with_settings!({filters => vec![(r"req [0-9a-f-]{8,}", "req [id]"), (r"127\.0\.0\.1:\d+", "127.0.0.1:PORT")]}, {
+            insta::assert_snapshot!($name, $app.screen());
+        });
+    };
+}
+
+fn down(n: usize) -> Vec<KeyCode> {
+    vec![KeyCode::Down; n]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn navigate_filter_help_and_resize() {
+    let mut app = App::new(80, 24).await;
+    snap!("start_80x24", app);
+    app.keys(&down(3));
+    app.key(KeyCode::Right);
+    app.keys(&down(2));
+    snap!("billing_topic_expanded", app);
+    app.key(KeyCode::Char('/'));
+    app.typed("pay");
+    snap!("filter_pay", app);
+    app.key(KeyCode::Esc);
+    app.key(KeyCode::Tab);
+    snap!("tencent_tab_protected", app);
+    app.key(KeyCode::Char('?'));
+    snap!("help", app);
+    app.key(KeyCode::Esc);
+    app.apply(Msg::Resize(160, 48));
+    snap!("resized_160x48", app);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reset_form_good_and_bad_values_then_job_streams() {
+    let mut app = App::new(80, 24).await;
+    app.keys(&down(3));
+    app.key(KeyCode::Char('r'));
+    snap!("reset_form_empty", app);
+    app.key(KeyCode::Enter);
+    assert!(
+        matches!(&app.state.modal, Some(Modal::Reset(f)) if f.error.as_deref().is_some_and(|e| e.contains("choose a strategy")))
+    );
+    app.keys(&[KeyCode::Right, KeyCode::Right, KeyCode::Right]);
+    app.key(KeyCode::Tab);
+    app.typed("-3");
+    snap!("reset_form_bad_offset", app);
+    app.keys(&[KeyCode::Backspace, KeyCode::Backspace]);
+    app.key(KeyCode::BackTab);
+    app.key(KeyCode::Right);
+    app.key(KeyCode::Tab);
+    app.typed("2025-01-01 08:10");
+    snap!("reset_form_datetime_echo", app);
+    app.key(KeyCode::BackTab);
+    app.keys(&[KeyCode::Left, KeyCode::Left, KeyCode::Left]);
+    app.key(KeyCode::Enter);
+    app.settle().await;
+    snap!("reset_confirm_earliest", app);
+    app.key(KeyCode::Char('y'));
+    app.settle().await;
+    snap!("reset_job_done", app);
+    let committed =
+        app.emu.state().world.huawei[0].instances[0].groups[0].committed.get(&("orders".to_owned(), 0)).copied();
+    assert_eq!(committed, Some(1000), "the reset really happened");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_reset_on_an_active_group() {
+    let mut app = App::new(80, 24).await;
+    app.keys(&down(4));
+    app.key(KeyCode::Char('r'));
+    app.key(KeyCode::Right);
+    app.key(KeyCode::Enter);
+    app.settle().await;
+    assert!(app.state.modal.is_none());
+    snap!("refused_active_group", app);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partial_failure_and_cancel() {
+    let mut app = App::new(160, 48).await;
+    app.emu.inject("ResetMessageOffset", FaultKind::ServerError, 3);
+    app.keys(&down(3));
+    app.key(KeyCode::Char('r'));
+    app.keys(&[KeyCode::Right, KeyCode::Right]);
+    app.key(KeyCode::Enter);
+    app.settle().await;
+    app.key(KeyCode::Char('y'));
+    app.settle().await;
+    snap!("partial_failure", app);
+    let failed: Vec<&str> = app.state.log.iter().map(|l| l.text.as_str()).filter(|t| t.contains("FAILED")).collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert!(failed[0].contains("server error HTTP 503") && failed[0].contains("\"partition\":0"), "{}", failed[0]);
+    // A slow job, cancelled with Esc after it started.
+    app.emu.set_latency("ResetMessageOffset", Duration::from_millis(150));
+    app.key(KeyCode::Char('r'));
+
+    app.key(KeyCode::Right);
+    app.key(KeyCode::Enter);
+    app.settle().await;
+    app.key(KeyCode::Char('y'));
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    app.key(KeyCode::Esc);
+    app.settle().await;
+    let last = app.state.log.back().unwrap().text.clone();
+
+    assert!(last.contains("cancelled") && last.contains("the rest were not sent"), "{last}");
+    assert!(app.state.job.is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_forms_and_typed_confirmation() {
+    let mut app = App::new(80, 24).await;
+    // audit (Dead) -> delete its committed offsets.
+    app.keys(&down(5));
+    app.key(KeyCode::Char('x'));
+    snap!("delete_offsets_form", app);
+    app.key(KeyCode::Enter);
+    app.settle().await;
+    snap!("delete_offsets_confirm", app);
+    app.key(KeyCode::Enter);
+    assert!(matches!(app.state.modal, Some(Modal::Confirm(_))), "Enter without the typed name does nothing");
+    app.typed("audit");
+    app.key(KeyCode::Enter);
+    app.settle().await;
+    assert!(app.state.log.iter().any(|l| l.text.contains("DeleteConsumerGroupOffsets ok")));
+    // Topics -> payments -> delete messages on partition 0.
+    app.key(KeyCode::Down);
+    app.key(KeyCode::Down);
+    app.key(KeyCode::Right);
+    app.key(KeyCode::Down);
+    app.key(KeyCode::Down);
+    app.key(KeyCode::Char('X'));
+    app.typed("1200");
+    snap!("delete_messages_form", app);
+    app.key(KeyCode::Enter);
+    app.settle().await;
+    snap!("delete_messages_confirm", app);
+    app.key(KeyCode::Esc);
+    assert!(app.state.modal.is_none(), "Esc cancels without a trace");
+    assert_eq!(app.emu.state().world.huawei[0].instances[0].topics[1].partitions[0].start, 0, "nothing was deleted");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quit_asks_while_a_job_runs_and_ctrl_c_quits_now() {
+    let mut app = App::new(80, 24).await;
+    app.emu.set_latency("ResetMessageOffset", Duration::from_millis(200));
+    app.keys(&down(3));
+    app.key(KeyCode::Char('r'));
+    app.key(KeyCode::Right);
+    app.key(KeyCode::Enter);
+    app.settle().await;
+    app.key(KeyCode::Char('y'));
+    app.key(KeyCode::Char('q'));
+    assert!(matches!(app.state.modal, Some(Modal::QuitConfirm)));
+    app.key(KeyCode::Char('n'));
+    assert!(!app.state.quit);
+    app.apply(Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
+    assert!(app.state.quit);
+}
