@@ -487,8 +487,8 @@ fn engine_event(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                 (None, true) => (Level::Ok, "ok"),
                 (None, false) => (Level::Error, "PARTIAL"),
             };
-            let body = outcome.request.lines().nth(1).map(str::trim).unwrap_or_default().to_owned();
-            let mut text = format!("{label} [{done}/{total}] {} {word} req {id}: {body}", outcome.op);
+            let body = compact_target(outcome.request.lines().nth(1).map(str::trim).unwrap_or_default());
+            let mut text = format!("{label} [{done}/{total}] {word} {} {body} req {id}", outcome.op);
             if let Some(e) = &outcome.error {
                 text.push_str(&format!(" — {e}"));
             }
@@ -516,4 +516,26 @@ fn engine_event(s: &mut AppState, at: String, event: EngineEvent) -> Step {
         EngineEvent::Note(text) => s.push_log(at, Level::Info, text),
     }
     Step::redraw()
+}
+
+/// A call's body as short `key=value` pairs, leaving out ids the log line already names.
+fn compact_target(body: &str) -> String {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(body) else {
+        return body.to_owned();
+    };
+    let skip = ["InstanceId", "SubscribeId", "ConsumerGroupName", "Group", "TopicName"];
+    let value = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(a) => a
+            .iter()
+            .map(|x| x.as_str().map(str::to_owned).unwrap_or_else(|| x.to_string()))
+            .collect::<Vec<_>>()
+            .join(","),
+        other => other.to_string(),
+    };
+    map.iter()
+        .filter(|(k, _)| !skip.contains(&k.as_str()))
+        .map(|(k, v)| format!("{k}={}", value(v)))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
