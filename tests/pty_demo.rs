@@ -1,0 +1,127 @@
+//! The real binary in a pseudo-terminal, in demo mode: start, reset a group to earliest, see the success in the
+//! log, quit, and the terminal is given back (alternate screen left, cursor shown, exit 0).
+
+#![cfg(unix)]
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+struct Screen {
+    bytes: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Screen {
+    fn text(&self) -> String {
+        let mut p = vt100::Parser::new(std::num::NonZero::new(24).unwrap(), std::num::NonZero::new(80).unwrap(), 0);
+        p.process(&self.bytes.lock().unwrap());
+        p.screen().contents()
+    }
+
+    fn wait_for(&self, needle: &str, what: &str) {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            if self.text().contains(needle) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("timed out waiting for {what} ({needle:?}); screen:\n{}", self.text());
+    }
+}
+
+#[test]
+fn demo_reset_to_earliest_and_quit_restores_the_terminal() {
+    let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_offsetdeck"));
+    cmd.arg("--demo");
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("NO_COLOR", "1");
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let mut writer = pty.master.take_writer().unwrap();
+    let bytes = Arc::new(Mutex::new(Vec::new()));
+    let sink = bytes.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    let screen = Screen { bytes: bytes.clone() };
+    let started = Instant::now();
+    screen.wait_for("DEMO", "the first frame");
+    let first_frame = started.elapsed();
+    screen.wait_for("[EMPTY]", "live data from the emulator");
+    let mut send = |s: &[u8]| {
+        writer.write_all(s).unwrap();
+        writer.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(120));
+    };
+    send(b"jjj");
+    send(b"r");
+    screen.wait_for("reset offsets: group billing", "the reset form");
+    send(b"\x1b[C");
+    send(b"\r");
+    screen.wait_for("confirm reset", "the confirmation with the plan");
+    send(b"y");
+    screen.wait_for("call(s) succeeded", "the job's success in the log");
+    send(b"q");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "the dashboard did not quit");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    std::thread::sleep(Duration::from_millis(200));
+    let raw = bytes.lock().unwrap().clone();
+    let tail = String::from_utf8_lossy(&raw[raw.len().saturating_sub(200)..]).into_owned();
+    assert!(tail.contains("\x1b[?1049l"), "the alternate screen was left: {tail:?}");
+    assert!(tail.contains("\x1b[?25h"), "the cursor was shown again: {tail:?}");
+    eprintln!("first frame after {first_frame:?}");
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_offsetdeck"));
+    cmd.arg("--demo");
+    cmd.env("TERM", "xterm-256color");
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let bytes = Arc::new(Mutex::new(Vec::new()));
+    let sink = bytes.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    let screen = Screen { bytes: bytes.clone() };
+    screen.wait_for("DEMO", "the first frame");
+    let pid = child.process_id().unwrap() as i32;
+    // SAFETY: sending a signal to our own child process.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        assert!(start.elapsed() < Duration::from_secs(10), "SIGTERM did not end the dashboard");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let raw = bytes.lock().unwrap().clone();
+    let tail = String::from_utf8_lossy(&raw[raw.len().saturating_sub(200)..]).into_owned();
+    assert!(tail.contains("\x1b[?1049l") && tail.contains("\x1b[?25h"), "terminal restored after SIGTERM: {tail:?}");
+}
