@@ -32,17 +32,21 @@ impl Screen {
     }
 }
 
-#[test]
-fn demo_reset_to_earliest_and_quit_restores_the_terminal() {
+type Child = Box<dyn portable_pty::Child + Send + Sync>;
+
+/// `offsetdeck --demo` in an 80x24 pseudo-terminal, its output collected as it comes.
+fn spawn_demo(no_color: bool) -> (Child, Box<dyn Write + Send>, Screen) {
     let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
     let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_offsetdeck"));
     cmd.arg("--demo");
     cmd.env("TERM", "xterm-256color");
-    cmd.env("NO_COLOR", "1");
-    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    if no_color {
+        cmd.env("NO_COLOR", "1");
+    }
+    let child = pty.slave.spawn_command(cmd).unwrap();
     drop(pty.slave);
     let mut reader = pty.master.try_clone_reader().unwrap();
-    let mut writer = pty.master.take_writer().unwrap();
+    let writer = pty.master.take_writer().unwrap();
     let bytes = Arc::new(Mutex::new(Vec::new()));
     let sink = bytes.clone();
     std::thread::spawn(move || {
@@ -54,7 +58,13 @@ fn demo_reset_to_earliest_and_quit_restores_the_terminal() {
             sink.lock().unwrap().extend_from_slice(&buf[..n]);
         }
     });
-    let screen = Screen { bytes: bytes.clone() };
+    (child, writer, Screen { bytes })
+}
+
+#[test]
+fn demo_reset_to_earliest_and_quit_restores_the_terminal() {
+    let (mut child, mut writer, screen) = spawn_demo(true);
+    let bytes = screen.bytes.clone();
     let started = Instant::now();
     screen.wait_for("DEMO", "the first frame");
     let first_frame = started.elapsed();
@@ -92,25 +102,8 @@ fn demo_reset_to_earliest_and_quit_restores_the_terminal() {
 
 #[test]
 fn sigterm_restores_the_terminal() {
-    let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_offsetdeck"));
-    cmd.arg("--demo");
-    cmd.env("TERM", "xterm-256color");
-    let mut child = pty.slave.spawn_command(cmd).unwrap();
-    drop(pty.slave);
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let bytes = Arc::new(Mutex::new(Vec::new()));
-    let sink = bytes.clone();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
-    let screen = Screen { bytes: bytes.clone() };
+    let (mut child, _writer, screen) = spawn_demo(false);
+    let bytes = screen.bytes.clone();
     screen.wait_for("DEMO", "the first frame");
     let pid = child.process_id().unwrap() as i32;
     // SAFETY: sending a signal to our own child process.

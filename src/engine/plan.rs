@@ -67,13 +67,10 @@ fn clamp(v: i64, start: Option<i64>, end: Option<i64>) -> (i64, bool) {
     (c, c != v)
 }
 
-/// The partitions to act on: the chosen ones (each must exist live), or all.
-fn select(snapshot: &GroupSnapshot, topic: &str, chosen: &[i32]) -> Result<Vec<Row>, PlanError> {
-    let live: Vec<Row> = snapshot
-        .partitions
-        .iter()
-        .filter(|p| p.topic == topic)
-        .map(|p| Row {
+impl Row {
+    /// A row for a partition as it is now, with no target yet.
+    fn from_live(p: &crate::core::live::PartitionState) -> Self {
+        Self {
             topic: p.topic.clone(),
             partition: p.partition,
             current: p.committed,
@@ -81,8 +78,13 @@ fn select(snapshot: &GroupSnapshot, topic: &str, chosen: &[i32]) -> Result<Vec<R
             end: p.end,
             target: None,
             clamped: false,
-        })
-        .collect();
+        }
+    }
+}
+
+/// The partitions to act on: the chosen ones (each must exist live), or all.
+fn select(snapshot: &GroupSnapshot, topic: &str, chosen: &[i32]) -> Result<Vec<Row>, PlanError> {
+    let live: Vec<Row> = snapshot.partitions.iter().filter(|p| p.topic == topic).map(Row::from_live).collect();
     if live.is_empty() {
         return Err(PlanError::NotFound(format!("the group has no partitions of topic `{topic}` live")));
     }
@@ -269,20 +271,7 @@ pub fn delete_offsets(
             target.kind()
         )));
     };
-    let rows: Vec<Row> = snapshot
-        .partitions
-        .iter()
-        .filter(|p| topics.contains(&p.topic))
-        .map(|p| Row {
-            topic: p.topic.clone(),
-            partition: p.partition,
-            current: p.committed,
-            start: p.start,
-            end: p.end,
-            target: None,
-            clamped: false,
-        })
-        .collect();
+    let rows: Vec<Row> = snapshot.partitions.iter().filter(|p| topics.contains(&p.topic)).map(Row::from_live).collect();
     let summary = format!(
         "delete the committed offsets of group `{group}` on huawei `{}` (account {}) for topics {}",
         inst.name,
