@@ -125,3 +125,19 @@ fn help_lists_only_existing_subcommands() {
     let help = String::from_utf8_lossy(&out.stdout);
     assert!(help.contains("check"), "{help}");
 }
+
+#[test]
+fn bad_key_bindings_are_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.toml");
+    std::fs::write(
+        &path,
+        "[keys]\nrset = \"z\"\nhelp = [\"F1x\"]\n[tencent.sg]\nregion = \"r\"\nsecret_id = \"i\"\nsecret_key = \"k\"\n",
+    )
+    .unwrap();
+    let out = offsetdeck().args(["check", "--profile"]).arg(&path).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "warnings do not fail the check: {stderr}");
+    assert!(stderr.contains("rset: no such action; did you mean `reset`?"), "{stderr}");
+    assert!(stderr.contains("\"F1x\" is not a key"), "{stderr}");
+}

@@ -28,6 +28,9 @@ pub fn run(flag: Option<&Path>) -> u8 {
     for w in &loaded.warnings {
         eprintln!("{w}");
     }
+    for w in crate::tui::keymap::Keymap::from_profile(&loaded.profile.keys).1 {
+        eprintln!("warning: {w}");
+    }
     let (report, all_found) = summary(&loaded.profile, &SystemEnvironment);
     println!("profile {} (from {}): valid", located.path.display(), located.origin);
     print!("{report}");

@@ -44,7 +44,7 @@ pub fn run(profile_flag: Option<&Path>, demo: bool) -> u8 {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let w = worker::spawn(profile.clone(), &SystemEnvironment, tz_name.clone(), tx);
         let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        let state = AppState::new(profile, (80, 24), demo, color, tz_name);
+        let state = AppState::new(profile, (80, 24), demo, color, tz_name).with_profile_keys();
         let refresh = (refresh > 0).then(|| Duration::from_secs(refresh));
         app::run(state, w.commands, rx, refresh).await.map_err(|e| e.to_string())
     });

@@ -45,6 +45,8 @@ pub enum Action {
 pub struct Binding {
     /// The action.
     pub action: Action,
+    /// Its name in the profile's `[keys]` table.
+    pub name: &'static str,
     /// Keys, as parsed by [`key_matches`] and shown in help.
     pub keys: &'static [&'static str],
     /// What it does, for the help screen.
@@ -55,49 +57,93 @@ pub struct Binding {
 
 /// The default bindings, in help order.
 pub const BINDINGS: &[Binding] = &[
-    Binding { action: Action::FocusNext, keys: &["Tab"], help: "focus the next pane", hint: "pane" },
-    Binding { action: Action::FocusPrev, keys: &["Shift-Tab"], help: "focus the previous pane", hint: "" },
-    Binding { action: Action::Up, keys: &["↑", "k"], help: "move up", hint: "" },
-    Binding { action: Action::Down, keys: &["↓", "j"], help: "move down", hint: "move" },
-    Binding { action: Action::Expand, keys: &["→", "l", "Enter"], help: "expand, or step in", hint: "open" },
-    Binding { action: Action::Collapse, keys: &["←", "h"], help: "collapse, or step out", hint: "" },
+    Binding {
+        action: Action::FocusNext,
+        name: "focus_next",
+        keys: &["Tab"],
+        help: "focus the next pane",
+        hint: "pane",
+    },
+    Binding {
+        action: Action::FocusPrev,
+        name: "focus_prev",
+        keys: &["Shift-Tab"],
+        help: "focus the previous pane",
+        hint: "",
+    },
+    Binding { action: Action::Up, name: "up", keys: &["↑", "k"], help: "move up", hint: "" },
+    Binding { action: Action::Down, name: "down", keys: &["↓", "j"], help: "move down", hint: "move" },
+    Binding {
+        action: Action::Expand,
+        name: "expand",
+        keys: &["→", "l", "Enter"],
+        help: "expand, or step in",
+        hint: "open",
+    },
+    Binding {
+        action: Action::Collapse, name: "collapse", keys: &["←", "h"], help: "collapse, or step out", hint: ""
+    },
     Binding {
         action: Action::Filter,
+        name: "filter",
         keys: &["/"],
         help: "filter the focused tree (case-insensitive; ancestors of matches stay)",
         hint: "filter",
     },
     Binding {
         action: Action::Reset,
+        name: "reset",
         keys: &["r"],
         help: "reset offsets of the selected group, topic or partition",
         hint: "reset",
     },
     Binding {
         action: Action::DeleteOffsets,
+        name: "delete_offsets",
         keys: &["x"],
         help: "delete the group's committed offsets (Huawei)",
         hint: "del-offsets",
     },
     Binding {
         action: Action::DeleteMessages,
+        name: "delete_messages",
         keys: &["X"],
         help: "delete messages before an offset (Huawei)",
         hint: "del-msgs",
     },
-    Binding { action: Action::Refresh, keys: &["R"], help: "refresh live data from the clouds", hint: "refresh" },
-    Binding { action: Action::LogUp, keys: &["PgUp"], help: "scroll the log up", hint: "" },
-    Binding { action: Action::LogDown, keys: &["PgDn"], help: "scroll the log down (follows at the bottom)", hint: "" },
-    Binding { action: Action::Help, keys: &["?"], help: "this help", hint: "help" },
+    Binding {
+        action: Action::Refresh,
+        name: "refresh",
+        keys: &["R"],
+        help: "refresh live data from the clouds",
+        hint: "refresh",
+    },
+    Binding { action: Action::LogUp, name: "log_up", keys: &["PgUp"], help: "scroll the log up", hint: "" },
+    Binding {
+        action: Action::LogDown,
+        name: "log_down",
+        keys: &["PgDn"],
+        help: "scroll the log down (follows at the bottom)",
+        hint: "",
+    },
+    Binding { action: Action::Help, name: "help", keys: &["?"], help: "this help", hint: "help" },
     Binding {
         action: Action::Back,
+        name: "back",
         keys: &["Esc"],
         help: "close a modal, clear the filter, or cancel the running job",
         hint: "",
     },
-    Binding { action: Action::Quit, keys: &["q"], help: "quit (asks first while a job runs)", hint: "quit" },
+    Binding {
+        action: Action::Quit,
+        name: "quit",
+        keys: &["q"],
+        help: "quit (asks first while a job runs)",
+        hint: "quit",
+    },
     Binding {
         action: Action::QuitNow,
+        name: "quit_now",
         keys: &["Ctrl-C"],
         help: "quit now (a running job is left to finish or time out)",
         hint: "",
@@ -139,7 +185,100 @@ pub fn key_matches(spec: &str, key: KeyEvent) -> bool {
 
 /// The action a key means on the main screen, looked up in [`BINDINGS`].
 pub fn action_for(key: KeyEvent) -> Option<Action> {
-    BINDINGS.iter().find(|b| b.keys.iter().any(|k| key_matches(k, key))).map(|b| b.action)
+    Keymap::default().action_for(key)
+}
+
+/// Whether a key spec names any key at all.
+pub fn valid_spec(spec: &str) -> bool {
+    const NAMED: [&str; 16] = [
+        "Tab",
+        "Shift-Tab",
+        "↑",
+        "Up",
+        "↓",
+        "Down",
+        "→",
+        "Right",
+        "←",
+        "Left",
+        "Enter",
+        "Esc",
+        "PgUp",
+        "PgDn",
+        "Space",
+        " ",
+    ];
+    let single = |s: &str| s.chars().count() == 1 && !s.chars().all(char::is_whitespace);
+    NAMED.contains(&spec)
+        || single(spec)
+        || spec
+            .strip_prefix("Ctrl-")
+            .is_some_and(|c| c.chars().count() == 1 && c.chars().all(|c| c.is_ascii_alphabetic()))
+}
+
+/// The effective bindings: the defaults, with the profile's `[keys]` overrides.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Keymap {
+    overrides: Vec<(Action, Vec<String>)>,
+}
+
+impl Keymap {
+    /// Builds the keymap from `[keys]`; every entry that cannot be used becomes a warning and is ignored.
+    pub fn from_profile(keys: &[(String, Vec<String>)]) -> (Self, Vec<String>) {
+        let mut map = Self::default();
+        let mut warnings = Vec::new();
+        for (name, specs) in keys {
+            let Some(b) = BINDINGS.iter().find(|b| b.name == name) else {
+                let names: Vec<&str> = BINDINGS.iter().map(|b| b.name).collect();
+                let hint = crate::core::diag::did_you_mean(name, names.iter().copied())
+                    .map(|n| format!("did you mean `{n}`? "))
+                    .unwrap_or_default();
+                warnings.push(format!("[keys] {name}: no such action; {hint}actions are: {}", names.join(", ")));
+                continue;
+            };
+            let (good, bad): (Vec<&String>, Vec<&String>) = specs.iter().partition(|s| valid_spec(s));
+            for s in bad {
+                warnings.push(format!("[keys] {name}: {s:?} is not a key; write a character, Ctrl-X, Enter, Esc, Tab, PgUp, PgDn or an arrow"));
+            }
+            if good.is_empty() {
+                warnings.push(format!("[keys] {name}: no usable key, so the default ({}) stays", b.keys.join(" ")));
+                continue;
+            }
+            map.overrides.push((b.action, good.into_iter().cloned().collect()));
+        }
+        // A key taken by two actions goes to the first one found; say so.
+        let mut seen: Vec<(String, Action)> = Vec::new();
+        for b in BINDINGS {
+            for k in map.keys(b.action) {
+                match seen.iter().find(|(s, _)| *s == k) {
+                    Some((_, other)) if *other != b.action => warnings.push(format!(
+                        "[keys] {k:?} is bound to both `{}` and `{}`; `{}` wins",
+                        binding(*other).name,
+                        b.name,
+                        binding(*other).name
+                    )),
+                    _ => seen.push((k, b.action)),
+                }
+            }
+        }
+        (map, warnings)
+    }
+
+    /// The keys of an action, as shown.
+    pub fn keys(&self, action: Action) -> Vec<String> {
+        match self.overrides.iter().find(|(a, _)| *a == action) {
+            Some((_, keys)) => keys.clone(),
+            None => binding(action).keys.iter().map(|k| (*k).to_owned()).collect(),
+        }
+    }
+
+    /// The action a key means.
+    pub fn action_for(&self, key: KeyEvent) -> Option<Action> {
+        BINDINGS
+            .iter()
+            .map(|b| b.action)
+            .find(|a| self.keys(*a).iter().any(|k| key_matches(if k == "Space" { " " } else { k }, key)))
+    }
 }
 
 /// The binding of an action.
@@ -150,6 +289,28 @@ pub fn binding(action: Action) -> &'static Binding {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn profile_overrides_and_warnings() {
+        let keys = vec![
+            ("reset".to_owned(), vec!["F".to_owned()]),
+            ("refrsh".to_owned(), vec!["z".to_owned()]),
+            ("help".to_owned(), vec!["Hyper-Q".to_owned()]),
+            ("quit".to_owned(), vec!["F".to_owned()]),
+        ];
+        let (map, warnings) = Keymap::from_profile(&keys);
+        assert_eq!(map.action_for(KeyEvent::from(KeyCode::Char('F'))), Some(Action::Reset));
+        assert_eq!(map.action_for(KeyEvent::from(KeyCode::Char('r'))), None, "the default key is replaced");
+        assert_eq!(
+            map.action_for(KeyEvent::from(KeyCode::Char('?'))),
+            Some(Action::Help),
+            "a bad binding keeps the default"
+        );
+        let all = warnings.join("\n");
+        assert!(all.contains("refrsh: no such action; did you mean `refresh`?"), "{all}");
+        assert!(all.contains("\"Hyper-Q\" is not a key"), "{all}");
+        assert!(all.contains("bound to both `reset` and `quit`"), "{all}");
+    }
 
     #[test]
     fn every_action_has_one_binding_and_keys_match_the_registry() {

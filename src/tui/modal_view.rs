@@ -37,7 +37,10 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, m: &Modal, th: &Theme) {
             let mut lines: Vec<Line<'_>> = BINDINGS
                 .iter()
                 .map(|b| {
-                    Line::from(vec![Span::styled(format!("{:<14}", b.keys.join(" ")), th.bold()), Span::raw(b.help)])
+                    Line::from(vec![
+                        Span::styled(format!("{:<14}", s.keymap.keys(b.action).join(" ")), th.bold()),
+                        Span::raw(b.help),
+                    ])
                 })
                 .collect();
             lines.push(Line::from(""));

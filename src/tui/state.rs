@@ -132,6 +132,8 @@ pub struct AppState {
     pub refreshing: bool,
     /// Set when the app should exit.
     pub quit: bool,
+    /// Effective key bindings.
+    pub keymap: super::keymap::Keymap,
 }
 
 impl AppState {
@@ -156,7 +158,18 @@ impl AppState {
             zone_name,
             refreshing: false,
             quit: false,
+            keymap: super::keymap::Keymap::default(),
         }
+    }
+
+    /// Applies the profile's `[keys]`, logging each binding that could not be used.
+    pub fn with_profile_keys(mut self) -> Self {
+        let (keymap, warnings) = super::keymap::Keymap::from_profile(&self.profile.keys);
+        self.keymap = keymap;
+        for w in warnings {
+            self.push_log(String::new(), Level::Error, format!("warning: {w}"));
+        }
+        self
     }
 
     /// Appends a log line, keeping the in-memory history bounded.

@@ -5,7 +5,7 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::forms::{DeleteMessagesForm, DeleteOffsetsForm, DeleteRow, ResetForm};
-use super::keymap::{Action, action_for};
+use super::keymap::Action;
 use super::layout::{log_rows, tree_rows};
 use super::state::{AppState, Confirm, Job, Level, Modal};
 use super::tree::Kind;
@@ -97,7 +97,7 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
     if s.modal.is_some() {
         return modal_key(s, key);
     }
-    let Some(action) = action_for(key) else { return Step::default() };
+    let Some(action) = s.keymap.action_for(key) else { return Step::default() };
     let tree = &mut s.trees[s.focus];
     match action {
         Action::FocusNext | Action::FocusPrev => {

@@ -390,7 +390,7 @@ fn main_hints(s: &AppState) -> Vec<String> {
     BINDINGS
         .iter()
         .filter(|b| !b.hint.is_empty() && super::update::applies(s, b.action))
-        .map(|b| format!("{} {}", b.keys[0], b.hint))
+        .map(|b| format!("{} {}", s.keymap.keys(b.action).first().map_or("", String::as_str), b.hint))
         .collect()
 }
 

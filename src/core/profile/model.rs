@@ -11,6 +11,9 @@ pub struct Profile {
     pub huawei: Vec<HuaweiAccount>,
     /// Tencent accounts, in file order.
     pub tencent: Vec<TencentAccount>,
+    /// `[keys]`: action name -> key specs, as written (a string or a list of strings is expected; the dashboard
+    /// checks the rest and warns).
+    pub keys: Vec<(String, Vec<String>)>,
 }
 
 /// How typed datetimes are read.

@@ -15,6 +15,9 @@ pub(super) struct RawProfile {
     pub huawei: Named<RawHuaweiAccount>,
     #[serde(default)]
     pub tencent: Named<RawTencentAccount>,
+    /// Key rebindings: checked by the dashboard, where a bad one is a warning.
+    #[serde(default)]
+    pub keys: IndexMap<String, toml::Value>,
 }
 
 #[derive(Deserialize, Default)]

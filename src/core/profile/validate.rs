@@ -168,7 +168,21 @@ pub(super) fn validate(raw: RawProfile, source: &str, file: &str) -> Result<Load
     if !errors.is_empty() {
         return Err(ProfileError { diagnostics: errors.into_iter().chain(warnings).collect() });
     }
-    Ok(Loaded { profile: Profile { settings, huawei, tencent }, warnings })
+    let keys = raw
+        .keys
+        .iter()
+        .map(|(action, v)| {
+            let specs = match v {
+                toml::Value::String(k) => vec![k.clone()],
+                toml::Value::Array(a) => {
+                    a.iter().map(|k| k.as_str().map_or_else(|| k.to_string(), str::to_owned)).collect()
+                }
+                other => vec![other.to_string()],
+            };
+            (action.clone(), specs)
+        })
+        .collect();
+    Ok(Loaded { profile: Profile { settings, huawei, tencent, keys }, warnings })
 }
 
 fn settings(cx: &mut Ctx, raw: &RawProfile) -> Settings {
