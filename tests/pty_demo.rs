@@ -36,12 +36,19 @@ type Child = Box<dyn portable_pty::Child + Send + Sync>;
 
 /// `offsetdeck --demo` in an 80x24 pseudo-terminal, its output collected as it comes.
 fn spawn_demo(no_color: bool) -> (Child, Box<dyn Write + Send>, Screen) {
+    spawn_demo_with(no_color, None)
+}
+
+fn spawn_demo_with(no_color: bool, inject_panic: Option<&str>) -> (Child, Box<dyn Write + Send>, Screen) {
     let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
     let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_offsetdeck"));
     cmd.arg("--demo");
     cmd.env("TERM", "xterm-256color");
     if no_color {
         cmd.env("NO_COLOR", "1");
+    }
+    if let Some(at) = inject_panic {
+        cmd.env("OFFSETDECK_INJECT_PANIC", at);
     }
     let child = pty.slave.spawn_command(cmd).unwrap();
     drop(pty.slave);
@@ -117,4 +124,28 @@ fn sigterm_restores_the_terminal() {
     let raw = bytes.lock().unwrap().clone();
     let tail = String::from_utf8_lossy(&raw[raw.len().saturating_sub(200)..]).into_owned();
     assert!(tail.contains("\x1b[?1049l") && tail.contains("\x1b[?25h"), "terminal restored after SIGTERM: {tail:?}");
+}
+
+#[test]
+fn a_panic_in_update_or_render_restores_the_terminal_then_prints_the_message() {
+    for at in ["update", "render"] {
+        let (mut child, mut writer, screen) = spawn_demo_with(true, Some(at));
+        screen.wait_for("DEMO", "the first frame");
+        writer.write_all(b"j").unwrap();
+        writer.flush().unwrap();
+        let start = Instant::now();
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            assert!(start.elapsed() < Duration::from_secs(10), "{at}: the panic did not end the process");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert!(!status.success());
+        std::thread::sleep(Duration::from_millis(200));
+        let raw = String::from_utf8_lossy(&screen.bytes.lock().unwrap()).into_owned();
+        let left = raw.rfind("\x1b[?1049l").unwrap_or_else(|| panic!("{at}: alternate screen never left"));
+        let message = raw.rfind(&format!("injected panic in {at}")).unwrap_or_else(|| panic!("{at}: no panic message"));
+        assert!(message > left, "{at}: the message is printed after the terminal is restored");
+    }
 }

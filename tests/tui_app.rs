@@ -272,3 +272,17 @@ async fn quit_asks_while_a_job_runs_and_ctrl_c_quits_now() {
     app.apply(Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)));
     assert!(app.state.quit);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn any_size_renders_without_panicking() {
+    let mut app = App::new(80, 24).await;
+    app.keys(&down(3));
+    for (w, h) in [(1, 1), (10, 3), (20, 5), (40, 10), (79, 23), (80, 24), (119, 30), (120, 30), (250, 80)] {
+        app.apply(Msg::Resize(w, h));
+        let screen = app.screen();
+        assert_eq!(screen.lines().count(), h as usize, "{w}x{h}");
+        app.key(KeyCode::Char('r'));
+        let _ = app.screen();
+        app.key(KeyCode::Esc);
+    }
+}

@@ -61,9 +61,16 @@ async fn event_loop(
     let mut ticker = refresh.map(|d| tokio::time::interval_at(tokio::time::Instant::now() + d, d));
     let mut signals = Signals::new();
     let mut dirty = true;
+    // Fault injection for the robustness tests: panic on the first key, in update or in render.
+    let inject = std::env::var("OFFSETDECK_INJECT_PANIC").unwrap_or_default();
+    let mut keys_seen = 0;
     loop {
         if dirty {
-            terminal.draw(|f| view::render(f, state))?;
+            let boom = inject == "render" && keys_seen > 0;
+            terminal.draw(|f| {
+                assert!(!boom, "injected panic in render (OFFSETDECK_INJECT_PANIC=render)");
+                view::render(f, state)
+            })?;
             dirty = false;
         }
         if state.quit {
@@ -79,6 +86,10 @@ async fn event_loop(
             _ = tick(&mut ticker) => Msg::RefreshTick,
             _ = signals.next() => return Ok(()),
         };
+        if let Msg::Key(_) = msg {
+            keys_seen += 1;
+            assert!(inject != "update", "injected panic in update (OFFSETDECK_INJECT_PANIC=update)");
+        }
         let step = update(state, msg);
         dirty |= step.redraw;
         for effect in step.effects {
