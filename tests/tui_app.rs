@@ -229,6 +229,12 @@ async fn delete_forms_and_typed_confirmation() {
     app.keys(&down(5));
     app.key(KeyCode::Char('x'));
     snap!("delete_offsets_form", app);
+    // Bad: nothing chosen.
+    app.key(KeyCode::Char(' '));
+    app.key(KeyCode::Enter);
+    assert!(matches!(&app.state.modal, Some(Modal::DeleteOffsets(f)) if f.error.as_deref() == Some("choose at least one topic with Space")));
+    snap!("delete_offsets_form_nothing_chosen", app);
+    app.key(KeyCode::Char(' '));
     app.key(KeyCode::Enter);
     app.settle().await;
     snap!("delete_offsets_confirm", app);
@@ -245,6 +251,14 @@ async fn delete_forms_and_typed_confirmation() {
     app.key(KeyCode::Down);
     app.key(KeyCode::Down);
     app.key(KeyCode::Char('X'));
+    // Bad: beyond the log end, then not a number; the row says so as it is typed.
+    app.typed("99999");
+    snap!("delete_messages_form_beyond_end", app);
+    app.key(KeyCode::Enter);
+    assert!(matches!(&app.state.modal, Some(Modal::DeleteMessages(f)) if f.error.as_deref().is_some_and(|e| e.contains("partition 0: 99999 is beyond the log end"))));
+    for _ in 0..5 {
+        app.key(KeyCode::Backspace);
+    }
     app.typed("1200");
     snap!("delete_messages_form", app);
     app.key(KeyCode::Enter);
