@@ -93,6 +93,25 @@ impl App {
         }
     }
 
+    /// Selects the Topics-folder partition `name` of `topic` in the Huawei tree, opening what is needed.
+    fn trees_select(&mut self, name: &str, topic: &str) {
+        use offsetdeck::tui::tree::Kind;
+        let t = &mut self.state.trees[0];
+        let target = t
+            .nodes
+            .iter()
+            .position(|n| n.name == name && matches!(&n.kind, Kind::Partition { topic: tp, .. } if tp == topic))
+            .unwrap();
+        let mut cur = t.nodes[target].parent;
+        while let Some(c) = cur {
+            t.opened.insert(c);
+            cur = t.nodes[c].parent;
+        }
+        t.recompute();
+        t.selected = Some(target);
+        t.scroll_into_view(10);
+    }
+
     fn screen(&self) -> String {
         let (w, h) = self.state.size;
         let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
@@ -134,6 +153,10 @@ async fn navigate_filter_help_and_resize() {
     app.key(KeyCode::Esc);
     app.key(KeyCode::Tab);
     snap!("tencent_tab_protected", app);
+    // Topics -> orders -> p0: the partition's log and the newest message's time.
+    app.key(KeyCode::BackTab);
+    app.trees_select("p0", "orders");
+    snap!("partition_detail", app);
     app.key(KeyCode::Char('?'));
     snap!("help", app);
     app.key(KeyCode::Esc);
@@ -232,7 +255,9 @@ async fn delete_forms_and_typed_confirmation() {
     // Bad: nothing chosen.
     app.key(KeyCode::Char(' '));
     app.key(KeyCode::Enter);
-    assert!(matches!(&app.state.modal, Some(Modal::DeleteOffsets(f)) if f.error.as_deref() == Some("choose at least one topic with Space")));
+    assert!(
+        matches!(&app.state.modal, Some(Modal::DeleteOffsets(f)) if f.error.as_deref() == Some("choose at least one topic with Space"))
+    );
     snap!("delete_offsets_form_nothing_chosen", app);
     app.key(KeyCode::Char(' '));
     app.key(KeyCode::Enter);
@@ -255,7 +280,9 @@ async fn delete_forms_and_typed_confirmation() {
     app.typed("99999");
     snap!("delete_messages_form_beyond_end", app);
     app.key(KeyCode::Enter);
-    assert!(matches!(&app.state.modal, Some(Modal::DeleteMessages(f)) if f.error.as_deref().is_some_and(|e| e.contains("partition 0: 99999 is beyond the log end"))));
+    assert!(
+        matches!(&app.state.modal, Some(Modal::DeleteMessages(f)) if f.error.as_deref().is_some_and(|e| e.contains("partition 0: 99999 is beyond the log end")))
+    );
     for _ in 0..5 {
         app.key(KeyCode::Backspace);
     }

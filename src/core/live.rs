@@ -22,6 +22,19 @@ impl PartitionState {
     }
 }
 
+/// A partition's log, read from the topic itself.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TopicPartition {
+    /// Partition index.
+    pub partition: i32,
+    /// Log start offset.
+    pub start: i64,
+    /// Log end offset.
+    pub end: i64,
+    /// Time of the newest message, Unix ms, when the API tells it.
+    pub last_message_ms: Option<i64>,
+}
+
 /// A consumer in the group.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MemberInfo {

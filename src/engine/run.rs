@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::plan::Plan;
 use super::target::Target;
 use crate::core::credentials::Credentials;
-use crate::core::live::GroupSnapshot;
+use crate::core::live::{GroupSnapshot, TopicPartition};
 use crate::providers::client::Client;
 use crate::providers::error::CallError;
 use crate::providers::lenient_int;
@@ -30,27 +30,61 @@ pub async fn describe(
     }
 }
 
-/// Each partition's (index, log start, log end) for a Huawei topic.
+/// Each partition's log bounds (and, on Huawei, the newest message's time), read from the topic itself.
+/// DTS publishes no log bounds, so a subscription gives an empty list.
+pub async fn topic_log(
+    client: &Client,
+    creds: &Credentials,
+    target: &Target<'_>,
+    topic: &str,
+) -> Result<Vec<TopicPartition>, CallError> {
+    let rows = match target {
+        Target::Huawei(acc, inst) => {
+            huawei::paged(client, creds, 100, "partitions", |o, l| huawei::topic_partitions(acc, &inst.id, topic, o, l))
+                .await?
+                .0
+        }
+        Target::Ckafka(acc, inst) => {
+            let params = serde_json::json!({"InstanceId": inst.id, "TopicName": topic});
+            tencent::paged(
+                client,
+                creds,
+                acc,
+                ("ckafka", "DescribeTopicSyncReplica"),
+                params,
+                50,
+                (true, "TopicInSyncReplicaList"),
+            )
+            .await?
+        }
+        Target::Dts(..) => return Ok(Vec::new()),
+    };
+    let field = |r: &serde_json::Value, huawei_key: &str, tencent_key: &str| {
+        lenient_int(&r[huawei_key]).or_else(|| lenient_int(&r[tencent_key]))
+    };
+    let mut out: Vec<TopicPartition> = rows
+        .iter()
+        .filter_map(|r| {
+            Some(TopicPartition {
+                partition: field(r, "partition", "Partition")? as i32,
+                start: field(r, "start_offset", "BeginOffset")?,
+                end: field(r, "last_offset", "EndOffset")?,
+                last_message_ms: lenient_int(&r["last_update_time"]),
+            })
+        })
+        .collect();
+    out.sort_by_key(|p| p.partition);
+    Ok(out)
+}
+
+/// Each partition's (index, log start, log end) for a topic.
 pub async fn topic_bounds(
     client: &Client,
     creds: &Credentials,
     target: &Target<'_>,
     topic: &str,
 ) -> Result<Vec<(i32, i64, i64)>, CallError> {
-    let Target::Huawei(acc, inst) = target else { return Ok(Vec::new()) };
-    let (rows, _) =
-        huawei::paged(client, creds, 100, "partitions", |o, l| huawei::topic_partitions(acc, &inst.id, topic, o, l))
-            .await?;
-    Ok(rows
-        .iter()
-        .filter_map(|r| {
-            Some((
-                lenient_int(&r["partition"])? as i32,
-                lenient_int(&r["start_offset"])?,
-                lenient_int(&r["last_offset"])?,
-            ))
-        })
-        .collect())
+    Ok(topic_log(client, creds, target, topic).await?.iter().map(|p| (p.partition, p.start, p.end)).collect())
 }
 
 /// How one call ended.

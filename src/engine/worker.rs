@@ -10,7 +10,7 @@ use super::plan::{self, Plan, ResetRequest};
 use super::run::{self, Outcome};
 use super::target::Target;
 use crate::core::credentials::{self, Credentials, Environment};
-use crate::core::live::GroupSnapshot;
+use crate::core::live::{GroupSnapshot, TopicPartition};
 use crate::core::profile::Profile;
 use crate::core::strategy::ResetStrategy;
 use crate::providers::client::{Client, ClientConfig};
@@ -44,6 +44,8 @@ pub enum Command {
 pub enum EngineEvent {
     /// A group's live state, or why it could not be read.
     Live { instance: String, group: String, result: Result<GroupSnapshot, String> },
+    /// A topic's partitions as the topic itself reports them, or why they could not be read.
+    TopicLog { instance: String, topic: String, result: Result<Vec<TopicPartition>, String> },
     /// A refresh finished.
     RefreshDone,
     /// A plan, or why none could be made.
@@ -188,7 +190,26 @@ impl Shared {
             .await;
             self.send(EngineEvent::Live { instance, group, result });
         });
-        futures_util::future::join_all(reads).await;
+        let mut topics = Vec::new();
+        for a in &self.profile.huawei {
+            for i in &a.instances {
+                topics.extend(i.topics.iter().map(|t| (i.name.clone(), t.name.clone())));
+            }
+        }
+        for a in &self.profile.tencent {
+            for i in &a.ckafka {
+                topics.extend(i.topics.iter().map(|t| (i.name.clone(), t.name.clone())));
+            }
+        }
+        let logs = topics.into_iter().map(|(instance, topic)| async move {
+            let result = async {
+                let (t, c) = self.target_and_creds(&instance)?;
+                run::topic_log(&self.client, c, &t, &topic).await.map_err(|e| e.to_string())
+            }
+            .await;
+            self.send(EngineEvent::TopicLog { instance, topic, result });
+        });
+        futures_util::future::join(futures_util::future::join_all(reads), futures_util::future::join_all(logs)).await;
         self.send(EngineEvent::RefreshDone);
     }
 

@@ -6,7 +6,7 @@ use tui_input::Input;
 
 use super::forms::{DeleteMessagesForm, DeleteOffsetsForm, ResetForm};
 use super::tree::Tree;
-use crate::core::live::GroupSnapshot;
+use crate::core::live::{GroupSnapshot, TopicPartition};
 use crate::core::profile::{Profile, Safety};
 use crate::engine::plan::Plan;
 
@@ -110,6 +110,8 @@ pub struct AppState {
     pub size: (u16, u16),
     /// Live state by (instance, group).
     pub live: HashMap<(String, String), Result<GroupSnapshot, String>>,
+    /// Topic logs by (instance, topic).
+    pub topic_logs: HashMap<(String, String), Result<Vec<TopicPartition>, String>>,
     /// The open modal.
     pub modal: Option<Modal>,
     /// The filter being typed, if any.
@@ -147,6 +149,7 @@ impl AppState {
             focus,
             size,
             live: HashMap::new(),
+            topic_logs: HashMap::new(),
             modal: None,
             filter: None,
             log: VecDeque::new(),

@@ -299,8 +299,16 @@ fn open_delete_messages(s: &mut AppState) -> Step {
     Step::redraw()
 }
 
-/// Log start and end of a partition, from any group's live data.
+/// Log start and end of a partition: from the topic's own read, else from any group's live data.
 pub fn bounds(s: &AppState, instance: &str, topic: &str, partition: i32) -> Option<(i64, i64)> {
+    let own = s
+        .topic_logs
+        .get(&(instance.to_owned(), topic.to_owned()))
+        .and_then(|r| r.as_ref().ok())
+        .and_then(|ps| ps.iter().find(|p| p.partition == partition));
+    if let Some(p) = own {
+        return Some((p.start, p.end));
+    }
     s.live.iter().filter(|((i, _), _)| i == instance).find_map(|(_, r)| {
         let p = r.as_ref().ok()?.partitions.iter().find(|p| p.topic == topic && p.partition == partition)?;
         Some((p.start?, p.end?))
@@ -444,6 +452,14 @@ fn engine_event(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                 s.push_log(at, Level::Error, format!("{instance}/{group}: live read failed: {e}"));
             }
             s.live.insert(key, result);
+        }
+        EngineEvent::TopicLog { instance, topic, result } => {
+            let key = (instance.clone(), topic.clone());
+            let was_error = s.topic_logs.get(&key).is_some_and(|r| r.is_err());
+            if let (Err(e), false) = (&result, was_error) {
+                s.push_log(at, Level::Error, format!("{instance}/{topic}: reading the topic's partitions failed: {e}"));
+            }
+            s.topic_logs.insert(key, result);
         }
         EngineEvent::RefreshDone => s.refreshing = false,
         EngineEvent::Planned { request, result } => {

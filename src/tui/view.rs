@@ -291,8 +291,11 @@ fn detail(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
         }
         Some(Kind::Partition { instance, topic, partition }) => match bounds(s, instance, topic, *partition) {
             Some((a, b)) => vec![
-                Line::styled(format!("{topic} partition {partition}"), th.bold()),
-                Line::from(format!("log start {a}   log end {b}   {} messages", b - a)),
+                Line::from(vec![
+                    Span::styled(format!("{topic} partition {partition}: "), th.bold()),
+                    Span::raw(format!("log start {a}   log end {b}   {} messages", b - a)),
+                ]),
+                Line::from(last_message(s, instance, topic, *partition)),
             ],
             None => {
                 vec![Line::from(format!("{topic} partition {partition}: log bounds come from a group's live data"))]
@@ -311,6 +314,23 @@ fn detail(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
     };
     let block = Block::default().borders(Borders::TOP).title(" detail ");
     f.render_widget(Paragraph::new(lines).block(block), r);
+}
+
+/// When the newest message of a partition was written, in the profile's zone, where the API tells it.
+fn last_message(s: &AppState, instance: &str, topic: &str, partition: i32) -> String {
+    let ms = s
+        .topic_logs
+        .get(&(instance.to_owned(), topic.to_owned()))
+        .and_then(|r| r.as_ref().ok())
+        .and_then(|ps| ps.iter().find(|p| p.partition == partition))
+        .and_then(|p| p.last_message_ms);
+    match ms.and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok()) {
+        Some(at) => {
+            let tz = jiff::tz::TimeZone::get(&s.zone_name).unwrap_or(jiff::tz::TimeZone::UTC);
+            format!("newest message at {}", crate::core::strategy::echo_time(at, &tz, &s.zone_name))
+        }
+        None => "message times: this API does not publish them".into(),
+    }
 }
 
 fn log(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
