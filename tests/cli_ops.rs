@@ -35,6 +35,14 @@ fn start() -> Emulator {
     let v: Value = serde_json::from_str(&line).expect("one JSON line on stdout");
     assert_eq!(v["huawei"], v["ckafka"]);
     let url = v["huawei"].as_str().unwrap().to_owned();
+    // Keep the audit trail in the test's own directory, never the real home.
+    let audit = dir.path().join("audit.jsonl");
+    let text = std::fs::read_to_string(&profile).unwrap().replacen(
+        "[settings]\n",
+        &format!("[settings]\naudit_log = {:?}\n", audit.display().to_string()),
+        1,
+    );
+    std::fs::write(&profile, text).unwrap();
     Emulator { child, url, profile, _dir: dir }
 }
 
@@ -244,4 +252,53 @@ fn names_that_match_nothing_list_what_exists() {
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("non-zero"), "{}", text(&o));
+}
+
+#[test]
+fn audit_trail_has_one_record_per_write_with_request_ids_and_no_secret() {
+    let e = start();
+    let audit_path = e._dir.path().join("audit.jsonl");
+    let o = run(
+        &e,
+        &["reset", "--instance", "orders", "--group", "billing", "--topic", "payments", "--to-earliest", "--dry-run"],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!audit_path.exists(), "a dry run writes no record");
+    for args in [
+        &["reset", "--instance", "orders", "--group", "billing", "--topic", "payments", "--to-latest", "--yes"][..],
+        &["reset", "--instance", "mysql-sub", "--group", "etl", "--to-earliest", "--yes"][..],
+        &["delete-messages", "--instance", "orders", "--topic", "audit-log", "--partition", "0:300", "--yes"][..],
+    ] {
+        let o = run(&e, args);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    }
+    let o = run(
+        &e,
+        &["reset", "--instance", "events", "--group", "cdc-sink", "--topic", "orders-cdc", "--to-latest", "--yes"],
+    );
+    assert_eq!(o.status.code(), Some(3), "refused writes send nothing and record nothing");
+    let trail = std::fs::read_to_string(&audit_path).unwrap();
+    let records: Vec<Value> = trail.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(records.len(), 3, "{trail}");
+    assert_eq!(records[0]["results"].as_array().unwrap().len(), 3, "one result per call");
+    for r in &records {
+        for result in r["results"].as_array().unwrap() {
+            assert!(result["request_id"].as_str().is_some_and(|id| id.len() > 8), "{result}");
+        }
+        assert!(r["time"].as_str().unwrap().ends_with('Z'));
+        assert_eq!(r["via"], "cli");
+    }
+    let profile = std::fs::read_to_string(&e.profile).unwrap();
+    for key in ["ak", "sk", "secret_id", "secret_key"] {
+        let secret =
+            profile.lines().find_map(|l| l.strip_prefix(&format!("{key} = \""))).unwrap().trim_end_matches('"');
+        assert!(!trail.contains(secret), "{key} leaked into the audit trail");
+    }
+    let o = run(&e, &["audit"]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("reset group `billing`") && out.contains("ok ResetMessageOffset [request id "), "{out}");
+    assert!(out.contains("delete 100 messages"), "{out}");
+    let o = run(&e, &["audit", "--since", "2099-01-01 00:00"]);
+    assert!(!text(&o).contains("reset group"), "--since filters");
 }

@@ -15,6 +15,12 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tokio::sync::mpsc;
 
+fn fastrand_seed() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::SeqCst)
+}
+
 struct NoEnv;
 impl Environment for NoEnv {
     fn var(&self, _: &str) -> Option<String> {
@@ -45,7 +51,11 @@ impl App {
             "[tencent.tc-demo]\nprotected = true\n",
             1,
         );
-        let profile = profile::parse(&text, "t").unwrap().profile;
+        let mut profile = profile::parse(&text, "t").unwrap().profile;
+        // The worker records every job; keep that out of the real home.
+        let audit =
+            std::env::temp_dir().join(format!("offsetdeck-tui-test-{}-{}.jsonl", std::process::id(), fastrand_seed()));
+        profile.settings.audit_log = Some(audit.display().to_string());
         let (tx, events) = mpsc::unbounded_channel();
         let w_ = worker::spawn(profile.clone(), &NoEnv, "Asia/Shanghai".into(), tx);
         let state = AppState::new(profile, (w, h), true, false, "Asia/Shanghai".into());

@@ -1,10 +1,12 @@
 //! The command line: argument parsing and the headless commands. This is the edge, where `anyhow` is allowed.
 
+mod audit;
 mod check;
 mod dashboard;
 mod emulator;
 pub mod load;
 pub mod ops;
+mod report;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -131,6 +133,12 @@ pub enum Cmd {
         #[command(flatten)]
         write: WriteFlags,
     },
+    /// Print the audit trail: one record per write, with each call's request id.
+    Audit {
+        /// Only records since this long ago (6h, 2d) or this datetime.
+        #[arg(long, value_name = "D")]
+        since: Option<String>,
+    },
     /// Run the local emulator of both clouds' APIs until Ctrl-C or SIGTERM.
     ///
     /// Prints one JSON line with the addresses on stdout, then logs requests on stderr. One port serves all
@@ -186,6 +194,7 @@ pub fn main() -> ExitCode {
         Cmd::DeleteOffsets { instance, group, topics, write } => {
             ops::profile(profile).and_then(|p| ops::delete_offsets(&p, instance, group, topics, mode(write, json)))
         }
+        Cmd::Audit { since } => ops::profile(profile).and_then(|p| audit::audit_trail(&p, since.as_deref(), json)),
         Cmd::DeleteMessages { instance, topic, partitions, write } => {
             ops::profile(profile).and_then(|p| ops::delete_messages(&p, instance, topic, partitions, mode(write, json)))
         }

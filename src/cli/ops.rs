@@ -4,12 +4,14 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
 use super::load::{load, locate};
+use super::report::{render_plan, report};
 use crate::core::credentials::{self, Credentials};
 use crate::core::live::GroupSnapshot;
 use crate::core::profile::{Profile, TimeZoneSetting};
 use crate::core::strategy::{self, ResetStrategy};
+use crate::engine::audit;
 use crate::engine::plan::{self, Plan};
-use crate::engine::run::{self, Outcome};
+use crate::engine::run;
 use crate::engine::target::Target;
 use crate::providers::client::{Client, ClientConfig};
 use crate::providers::credentials::SystemEnvironment;
@@ -29,9 +31,11 @@ pub mod exit {
 /// An early end of a command: the message and the exit code.
 pub struct Stop(pub u8, pub String);
 
-type R<T> = Result<T, Stop>;
+/// A command's result: an exit code, or an early stop.
+pub type R<T> = Result<T, Stop>;
 
-fn bad(msg: impl Into<String>) -> Stop {
+/// Bad input: exit 2 with this message.
+pub fn bad(msg: impl Into<String>) -> Stop {
     Stop(exit::BAD_INPUT, msg.into())
 }
 
@@ -165,57 +169,6 @@ fn preflight_inactive(snap: &GroupSnapshot) -> R<()> {
     ))
 }
 
-/// Shows the plan: summary, rows, notes, and the calls.
-pub fn render_plan(plan: &Plan, reset: bool) -> String {
-    let mut out = format!("{}\n", plan.summary);
-    let show = |v: Option<i64>| v.map_or("-".to_owned(), |x| x.to_string());
-    if reset {
-        out.push_str(&format!(
-            "{:<24} {:>5} {:>12} {:>12} {:>12} {:>12} {:>10} {:>10}\n",
-            "topic", "part", "committed", "start", "end", "-> target", "lag now", "lag after"
-        ));
-        for r in &plan.rows {
-            let lag = r.end.zip(r.current).map(|(e, c)| e - c);
-            let after = r.end.zip(r.target).map(|(e, t)| e - t);
-            let mark = if r.clamped { " (clamped)" } else { "" };
-            out.push_str(&format!(
-                "{:<24} {:>5} {:>12} {:>12} {:>12} {:>12} {:>10} {:>10}{mark}\n",
-                r.topic,
-                r.partition,
-                show(r.current),
-                show(r.start),
-                show(r.end),
-                show(r.target),
-                show(lag),
-                show(after)
-            ));
-        }
-    } else {
-        out.push_str(&format!("{:<24} {:>5} {:>12} {:>12} {:>14}\n", "topic", "part", "start", "end", "committed"));
-        for r in &plan.rows {
-            out.push_str(&format!(
-                "{:<24} {:>5} {:>12} {:>12} {:>14}\n",
-                r.topic,
-                r.partition,
-                show(r.start),
-                show(r.end),
-                show(r.current)
-            ));
-            if let (Some(t), Some(s)) = (r.target, r.start) {
-                out.push_str(&format!("{:<24} {:>5}   new log start {t}: {} message(s) deleted\n", "", "", t - s));
-            }
-        }
-    }
-    for n in &plan.notes {
-        out.push_str(&format!("note: {n}\n"));
-    }
-    out.push_str("calls:\n");
-    for c in &plan.calls {
-        out.push_str(&format!("  {c}\n"));
-    }
-    out
-}
-
 /// Confirms a write as the mode and safety settings require.
 fn confirm(target: &Target<'_>, name: &str, mode: WriteMode<'_>) -> R<()> {
     let protected = target.safety().protected;
@@ -254,30 +207,6 @@ fn confirm(target: &Target<'_>, name: &str, mode: WriteMode<'_>) -> R<()> {
     if ok { Ok(()) } else { Err(Stop(exit::REFUSED, "cancelled: nothing was sent".into())) }
 }
 
-/// Prints outcomes and returns the exit code.
-fn report(plan: &Plan, outcomes: &[Outcome], json: bool) -> u8 {
-    let failed = outcomes.iter().filter(|o| !o.ok).count();
-    if json {
-        println!("{}", serde_json::json!({"plan": plan, "results": outcomes}));
-    } else {
-        for o in outcomes {
-            let id = o.request_id.as_deref().unwrap_or("-");
-            match (&o.error, o.ok) {
-                (Some(e), _) => println!("FAILED {} [request id {id}]: {e}", o.op),
-                (None, true) => println!("ok {} [request id {id}]", o.op),
-                (None, false) => {
-                    println!("PARTIAL {} [request id {id}]:", o.op);
-                    for (item, code) in &o.failed_items {
-                        println!("  {item}: failed ({code})");
-                    }
-                }
-            }
-        }
-        println!("{} of {} call(s) succeeded", outcomes.len() - failed, outcomes.len());
-    }
-    if failed == 0 { exit::OK } else { exit::FAILED }
-}
-
 fn finish(cx: &Ctx<'_>, plan: Plan, confirm_name: &str, mode: WriteMode<'_>, reset: bool) -> R<u8> {
     if mode.json && mode.dry_run {
         println!("{}", serde_json::json!({"plan": plan, "dry_run": true}));
@@ -292,11 +221,31 @@ fn finish(cx: &Ctx<'_>, plan: Plan, confirm_name: &str, mode: WriteMode<'_>, res
     }
     confirm(&cx.target, confirm_name, mode)?;
     let outcomes = cx.rt.block_on(run::execute(&cx.client, &cx.creds, &plan, |_| {}));
-    Ok(report(&plan, &outcomes, mode.json))
+    let code = report(&plan, &outcomes, mode.json);
+    let record = audit::Record::new(cx.target.account(), cx.target.name(), "cli", &plan, &outcomes, false);
+    match audit::path(cx.audit_log.as_deref()) {
+        Some(path) => {
+            if let Err(e) = audit::append(&path, &record) {
+                eprintln!(
+                    "error: the calls above ran, but the audit record could not be appended to {}: {e}",
+                    path.display()
+                );
+                return Ok(exit::FAILED);
+            }
+        }
+        None => {
+            eprintln!(
+                "error: the calls above ran, but there is no home directory for the audit log; set settings.audit_log"
+            );
+            return Ok(exit::FAILED);
+        }
+    }
+    Ok(code)
 }
 
 struct Ctx<'p> {
     target: Target<'p>,
+    audit_log: Option<String>,
     creds: Credentials,
     rt: tokio::runtime::Runtime,
     client: Client,
@@ -310,7 +259,13 @@ fn context<'p>(p: &'p Profile, instance: &str, write: bool) -> R<Ctx<'p>> {
             format!("refused: `{}` (account {}) is read_only in the profile", target.name(), target.account()),
         ));
     }
-    Ok(Ctx { creds: creds(&target)?, client: client(p, &target)?, target, rt: runtime()? })
+    Ok(Ctx {
+        creds: creds(&target)?,
+        client: client(p, &target)?,
+        target,
+        rt: runtime()?,
+        audit_log: p.settings.audit_log.clone(),
+    })
 }
 
 /// `describe`.

@@ -1,6 +1,7 @@
 //! The engine: resolves targets, reads live state, plans, and runs calls. Shared by the headless commands and the
 //! dashboard; no terminal code here.
 
+pub mod audit;
 pub mod plan;
 pub mod run;
 pub mod target;

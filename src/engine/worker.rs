@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio::sync::mpsc;
 
+use super::audit;
 use super::plan::{self, Plan, ResetRequest};
 use super::run::{self, Outcome};
 use super::target::Target;
@@ -56,6 +57,8 @@ pub enum EngineEvent {
     JobDone { job: u64, cancelled: bool, failed: usize, sent: usize, total: usize },
     /// A line for the log pane.
     Note(String),
+    /// Something went wrong that the user must see (shown as an error).
+    Problem(String),
 }
 
 /// A running worker's handle.
@@ -257,9 +260,9 @@ impl Shared {
                 return;
             }
         };
-        let _ = t;
         let mut failed = 0;
         let mut done = 0;
+        let mut outcomes = Vec::new();
         for call in &plan.calls {
             if cancel.load(Ordering::SeqCst) {
                 break;
@@ -268,9 +271,24 @@ impl Shared {
             let outcome = run::execute(&self.client, c, &one, |_| {}).await.remove(0);
             done += 1;
             failed += usize::from(!outcome.ok);
+            outcomes.push(outcome.clone());
             self.send(EngineEvent::CallDone { job, outcome, done, total });
         }
         let cancelled = done < total;
+        let record = audit::Record::new(t.account(), t.name(), "dashboard", &plan, &outcomes, cancelled);
+        match audit::path(self.profile.settings.audit_log.as_deref()) {
+            Some(path) => {
+                if let Err(e) = audit::append(&path, &record) {
+                    self.send(EngineEvent::Problem(format!(
+                        "the audit record could not be appended to {}: {e}",
+                        path.display()
+                    )));
+                }
+            }
+            None => {
+                self.send(EngineEvent::Problem("no home directory for the audit log: set settings.audit_log".into()))
+            }
+        }
         self.cancels.lock().unwrap_or_else(|e| e.into_inner()).remove(&job);
         self.send(EngineEvent::JobDone { job, cancelled, failed, sent: done, total });
         self.refresh().await;

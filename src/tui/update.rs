@@ -530,6 +530,7 @@ fn engine_event(s: &mut AppState, at: String, event: EngineEvent) -> Step {
             s.push_log(at, level, text);
         }
         EngineEvent::Note(text) => s.push_log(at, Level::Info, text),
+        EngineEvent::Problem(text) => s.push_log(at, Level::Error, text),
     }
     Step::redraw()
 }

@@ -1,0 +1,64 @@
+//! `offsetdeck audit`: the trail, readably.
+
+use super::ops::{R, Stop, bad, exit, zone};
+use crate::core::profile::Profile;
+use crate::core::strategy;
+use crate::engine::audit;
+
+/// `audit`: the trail, readably, optionally only since a time (`6h`, `2d`, or a datetime).
+pub fn audit_trail(p: &Profile, since: Option<&str>, json: bool) -> R<u8> {
+    let (tz, zone_name) = zone(p);
+    let since = match since {
+        None => None,
+        Some(v) => Some(match strategy::parse_duration(v) {
+            Ok(d) => jiff::Timestamp::now() - d,
+            Err(_) => strategy::parse_datetime(v, &tz).map_err(|_| {
+                bad(format!("--since {v:?}: write a duration (6h, 2d) or a datetime (2025-01-02 11:04)"))
+            })?,
+        }),
+    };
+    let path =
+        audit::path(p.settings.audit_log.as_deref()).ok_or_else(|| bad("no home directory: set settings.audit_log"))?;
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            println!("no audit records yet ({} does not exist)", path.display());
+            return Ok(exit::OK);
+        }
+        Err(e) => return Err(Stop(exit::FAILED, format!("reading {}: {e}", path.display()))),
+    };
+    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+            eprintln!("{}:{}: not a whole record (an interrupted write?); skipped", path.display(), n + 1);
+            continue;
+        };
+        let at = v["time"].as_str().and_then(|t| t.parse::<jiff::Timestamp>().ok());
+        if since.zip(at).is_some_and(|(since, at)| at < since) {
+            continue;
+        }
+        if json {
+            println!("{line}");
+            continue;
+        }
+        let when = at.map_or_else(|| "?".to_owned(), |a| strategy::echo_time(a, &tz, &zone_name));
+        println!(
+            "{when}  {}@{}  {}/{} via {}",
+            v["user"].as_str().unwrap_or("?"),
+            v["host"].as_str().unwrap_or("?"),
+            v["account"].as_str().unwrap_or("?"),
+            v["instance"].as_str().unwrap_or("?"),
+            v["via"].as_str().unwrap_or("?")
+        );
+        println!("  {}", v["plan"]["summary"].as_str().unwrap_or(""));
+        for r in v["results"].as_array().into_iter().flatten() {
+            let state = if r["ok"].as_bool() == Some(true) { "ok" } else { "FAILED" };
+            let id = r["request_id"].as_str().unwrap_or("-");
+            let err = r["error"].as_str().map(|e| format!(": {e}")).unwrap_or_default();
+            println!("  {state} {} [request id {id}]{err}", r["op"].as_str().unwrap_or("?"));
+        }
+        if v["cancelled"].as_bool() == Some(true) {
+            println!("  cancelled: the rest of the calls were not sent");
+        }
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,80 @@
+//! How the headless commands print plans and results.
+
+use super::ops::exit;
+use crate::engine::plan::Plan;
+use crate::engine::run::Outcome;
+
+/// Shows the plan: summary, rows, notes, and the calls.
+pub fn render_plan(plan: &Plan, reset: bool) -> String {
+    let mut out = format!("{}\n", plan.summary);
+    let show = |v: Option<i64>| v.map_or("-".to_owned(), |x| x.to_string());
+    if reset {
+        out.push_str(&format!(
+            "{:<24} {:>5} {:>12} {:>12} {:>12} {:>12} {:>10} {:>10}\n",
+            "topic", "part", "committed", "start", "end", "-> target", "lag now", "lag after"
+        ));
+        for r in &plan.rows {
+            let lag = r.end.zip(r.current).map(|(e, c)| e - c);
+            let after = r.end.zip(r.target).map(|(e, t)| e - t);
+            let mark = if r.clamped { " (clamped)" } else { "" };
+            out.push_str(&format!(
+                "{:<24} {:>5} {:>12} {:>12} {:>12} {:>12} {:>10} {:>10}{mark}\n",
+                r.topic,
+                r.partition,
+                show(r.current),
+                show(r.start),
+                show(r.end),
+                show(r.target),
+                show(lag),
+                show(after)
+            ));
+        }
+    } else {
+        out.push_str(&format!("{:<24} {:>5} {:>12} {:>12} {:>14}\n", "topic", "part", "start", "end", "committed"));
+        for r in &plan.rows {
+            out.push_str(&format!(
+                "{:<24} {:>5} {:>12} {:>12} {:>14}\n",
+                r.topic,
+                r.partition,
+                show(r.start),
+                show(r.end),
+                show(r.current)
+            ));
+            if let (Some(t), Some(s)) = (r.target, r.start) {
+                out.push_str(&format!("{:<24} {:>5}   new log start {t}: {} message(s) deleted\n", "", "", t - s));
+            }
+        }
+    }
+    for n in &plan.notes {
+        out.push_str(&format!("note: {n}\n"));
+    }
+    out.push_str("calls:\n");
+    for c in &plan.calls {
+        out.push_str(&format!("  {c}\n"));
+    }
+    out
+}
+
+/// Prints outcomes and returns the exit code.
+pub fn report(plan: &Plan, outcomes: &[Outcome], json: bool) -> u8 {
+    let failed = outcomes.iter().filter(|o| !o.ok).count();
+    if json {
+        println!("{}", serde_json::json!({"plan": plan, "results": outcomes}));
+    } else {
+        for o in outcomes {
+            let id = o.request_id.as_deref().unwrap_or("-");
+            match (&o.error, o.ok) {
+                (Some(e), _) => println!("FAILED {} [request id {id}]: {e}", o.op),
+                (None, true) => println!("ok {} [request id {id}]", o.op),
+                (None, false) => {
+                    println!("PARTIAL {} [request id {id}]:", o.op);
+                    for (item, code) in &o.failed_items {
+                        println!("  {item}: failed ({code})");
+                    }
+                }
+            }
+        }
+        println!("{} of {} call(s) succeeded", outcomes.len() - failed, outcomes.len());
+    }
+    if failed == 0 { exit::OK } else { exit::FAILED }
+}
