@@ -286,6 +286,7 @@ fn audit_trail_has_one_record_per_write_with_request_ids_and_no_secret() {
             assert!(result["request_id"].as_str().is_some_and(|id| id.len() > 8), "{result}");
         }
         assert!(r["time"].as_str().unwrap().ends_with('Z'));
+        assert!(r["verification"].as_array().is_some_and(|v| !v.is_empty()), "{r}");
         assert_eq!(r["via"], "cli");
     }
     let profile = std::fs::read_to_string(&e.profile).unwrap();

@@ -13,6 +13,7 @@ use crate::engine::audit;
 use crate::engine::plan::{self, Plan};
 use crate::engine::run;
 use crate::engine::target::Target;
+use crate::engine::verify;
 use crate::providers::client::{Client, ClientConfig};
 use crate::providers::credentials::SystemEnvironment;
 
@@ -221,24 +222,25 @@ fn finish(cx: &Ctx<'_>, plan: Plan, confirm_name: &str, mode: WriteMode<'_>, res
     }
     confirm(&cx.target, confirm_name, mode)?;
     let outcomes = cx.rt.block_on(run::execute(&cx.client, &cx.creds, &plan, |_| {}));
-    let code = report(&plan, &outcomes, mode.json);
-    let record = audit::Record::new(cx.target.account(), cx.target.name(), "cli", &plan, &outcomes, false);
-    match audit::path(cx.audit_log.as_deref()) {
-        Some(path) => {
-            if let Err(e) = audit::append(&path, &record) {
-                eprintln!(
-                    "error: the calls above ran, but the audit record could not be appended to {}: {e}",
-                    path.display()
-                );
-                return Ok(exit::FAILED);
-            }
-        }
-        None => {
-            eprintln!(
-                "error: the calls above ran, but there is no home directory for the audit log; set settings.audit_log"
-            );
-            return Ok(exit::FAILED);
-        }
+    // Read back whatever the service accepted, so an accepted call that changed nothing is caught.
+    let verification = match outcomes.iter().any(|o| o.error.is_none()) {
+        true => Some(cx.rt.block_on(verify::verify(&cx.client, &cx.creds, &cx.target, &plan))),
+        false => None,
+    };
+    let checks = verification.as_ref().and_then(|v| v.as_ref().ok()).map(Vec::as_slice);
+    let mut code = report(&plan, &outcomes, checks, mode.json);
+    if let Some(Err(e)) = &verification {
+        eprintln!("error: the result could not be read back to verify it: {e}");
+        code = exit::FAILED;
+    }
+    let mut record = audit::Record::new(cx.target.account(), cx.target.name(), "cli", &plan, &outcomes, false);
+    record.verification = checks;
+    let written = audit::path(cx.audit_log.as_deref())
+        .ok_or_else(|| "there is no home directory for the audit log; set settings.audit_log".to_owned())
+        .and_then(|path| audit::append(&path, &record).map_err(|e| format!("{}: {e}", path.display())));
+    if let Err(e) = written {
+        eprintln!("error: the calls above ran, but the audit record could not be written: {e}");
+        return Ok(exit::FAILED);
     }
     Ok(code)
 }

@@ -3,6 +3,7 @@
 use super::ops::exit;
 use crate::engine::plan::Plan;
 use crate::engine::run::Outcome;
+use crate::engine::verify::Check;
 
 /// Shows the plan: summary, rows, notes, and the calls.
 pub fn render_plan(plan: &Plan, reset: bool) -> String {
@@ -56,10 +57,11 @@ pub fn render_plan(plan: &Plan, reset: bool) -> String {
 }
 
 /// Prints outcomes and returns the exit code.
-pub fn report(plan: &Plan, outcomes: &[Outcome], json: bool) -> u8 {
+pub fn report(plan: &Plan, outcomes: &[Outcome], checks: Option<&[Check]>, json: bool) -> u8 {
     let failed = outcomes.iter().filter(|o| !o.ok).count();
+    let unverified = checks.map_or(0, |c| c.iter().filter(|c| !c.ok).count());
     if json {
-        println!("{}", serde_json::json!({"plan": plan, "results": outcomes}));
+        println!("{}", serde_json::json!({"plan": plan, "results": outcomes, "verification": checks}));
     } else {
         for o in outcomes {
             let id = o.request_id.as_deref().unwrap_or("-");
@@ -75,6 +77,12 @@ pub fn report(plan: &Plan, outcomes: &[Outcome], json: bool) -> u8 {
             }
         }
         println!("{} of {} call(s) succeeded", outcomes.len() - failed, outcomes.len());
+        if let Some(checks) = checks {
+            for c in checks.iter().filter(|c| !c.ok) {
+                println!("NOT AS PLANNED {} partition {}: {}", c.topic, c.partition, c.note.as_deref().unwrap_or(""));
+            }
+            println!("verified: {} of {} partition(s) as planned", checks.len() - unverified, checks.len());
+        }
     }
-    if failed == 0 { exit::OK } else { exit::FAILED }
+    if failed == 0 && unverified == 0 { exit::OK } else { exit::FAILED }
 }

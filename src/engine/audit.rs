@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::plan::Plan;
 use super::run::Outcome;
+use super::verify::Check;
 
 /// One write, as recorded.
 #[derive(Debug, Clone, Serialize)]
@@ -29,6 +30,8 @@ pub struct Record<'a> {
     pub results: &'a [Outcome],
     /// Whether the job was cancelled before all calls were sent.
     pub cancelled: bool,
+    /// The read-back comparison with the plan, when it was made.
+    pub verification: Option<&'a [Check]>,
 }
 
 impl<'a> Record<'a> {
@@ -51,6 +54,7 @@ impl<'a> Record<'a> {
             plan,
             results,
             cancelled,
+            verification: None,
         }
     }
 }

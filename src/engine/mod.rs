@@ -5,4 +5,5 @@ pub mod audit;
 pub mod plan;
 pub mod run;
 pub mod target;
+pub mod verify;
 pub mod worker;

@@ -31,6 +31,10 @@ pub struct Row {
 /// What will run.
 #[derive(Debug, Clone, Serialize)]
 pub struct Plan {
+    /// What kind of write it is.
+    pub kind: PlanKind,
+    /// The group as the API names it (none for message deletes).
+    pub group: Option<String>,
     /// One line in plain words.
     pub summary: String,
     /// The calls, in order.
@@ -40,6 +44,18 @@ pub struct Plan {
     pub rows: Vec<Row>,
     /// Things the user should know.
     pub notes: Vec<String>,
+}
+
+/// The kinds of write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanKind {
+    /// Move committed offsets.
+    Reset,
+    /// Forget committed offsets.
+    DeleteOffsets,
+    /// Delete messages before an offset.
+    DeleteMessages,
 }
 
 fn calls_as_text<S: serde::Serializer>(calls: &[ApiRequest], s: S) -> Result<S::Ok, S::Error> {
@@ -238,7 +254,7 @@ pub fn reset(target: &Target<'_>, snapshot: &GroupSnapshot, req: &ResetRequest<'
         if all { "all partitions".to_owned() } else { format!("partitions {parts:?}") },
         describe_strategy(strategy)
     );
-    Ok(Plan { summary, calls, rows, notes })
+    Ok(Plan { kind: PlanKind::Reset, group: Some(group.to_owned()), summary, calls, rows, notes })
 }
 
 /// A strategy in words.
@@ -280,7 +296,8 @@ pub fn delete_offsets(
     );
     let notes =
         vec!["the group will start from its auto.offset.reset position on these topics next time it runs".into()];
-    Ok(Plan { summary, calls: vec![huawei::delete_offsets(acc, &inst.id, group, topics)], rows, notes })
+    let calls = vec![huawei::delete_offsets(acc, &inst.id, group, topics)];
+    Ok(Plan { kind: PlanKind::DeleteOffsets, group: Some(group.to_owned()), summary, calls, rows, notes })
 }
 
 /// Plans deleting messages before an offset per partition (Huawei only). `None` means "to the end".
@@ -327,5 +344,6 @@ pub fn delete_messages(
         "delete {lost} messages from topic `{topic}` on huawei `{}` (account {}); this cannot be undone",
         inst.name, acc.name
     );
-    Ok(Plan { summary, calls: vec![huawei::delete_messages(acc, &inst.id, topic, &body)], rows, notes: Vec::new() })
+    let calls = vec![huawei::delete_messages(acc, &inst.id, topic, &body)];
+    Ok(Plan { kind: PlanKind::DeleteMessages, group: None, summary, calls, rows, notes: Vec::new() })
 }

@@ -10,6 +10,7 @@ use super::audit;
 use super::plan::{self, Plan, ResetRequest};
 use super::run::{self, Outcome};
 use super::target::Target;
+use super::verify;
 use crate::core::credentials::{self, Credentials, Environment};
 use crate::core::live::{GroupSnapshot, TopicPartition};
 use crate::core::profile::Profile;
@@ -275,7 +276,37 @@ impl Shared {
             self.send(EngineEvent::CallDone { job, outcome, done, total });
         }
         let cancelled = done < total;
-        let record = audit::Record::new(t.account(), t.name(), "dashboard", &plan, &outcomes, cancelled);
+        let sent = Plan { calls: plan.calls[..done].to_vec(), ..plan.clone() };
+        let checks = match outcomes.iter().any(|o| o.error.is_none()) {
+            true => match verify::verify(&self.client, c, &t, &plan).await {
+                Ok(checks) => Some(checks),
+                Err(e) => {
+                    self.send(EngineEvent::Problem(format!(
+                        "job {job}: the result could not be read back to verify it: {e}"
+                    )));
+                    None
+                }
+            },
+            false => None,
+        };
+        if let Some(checks) = &checks {
+            // A cancelled job left partitions alone on purpose; only those its sent calls covered are judged.
+            let judged: Vec<&verify::Check> = if cancelled { Vec::new() } else { checks.iter().collect() };
+            let bad: Vec<&&verify::Check> = judged.iter().filter(|c| !c.ok).collect();
+            for c in &bad {
+                self.send(EngineEvent::Problem(format!(
+                    "job {job}: NOT AS PLANNED {} partition {}: {}",
+                    c.topic,
+                    c.partition,
+                    c.note.as_deref().unwrap_or("")
+                )));
+            }
+            if !cancelled && bad.is_empty() {
+                self.send(EngineEvent::Note(format!("job {job}: verified, {} partition(s) as planned", judged.len())));
+            }
+        }
+        let mut record = audit::Record::new(t.account(), t.name(), "dashboard", &sent, &outcomes, cancelled);
+        record.verification = checks.as_deref();
         match audit::path(self.profile.settings.audit_log.as_deref()) {
             Some(path) => {
                 if let Err(e) = audit::append(&path, &record) {
