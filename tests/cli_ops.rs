@@ -303,3 +303,70 @@ fn audit_trail_has_one_record_per_write_with_request_ids_and_no_secret() {
     let o = run(&e, &["audit", "--since", "2099-01-01 00:00"]);
     assert!(!text(&o).contains("reset group"), "--since filters");
 }
+
+#[test]
+fn snapshot_then_undo_restores_the_exact_offsets() {
+    let e = start();
+    let before = committed(&e, "orders", "billing", "payments");
+    let o = run(
+        &e,
+        &["reset", "--instance", "orders", "--group", "billing", "--topic", "payments", "--to-earliest", "--yes"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("snapshot: "), "{}", text(&o));
+    assert_eq!(committed(&e, "orders", "billing", "payments"), vec![Some(0); 3]);
+    let o = run(&e, &["snapshots"]);
+    assert!(text(&o).contains("hw-demo/orders: 3 partition(s) before: reset group `billing`"), "{}", text(&o));
+    let o = run(&e, &["undo", "--dry-run"]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("undo: restore group `billing`") && out.contains("dry run: nothing was sent"), "{out}");
+    assert_eq!(committed(&e, "orders", "billing", "payments"), vec![Some(0); 3]);
+    let o = run(&e, &["undo", "--yes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("verified: 3 of 3 partition(s) as planned"), "{}", text(&o));
+    assert_eq!(committed(&e, "orders", "billing", "payments"), before, "undo restores the exact offsets");
+    // CKafka too: one Strategy 2 call per partition.
+    let before = committed(&e, "events", "etl", "clicks");
+    run(&e, &["reset", "--instance", "events", "--group", "etl", "--topic", "clicks", "--to-latest", "--yes"]);
+    let o = run(&e, &["undo", "--yes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(committed(&e, "events", "etl", "clicks"), before);
+}
+
+#[test]
+fn undo_refuses_what_cannot_be_undone() {
+    let e = start();
+    let o =
+        run(&e, &["delete-messages", "--instance", "orders", "--topic", "audit-log", "--partition", "0:300", "--yes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = run(&e, &["undo", "--yes"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("message deletion cannot be undone"), "{}", text(&o));
+    let o = run(&e, &["reset", "--instance", "mysql-sub", "--group", "etl", "--to-latest", "--yes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = run(&e, &["undo", "--yes"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("DTS cannot reset to an offset"), "{}", text(&o));
+}
+
+#[test]
+fn a_snapshot_stays_usable_when_the_calls_fail() {
+    let e = start();
+    let before = committed(&e, "orders", "billing", "orders");
+    admin(&e, "faults", r#"{"op": "ResetMessageOffset", "kind": "server_error", "count": 3}"#);
+    // Per-partition calls: the first fails three times over, the other eleven apply.
+    let o = run(
+        &e,
+        &["reset", "--instance", "orders", "--group", "billing", "--topic", "orders", "--to-earliest", "--yes"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let half = committed(&e, "orders", "billing", "orders");
+    assert_eq!(half[0], before[0]);
+    assert!(half[1..].iter().all(|c| *c == Some(1000)), "{half:?}");
+    let o = run(&e, &["snapshots"]);
+    let name = text(&o).lines().next().unwrap().trim().to_owned();
+    let o = run(&e, &["undo", &name, "--yes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(committed(&e, "orders", "billing", "orders"), before);
+}

@@ -139,7 +139,7 @@ impl App {
 
 macro_rules! snap {
     ($name:expr, $app:expr) => {
-        insta::with_settings!({filters => vec![(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "[request-id]"), (r"127\.0\.0\.1:\d+", "127.0.0.1:PORT")]}, {
+        insta::with_settings!({filters => vec![(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "[request-id]"), (r"127\.0\.0\.1:\d+", "127.0.0.1:PORT"), (r"snapshot /\S+", "snapshot [path]")]}, {
             insta::assert_snapshot!($name, $app.screen());
         });
     };

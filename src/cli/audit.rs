@@ -62,3 +62,28 @@ pub fn audit_trail(p: &Profile, since: Option<&str>, json: bool) -> R<u8> {
     }
     Ok(exit::OK)
 }
+
+/// `snapshots`: every snapshot, oldest first.
+pub fn list_snapshots(p: &Profile) -> R<u8> {
+    let dir = crate::engine::snapshot::dir(p.settings.audit_log.as_deref())
+        .ok_or_else(|| bad("no home directory: set settings.audit_log"))?;
+    let all = crate::engine::snapshot::list(&dir);
+    if all.is_empty() {
+        println!("no snapshots in {}", dir.display());
+    }
+    for (path, s) in all {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        match s {
+            Ok(s) => println!(
+                "{name}\n  {} {}/{}: {} partition(s) before: {}",
+                s.time,
+                s.account,
+                s.instance,
+                s.partitions.len(),
+                s.summary
+            ),
+            Err(e) => println!("{name}\n  unreadable: {e}"),
+        }
+    }
+    Ok(exit::OK)
+}

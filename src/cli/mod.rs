@@ -133,6 +133,17 @@ pub enum Cmd {
         #[command(flatten)]
         write: WriteFlags,
     },
+    /// List the snapshots taken before each write.
+    Snapshots,
+    /// Restore the offsets a snapshot saved (default: the newest), through the same plan and confirmation.
+    ///
+    /// Message deletions cannot be undone; DTS cannot reset to an offset, so its snapshots are refused.
+    Undo {
+        /// A snapshot file name (as `snapshots` lists it) or path.
+        snapshot: Option<String>,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
     /// Print the audit trail: one record per write, with each call's request id.
     Audit {
         /// Only records since this long ago (6h, 2d) or this datetime.
@@ -193,6 +204,10 @@ pub fn main() -> ExitCode {
             .and_then(|p| ops::reset(&p, instance, group, topic.as_deref(), partitions, strategy, mode(write, json))),
         Cmd::DeleteOffsets { instance, group, topics, write } => {
             ops::profile(profile).and_then(|p| ops::delete_offsets(&p, instance, group, topics, mode(write, json)))
+        }
+        Cmd::Snapshots => ops::profile(profile).and_then(|p| audit::list_snapshots(&p)),
+        Cmd::Undo { snapshot, write } => {
+            ops::profile(profile).and_then(|p| ops::undo(&p, snapshot.as_deref(), mode(write, json)))
         }
         Cmd::Audit { since } => ops::profile(profile).and_then(|p| audit::audit_trail(&p, since.as_deref(), json)),
         Cmd::DeleteMessages { instance, topic, partitions, write } => {

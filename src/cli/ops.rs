@@ -12,6 +12,7 @@ use crate::core::strategy::{self, ResetStrategy};
 use crate::engine::audit;
 use crate::engine::plan::{self, Plan};
 use crate::engine::run;
+use crate::engine::snapshot;
 use crate::engine::target::Target;
 use crate::engine::verify;
 use crate::providers::client::{Client, ClientConfig};
@@ -221,6 +222,19 @@ fn finish(cx: &Ctx<'_>, plan: Plan, confirm_name: &str, mode: WriteMode<'_>, res
         return Ok(exit::OK);
     }
     confirm(&cx.target, confirm_name, mode)?;
+    // The snapshot is on disk before the first call leaves; without it, nothing is sent.
+    let snapshot = snapshot::dir(cx.audit_log.as_deref())
+        .ok_or_else(|| "there is no home directory for snapshots; set settings.audit_log".to_owned())
+        .and_then(|dir| {
+            snapshot::write(&dir, &snapshot::Snapshot::of(cx.target.account(), cx.target.name(), &plan))
+                .map_err(|e| format!("{}: {e}", dir.display()))
+        })
+        .map_err(|e| {
+            Stop(exit::FAILED, format!("refused: the snapshot could not be written ({e}); nothing was sent"))
+        })?;
+    if !mode.json {
+        println!("snapshot: {}", snapshot.display());
+    }
     let outcomes = cx.rt.block_on(run::execute(&cx.client, &cx.creds, &plan, |_| {}));
     // Read back whatever the service accepted, so an accepted call that changed nothing is caught.
     let verification = match outcomes.iter().any(|o| o.error.is_none()) {
@@ -235,6 +249,7 @@ fn finish(cx: &Ctx<'_>, plan: Plan, confirm_name: &str, mode: WriteMode<'_>, res
     }
     let mut record = audit::Record::new(cx.target.account(), cx.target.name(), "cli", &plan, &outcomes, false);
     record.verification = checks;
+    record.snapshot = Some(snapshot.display().to_string());
     let written = audit::path(cx.audit_log.as_deref())
         .ok_or_else(|| "there is no home directory for the audit log; set settings.audit_log".to_owned())
         .and_then(|path| audit::append(&path, &record).map_err(|e| format!("{}: {e}", path.display())));
@@ -416,4 +431,33 @@ pub fn delete_messages(
         .map_err(|e| Stop(exit::FAILED, format!("reading the live state failed: {e}")))?;
     let plan = plan::delete_messages(&cx.target, &topic, &bounds, wanted).map_err(|e| bad(e.to_string()))?;
     finish(&cx, plan, &topic, mode, false)
+}
+
+/// `undo [SNAPSHOT]`: restores the offsets a snapshot saved (default: the newest), through the same plan and confirm.
+pub fn undo(p: &Profile, which: Option<&str>, mode: WriteMode<'_>) -> R<u8> {
+    let dir = snapshot::dir(p.settings.audit_log.as_deref())
+        .ok_or_else(|| bad("no home directory: set settings.audit_log"))?;
+    let path = match which {
+        Some(w) if std::path::Path::new(w).is_file() => std::path::PathBuf::from(w),
+        Some(w) => dir.join(w),
+        None => snapshot::list(&dir)
+            .into_iter()
+            .rev()
+            .find(|(_, s)| s.is_ok())
+            .map(|(p, _)| p)
+            .ok_or_else(|| bad(format!("no snapshots in {}", dir.display())))?,
+    };
+    let saved = snapshot::read(&path).map_err(bad)?;
+    println!("restoring from {}", path.display());
+    let cx = context(p, &saved.instance, true)?;
+    let group = saved.group.clone().ok_or_else(|| bad("message deletion cannot be undone: the messages are gone"))?;
+    let mut topics: Vec<String> = saved.partitions.iter().map(|s| s.topic.clone()).collect();
+    topics.dedup();
+    let live = cx
+        .rt
+        .block_on(run::describe(&cx.client, &cx.creds, &cx.target, &group, &topics))
+        .map_err(|e| Stop(exit::FAILED, format!("reading the live state failed: {e}")))?;
+    preflight_inactive(&live)?;
+    let plan = crate::engine::undo::restore(&cx.target, &saved, &live).map_err(|e| bad(e.to_string()))?;
+    finish(&cx, plan, &group, mode, true)
 }

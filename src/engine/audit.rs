@@ -32,6 +32,8 @@ pub struct Record<'a> {
     pub cancelled: bool,
     /// The read-back comparison with the plan, when it was made.
     pub verification: Option<&'a [Check]>,
+    /// The snapshot written before the first call.
+    pub snapshot: Option<String>,
 }
 
 impl<'a> Record<'a> {
@@ -55,6 +57,7 @@ impl<'a> Record<'a> {
             results,
             cancelled,
             verification: None,
+            snapshot: None,
         }
     }
 }

@@ -4,6 +4,8 @@
 pub mod audit;
 pub mod plan;
 pub mod run;
+pub mod snapshot;
 pub mod target;
+pub mod undo;
 pub mod verify;
 pub mod worker;

@@ -47,7 +47,7 @@ pub struct Plan {
 }
 
 /// The kinds of write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PlanKind {
     /// Move committed offsets.
@@ -76,7 +76,8 @@ pub enum PlanError {
     MissingData(String),
 }
 
-fn clamp(v: i64, start: Option<i64>, end: Option<i64>) -> (i64, bool) {
+/// Clamps to the log's bounds where known; says whether it clamped.
+pub(super) fn clamp(v: i64, start: Option<i64>, end: Option<i64>) -> (i64, bool) {
     let lo = start.unwrap_or(i64::MIN);
     let hi = end.unwrap_or(i64::MAX);
     let c = v.clamp(lo, hi.max(lo));

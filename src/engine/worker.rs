@@ -9,6 +9,7 @@ use tokio::sync::mpsc;
 use super::audit;
 use super::plan::{self, Plan, ResetRequest};
 use super::run::{self, Outcome};
+use super::snapshot;
 use super::target::Target;
 use super::verify;
 use crate::core::credentials::{self, Credentials, Environment};
@@ -261,6 +262,24 @@ impl Shared {
                 return;
             }
         };
+        // The snapshot is on disk before the first call leaves; without it, nothing is sent.
+        let saved = snapshot::Snapshot::of(t.account(), t.name(), &plan);
+        let snapshot_path =
+            match snapshot::dir(self.profile.settings.audit_log.as_deref()).map(|d| snapshot::write(&d, &saved)) {
+                Some(Ok(p)) => p,
+                other => {
+                    let why = match other {
+                        Some(Err(e)) => e.to_string(),
+                        _ => "no home directory; set settings.audit_log".into(),
+                    };
+                    self.send(EngineEvent::Problem(format!(
+                        "job {job} refused: the snapshot could not be written ({why}); nothing was sent"
+                    )));
+                    self.send(EngineEvent::JobDone { job, cancelled: true, failed: 0, sent: 0, total });
+                    return;
+                }
+            };
+        self.send(EngineEvent::Note(format!("job {job}: snapshot {}", snapshot_path.display())));
         let mut failed = 0;
         let mut done = 0;
         let mut outcomes = Vec::new();
@@ -307,6 +326,7 @@ impl Shared {
         }
         let mut record = audit::Record::new(t.account(), t.name(), "dashboard", &sent, &outcomes, cancelled);
         record.verification = checks.as_deref();
+        record.snapshot = Some(snapshot_path.display().to_string());
         match audit::path(self.profile.settings.audit_log.as_deref()) {
             Some(path) => {
                 if let Err(e) = audit::append(&path, &record) {

@@ -1,0 +1,123 @@
+//! Snapshots: the offsets a write is about to change, written and fsynced before its first call, so it can be undone
+//! (and survives a crash between the snapshot and the call).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::plan::{Plan, PlanKind};
+
+/// One partition as it was.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Saved {
+    /// Topic.
+    pub topic: String,
+    /// Partition.
+    pub partition: i32,
+    /// Committed offset before the write (`None`: the group had none).
+    pub committed: Option<i64>,
+    /// Log start before the write.
+    pub log_start: Option<i64>,
+    /// Log end before the write.
+    pub log_end: Option<i64>,
+}
+
+/// A snapshot file's content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// When it was taken, UTC.
+    pub time: String,
+    /// Account (profile name).
+    pub account: String,
+    /// Instance or subscription (profile name).
+    pub instance: String,
+    /// The write it preceded.
+    pub kind: PlanKind,
+    /// The group as the API names it.
+    pub group: Option<String>,
+    /// The write in words.
+    pub summary: String,
+    /// The partitions it affected.
+    pub partitions: Vec<Saved>,
+}
+
+impl Snapshot {
+    /// The snapshot of a plan's partitions as they are now.
+    pub fn of(account: &str, instance: &str, plan: &Plan) -> Self {
+        Self {
+            time: jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            account: account.to_owned(),
+            instance: instance.to_owned(),
+            kind: plan.kind,
+            group: plan.group.clone(),
+            summary: plan.summary.clone(),
+            partitions: plan
+                .rows
+                .iter()
+                .map(|r| Saved {
+                    topic: r.topic.clone(),
+                    partition: r.partition,
+                    committed: r.current,
+                    log_start: r.start,
+                    log_end: r.end,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Where snapshots live: next to the configured audit log, else `<data dir>/offsetdeck/snapshots`.
+pub fn dir(audit_log: Option<&str>) -> Option<PathBuf> {
+    match audit_log {
+        Some(p) => Some(Path::new(p).parent().unwrap_or(Path::new(".")).join("snapshots")),
+        None => directories::ProjectDirs::from("", "", "offsetdeck").map(|d| d.data_dir().join("snapshots")),
+    }
+}
+
+fn file_name(s: &Snapshot) -> String {
+    let clean = |t: &str| {
+        t.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect::<String>()
+    };
+    let stamp = clean(&s.time.replace([':', '-'], ""));
+    let nanos = jiff::Timestamp::now().subsec_nanosecond();
+    format!("{stamp}-{nanos:09}-{}-{}.json", clean(&s.instance), clean(s.group.as_deref().unwrap_or("messages")))
+}
+
+/// Writes a snapshot durably: to a temporary file, fsynced, renamed into place, and the directory fsynced.
+pub fn write(dir: &Path, s: &Snapshot) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join(file_name(s));
+    let tmp = path.with_extension("json.tmp");
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut f = opts.open(&tmp)?;
+    f.write_all(&serde_json::to_vec_pretty(s).map_err(std::io::Error::other)?)?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, &path)?;
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(path)
+}
+
+/// Reads a snapshot file.
+pub fn read(path: &Path) -> Result<Snapshot, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{} is not a snapshot: {e}", path.display()))
+}
+
+/// Every snapshot, oldest first.
+pub fn list(dir: &Path) -> Vec<(PathBuf, Result<Snapshot, String>)> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")).collect())
+        .unwrap_or_default();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            let s = read(&p);
+            (p, s)
+        })
+        .collect()
+}

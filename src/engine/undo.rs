@@ -1,0 +1,91 @@
+//! Undo: a snapshot's saved offsets, restored through an ordinary reset-to-offset plan.
+
+use super::plan::{Plan, PlanError, PlanKind, Row, clamp};
+use super::snapshot::Snapshot;
+use super::target::Target;
+use crate::core::live::GroupSnapshot;
+use crate::providers::{huawei, tencent};
+
+/// Plans restoring the committed offsets a snapshot saved: an ordinary reset to offsets, partition by partition.
+pub fn restore(target: &Target<'_>, saved: &Snapshot, live: &GroupSnapshot) -> Result<Plan, PlanError> {
+    let group = saved
+        .group
+        .clone()
+        .ok_or_else(|| PlanError::Unsupported("message deletion cannot be undone: the messages are gone".into()))?;
+    if saved.kind == PlanKind::DeleteMessages {
+        return Err(PlanError::Unsupported("message deletion cannot be undone: the messages are gone".into()));
+    }
+    let mut rows = Vec::new();
+    let mut notes = Vec::new();
+    for s in &saved.partitions {
+        let Some(c) = s.committed else {
+            notes.push(format!(
+                "{} partition {} had no committed offset before; it is left as it is",
+                s.topic, s.partition
+            ));
+            continue;
+        };
+        let now = live.partitions.iter().find(|p| p.topic == s.topic && p.partition == s.partition);
+        let (start, end, current) = (now.and_then(|p| p.start), now.and_then(|p| p.end), now.and_then(|p| p.committed));
+        let (t, clamped) = clamp(c, start, end);
+        if clamped {
+            notes.push(format!(
+                "{} partition {}: the saved offset {c} is outside today's log, so it goes to {t}",
+                s.topic, s.partition
+            ));
+        }
+        rows.push(Row {
+            topic: s.topic.clone(),
+            partition: s.partition,
+            current,
+            start,
+            end,
+            target: Some(t),
+            clamped,
+        });
+    }
+    let calls = match target {
+        Target::Huawei(acc, inst) => rows
+            .iter()
+            .map(|r| {
+                huawei::reset_offset(
+                    acc,
+                    &inst.id,
+                    &group,
+                    &r.topic,
+                    r.partition,
+                    huawei::ResetTarget::Offset(r.target.unwrap_or(0)),
+                )
+            })
+            .collect(),
+        Target::Ckafka(acc, inst) => rows
+            .iter()
+            .map(|r| {
+                let how = tencent::Modify::Offset(r.target.unwrap_or(0));
+                tencent::modify_group_offsets(
+                    acc,
+                    &inst.id,
+                    &group,
+                    std::slice::from_ref(&r.topic),
+                    &[r.partition],
+                    how,
+                )
+            })
+            .collect(),
+        Target::Dts(..) => {
+            return Err(PlanError::Unsupported(format!(
+                "DTS cannot reset to an offset, so this snapshot cannot be restored exactly; reset --to-datetime to a time before {} instead",
+                saved.time
+            )));
+        }
+    };
+    let summary = format!(
+        "undo: restore group `{group}` on {} `{}` (account {}) to the offsets saved at {} (before: {})",
+        target.kind(),
+        target.name(),
+        target.account(),
+        saved.time,
+        saved.summary
+    );
+    Ok(Plan { kind: PlanKind::Reset, group: Some(group), summary, calls, rows, notes })
+}
