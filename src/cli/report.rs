@@ -11,25 +11,25 @@ pub fn render_plan(plan: &Plan, reset: bool) -> String {
     let show = |v: Option<i64>| v.map_or("-".to_owned(), |x| x.to_string());
     if reset {
         out.push_str(&format!(
-            "{:<24} {:>5} {:>12} {:>12} {:>12} {:>12} {:>10} {:>10}\n",
-            "topic", "part", "committed", "start", "end", "-> target", "lag now", "lag after"
+            "{:<24} {:>5} {:>12} {:>12} {:>12} {:>12} {:>14} {:>10}\n",
+            "topic", "part", "committed", "start", "end", "-> target", "effect", "lag after"
         ));
         for r in &plan.rows {
-            let lag = r.end.zip(r.current).map(|(e, c)| e - c);
-            let after = r.end.zip(r.target).map(|(e, t)| e - t);
-            let mark = if r.clamped { " (clamped)" } else { "" };
+            let mark = if r.clamped { " (clamped to the log)" } else { "" };
             out.push_str(&format!(
-                "{:<24} {:>5} {:>12} {:>12} {:>12} {:>12} {:>10} {:>10}{mark}\n",
+                "{:<24} {:>5} {:>12} {:>12} {:>12} {:>12} {:>14} {:>10}{mark}\n",
                 r.topic,
                 r.partition,
                 show(r.current),
                 show(r.start),
                 show(r.end),
                 show(r.target),
-                show(lag),
-                show(after)
+                r.effect(),
+                show(r.lag_after())
             ));
         }
+        let (replayed, skipped) = plan.totals();
+        out.push_str(&format!("in all: {replayed} message(s) will be consumed again, {skipped} skipped\n"));
     } else {
         out.push_str(&format!("{:<24} {:>5} {:>12} {:>12} {:>14}\n", "topic", "part", "start", "end", "committed"));
         for r in &plan.rows {

@@ -28,6 +28,33 @@ pub struct Row {
     pub clamped: bool,
 }
 
+impl Row {
+    /// Lag before the write.
+    pub fn lag_now(&self) -> Option<i64> {
+        Some(self.end? - self.current?)
+    }
+
+    /// Lag after the write.
+    pub fn lag_after(&self) -> Option<i64> {
+        Some(self.end? - self.target?)
+    }
+
+    /// Messages consumed again (target below the committed offset) as a negative number, or skipped as a positive one.
+    pub fn moves_by(&self) -> Option<i64> {
+        Some(self.target? - self.current?)
+    }
+
+    /// The move in words: `replay 120`, `skip 40`, `no change`, or `?` when not known before the call.
+    pub fn effect(&self) -> String {
+        match self.moves_by() {
+            Some(0) => "no change".into(),
+            Some(n) if n < 0 => format!("replay {}", -n),
+            Some(n) => format!("skip {n}"),
+            None => "?".into(),
+        }
+    }
+}
+
 /// What will run.
 #[derive(Debug, Clone, Serialize)]
 pub struct Plan {
@@ -56,6 +83,13 @@ pub enum PlanKind {
     DeleteOffsets,
     /// Delete messages before an offset.
     DeleteMessages,
+}
+
+impl Plan {
+    /// Messages replayed and skipped in all, over the partitions whose target is known.
+    pub fn totals(&self) -> (i64, i64) {
+        self.rows.iter().filter_map(Row::moves_by).fold((0, 0), |(r, k), n| if n < 0 { (r - n, k) } else { (r, k + n) })
+    }
 }
 
 fn calls_as_text<S: serde::Serializer>(calls: &[ApiRequest], s: S) -> Result<S::Ok, S::Error> {

@@ -198,15 +198,15 @@ fn confirm(f: &mut Frame<'_>, _s: &AppState, c: &Confirm, th: &Theme, w: u16) {
     } else {
         lines.push(Line::styled(
             format!(
-                "{:<14}{:>5} {:>9} {:>9} {:>9} {:>9} {:>9}",
-                "topic", "part", "committed", "end", "target", "lag now", "lag after"
+                "{:<14}{:>5} {:>9} {:>9} {:>9} {:>13} {:>9}",
+                "topic", "part", "committed", "end", "target", "effect", "lag after"
             ),
             th.bold(),
         ));
     }
     let summary_rows = c.plan.summary.chars().count() / (inner.width.max(1) as usize) + 1;
     let room =
-        (inner.height as usize).saturating_sub(5 + summary_rows + c.plan.notes.len() * 2 + usize::from(deleting));
+        (inner.height as usize).saturating_sub(6 + summary_rows + c.plan.notes.len() * 2 + usize::from(deleting));
     for r in c.plan.rows.iter().skip(c.scroll).take(room) {
         let clamp = if r.clamped { " clamped" } else { "" };
         if deleting {
@@ -221,17 +221,15 @@ fn confirm(f: &mut Frame<'_>, _s: &AppState, c: &Confirm, th: &Theme, w: u16) {
                 show(gone)
             )));
         } else {
-            let lag = r.end.zip(r.current).map(|(e, c)| e - c);
-            let after = r.end.zip(r.target).map(|(e, t)| e - t);
             lines.push(Line::from(format!(
-                "{:<14}{:>5} {:>9} {:>9} {:>9} {:>9} {:>9}{clamp}",
+                "{:<14}{:>5} {:>9} {:>9} {:>9} {:>13} {:>9}{clamp}",
                 clip(&r.topic, 14),
                 r.partition,
                 show(r.current),
                 show(r.end),
                 show(r.target),
-                show(lag),
-                show(after)
+                r.effect(),
+                show(r.lag_after())
             )));
         }
     }
@@ -240,6 +238,10 @@ fn confirm(f: &mut Frame<'_>, _s: &AppState, c: &Confirm, th: &Theme, w: u16) {
     }
     for n in &c.plan.notes {
         lines.push(Line::styled(format!("note: {n}"), th.fg(Color::DarkGray)));
+    }
+    if !deleting {
+        let (replayed, skipped) = c.plan.totals();
+        lines.push(Line::from(format!("In all: {replayed} message(s) consumed again, {skipped} skipped.")));
     }
     lines.push(Line::from(format!("{} call(s) will be sent.", c.plan.calls.len())));
     if deleting {
