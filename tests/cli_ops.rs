@@ -199,6 +199,25 @@ fn deletes_and_partial_failure() {
     let out = text(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
     assert!(out.contains("delete 1000 messages") && out.contains("cannot be undone"), "{out}");
+    // payments: billing is at end - 350 on each partition; deleting up to 9000 leaves it behind on p0 only.
+    let o = run(
+        &e,
+        &[
+            "delete-messages",
+            "--instance",
+            "orders",
+            "--topic",
+            "payments",
+            "--partition",
+            "0:8800",
+            "--partition",
+            "1:100",
+            "--dry-run",
+        ],
+    );
+    let out = text(&o);
+    assert!(out.contains("group `billing` is at 8770 on partition 0, below the new log start 8800: it will jump to 8800 on its next poll, skipping 30 message(s)"), "{out}");
+    assert!(!out.contains("on partition 1,"), "{out}");
     let o = run(
         &e,
         &["delete-messages", "--instance", "orders", "--topic", "audit-log", "--partition", "0:99999", "--yes"],

@@ -429,7 +429,8 @@ pub fn delete_messages(
         .rt
         .block_on(run::topic_bounds(&cx.client, &cx.creds, &cx.target, &topic))
         .map_err(|e| Stop(exit::FAILED, format!("reading the live state failed: {e}")))?;
-    let plan = plan::delete_messages(&cx.target, &topic, &bounds, wanted).map_err(|e| bad(e.to_string()))?;
+    let mut plan = plan::delete_messages(&cx.target, &topic, &bounds, wanted).map_err(|e| bad(e.to_string()))?;
+    plan.notes.extend(cx.rt.block_on(run::groups_left_behind(&cx.client, &cx.creds, &cx.target, &plan)));
     finish(&cx, plan, &topic, mode, false)
 }
 

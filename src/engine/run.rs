@@ -146,3 +146,37 @@ pub async fn execute(
     }
     out
 }
+
+/// For a message delete: every profile group on this topic whose committed offset falls below a partition's new log
+/// start, in words ("it will jump on its next poll"). Groups that cannot be read are said so too.
+pub async fn groups_left_behind(
+    client: &Client,
+    creds: &Credentials,
+    target: &Target<'_>,
+    plan: &super::plan::Plan,
+) -> Vec<String> {
+    let (Target::Huawei(_, inst) | Target::Ckafka(_, inst)) = target else { return Vec::new() };
+    let Some(topic) = plan.rows.first().map(|r| r.topic.clone()) else { return Vec::new() };
+    let mut notes = Vec::new();
+    for g in inst.groups.iter().filter(|g| g.topics.contains(&topic)) {
+        match describe(client, creds, target, &g.name, std::slice::from_ref(&topic)).await {
+            Ok(snap) => {
+                for r in &plan.rows {
+                    let committed =
+                        snap.partitions.iter().find(|p| p.partition == r.partition).and_then(|p| p.committed);
+                    let behind = committed.zip(r.target).filter(|(c, new_start)| c < new_start);
+                    if let Some((c, new_start)) = behind {
+                        notes.push(format!(
+                            "group `{}` is at {c} on partition {}, below the new log start {new_start}: it will jump to {new_start} on its next poll, skipping {} message(s)",
+                            g.name,
+                            r.partition,
+                            new_start - c
+                        ));
+                    }
+                }
+            }
+            Err(e) => notes.push(format!("group `{}` could not be read to check it: {e}", g.name)),
+        }
+    }
+    notes
+}

@@ -161,7 +161,9 @@ impl Shared {
                 let result = async {
                     let (t, c) = self.target_and_creds(&instance)?;
                     let bounds = run::topic_bounds(&self.client, c, &t, &topic).await.map_err(|e| e.to_string())?;
-                    plan::delete_messages(&t, &topic, &bounds, &partitions).map_err(|e| e.to_string())
+                    let mut p = plan::delete_messages(&t, &topic, &bounds, &partitions).map_err(|e| e.to_string())?;
+                    p.notes.extend(run::groups_left_behind(&self.client, c, &t, &p).await);
+                    Ok(p)
                 }
                 .await;
                 self.send(EngineEvent::Planned { request, result });
