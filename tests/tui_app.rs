@@ -139,7 +139,7 @@ impl App {
 
 macro_rules! snap {
     ($name:expr, $app:expr) => {
-        insta::with_settings!({filters => vec![(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "[request-id]"), (r"127\.0\.0\.1:\d+", "127.0.0.1:PORT"), (r"snapshot /\S+", "snapshot [path]")]}, {
+        insta::with_settings!({filters => vec![(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "[request-id]"), (r"127\.0\.0\.1:\d+", "127.0.0.1:PORT"), (r"snapshot /\S+", "snapshot [path]"), (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "[time]")]}, {
             insta::assert_snapshot!($name, $app.screen());
         });
     };
@@ -336,4 +336,45 @@ async fn any_size_renders_without_panicking() {
         let _ = app.screen();
         app.key(KeyCode::Esc);
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn undo_with_u_restores_the_snapshot() {
+    let mut app = App::new(80, 24).await;
+    let committed = |app: &App| app.emu.state().world.huawei[0].instances[0].groups[0].committed.clone();
+    let before = committed(&app);
+    app.keys(&down(3));
+    app.key(KeyCode::Char('r'));
+    app.key(KeyCode::Right);
+    app.key(KeyCode::Enter);
+    app.settle().await;
+    app.key(KeyCode::Char('y'));
+    app.settle().await;
+    assert_ne!(committed(&app), before);
+    app.key(KeyCode::Char('u'));
+    app.settle().await;
+    snap!("undo_confirm", app);
+    app.key(KeyCode::Char('y'));
+    app.settle().await;
+    assert_eq!(committed(&app), before, "undo restored every saved offset");
+    assert!(app.state.log.iter().any(|l| l.text.contains("verified, 15 partition(s) as planned")));
+    // Message deletes have nothing to undo.
+    app.key(KeyCode::Down);
+    app.key(KeyCode::Down);
+    app.key(KeyCode::Down);
+    app.key(KeyCode::Down);
+    app.key(KeyCode::Right);
+    app.key(KeyCode::Down);
+    app.key(KeyCode::Down);
+    app.key(KeyCode::Char('X'));
+    app.typed("end");
+    app.key(KeyCode::Enter);
+    app.settle().await;
+    app.typed("payments");
+    app.key(KeyCode::Enter);
+    app.settle().await;
+    app.key(KeyCode::Char('u'));
+    app.settle().await;
+    let last = &app.state.log.back().unwrap().text;
+    assert!(last.contains("deleted messages, which cannot be undone"), "{last}");
 }

@@ -36,6 +36,8 @@ pub enum Command {
     PlanDeleteOffsets { request: u64, instance: String, group: String, topics: Vec<String> },
     /// Plan deleting messages before an offset (`None` = to the end).
     PlanDeleteMessages { request: u64, instance: String, topic: String, partitions: Vec<(i32, Option<i64>)> },
+    /// Plan undoing the newest write on an instance, from its snapshot.
+    PlanUndo { request: u64, instance: String },
     /// Run a confirmed plan.
     Run { job: u64, instance: String, plan: Plan },
     /// Stop sending the rest of a job (calls in flight finish).
@@ -168,6 +170,10 @@ impl Shared {
                 .await;
                 self.send(EngineEvent::Planned { request, result });
             }
+            Command::PlanUndo { request, instance } => {
+                let result = self.plan_undo(&instance).await;
+                self.send(EngineEvent::Planned { request, result });
+            }
             Command::Run { job, instance, plan } => self.run_job(job, &instance, plan).await,
             Command::Cancel { .. } => {}
         }
@@ -250,6 +256,20 @@ impl Shared {
             });
         }
         merged.ok_or_else(|| "no topic to reset".to_owned())
+    }
+
+    async fn plan_undo(&self, instance: &str) -> Result<Plan, String> {
+        let dir = snapshot::dir(self.profile.settings.audit_log.as_deref()).ok_or("no home directory for snapshots")?;
+        let newest =
+            snapshot::list(&dir).into_iter().rev().filter_map(|(_, s)| s.ok()).find(|s| s.instance == instance);
+        let saved = newest.ok_or_else(|| format!("no snapshot of `{instance}` to undo"))?;
+        let (t, c) = self.target_and_creds(instance)?;
+        let group = saved.group.clone().ok_or("the newest write here deleted messages, which cannot be undone")?;
+        let mut topics: Vec<String> = saved.partitions.iter().map(|p| p.topic.clone()).collect();
+        topics.dedup();
+        let live = run::describe(&self.client, c, &t, &group, &topics).await.map_err(|e| e.to_string())?;
+        refuse_active(&live)?;
+        super::undo::restore(&t, &saved, &live).map_err(|e| e.to_string())
     }
 
     async fn run_job(&self, job: u64, instance: &str, plan: Plan) {

@@ -25,6 +25,8 @@ pub enum Action {
     DeleteOffsets,
     /// Delete messages (Huawei).
     DeleteMessages,
+    /// Undo the instance's newest write.
+    Undo,
     /// Refresh live data.
     Refresh,
     /// Scroll the log up.
@@ -110,6 +112,13 @@ pub const BINDINGS: &[Binding] = &[
         keys: &["X"],
         help: "delete messages before an offset (Huawei)",
         hint: "del-msgs",
+    },
+    Binding {
+        action: Action::Undo,
+        name: "undo",
+        keys: &["u"],
+        help: "undo the selected instance's newest write from its snapshot (previewed and confirmed like any write)",
+        hint: "undo",
     },
     Binding {
         action: Action::Refresh,

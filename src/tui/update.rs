@@ -115,6 +115,7 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
         Action::Reset => open_reset(s),
         Action::DeleteOffsets => open_delete_offsets(s),
         Action::DeleteMessages => open_delete_messages(s),
+        Action::Undo => plan_undo(s),
         Action::Refresh if s.refreshing => Step::default(),
         Action::Refresh => {
             s.refreshing = true;
@@ -196,6 +197,7 @@ pub fn applies(s: &AppState, action: Action) -> bool {
                     )
                 )
         }
+        Action::Undo => writable,
         Action::Expand => node.is_some_and(|n| !n.children.is_empty()),
         Action::FocusNext | Action::FocusPrev => !s.trees[1 - s.focus].nodes.is_empty(),
         _ => true,
@@ -209,6 +211,30 @@ fn write_refusal(s: &AppState, instance: &str) -> Option<String> {
     }
     let (account, _, safety) = s.instance_info(instance)?;
     safety.read_only.then(|| format!("`{instance}` (account {account}) is read-only in the profile: no writes"))
+}
+
+/// The instance the selection belongs to.
+fn selected_instance(s: &AppState) -> Option<String> {
+    match &s.trees[s.focus].selected_node()?.kind {
+        Kind::Instance { instance, .. }
+        | Kind::Group { instance, .. }
+        | Kind::GroupTopic { instance, .. }
+        | Kind::GroupPartition { instance, .. }
+        | Kind::Topic { instance, .. }
+        | Kind::Partition { instance, .. } => Some(instance.clone()),
+        _ => None,
+    }
+}
+
+fn plan_undo(s: &mut AppState) -> Step {
+    let Some(instance) = selected_instance(s) else { return status(s, "undo: select an instance or something in it") };
+    if let Some(why) = write_refusal(s, &instance) {
+        return status(s, format!("undo: {why}"));
+    }
+    let request = s.take_id();
+    let what = format!("finding the newest snapshot of `{instance}` and planning its undo…");
+    s.modal = Some(Modal::Planning { request, what, instance: instance.clone(), name: String::new() });
+    Step::send(Command::PlanUndo { request, instance })
 }
 
 fn open_reset(s: &mut AppState) -> Step {
@@ -473,6 +499,8 @@ fn engine_event(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                 Ok(plan) => {
                     let destructive = plan.calls.iter().any(|c| c.op.starts_with("Delete"));
                     let protected = s.instance_info(&instance).is_some_and(|i| i.2.protected);
+                    // An undo learns its group from the snapshot.
+                    let name = if name.is_empty() { plan.group.clone().unwrap_or_default() } else { name };
                     let type_name = (destructive || protected).then_some(name);
                     s.modal = Some(Modal::Confirm(Confirm {
                         instance,
