@@ -389,3 +389,28 @@ fn a_snapshot_stays_usable_when_the_calls_fail() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(committed(&e, "orders", "billing", "orders"), before);
 }
+
+#[test]
+fn a_crash_between_snapshot_and_call_leaves_a_usable_snapshot() {
+    let e = start();
+    let before = committed(&e, "events", "etl", "clicks");
+    let o = Command::new(env!("CARGO_BIN_EXE_offsetdeck"))
+        .arg("--profile")
+        .arg(&e.profile)
+        .args(["reset", "--instance", "events", "--group", "etl", "--topic", "clicks", "--to-latest", "--yes"])
+        .env("OFFSETDECK_INJECT_CRASH", "after-snapshot")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!o.status.success(), "the process died");
+    assert_eq!(committed(&e, "events", "etl", "clicks"), before, "no call was sent");
+    // Move the offsets by other means, then restore from the crashed run's snapshot.
+    let o =
+        run(&e, &["reset", "--instance", "events", "--group", "etl", "--topic", "clicks", "--to-earliest", "--yes"]);
+    assert_eq!(o.status.code(), Some(0));
+    let list = text(&run(&e, &["snapshots"]));
+    let first = list.lines().next().unwrap().trim().to_owned();
+    let o = run(&e, &["undo", &first, "--yes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(committed(&e, "events", "etl", "clicks"), before);
+}

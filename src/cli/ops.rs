@@ -235,6 +235,10 @@ fn finish(cx: &Ctx<'_>, plan: Plan, confirm_name: &str, mode: WriteMode<'_>, res
     if !mode.json {
         println!("snapshot: {}", snapshot.display());
     }
+    // Fault injection for the crash test: die between the snapshot and the first call.
+    if std::env::var("OFFSETDECK_INJECT_CRASH").is_ok_and(|v| v == "after-snapshot") {
+        std::process::abort();
+    }
     let outcomes = cx.rt.block_on(run::execute(&cx.client, &cx.creds, &plan, |_| {}));
     // Read back whatever the service accepted, so an accepted call that changed nothing is caught.
     let verification = match outcomes.iter().any(|o| o.error.is_none()) {
