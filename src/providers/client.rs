@@ -80,6 +80,8 @@ pub struct Client {
     http: reqwest::Client,
     config: ClientConfig,
     next_slot: Mutex<HashMap<&'static str, Instant>>,
+    /// Tencent signing keys by (SecretId, date, service): derived once a day instead of on every call.
+    tc_keys: Mutex<HashMap<(String, String, &'static str), tencent::SigningKey>>,
 }
 
 impl Client {
@@ -91,7 +93,16 @@ impl Client {
             .user_agent(USER_AGENT)
             .build()
             .map_err(|e| CallError::Connect(e.to_string()))?;
-        Ok(Self { http, config, next_slot: Mutex::new(HashMap::new()) })
+        Ok(Self { http, config, next_slot: Mutex::new(HashMap::new()), tc_keys: Mutex::new(HashMap::new()) })
+    }
+
+    /// The signing key for these credentials, date and service, derived on first use of the day.
+    fn tencent_key(&self, creds: &Credentials, date: &str, service: &'static str) -> tencent::SigningKey {
+        let mut keys = self.tc_keys.lock().unwrap_or_else(|e| e.into_inner());
+        keys.retain(|(_, d, _), _| d == date);
+        keys.entry((creds.id.expose().to_owned(), date.to_owned(), service))
+            .or_insert_with(|| tencent::SigningKey::derive(creds.secret.expose(), date, service))
+            .clone()
     }
 
     /// Waits for the operation's next rate-limit slot.
@@ -172,7 +183,8 @@ impl Client {
                     payload: &req.body,
                     timestamp: ts,
                 };
-                let signed = tencent::sign(&r, &creds.id, &creds.secret, creds.token.as_ref());
+                let key = self.tencent_key(creds, &tencent::credential_date(ts), service);
+                let signed = tencent::sign_with(&r, &creds.id, &key, creds.token.as_ref());
                 headers.push(("Content-Type".into(), "application/json".into()));
                 headers.push(("Host".into(), host.clone()));
                 headers.push(("X-TC-Action".into(), (*action).into()));

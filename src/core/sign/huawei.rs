@@ -35,6 +35,15 @@ pub fn encode_path_param(v: &str) -> String {
 
 /// The canonical URI: decode, split on `/`, re-encode each piece, and end with `/`.
 pub fn canonical_uri(wire_path: &str) -> String {
+    // A path of unreserved characters and slashes is already canonical: decoding and re-encoding would not change it.
+    if wire_path.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/')) {
+        let mut uri = String::with_capacity(wire_path.len() + 1);
+        uri.push_str(wire_path);
+        if !uri.ends_with('/') {
+            uri.push('/');
+        }
+        return uri;
+    }
     let decoded = percent_decode_str(wire_path).decode_utf8_lossy();
     let mut uri: String =
         decoded.split('/').map(|p| utf8_percent_encode(p, ENCODE_SET).to_string()).collect::<Vec<_>>().join("/");
@@ -73,13 +82,19 @@ pub struct CanonicalRequest {
 impl CanonicalRequest {
     /// Builds it from a request; every header whose name has no `_` is signed.
     pub fn new(req: &Request<'_>) -> Self {
+        Self::with_extra(req, &[])
+    }
+
+    /// Builds it from a request plus headers the signer adds, without copying the request's headers first.
+    fn with_extra(req: &Request<'_>, extra: &[(String, String)]) -> Self {
         let mut headers: Vec<(String, String)> = req
             .headers
             .iter()
+            .chain(extra)
             .filter(|(n, _)| !n.contains('_'))
             .map(|(n, v)| (n.to_ascii_lowercase(), v.trim().to_owned()))
             .collect();
-        headers.sort_by(|a, b| a.0.cmp(&b.0));
+        headers.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let payload_hash = if req.body.is_empty() { EMPTY_HASH.to_owned() } else { sha256_hex(req.body) };
         Self {
             method: req.method.to_ascii_uppercase(),
@@ -92,7 +107,14 @@ impl CanonicalRequest {
 
     /// `a;b;c`.
     pub fn signed_headers(&self) -> String {
-        self.headers.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(";")
+        let mut out = String::with_capacity(self.headers.iter().map(|(n, _)| n.len() + 1).sum());
+        for (i, (n, _)) in self.headers.iter().enumerate() {
+            if i > 0 {
+                out.push(';');
+            }
+            out.push_str(n);
+        }
+        out
     }
 }
 
@@ -108,7 +130,7 @@ impl fmt::Display for CanonicalRequest {
 
 /// `SDK-HMAC-SHA256\n<date>\n<hex sha256 of the canonical request>`.
 pub fn string_to_sign(sdk_date: &str, canonical: &CanonicalRequest) -> String {
-    format!("{ALGORITHM}\n{sdk_date}\n{}", sha256_hex(canonical.to_string().as_bytes()))
+    format!("{ALGORITHM}\n{sdk_date}\n{}", super::sha256_hex_display(canonical))
 }
 
 /// Hex HMAC-SHA256 keyed with the raw SK: no derivation, no scope.
@@ -118,7 +140,8 @@ pub fn signature(sk: &str, string_to_sign: &str) -> String {
 
 /// `X-Sdk-Date` for a time: `%Y%m%dT%H%M%SZ` in UTC.
 pub fn sdk_date(time: jiff::Timestamp) -> String {
-    time.strftime("%Y%m%dT%H%M%SZ").to_string()
+    let (y, mo, d, h, mi, s) = super::utc_parts(time);
+    format!("{y:04}{mo:02}{d:02}T{h:02}{mi:02}{s:02}Z")
 }
 
 /// Everything `sign` produced: the headers to add and the intermediate texts, for tests and `--dry-run`.
@@ -150,8 +173,7 @@ pub fn sign(req: &Request<'_>, ak: &Secret, sk: &Secret, token: Option<&Secret>,
     if let Some(t) = token {
         added.push(("X-Security-Token".to_owned(), t.expose().to_owned()));
     }
-    let all: Vec<(String, String)> = req.headers.iter().cloned().chain(added.iter().cloned()).collect();
-    let canonical_request = CanonicalRequest::new(&Request { headers: &all, ..*req });
+    let canonical_request = CanonicalRequest::with_extra(req, &added);
     let string_to_sign = string_to_sign(&date, &canonical_request);
     let sig = signature(sk.expose(), &string_to_sign);
     let auth = format!(

@@ -42,7 +42,8 @@ pub fn canonical_request(req: &Request<'_>) -> String {
 /// The UTC date of a Unix timestamp, `YYYY-MM-DD`: the credential date (never local or Beijing time).
 pub fn credential_date(timestamp: i64) -> String {
     let ts = jiff::Timestamp::from_second(timestamp).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-    ts.strftime("%Y-%m-%d").to_string()
+    let (y, m, d, ..) = super::utc_parts(ts);
+    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// `<date>/<service>/tc3_request`.
@@ -55,12 +56,40 @@ pub fn string_to_sign(timestamp: i64, scope: &str, canonical_request: &str) -> S
     format!("{ALGORITHM}\n{timestamp}\n{scope}\n{}", sha256_hex(canonical_request.as_bytes()))
 }
 
+/// The derived signing key for one secret, UTC date and service. It changes once a day, so a client keeps it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SigningKey {
+    /// The credential date it was derived for.
+    pub date: String,
+    /// The service it was derived for.
+    pub service: String,
+    key: [u8; 32],
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SigningKey({}/{}/***)", self.date, self.service)
+    }
+}
+
+impl SigningKey {
+    /// Derives it from `"TC3" + SecretKey` through date, service and `tc3_request`.
+    pub fn derive(secret_key: &str, date: &str, service: &str) -> Self {
+        let k_date = hmac_sha256(format!("TC3{secret_key}").as_bytes(), date.as_bytes());
+        let k_service = hmac_sha256(&k_date, service.as_bytes());
+        let key = hmac_sha256(&k_service, b"tc3_request");
+        Self { date: date.to_owned(), service: service.to_owned(), key }
+    }
+
+    /// The hex signature of a string to sign.
+    pub fn sign(&self, string_to_sign: &str) -> String {
+        hex::encode(hmac_sha256(&self.key, string_to_sign.as_bytes()))
+    }
+}
+
 /// The signature: keys derived from `"TC3" + SecretKey` through date, service and `tc3_request`.
 pub fn signature(secret_key: &str, date: &str, service: &str, string_to_sign: &str) -> String {
-    let k_date = hmac_sha256(format!("TC3{secret_key}").as_bytes(), date.as_bytes());
-    let k_service = hmac_sha256(&k_date, service.as_bytes());
-    let k_signing = hmac_sha256(&k_service, b"tc3_request");
-    hex::encode(hmac_sha256(&k_signing, string_to_sign.as_bytes()))
+    SigningKey::derive(secret_key, date, service).sign(string_to_sign)
 }
 
 /// Everything `sign` produced.
@@ -83,11 +112,22 @@ impl Signed {
 
 /// Signs a request and returns the headers to add.
 pub fn sign(req: &Request<'_>, secret_id: &Secret, secret_key: &Secret, token: Option<&Secret>) -> Signed {
+    let key = SigningKey::derive(secret_key.expose(), &credential_date(req.timestamp), req.service);
+    sign_with(req, secret_id, &key, token)
+}
+
+/// Signs with a derived key the caller keeps. The key must have been derived for this request's UTC date and service
+/// (`SigningKey::date` and `service` say which); callers key their cache on both.
+pub fn sign_with(req: &Request<'_>, secret_id: &Secret, key: &SigningKey, token: Option<&Secret>) -> Signed {
     let canonical_request = canonical_request(req);
-    let scope = credential_scope(req.timestamp, req.service);
-    let string_to_sign = string_to_sign(req.timestamp, &scope, &canonical_request);
     let date = credential_date(req.timestamp);
-    let sig = signature(secret_key.expose(), &date, req.service, &string_to_sign);
+    debug_assert!(
+        key.date == date && key.service == req.service,
+        "the signing key must match the request's date and service"
+    );
+    let scope = format!("{date}/{}/tc3_request", req.service);
+    let string_to_sign = string_to_sign(req.timestamp, &scope, &canonical_request);
+    let sig = key.sign(&string_to_sign);
     let auth = format!(
         "{ALGORITHM} Credential={}/{scope}, SignedHeaders={SIGNED_HEADERS}, Signature={sig}",
         secret_id.expose()
