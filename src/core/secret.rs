@@ -5,7 +5,7 @@ use std::fmt;
 /// A secret value whose `Debug` and `Display` print `***`.
 ///
 /// The only way to read it is [`Secret::expose`], so every place that touches the value is easy to find.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Secret(String);
 
 impl Secret {

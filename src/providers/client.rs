@@ -12,6 +12,7 @@ use tokio::time::Instant;
 use super::error::CallError;
 use super::request::{ApiRequest, Signing};
 use crate::core::credentials::Credentials;
+use crate::core::secret::Secret;
 use crate::core::sign::{huawei, tencent};
 
 /// The `User-Agent` every call carries.
@@ -80,8 +81,9 @@ pub struct Client {
     http: reqwest::Client,
     config: ClientConfig,
     next_slot: Mutex<HashMap<&'static str, Instant>>,
-    /// Tencent signing keys by (SecretId, date, service): derived once a day instead of on every call.
-    tc_keys: Mutex<HashMap<(String, String, &'static str), tencent::SigningKey>>,
+    /// Tencent signing keys by (SecretId, SecretKey, date, service): derived once a day instead of on every call. The
+    /// secret is part of the key, so a different secret for the same id is never signed with a stale key.
+    tc_keys: Mutex<HashMap<(String, Secret, String, &'static str), tencent::SigningKey>>,
 }
 
 impl Client {
@@ -99,8 +101,8 @@ impl Client {
     /// The signing key for these credentials, date and service, derived on first use of the day.
     fn tencent_key(&self, creds: &Credentials, date: &str, service: &'static str) -> tencent::SigningKey {
         let mut keys = self.tc_keys.lock().unwrap_or_else(|e| e.into_inner());
-        keys.retain(|(_, d, _), _| d == date);
-        keys.entry((creds.id.expose().to_owned(), date.to_owned(), service))
+        keys.retain(|(_, _, d, _), _| d == date);
+        keys.entry((creds.id.expose().to_owned(), creds.secret.clone(), date.to_owned(), service))
             .or_insert_with(|| tencent::SigningKey::derive(creds.secret.expose(), date, service))
             .clone()
     }
