@@ -76,6 +76,9 @@ pub struct Answer {
     pub tries: u32,
 }
 
+/// What a Tencent signing key was derived for: SecretId, SecretKey, UTC date, service.
+type KeyId = (String, Secret, String, &'static str);
+
 /// The client. Cheap to share behind an `Arc`.
 pub struct Client {
     http: reqwest::Client,
@@ -83,7 +86,7 @@ pub struct Client {
     next_slot: Mutex<HashMap<&'static str, Instant>>,
     /// Tencent signing keys by (SecretId, SecretKey, date, service): derived once a day instead of on every call. The
     /// secret is part of the key, so a different secret for the same id is never signed with a stale key.
-    tc_keys: Mutex<HashMap<(String, Secret, String, &'static str), tencent::SigningKey>>,
+    tc_keys: Mutex<HashMap<KeyId, tencent::SigningKey>>,
 }
 
 impl Client {
