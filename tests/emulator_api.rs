@@ -1,8 +1,10 @@
 //! The clients against the emulator over HTTP on 127.0.0.1: every write and read, the error shapes, the faults.
 
+mod common;
+
 use std::time::Duration;
 
-use offsetdeck::core::credentials::{self, Credentials};
+use offsetdeck::core::credentials::Credentials;
 use offsetdeck::core::profile::{self, HuaweiAccount, Profile, TencentAccount};
 use offsetdeck::emulator::{self, FaultKind, Handle, state::GroupState};
 use offsetdeck::providers::client::{Client, ClientConfig};
@@ -24,11 +26,11 @@ struct Env {
 impl Env {
     fn hw(&self) -> (&HuaweiAccount, Credentials) {
         let a = &self.profile.huawei[0];
-        (a, creds(&a.credentials))
+        (a, common::creds(&a.credentials))
     }
     fn tc(&self) -> (&TencentAccount, Credentials) {
         let a = &self.profile.tencent[0];
-        (a, creds(&a.credentials))
+        (a, common::creds(&a.credentials))
     }
     fn committed(&self, group: &str, topic: &str, p: i32) -> Option<i64> {
         let s = self.emu.state();
@@ -41,22 +43,6 @@ impl Env {
             .chain(w.tencent.iter().flat_map(|a| a.dts.iter().flat_map(|d| d.groups.iter())));
         groups.filter(|g| g.name == group).find_map(|g| g.committed.get(&(topic.to_owned(), p)).copied())
     }
-}
-
-fn creds(spec: &credentials::CredentialSpec) -> Credentials {
-    struct NoEnv;
-    impl credentials::Environment for NoEnv {
-        fn var(&self, _: &str) -> Option<String> {
-            None
-        }
-        fn run(&self, _: &str) -> Result<String, String> {
-            Err("none".into())
-        }
-        fn read_file(&self, _: &str) -> Option<String> {
-            None
-        }
-    }
-    credentials::resolve(spec, &NoEnv).unwrap().0
 }
 
 async fn env_with(config: ClientConfig) -> Env {

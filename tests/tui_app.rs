@@ -1,9 +1,11 @@
 //! Whole-app tests: the dashboard's state machine driven by keys and by the real worker's events against the
 //! emulator, rendered on ratatui's TestBackend and snapshotted.
 
+mod common;
+
+use common::NoEnv;
 use std::time::Duration;
 
-use offsetdeck::core::credentials::Environment;
 use offsetdeck::core::profile;
 use offsetdeck::emulator::{self, FaultKind, Handle};
 use offsetdeck::engine::worker::{self, Command, EngineEvent};
@@ -19,19 +21,6 @@ fn fastrand_seed() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
     N.fetch_add(1, Ordering::SeqCst)
-}
-
-struct NoEnv;
-impl Environment for NoEnv {
-    fn var(&self, _: &str) -> Option<String> {
-        None
-    }
-    fn run(&self, _: &str) -> Result<String, String> {
-        Err("none".into())
-    }
-    fn read_file(&self, _: &str) -> Option<String> {
-        None
-    }
 }
 
 struct App {

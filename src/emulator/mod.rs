@@ -10,6 +10,7 @@ mod huawei;
 mod profile_out;
 pub mod state;
 mod tencent;
+mod tencent_params;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -4,131 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use super::state::{Group, Instance, Partition, Subscription, TencentAccount, Topic};
-
-/// Parameter kinds, for validation.
-#[derive(Clone, Copy)]
-enum Kind {
-    Str,
-    Int,
-    StrList,
-    IntList,
-    Any,
-}
-
-use Kind::*;
-
-/// (action, service, parameters with kind and required flag).
-type Spec = (&'static str, &'static str, &'static [(&'static str, Kind, bool)]);
-
-const SPECS: &[Spec] = &[
-    (
-        "ModifyGroupOffsets",
-        "ckafka",
-        &[
-            ("InstanceId", Str, true),
-            ("Group", Str, true),
-            ("Strategy", Int, true),
-            ("Topics", StrList, true),
-            ("Shift", Int, false),
-            ("ShiftTimestamp", Int, false),
-            ("Offset", Int, false),
-            ("Partitions", IntList, false),
-        ],
-    ),
-    (
-        "DescribeInstances",
-        "ckafka",
-        &[
-            ("InstanceId", Str, false),
-            ("SearchWord", Str, false),
-            ("Status", IntList, false),
-            ("Offset", Int, false),
-            ("Limit", Int, false),
-            ("TagKey", Str, false),
-            ("VpcId", Str, false),
-        ],
-    ),
-    (
-        "DescribeGroup",
-        "ckafka",
-        &[
-            ("InstanceId", Str, true),
-            ("SearchWord", Str, false),
-            ("Offset", Int, false),
-            ("Limit", Int, false),
-            ("Filters", Any, false),
-        ],
-    ),
-    ("DescribeGroupInfo", "ckafka", &[("InstanceId", Str, true), ("GroupList", StrList, true)]),
-    (
-        "DescribeGroupOffsets",
-        "ckafka",
-        &[
-            ("InstanceId", Str, true),
-            ("Group", Str, true),
-            ("Topics", StrList, false),
-            ("SearchWord", Str, false),
-            ("Offset", Int, false),
-            ("Limit", Int, false),
-        ],
-    ),
-    (
-        "DescribeTopic",
-        "ckafka",
-        &[
-            ("InstanceId", Str, true),
-            ("SearchWord", Str, false),
-            ("Offset", Int, false),
-            ("Limit", Int, false),
-            ("AclRuleName", Str, false),
-        ],
-    ),
-    (
-        "DescribeTopicSyncReplica",
-        "ckafka",
-        &[
-            ("InstanceId", Str, true),
-            ("TopicName", Str, true),
-            ("Offset", Int, false),
-            ("Limit", Int, false),
-            ("OutOfSyncReplicaOnly", Any, false),
-        ],
-    ),
-    (
-        "ResetConsumerGroupOffset",
-        "dts",
-        &[
-            ("SubscribeId", Str, true),
-            ("TopicName", Str, true),
-            ("ConsumerGroupName", Str, true),
-            ("PartitionNos", IntList, true),
-            ("ResetMode", Str, true),
-            ("ResetDatetime", Str, false),
-        ],
-    ),
-    (
-        "DescribeSubscribeJobs",
-        "dts",
-        &[
-            ("SubscribeId", Str, false),
-            ("SubscribeIds", StrList, false),
-            ("SubscribeName", Str, false),
-            ("InstanceId", Str, false),
-            ("Topic", Str, false),
-            ("PayType", Int, false),
-            ("Product", Str, false),
-            ("Status", StrList, false),
-            ("SubsStatus", StrList, false),
-            ("Offset", Int, false),
-            ("Limit", Int, false),
-            ("OrderDirection", Str, false),
-            ("TagFilters", Any, false),
-        ],
-    ),
-    ("DescribeSubscribeDetail", "dts", &[("SubscribeId", Str, true)]),
-    ("DescribeConsumerGroups", "dts", &[("SubscribeId", Str, true), ("Offset", Int, false), ("Limit", Int, false)]),
-    ("DescribeOffsetByTime", "dts", &[("SubscribeId", Str, true), ("Time", Str, true)]),
-];
+use super::tencent_params::validate;
 
 /// The API version each service answers to.
 pub fn version(service: &str) -> &'static str {
@@ -138,45 +14,12 @@ pub fn version(service: &str) -> &'static str {
 /// A Tencent error (sent inside HTTP 200).
 pub struct TcError(pub String, pub String);
 
-fn err(code: &str, msg: impl Into<String>) -> TcError {
+/// An error with its code and message.
+pub(super) fn err(code: &str, msg: impl Into<String>) -> TcError {
     TcError(code.to_owned(), msg.into())
 }
 
 type Out = Result<Value, TcError>;
-
-/// Validates parameters against the action's definition.
-fn validate(action: &str, service: &str, params: &Map<String, Value>) -> Result<(), TcError> {
-    let Some((_, svc, fields)) = SPECS.iter().find(|(a, _, _)| *a == action) else {
-        return Err(err("InvalidAction", format!("The action `{action}` does not exist")));
-    };
-    if *svc != service {
-        return Err(err("InvalidAction", format!("The action `{action}` does not belong to service `{service}`")));
-    }
-    for key in params.keys() {
-        if !fields.iter().any(|(n, _, _)| n == key) {
-            return Err(err("UnknownParameter", format!("The parameter `{key}` is not recognized")));
-        }
-    }
-    for (name, kind, required) in fields.iter() {
-        let Some(v) = params.get(*name) else {
-            if *required {
-                return Err(err("MissingParameter", format!("The request is missing a required parameter `{name}`")));
-            }
-            continue;
-        };
-        let okay = match kind {
-            Str => v.is_string(),
-            Int => v.is_i64(),
-            StrList => v.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
-            IntList => v.as_array().is_some_and(|a| a.iter().all(Value::is_i64)),
-            Any => true,
-        };
-        if !okay {
-            return Err(err("InvalidParameterValue", format!("The value of parameter `{name}` has the wrong type")));
-        }
-    }
-    Ok(())
-}
 
 fn s<'a>(p: &'a Map<String, Value>, k: &str) -> &'a str {
     p.get(k).and_then(Value::as_str).unwrap_or("")

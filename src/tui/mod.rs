@@ -2,6 +2,7 @@
 //! terminal and the engine.
 
 pub mod app;
+mod engine_events;
 pub mod forms;
 pub mod keymap;
 pub mod layout;

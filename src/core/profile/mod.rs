@@ -2,6 +2,7 @@
 
 mod model;
 mod raw;
+mod rules;
 mod validate;
 
 pub use model::*;
