@@ -26,6 +26,7 @@ async fn dts_silent_no_op_is_caught() {
         strategy: &ResetStrategy::Latest,
         now_ms: 0,
         zone_name: "UTC",
+        time_targets: &[],
     };
     let plan = plan::reset(&target, &snap, &req).unwrap();
     // Consumers start between the check and the call: DTS answers success and does nothing.
@@ -59,6 +60,7 @@ async fn huawei_reset_is_verified_as_planned() {
         strategy: &ResetStrategy::ShiftBy(-20),
         now_ms: 0,
         zone_name: "UTC",
+        time_targets: &[],
     };
     let plan = plan::reset(&target, &snap, &req).unwrap();
     run::execute(&client, &creds, &plan, |_| {}).await;

@@ -360,6 +360,9 @@ pub fn reset(
         .map_err(|e| Stop(exit::FAILED, format!("reading the live state failed: {e}")))?;
     preflight_inactive(&snap)?;
     let now = jiff::Timestamp::now().as_millisecond();
+    let ms = plan::strategy_time_ms(&strategy, now);
+    let (targets, problem) =
+        cx.rt.block_on(run::time_targets(&cx.client, &cx.creds, &cx.target, &snap, &topic, partitions, ms));
     let req = plan::ResetRequest {
         group: &api_group,
         topic: &topic,
@@ -367,8 +370,10 @@ pub fn reset(
         strategy: &strategy,
         now_ms: now,
         zone_name: &zone_name,
+        time_targets: &targets,
     };
-    let plan = plan::reset(&cx.target, &snap, &req).map_err(|e| bad(e.to_string()))?;
+    let mut plan = plan::reset(&cx.target, &snap, &req).map_err(|e| bad(e.to_string()))?;
+    plan.notes.extend(problem);
     finish(&cx, plan, group, mode, true)
 }
 

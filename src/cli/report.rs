@@ -14,8 +14,14 @@ pub fn render_plan(plan: &Plan, reset: bool) -> String {
             "{:<24} {:>5} {:>12} {:>12} {:>12} {:>12} {:>14} {:>10}\n",
             "topic", "part", "committed", "start", "end", "-> target", "effect", "lag after"
         ));
+        let timed = plan.rows.iter().any(|r| r.target_time_ms.is_some());
         for r in &plan.rows {
-            let mark = if r.clamped { " (clamped to the log)" } else { "" };
+            let mut mark = if r.clamped { " (clamped to the log)".to_owned() } else { String::new() };
+            if let Some(at) =
+                r.target_time_ms.filter(|_| timed).and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
+            {
+                mark.push_str(&format!("  target written {}", at.strftime("%Y-%m-%dT%H:%M:%S%.3fZ")));
+            }
             out.push_str(&format!(
                 "{:<24} {:>5} {:>12} {:>12} {:>12} {:>12} {:>14} {:>10}{mark}\n",
                 r.topic,

@@ -35,6 +35,19 @@ pub struct TopicPartition {
     pub last_message_ms: Option<i64>,
 }
 
+/// Where a time lands in one partition, as the cloud's own time-to-offset API says.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TimeTarget {
+    /// Topic.
+    pub topic: String,
+    /// Partition.
+    pub partition: i32,
+    /// The offset the time maps to (the log end when no message is that new).
+    pub offset: i64,
+    /// When the message at that offset was written, Unix ms, if the API says.
+    pub message_ms: Option<i64>,
+}
+
 /// A consumer in the group.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MemberInfo {

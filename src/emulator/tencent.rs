@@ -108,6 +108,27 @@ pub fn execute(acc: &mut TencentAccount, service: &str, action: &str, body: &[u8
             Ok(json!({"Result": {"TotalCount": all.len(), "TopicInSyncReplicaList": items}}))
         }
         "ModifyGroupOffsets" => modify_group_offsets(acc, p),
+        "FetchMessageListByTimestamp" => {
+            let inst = instance(acc, p)?;
+            let t = topic(inst, s(p, "Topic"))?;
+            let n = i(p, "SinglePartitionRecordNumber").unwrap_or(20);
+            if !(1..=20).contains(&n) {
+                return Err(err("InvalidParameterValue", "SinglePartitionRecordNumber must be between 1 and 20"));
+            }
+            let start = i(p, "StartTime").unwrap_or(0);
+            let only = i(p, "Partition");
+            if only.is_some_and(|x| x < 0 || x as usize >= t.partitions.len()) {
+                return Err(err("InvalidParameterValue", "Partition does not exist"));
+            }
+            let mut out = Vec::new();
+            for (pn, part) in t.partitions.iter().enumerate().filter(|(pn, _)| only.is_none_or(|o| o as usize == *pn)) {
+                let first = t.offset_at_or_after(*part, start);
+                for o in (first..part.end).take(n as usize) {
+                    out.push(json!({"Topic": t.name, "Partition": pn, "Offset": o, "Key": null, "Value": null, "Timestamp": t.timestamp_of(o), "Headers": null}));
+                }
+            }
+            Ok(json!({"Result": out}))
+        }
         "ResetConsumerGroupOffset" => reset_dts(acc, p),
         "DescribeSubscribeJobs" => {
             let region = acc.region.clone();

@@ -95,6 +95,17 @@ const SPECS: &[Spec] = &[
         ],
     ),
     (
+        "FetchMessageListByTimestamp",
+        "ckafka",
+        &[
+            ("InstanceId", Str, true),
+            ("Topic", Str, true),
+            ("Partition", Int, false),
+            ("StartTime", Int, false),
+            ("SinglePartitionRecordNumber", Int, false),
+        ],
+    ),
+    (
         "ResetConsumerGroupOffset",
         "dts",
         &[

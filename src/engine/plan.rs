@@ -4,7 +4,7 @@ use serde::Serialize;
 use thiserror::Error;
 
 use super::target::Target;
-use crate::core::live::GroupSnapshot;
+use crate::core::live::{GroupSnapshot, TimeTarget};
 use crate::core::strategy::{ResetStrategy, beijing};
 use crate::providers::request::ApiRequest;
 use crate::providers::{huawei, tencent};
@@ -26,6 +26,8 @@ pub struct Row {
     pub target: Option<i64>,
     /// Whether the target was clamped to the log's bounds.
     pub clamped: bool,
+    /// When the message at the target was written (Unix ms), where the cloud's API tells it.
+    pub target_time_ms: Option<i64>,
 }
 
 impl Row {
@@ -129,6 +131,7 @@ impl Row {
             end: p.end,
             target: None,
             clamped: false,
+            target_time_ms: None,
         }
     }
 }
@@ -168,19 +171,26 @@ pub struct ResetRequest<'a> {
     pub now_ms: i64,
     /// The profile's zone, for echoing times.
     pub zone_name: &'a str,
+    /// For time-based strategies: where the time lands per partition, read before planning (may be empty).
+    pub time_targets: &'a [TimeTarget],
 }
 
-/// Plans a reset from the live snapshot.
-pub fn reset(target: &Target<'_>, snapshot: &GroupSnapshot, req: &ResetRequest<'_>) -> Result<Plan, PlanError> {
-    let ResetRequest { group, topic, partitions: chosen, strategy, now_ms, zone_name } = *req;
-    let mut rows = select(snapshot, topic, chosen)?;
-    let all = chosen.is_empty();
-    let time_ms = match strategy {
+/// The time a strategy resets to, in Unix ms, for the time-based ones.
+pub fn strategy_time_ms(strategy: &ResetStrategy, now_ms: i64) -> Option<i64> {
+    match strategy {
         ResetStrategy::ToDatetime { at, .. } => Some(at.as_millisecond()),
         ResetStrategy::ToTimestamp(ms) => Some(*ms),
         ResetStrategy::ByDuration(d) => Some(now_ms - d.as_millis() as i64),
         _ => None,
-    };
+    }
+}
+
+/// Plans a reset from the live snapshot.
+pub fn reset(target: &Target<'_>, snapshot: &GroupSnapshot, req: &ResetRequest<'_>) -> Result<Plan, PlanError> {
+    let ResetRequest { group, topic, partitions: chosen, strategy, now_ms, zone_name, time_targets } = *req;
+    let mut rows = select(snapshot, topic, chosen)?;
+    let all = chosen.is_empty();
+    let time_ms = strategy_time_ms(strategy, now_ms);
     // Targets computable from the live state, for the preview (and for Huawei, the calls themselves).
     for r in &mut rows {
         let want = match strategy {
@@ -188,7 +198,10 @@ pub fn reset(target: &Target<'_>, snapshot: &GroupSnapshot, req: &ResetRequest<'
             ResetStrategy::Latest => r.end,
             ResetStrategy::ToOffset(n) => Some(*n),
             ResetStrategy::ShiftBy(n) => r.current.map(|c| c.saturating_add(*n)),
-            _ => None,
+            _ => time_targets.iter().find(|t| t.topic == r.topic && t.partition == r.partition).map(|t| {
+                r.target_time_ms = t.message_ms;
+                t.offset
+            }),
         };
         if let Some(w) = want {
             let (t, c) = clamp(w, r.start, r.end);
@@ -197,7 +210,19 @@ pub fn reset(target: &Target<'_>, snapshot: &GroupSnapshot, req: &ResetRequest<'
     }
     let mut notes = Vec::new();
     if let Some(ms) = time_ms {
-        notes.push("time-based: the service moves each partition to the first message at or after the time".into());
+        let zone = jiff::tz::TimeZone::get(zone_name).unwrap_or(jiff::tz::TimeZone::UTC);
+        let times: Vec<i64> = rows.iter().filter_map(|r| r.target_time_ms).collect();
+        if let (Some(lo), Some(hi)) = (times.iter().min(), times.iter().max()) {
+            let show = |ms: i64| {
+                jiff::Timestamp::from_millisecond(ms)
+                    .map(|t| crate::core::strategy::echo_time(t, &zone, zone_name))
+                    .unwrap_or_default()
+            };
+            let range = if lo == hi { show(*lo) } else { format!("{} to {}", show(*lo), show(*hi)) };
+            notes.push(format!("the messages at the targets were written {range}"));
+        } else if time_targets.is_empty() {
+            notes.push("time-based: the service moves each partition to the first message at or after the time".into());
+        }
         if matches!(strategy, ResetStrategy::ByDuration(_) | ResetStrategy::ToTimestamp(_)) {
             let at = jiff::Timestamp::from_millisecond(ms).map_err(|e| PlanError::Unsupported(e.to_string()))?;
             let zone = jiff::tz::TimeZone::get(zone_name).unwrap_or(jiff::tz::TimeZone::UTC);
@@ -371,6 +396,7 @@ pub fn delete_messages(
             end: Some(end),
             target: Some(o.max(start)),
             clamped: o < start,
+            target_time_ms: None,
         });
         body.push((*p, o));
     }

@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::plan::Plan;
 use super::target::Target;
 use crate::core::credentials::Credentials;
-use crate::core::live::{GroupSnapshot, TopicPartition};
+use crate::core::live::{GroupSnapshot, TimeTarget, TopicPartition};
 use crate::providers::client::Client;
 use crate::providers::error::CallError;
 use crate::providers::lenient_int;
@@ -179,4 +179,83 @@ pub async fn groups_left_behind(
         }
     }
     notes
+}
+
+/// Where a time lands in each partition, from the cloud's own time-to-offset API: Huawei's message search by time,
+/// CKafka `FetchMessageListByTimestamp`, DTS `DescribeOffsetByTime` (its checkpoint at or before the time).
+/// `ends` gives each partition's log end, the target when no message is that new.
+pub async fn offsets_for_time(
+    client: &Client,
+    creds: &Credentials,
+    target: &Target<'_>,
+    topic: &str,
+    ends: &[(i32, Option<i64>)],
+    ms: i64,
+) -> Result<Vec<TimeTarget>, CallError> {
+    let mut out = Vec::new();
+    match target {
+        Target::Huawei(acc, inst) => {
+            for &(p, end) in ends {
+                let window_end = ms.saturating_add(366 * 86_400_000);
+                let a = client.call(&huawei::show_messages(acc, &inst.id, topic, p, ms, window_end, 1), creds).await?;
+                let first = a.json["messages"].as_array().and_then(|m| m.first()).cloned();
+                let found =
+                    first.and_then(|m| Some((lenient_int(&m["message_offset"])?, lenient_int(&m["timestamp"]))));
+                if let Some((offset, message_ms)) = found.or_else(|| end.map(|e| (e, None))) {
+                    out.push(TimeTarget { topic: topic.to_owned(), partition: p, offset, message_ms });
+                }
+            }
+        }
+        Target::Ckafka(acc, inst) => {
+            for &(p, end) in ends {
+                let params = serde_json::json!({"InstanceId": inst.id, "Topic": topic, "Partition": p, "StartTime": ms, "SinglePartitionRecordNumber": 1});
+                let a = client
+                    .call(&tencent::describe(acc, "ckafka", "FetchMessageListByTimestamp", params), creds)
+                    .await?;
+                let first = a.json["Result"].as_array().and_then(|m| m.first()).cloned();
+                let found = first.and_then(|m| Some((lenient_int(&m["Offset"])?, lenient_int(&m["Timestamp"]))));
+                if let Some((offset, message_ms)) = found.or_else(|| end.map(|e| (e, None))) {
+                    out.push(TimeTarget { topic: topic.to_owned(), partition: p, offset, message_ms });
+                }
+            }
+        }
+        Target::Dts(acc, sub) => {
+            let at = jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+            let params =
+                serde_json::json!({"SubscribeId": sub.subscribe_id, "Time": crate::core::strategy::beijing(at)});
+            let a = client.call(&tencent::describe(acc, "dts", "DescribeOffsetByTime", params), creds).await?;
+            for item in a.json["Items"].as_array().into_iter().flatten() {
+                if let (Some(p), Some(offset)) = (lenient_int(&item["PartitionNo"]), lenient_int(&item["Offset"])) {
+                    out.push(TimeTarget { topic: topic.to_owned(), partition: p as i32, offset, message_ms: None });
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// For a time-based strategy, where the time lands in each chosen partition of the topic; empty otherwise. A failed
+/// lookup is not fatal: the plan then says the service picks the targets.
+pub async fn time_targets(
+    client: &Client,
+    creds: &Credentials,
+    target: &Target<'_>,
+    snapshot: &GroupSnapshot,
+    topic: &str,
+    chosen: &[i32],
+    ms: Option<i64>,
+) -> (Vec<TimeTarget>, Option<String>) {
+    let Some(ms) = ms else { return (Vec::new(), None) };
+    let ends: Vec<(i32, Option<i64>)> = snapshot
+        .partitions
+        .iter()
+        .filter(|p| p.topic == topic && (chosen.is_empty() || chosen.contains(&p.partition)))
+        .map(|p| (p.partition, p.end))
+        .collect();
+    match offsets_for_time(client, creds, target, topic, &ends, ms).await {
+        Ok(t) => (t, None),
+        Err(e) => {
+            (Vec::new(), Some(format!("where the time lands could not be read ({e}); the service picks the targets")))
+        }
+    }
 }

@@ -42,6 +42,7 @@ pub fn restore(target: &Target<'_>, saved: &Snapshot, live: &GroupSnapshot) -> R
             end,
             target: Some(t),
             clamped,
+            target_time_ms: None,
         });
     }
     let calls = match target {

@@ -241,9 +241,20 @@ impl Shared {
         let now_ms = jiff::Timestamp::now().as_millisecond();
         let mut merged: Option<Plan> = None;
         for topic in topics {
-            let req =
-                ResetRequest { group: &api_group, topic, partitions, strategy, now_ms, zone_name: &self.zone_name };
-            let p = plan::reset(&t, &snap, &req).map_err(|e| e.to_string())?;
+            let req = ResetRequest {
+                group: &api_group,
+                topic,
+                partitions,
+                strategy,
+                now_ms,
+                zone_name: &self.zone_name,
+                time_targets: &[],
+            };
+            let ms = plan::strategy_time_ms(strategy, now_ms);
+            let (targets, problem) = run::time_targets(&self.client, c, &t, &snap, topic, partitions, ms).await;
+            let req = ResetRequest { time_targets: &targets, ..req };
+            let mut p = plan::reset(&t, &snap, &req).map_err(|e| e.to_string())?;
+            p.notes.extend(problem);
             merged = Some(match merged {
                 None => p,
                 Some(mut m) => {

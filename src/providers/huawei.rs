@@ -137,6 +137,28 @@ pub fn topic_partitions(acc: &HuaweiAccount, instance: &str, topic: &str, offset
     )
 }
 
+/// `GET …/management/topics/{topic}/messages`: messages in a time window (ms), with offsets and timestamps.
+pub fn show_messages(
+    acc: &HuaweiAccount,
+    instance: &str,
+    topic: &str,
+    partition: i32,
+    start_ms: i64,
+    end_ms: i64,
+    limit: usize,
+) -> ApiRequest {
+    let path =
+        format!("/v2/{}/instances/{}/management/topics/{}/messages", enc(&acc.project_id), enc(instance), enc(topic));
+    let q = [
+        ("start_time", start_ms.to_string()),
+        ("end_time", end_ms.to_string()),
+        ("partition", partition.to_string()),
+        ("limit", limit.to_string()),
+        ("offset", "0".to_owned()),
+    ];
+    with_query(request(acc, "ShowMessages", "GET", path, None), &q)
+}
+
 /// `GET …/instances/{id}/topics`.
 pub fn list_topics(acc: &HuaweiAccount, instance: &str, offset: usize, limit: usize) -> ApiRequest {
     let path = format!("/v2/{}/instances/{}/topics", enc(&acc.project_id), enc(instance));

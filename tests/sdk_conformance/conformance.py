@@ -2,6 +2,7 @@
 
 import json
 import sys
+import time
 import tomllib
 
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
@@ -58,6 +59,10 @@ r = hc.list_instance_topics(hw.ListInstanceTopicsRequest(instance_id=IID, offset
 check("huawei ListInstanceTopics", r, lambda r: r.total == 3 and r.topics[0].name)
 r = hc.list_topic_partitions(hw.ListTopicPartitionsRequest(instance_id=IID, topic="orders", offset=0, limit=100))
 check("huawei ListTopicPartitions", r, lambda r: r.total == 12 and r.partitions[0].last_offset is not None)
+NOW_MS = int(time.time() * 1000)
+r = hc.show_messages(hw.ShowMessagesRequest(instance_id=IID, topic="orders", start_time=str(NOW_MS - 3_600_000),
+                                            end_time=str(NOW_MS + 3_600_000), limit="1", offset="0", partition="3"))
+check("huawei ShowMessages (time -> offset)", r, lambda r: r.messages[0].message_offset is not None and r.messages[0].timestamp)
 r = hc.reset_message_offset_with_engine(hw.ResetMessageOffsetWithEngineRequest(
     instance_id=IID, group="billing", body=hw.ResetMessageOffsetReq(topic="orders", partition=-1, message_offset=0)))
 check("huawei ResetMessageOffsetWithEngine (offset)", r, lambda r: r.status_code == 204)
@@ -120,6 +125,9 @@ r = ckc.DescribeTopic(req(ck.DescribeTopicRequest, InstanceId=CK, Offset=0, Limi
 check("ckafka DescribeTopic", r, lambda r: r.Result.TotalCount == 2)
 r = ckc.DescribeTopicSyncReplica(req(ck.DescribeTopicSyncReplicaRequest, InstanceId=CK, TopicName="clicks", Offset=0, Limit=50))
 check("ckafka DescribeTopicSyncReplica", r, lambda r: r.Result.TopicInSyncReplicaList[0].Partition == "partition-0")
+r = ckc.FetchMessageListByTimestamp(req(ck.FetchMessageListByTimestampRequest, InstanceId=CK, Topic="clicks", Partition=2,
+                                         StartTime=NOW_MS - 600_000, SinglePartitionRecordNumber=1))
+check("ckafka FetchMessageListByTimestamp", r, lambda r: len(r.Result) == 1 and r.Result[0].Offset is not None and r.Result[0].Timestamp)
 for strategy, extra in ((0, {"Shift": -10}), (1, {"ShiftTimestamp": -2}), (1, {"ShiftTimestamp": 1735689600000}),
                         (2, {"Offset": 5, "Partitions": [0, 1]})):
     r = ckc.ModifyGroupOffsets(req(ck.ModifyGroupOffsetsRequest, InstanceId=CK, Group="etl", Strategy=strategy,
