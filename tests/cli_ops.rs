@@ -414,3 +414,24 @@ fn a_crash_between_snapshot_and_call_leaves_a_usable_snapshot() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(committed(&e, "events", "etl", "clicks"), before);
 }
+
+#[test]
+fn a_topic_missing_live_is_refused_with_the_live_list() {
+    let e = start();
+    let text_before = std::fs::read_to_string(&e.profile).unwrap();
+    let edited = text_before.replacen("topics = { orders = 12,", "topics = { ghost = 3, orders = 12,", 1);
+    assert_ne!(edited, text_before);
+    std::fs::write(&e.profile, edited).unwrap();
+    for args in [
+        &["reset", "--instance", "orders", "--group", "billing", "--topic", "ghost", "--to-latest", "--yes"][..],
+        &["delete-offsets", "--instance", "orders", "--group", "billing", "--topic", "ghost", "--yes"][..],
+    ] {
+        let o = run(&e, args);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(
+            text(&o).contains("topic `ghost` does not exist live on `orders`; it has: orders, payments, audit-log"),
+            "{}",
+            text(&o)
+        );
+    }
+}

@@ -354,6 +354,9 @@ pub fn reset(
     let cx = context(p, instance, true)?;
     let topic = cx.target.topic(topic).map_err(bad)?;
     let api_group = cx.target.api_group(group).map_err(bad)?;
+    cx.rt
+        .block_on(run::check_topics_exist(&cx.client, &cx.creds, &cx.target, std::slice::from_ref(&topic)))
+        .map_err(bad)?;
     let snap = cx
         .rt
         .block_on(run::describe(&cx.client, &cx.creds, &cx.target, &api_group, std::slice::from_ref(&topic)))
@@ -389,6 +392,7 @@ pub fn delete_offsets(p: &Profile, instance: &str, group: &str, topics: &[String
             cx.target.kind()
         )));
     }
+    cx.rt.block_on(run::check_topics_exist(&cx.client, &cx.creds, &cx.target, &topics)).map_err(bad)?;
     let snap = cx
         .rt
         .block_on(run::describe(&cx.client, &cx.creds, &cx.target, &api_group, &topics))

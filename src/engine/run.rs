@@ -259,3 +259,47 @@ pub async fn time_targets(
         }
     }
 }
+
+/// Refuses topics that do not exist live, naming the ones that do (Huawei and CKafka list them; a DTS subscription
+/// has one topic, from its live detail).
+pub async fn check_topics_exist(
+    client: &Client,
+    creds: &Credentials,
+    target: &Target<'_>,
+    topics: &[String],
+) -> Result<(), String> {
+    let live: Vec<String> = match target {
+        Target::Huawei(acc, inst) => {
+            huawei::paged(client, creds, 200, "topics", |o, l| huawei::list_topics(acc, &inst.id, o, l))
+                .await
+                .map_err(|e| e.to_string())?
+                .0
+                .iter()
+                .filter_map(|t| t["name"].as_str().map(str::to_owned))
+                .collect()
+        }
+        Target::Ckafka(acc, inst) => {
+            let params = serde_json::json!({"InstanceId": inst.id});
+            tencent::paged(client, creds, acc, ("ckafka", "DescribeTopic"), params, 50, (true, "TopicList"))
+                .await
+                .map_err(|e| e.to_string())?
+                .iter()
+                .filter_map(|t| t["TopicName"].as_str().map(str::to_owned))
+                .collect()
+        }
+        Target::Dts(acc, sub) => {
+            let params = serde_json::json!({"SubscribeId": sub.subscribe_id});
+            let a = client
+                .call(&tencent::describe(acc, "dts", "DescribeSubscribeDetail", params), creds)
+                .await
+                .map_err(|e| e.to_string())?;
+            a.json["Topic"].as_str().map(str::to_owned).into_iter().collect()
+        }
+    };
+    match topics.iter().find(|t| !live.contains(t)) {
+        None => Ok(()),
+        Some(missing) => {
+            Err(format!("topic `{missing}` does not exist live on `{}`; it has: {}", target.name(), live.join(", ")))
+        }
+    }
+}

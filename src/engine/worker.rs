@@ -236,6 +236,7 @@ impl Shared {
     ) -> Result<Plan, String> {
         let (t, c) = self.target_and_creds(instance)?;
         let api_group = t.api_group(group)?;
+        run::check_topics_exist(&self.client, c, &t, topics).await?;
         let snap = run::describe(&self.client, c, &t, &api_group, topics).await.map_err(|e| e.to_string())?;
         refuse_active(&snap)?;
         let now_ms = jiff::Timestamp::now().as_millisecond();
