@@ -11,8 +11,8 @@ pub fn render_plan(plan: &Plan, reset: bool) -> String {
     let show = |v: Option<i64>| v.map_or("-".to_owned(), |x| x.to_string());
     if reset {
         out.push_str(&format!(
-            "{:<24} {:>5} {:>12} {:>12} {:>12} {:>12} {:>14} {:>10}\n",
-            "topic", "part", "committed", "start", "end", "-> target", "effect", "lag after"
+            "{:<24} {:>5} {:>12} {:>12} {:>12} {:>12} {:>14} {:>10} {:>10}\n",
+            "topic", "part", "committed", "start", "end", "-> target", "effect", "lag now", "lag after"
         ));
         let timed = plan.rows.iter().any(|r| r.target_time_ms.is_some());
         for r in &plan.rows {
@@ -23,7 +23,7 @@ pub fn render_plan(plan: &Plan, reset: bool) -> String {
                 mark.push_str(&format!("  target written {}", at.strftime("%Y-%m-%dT%H:%M:%S%.3fZ")));
             }
             out.push_str(&format!(
-                "{:<24} {:>5} {:>12} {:>12} {:>12} {:>12} {:>14} {:>10}{mark}\n",
+                "{:<24} {:>5} {:>12} {:>12} {:>12} {:>12} {:>14} {:>10} {:>10}{mark}\n",
                 r.topic,
                 r.partition,
                 show(r.current),
@@ -31,11 +31,15 @@ pub fn render_plan(plan: &Plan, reset: bool) -> String {
                 show(r.end),
                 show(r.target),
                 r.effect(),
+                show(r.lag_now()),
                 show(r.lag_after())
             ));
         }
         let (replayed, skipped) = plan.totals();
         out.push_str(&format!("in all: {replayed} message(s) will be consumed again, {skipped} skipped\n"));
+        if let Some((now, after)) = plan.lag_totals() {
+            out.push_str(&format!("lag in all: {now} now, {after} after\n"));
+        }
     } else {
         out.push_str(&format!("{:<24} {:>5} {:>12} {:>12} {:>14}\n", "topic", "part", "start", "end", "committed"));
         for r in &plan.rows {

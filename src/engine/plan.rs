@@ -88,6 +88,11 @@ pub enum PlanKind {
 }
 
 impl Plan {
+    /// Total lag before and after, when every partition's is known.
+    pub fn lag_totals(&self) -> Option<(i64, i64)> {
+        self.rows.iter().try_fold((0, 0), |(n, a), r| Some((n + r.lag_now()?, a + r.lag_after()?)))
+    }
+
     /// Messages replayed and skipped in all, over the partitions whose target is known.
     pub fn totals(&self) -> (i64, i64) {
         self.rows.iter().filter_map(Row::moves_by).fold((0, 0), |(r, k), n| if n < 0 { (r - n, k) } else { (r, k + n) })

@@ -241,7 +241,8 @@ fn confirm(f: &mut Frame<'_>, _s: &AppState, c: &Confirm, th: &Theme, w: u16) {
     }
     if !deleting {
         let (replayed, skipped) = c.plan.totals();
-        lines.push(Line::from(format!("In all: {replayed} message(s) consumed again, {skipped} skipped.")));
+        let lag = c.plan.lag_totals().map(|(n, a)| format!(" Lag: {n} now, {a} after.")).unwrap_or_default();
+        lines.push(Line::from(format!("In all: {replayed} message(s) consumed again, {skipped} skipped.{lag}")));
     }
     lines.push(Line::from(format!("{} call(s) will be sent.", c.plan.calls.len())));
     if deleting {
