@@ -5,7 +5,7 @@
 //! states; only tests and the demo use them.
 
 pub mod data;
-mod gate;
+pub mod gate;
 mod huawei;
 mod profile_out;
 pub mod state;
