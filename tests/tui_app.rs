@@ -99,7 +99,7 @@ impl App {
         let target = t
             .nodes
             .iter()
-            .position(|n| n.name == name && matches!(&n.kind, Kind::Partition { topic: tp, .. } if tp == topic))
+            .position(|n| &*n.name == name && matches!(&n.kind, Kind::Partition { topic: tp, .. } if &**tp == topic))
             .unwrap();
         let mut cur = t.nodes[target].parent;
         while let Some(c) = cur {

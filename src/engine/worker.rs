@@ -78,6 +78,7 @@ struct Shared {
     zone_name: String,
     events: mpsc::UnboundedSender<EngineEvent>,
     cancels: std::sync::Mutex<HashMap<u64, Arc<AtomicBool>>>,
+    said_missing: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 /// Starts the worker on the current tokio runtime.
@@ -106,7 +107,15 @@ pub fn spawn(
             Client::new(ClientConfig::default().unlimited()).expect("a default client builds")
         }
     };
-    let shared = Arc::new(Shared { profile, client, creds, zone_name, events, cancels: Default::default() });
+    let shared = Arc::new(Shared {
+        profile,
+        client,
+        creds,
+        zone_name,
+        events,
+        cancels: Default::default(),
+        said_missing: Default::default(),
+    });
     let (tx, mut rx) = mpsc::unbounded_channel::<Command>();
     tokio::spawn(async move {
         while let Some(cmd) = rx.recv().await {
@@ -179,6 +188,25 @@ impl Shared {
         }
     }
 
+    /// Accounts whose credentials are missing: said once, then their reads are skipped instead of failing one by one.
+    fn usable(&self, instance: &str) -> bool {
+        let Ok(t) = Target::find(&self.profile, instance) else { return false };
+        match self.creds.get(t.account()) {
+            Some(Ok(_)) => true,
+            Some(Err(e)) => {
+                let mut said = self.said_missing.lock().unwrap_or_else(|e| e.into_inner());
+                if said.insert(t.account().to_owned()) {
+                    self.send(EngineEvent::Problem(format!(
+                        "account `{}` has no credentials, so its live data cannot be read and writes are refused: {e}",
+                        t.account()
+                    )));
+                }
+                false
+            }
+            None => false,
+        }
+    }
+
     async fn refresh(&self) {
         let mut work = Vec::new();
         for a in &self.profile.huawei {
@@ -194,6 +222,7 @@ impl Shared {
                 work.extend(d.groups.iter().map(|g| (d.name.clone(), g.clone(), vec![d.topic.clone()])));
             }
         }
+        work.retain(|(instance, _, _)| self.usable(instance));
         let reads = work.into_iter().map(|(instance, group, topics)| async move {
             let result = async {
                 let (t, c) = self.target_and_creds(&instance)?;
@@ -214,6 +243,7 @@ impl Shared {
                 topics.extend(i.topics.iter().map(|t| (i.name.clone(), t.name.clone())));
             }
         }
+        topics.retain(|(instance, _)| self.usable(instance));
         let logs = topics.into_iter().map(|(instance, topic)| async move {
             let result = async {
                 let (t, c) = self.target_and_creds(&instance)?;

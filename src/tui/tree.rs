@@ -2,6 +2,7 @@
 //! when the structure, the expansion or the filter changes (never per frame).
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use crate::core::profile::{KafkaInstance, Profile};
 
@@ -9,23 +10,23 @@ use crate::core::profile::{KafkaInstance, Profile};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
     /// An account.
-    Account { account: String },
+    Account { account: Arc<str> },
     /// An instance or DTS subscription.
-    Instance { instance: String, dts: bool },
+    Instance { instance: Arc<str>, dts: bool },
     /// The "Groups" folder.
     Groups,
     /// A consumer group.
-    Group { instance: String, group: String },
+    Group { instance: Arc<str>, group: Arc<str> },
     /// A topic under a group.
-    GroupTopic { instance: String, group: String, topic: String },
+    GroupTopic { instance: Arc<str>, group: Arc<str>, topic: Arc<str> },
     /// A partition under a group's topic.
-    GroupPartition { instance: String, group: String, topic: String, partition: i32 },
+    GroupPartition { instance: Arc<str>, group: Arc<str>, topic: Arc<str>, partition: i32 },
     /// The "Topics" folder.
     Topics,
     /// A topic under an instance.
-    Topic { instance: String, topic: String },
+    Topic { instance: Arc<str>, topic: Arc<str> },
     /// A partition under an instance's topic.
-    Partition { instance: String, topic: String, partition: i32 },
+    Partition { instance: Arc<str>, topic: Arc<str>, partition: i32 },
 }
 
 /// One node.
@@ -33,8 +34,10 @@ pub enum Kind {
 pub struct Node {
     /// What it is.
     pub kind: Kind,
-    /// The text to match and show.
-    pub name: String,
+    /// The text to match and show (shared: thousands of partitions are called `p0`).
+    pub name: Arc<str>,
+    /// `name` lowercased once, so a filter keystroke does not lowercase every node again (shared when equal).
+    pub lower: Arc<str>,
     /// Depth, 0 for accounts.
     pub depth: u16,
     /// Parent index.
@@ -63,10 +66,13 @@ pub struct Tree {
 }
 
 impl Tree {
-    fn add(&mut self, parent: Option<usize>, kind: Kind, name: String) -> usize {
+    fn add(&mut self, parent: Option<usize>, kind: Kind, name: impl Into<Arc<str>>) -> usize {
+        let name: Arc<str> = name.into();
         let depth = parent.map_or(0, |p| self.nodes[p].depth + 1);
         let id = self.nodes.len();
-        self.nodes.push(Node { kind, name, depth, parent, children: Vec::new() });
+        let lower: Arc<str> =
+            if name.chars().any(char::is_uppercase) { name.to_lowercase().into() } else { name.clone() };
+        self.nodes.push(Node { kind, name, lower, depth, parent, children: Vec::new() });
         match parent {
             Some(p) => self.nodes[p].children.push(id),
             None => self.roots.push(id),
@@ -75,35 +81,43 @@ impl Tree {
     }
 
     fn add_instance(&mut self, parent: usize, i: &KafkaInstance) {
-        let inst = self.add(Some(parent), Kind::Instance { instance: i.name.clone(), dts: false }, i.name.clone());
-        let groups = self.add(Some(inst), Kind::Groups, "Groups".into());
+        let name: Arc<str> = i.name.as_str().into();
+        let inst = self.add(Some(parent), Kind::Instance { instance: name.clone(), dts: false }, name.clone());
+        let groups = self.add(Some(inst), Kind::Groups, "Groups");
+        // Partition labels are shared: a large profile has tens of thousands of `p0`s.
+        let max = i.topics.iter().map(|t| t.partitions).max().unwrap_or(0);
+        let labels: Vec<Arc<str>> = (0..max).map(|p| Arc::from(format!("p{p}"))).collect();
+        let topic_names: Vec<(Arc<str>, u32)> =
+            i.topics.iter().map(|t| (Arc::from(t.name.as_str()), t.partitions)).collect();
         for g in &i.groups {
+            let group: Arc<str> = g.name.as_str().into();
             let gn =
-                self.add(Some(groups), Kind::Group { instance: i.name.clone(), group: g.name.clone() }, g.name.clone());
+                self.add(Some(groups), Kind::Group { instance: name.clone(), group: group.clone() }, group.clone());
             for t in &g.topics {
-                let count = i.topics.iter().find(|x| &x.name == t).map_or(0, |x| x.partitions);
-                let kind = Kind::GroupTopic { instance: i.name.clone(), group: g.name.clone(), topic: t.clone() };
-                let tn = self.add(Some(gn), kind, t.clone());
+                let (topic, count) =
+                    topic_names.iter().find(|(n, _)| &**n == t).cloned().unwrap_or((t.as_str().into(), 0));
+                let kind = Kind::GroupTopic { instance: name.clone(), group: group.clone(), topic: topic.clone() };
+                let tn = self.add(Some(gn), kind, topic.clone());
                 for p in 0..count as i32 {
                     let kind = Kind::GroupPartition {
-                        instance: i.name.clone(),
-                        group: g.name.clone(),
-                        topic: t.clone(),
+                        instance: name.clone(),
+                        group: group.clone(),
+                        topic: topic.clone(),
                         partition: p,
                     };
-                    self.add(Some(tn), kind, format!("p{p}"));
+                    self.add(Some(tn), kind, labels[p as usize].clone());
                 }
             }
         }
-        let topics = self.add(Some(inst), Kind::Topics, "Topics".into());
-        for t in &i.topics {
+        let topics = self.add(Some(inst), Kind::Topics, "Topics");
+        for (topic, count) in &topic_names {
             let tn =
-                self.add(Some(topics), Kind::Topic { instance: i.name.clone(), topic: t.name.clone() }, t.name.clone());
-            for p in 0..t.partitions as i32 {
+                self.add(Some(topics), Kind::Topic { instance: name.clone(), topic: topic.clone() }, topic.clone());
+            for p in 0..*count as i32 {
                 self.add(
                     Some(tn),
-                    Kind::Partition { instance: i.name.clone(), topic: t.name.clone(), partition: p },
-                    format!("p{p}"),
+                    Kind::Partition { instance: name.clone(), topic: topic.clone(), partition: p },
+                    labels[p as usize].clone(),
                 );
             }
         }
@@ -113,7 +127,7 @@ impl Tree {
     pub fn huawei(p: &Profile) -> Self {
         let mut t = Self::default();
         for a in &p.huawei {
-            let acc = t.add(None, Kind::Account { account: a.name.clone() }, a.name.clone());
+            let acc = t.add(None, Kind::Account { account: a.name.as_str().into() }, a.name.as_str());
             a.instances.iter().for_each(|i| t.add_instance(acc, i));
         }
         t.finish()
@@ -123,7 +137,7 @@ impl Tree {
     pub fn tencent(p: &Profile) -> Self {
         let mut t = Self::default();
         for a in &p.tencent {
-            let acc = t.add(None, Kind::Account { account: a.name.clone() }, a.name.clone());
+            let acc = t.add(None, Kind::Account { account: a.name.as_str().into() }, a.name.as_str());
             a.ckafka.iter().for_each(|i| t.add_instance(acc, i));
             for d in &a.dts {
                 let as_instance = KafkaInstance {
@@ -139,7 +153,7 @@ impl Tree {
                 };
                 t.add_instance(acc, &as_instance);
                 let inst = *t.nodes[acc].children.last().expect("just added");
-                t.nodes[inst].kind = Kind::Instance { instance: d.name.clone(), dts: true };
+                t.nodes[inst].kind = Kind::Instance { instance: d.name.as_str().into(), dts: true };
             }
         }
         t.finish()
@@ -172,7 +186,7 @@ impl Tree {
             let needle = self.filter.to_lowercase();
             let mut keep = vec![false; self.nodes.len()];
             for (i, n) in self.nodes.iter().enumerate() {
-                if n.name.to_lowercase().contains(&needle) {
+                if n.lower.contains(&needle) {
                     let mut cur = Some(i);
                     while let Some(c) = cur {
                         if keep[c] {
@@ -283,14 +297,14 @@ mod tests {
     #[test]
     fn builds_opens_and_filters() {
         let mut t = Tree::huawei(&example());
-        let names: Vec<&str> = t.visible.iter().map(|v| t.nodes[*v].name.as_str()).collect();
+        let names: Vec<&str> = t.visible.iter().map(|v| &*t.nodes[*v].name).collect();
         assert_eq!(&names[..5], ["prod-bj", "orders", "Groups", "billing", "audit"]);
         // Move to billing and expand it: its two topics appear.
         t.move_by(3, 10);
         assert!(t.expand(10));
-        assert_eq!(t.nodes[t.visible[4]].name, "orders");
+        assert_eq!(&*t.nodes[t.visible[4]].name, "orders");
         t.set_filter("PAYM", 10);
-        let names: Vec<&str> = t.visible.iter().map(|v| t.nodes[*v].name.as_str()).collect();
+        let names: Vec<&str> = t.visible.iter().map(|v| &*t.nodes[*v].name).collect();
         assert_eq!(
             names,
             ["prod-bj", "orders", "Groups", "billing", "payments", "Topics", "payments"],

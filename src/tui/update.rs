@@ -169,7 +169,7 @@ pub fn applies(s: &AppState, action: Action) -> bool {
             | Kind::GroupPartition { instance, .. }
             | Kind::Topic { instance, .. }
             | Kind::Partition { instance, .. },
-        ) => Some(instance.as_str()),
+        ) => Some(&**instance),
         _ => None,
     };
     let info = instance.and_then(|i| s.instance_info(i));
@@ -221,7 +221,7 @@ fn selected_instance(s: &AppState) -> Option<String> {
         | Kind::GroupTopic { instance, .. }
         | Kind::GroupPartition { instance, .. }
         | Kind::Topic { instance, .. }
-        | Kind::Partition { instance, .. } => Some(instance.clone()),
+        | Kind::Partition { instance, .. } => Some(instance.to_string()),
         _ => None,
     }
 }
@@ -240,9 +240,13 @@ fn plan_undo(s: &mut AppState) -> Step {
 fn open_reset(s: &mut AppState) -> Step {
     let Some(node) = s.trees[s.focus].selected_node().cloned() else { return Step::default() };
     let (instance, group, topic, partition) = match node.kind {
-        Kind::Group { instance, group } => (instance, group, None, None),
-        Kind::GroupTopic { instance, group, topic } => (instance, group, Some(topic), None),
-        Kind::GroupPartition { instance, group, topic, partition } => (instance, group, Some(topic), Some(partition)),
+        Kind::Group { instance, group } => (instance.to_string(), group.to_string(), None, None),
+        Kind::GroupTopic { instance, group, topic } => {
+            (instance.to_string(), group.to_string(), Some(topic.to_string()), None)
+        }
+        Kind::GroupPartition { instance, group, topic, partition } => {
+            (instance.to_string(), group.to_string(), Some(topic.to_string()), Some(partition))
+        }
         _ => return status(s, "reset: select a group, or a topic or partition under a group"),
     };
     if let Some(why) = write_refusal(s, &instance) {
@@ -262,7 +266,9 @@ fn group_topics(s: &AppState, instance: &str, group: &str) -> Vec<String> {
     t.nodes
         .iter()
         .filter_map(|n| match &n.kind {
-            Kind::GroupTopic { instance: i, group: g, topic } if i == instance && g == group => Some(topic.clone()),
+            Kind::GroupTopic { instance: i, group: g, topic } if **i == *instance && **g == *group => {
+                Some(topic.to_string())
+            }
             _ => None,
         })
         .collect()
@@ -271,9 +277,9 @@ fn group_topics(s: &AppState, instance: &str, group: &str) -> Vec<String> {
 fn open_delete_offsets(s: &mut AppState) -> Step {
     let Some(node) = s.trees[s.focus].selected_node().cloned() else { return Step::default() };
     let (instance, group, only) = match node.kind {
-        Kind::Group { instance, group } => (instance, group, None),
+        Kind::Group { instance, group } => (instance.to_string(), group.to_string(), None),
         Kind::GroupTopic { instance, group, topic } | Kind::GroupPartition { instance, group, topic, .. } => {
-            (instance, group, Some(topic))
+            (instance.to_string(), group.to_string(), Some(topic.to_string()))
         }
         _ => return status(s, "delete offsets: select a group, or a topic under a group"),
     };
@@ -300,9 +306,11 @@ fn open_delete_offsets(s: &mut AppState) -> Step {
 fn open_delete_messages(s: &mut AppState) -> Step {
     let Some(node) = s.trees[s.focus].selected_node().cloned() else { return Step::default() };
     let (instance, topic, at) = match node.kind {
-        Kind::Topic { instance, topic } | Kind::GroupTopic { instance, topic, .. } => (instance, topic, None),
+        Kind::Topic { instance, topic } | Kind::GroupTopic { instance, topic, .. } => {
+            (instance.to_string(), topic.to_string(), None)
+        }
         Kind::Partition { instance, topic, partition } | Kind::GroupPartition { instance, topic, partition, .. } => {
-            (instance, topic, Some(partition))
+            (instance.to_string(), topic.to_string(), Some(partition))
         }
         _ => return status(s, "delete messages: select a topic or a partition"),
     };
@@ -315,7 +323,9 @@ fn open_delete_messages(s: &mut AppState) -> Step {
     let count = s.trees[s.focus]
         .nodes
         .iter()
-        .filter(|n| matches!(&n.kind, Kind::Partition { instance: i, topic: t, .. } if *i == instance && *t == topic))
+        .filter(
+            |n| matches!(&n.kind, Kind::Partition { instance: i, topic: t, .. } if **i == *instance && **t == *topic),
+        )
         .count() as i32;
     let rows = (0..count)
         .map(|p| DeleteRow { partition: p, bounds: bounds(s, &instance, &topic, p), offset: Input::default() })

@@ -111,7 +111,7 @@ fn pane(f: &mut Frame<'_>, s: &AppState, idx: usize, r: Rect, tabs: bool, th: &T
             | Kind::GroupTopic { instance, .. }
             | Kind::GroupPartition { instance, .. }
             | Kind::Topic { instance, .. }
-            | Kind::Partition { instance, .. } => Some(instance.as_str()),
+            | Kind::Partition { instance, .. } => Some(&**instance),
         };
         let eff = inst.and_then(|i| s.instance_info(i)).map_or(safety, |i| i.2);
         title.push(Span::raw(format!("─ {acc} ")));
@@ -192,7 +192,7 @@ fn row<'a>(s: &'a AppState, t: &'a Tree, n: usize, th: &Theme, selected: bool) -
     } else {
         "▸ "
     };
-    let mut spans = vec![Span::raw(format!("{indent}{marker}")), Span::raw(node.name.clone())];
+    let mut spans = vec![Span::raw(format!("{indent}{marker}")), Span::raw(&*node.name)];
     match &node.kind {
         Kind::Instance { dts: true, .. } => spans.push(Span::styled("  dts", th.fg(Color::DarkGray))),
         Kind::Group { instance, group } => match snapshot(s, instance, group) {
@@ -214,7 +214,7 @@ fn row<'a>(s: &'a AppState, t: &'a Tree, n: usize, th: &Theme, selected: bool) -
         Kind::GroupPartition { instance, group, topic, partition } => {
             let snap = snapshot(s, instance, group).and_then(|r| r.as_ref().ok());
             if let Some(p) =
-                snap.and_then(|snap| snap.partitions.iter().find(|p| &p.topic == topic && p.partition == *partition))
+                snap.and_then(|snap| snap.partitions.iter().find(|p| *p.topic == **topic && p.partition == *partition))
             {
                 spans.push(Span::raw(format!(
                     "  at {}  log {}..{}  lag {}",
@@ -274,7 +274,7 @@ fn detail(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
         Some(Kind::GroupPartition { instance, group, topic, partition }) => {
             let p = snapshot(s, instance, group)
                 .and_then(|r| r.as_ref().ok())
-                .and_then(|snap| snap.partitions.iter().find(|p| &p.topic == topic && p.partition == *partition));
+                .and_then(|snap| snap.partitions.iter().find(|p| *p.topic == **topic && p.partition == *partition));
             match p {
                 Some(p) => vec![
                     Line::styled(format!("{topic} partition {partition}, group {group}"), th.bold()),
