@@ -117,9 +117,9 @@ impl Client {
             Signing::Tencent { .. } => self.config.rate_limits.get(req.op).copied(),
         };
         let Some(limit) = limit.filter(|l| *l > 0) else { return };
-        // 5% under the published limit: calls paced at exactly the limit arrive with network jitter and can
+        // 2% under the published limit: calls paced at exactly the limit arrive with network jitter and can
         // still land 21 in one server-side second.
-        let gap = (Duration::from_secs(1) / limit).mul_f64(1.05);
+        let gap = (Duration::from_secs(1) / limit).mul_f64(1.02);
         let slot = {
             let mut slots = self.next_slot.lock().unwrap_or_else(|e| e.into_inner());
             let now = Instant::now();
