@@ -86,16 +86,13 @@ fn runtime() -> R<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| Stop(exit::FAILED, e.to_string()))
 }
 
-/// The client, with the profile's timeouts and the account's Huawei limit.
-fn client(p: &Profile, target: &Target<'_>) -> R<Client> {
-    let mut config = ClientConfig {
+/// The client, with the profile's timeouts (each Huawei request carries its account's own limit).
+fn client(p: &Profile) -> R<Client> {
+    let config = ClientConfig {
         connect_timeout: std::time::Duration::from_secs(p.settings.connect_timeout_seconds),
         request_timeout: std::time::Duration::from_secs(p.settings.request_timeout_seconds),
         ..ClientConfig::default()
     };
-    if let Target::Huawei(acc, _) = target {
-        config.huawei_rate_limit = Some(acc.rate_limit_per_second);
-    }
     Client::new(config).map_err(|e| Stop(exit::FAILED, e.to_string()))
 }
 
@@ -282,7 +279,7 @@ fn context<'p>(p: &'p Profile, instance: &str, write: bool) -> R<Ctx<'p>> {
     }
     Ok(Ctx {
         creds: creds(&target)?,
-        client: client(p, &target)?,
+        client: client(p)?,
         target,
         rt: runtime()?,
         audit_log: p.settings.audit_log.clone(),

@@ -39,6 +39,8 @@ pub struct Armed {
     pub latency_ms: u64,
     /// Random failures: probability per call of each kind.
     pub random: Vec<(FaultKind, f64)>,
+    /// Random latency spikes: probability per call, and the extra delay in ms.
+    pub spike: Option<(f64, u64)>,
 }
 
 /// Per-AK failure bookkeeping for the lockout.
@@ -90,7 +92,10 @@ impl Gate {
     pub fn fault_for(&mut self, op: &str) -> (Option<FaultKind>, u64) {
         let key = if self.faults.contains_key(op) { op } else { "*" };
         match self.faults.get_mut(key) {
-            Some(armed) => (next_fault(armed), armed.latency_ms),
+            Some(armed) => {
+                let spike = armed.spike.filter(|(p, _)| fastrand::f64() < *p).map_or(0, |(_, ms)| ms);
+                (next_fault(armed), armed.latency_ms + spike)
+            }
             None => (None, 0),
         }
     }

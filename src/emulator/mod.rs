@@ -105,6 +105,14 @@ impl Handle {
         armed.queue.extend(std::iter::repeat_n(kind, count));
     }
 
+    /// Arms random faults and latency spikes for an operation (`"*"` for all).
+    pub fn set_random_faults(&self, op: &str, random: Vec<(FaultKind, f64)>, spike: Option<(f64, Duration)>) {
+        let mut s = self.state();
+        let armed = s.gate.faults.entry(op.to_owned()).or_default();
+        armed.random = random;
+        armed.spike = spike.map(|(p, d)| (p, d.as_millis() as u64));
+    }
+
     /// Adds latency to an operation (`"*"` for all).
     pub fn set_latency(&self, op: &str, latency: Duration) {
         self.state().gate.faults.entry(op.to_owned()).or_default().latency_ms = latency.as_millis() as u64;
@@ -407,6 +415,8 @@ struct FaultRequest {
     latency_ms: Option<u64>,
     #[serde(default)]
     random: Vec<(FaultKind, f64)>,
+    /// `[probability, ms]`.
+    spike: Option<(f64, u64)>,
 }
 
 fn one() -> usize {
@@ -440,6 +450,9 @@ fn admin_route(shared: &Shared, route: &str, body: &[u8]) -> Response {
                 }
                 if !f.random.is_empty() {
                     armed.random = f.random;
+                }
+                if f.spike.is_some() {
+                    armed.spike = f.spike;
                 }
                 reply(200, json!({"ok": true}))
             }

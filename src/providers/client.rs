@@ -29,10 +29,10 @@ pub struct ClientConfig {
     pub max_tries: u32,
     /// First backoff; doubles each retry, with full jitter.
     pub backoff_base: Duration,
-    /// Calls per second per operation; `None` for no client-side limit.
+    /// Published calls per second per operation.
     pub rate_limits: HashMap<&'static str, u32>,
-    /// Limit for Huawei operations, which publish none.
-    pub huawei_rate_limit: Option<u32>,
+    /// Whether calls are paced at all (off for tests and benchmarks).
+    pub limits_on: bool,
 }
 
 impl Default for ClientConfig {
@@ -49,7 +49,7 @@ impl Default for ClientConfig {
                 ("DescribeGroupOffsets", 100),
                 ("DescribeConsumerGroup", 100),
             ]),
-            huawei_rate_limit: Some(10),
+            limits_on: true,
         }
     }
 }
@@ -57,8 +57,7 @@ impl Default for ClientConfig {
 impl ClientConfig {
     /// No client-side limits (tests, benchmarks).
     pub fn unlimited(mut self) -> Self {
-        self.rate_limits.clear();
-        self.huawei_rate_limit = None;
+        self.limits_on = false;
         self
     }
 }
@@ -83,7 +82,8 @@ type KeyId = (String, Secret, String, &'static str);
 pub struct Client {
     http: reqwest::Client,
     config: ClientConfig,
-    next_slot: Mutex<HashMap<&'static str, Instant>>,
+    /// The next free slot per (operation, endpoint).
+    next_slot: Mutex<HashMap<(&'static str, String), Instant>>,
     /// Tencent signing keys by (SecretId, SecretKey, date, service): derived once a day instead of on every call. The
     /// secret is part of the key, so a different secret for the same id is never signed with a stale key.
     tc_keys: Mutex<HashMap<KeyId, tencent::SigningKey>>,
@@ -112,10 +112,10 @@ impl Client {
 
     /// Waits for the operation's next rate-limit slot.
     async fn pace(&self, req: &ApiRequest) {
-        let limit = match req.signing {
-            Signing::Huawei { .. } => self.config.huawei_rate_limit,
-            Signing::Tencent { .. } => self.config.rate_limits.get(req.op).copied(),
-        };
+        if !self.config.limits_on {
+            return;
+        }
+        let limit = req.rate_limit.or_else(|| self.config.rate_limits.get(req.op).copied());
         let Some(limit) = limit.filter(|l| *l > 0) else { return };
         // 2% under the published limit: calls paced at exactly the limit arrive with network jitter and can
         // still land 21 in one server-side second.
@@ -123,8 +123,9 @@ impl Client {
         let slot = {
             let mut slots = self.next_slot.lock().unwrap_or_else(|e| e.into_inner());
             let now = Instant::now();
-            let slot = slots.get(req.op).copied().unwrap_or(now).max(now);
-            slots.insert(req.op, slot + gap);
+            let key = (req.op, req.endpoint.clone());
+            let slot = slots.get(&key).copied().unwrap_or(now).max(now);
+            slots.insert(key, slot + gap);
             slot
         };
         tokio::time::sleep_until(slot).await;

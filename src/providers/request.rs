@@ -28,6 +28,9 @@ pub struct ApiRequest {
     pub body: Vec<u8>,
     /// Whether sending it twice does no harm (decides retries after a lost response).
     pub idempotent: bool,
+    /// The account's own limit for this API, calls per second (Huawei's comes from the profile); `None` uses the
+    /// client's table of published limits.
+    pub rate_limit: Option<u32>,
     /// Signing scheme.
     pub signing: Signing,
 }
