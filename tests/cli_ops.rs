@@ -297,8 +297,11 @@ fn audit_trail_has_one_record_per_write_with_request_ids_and_no_secret() {
     );
     assert_eq!(o.status.code(), Some(3), "refused writes send nothing and record nothing");
     let trail = std::fs::read_to_string(&audit_path).unwrap();
-    let records: Vec<Value> = trail.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let all: Vec<Value> = trail.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let records: Vec<Value> = all.iter().filter(|r| r["event"] == "write").cloned().collect();
     assert_eq!(records.len(), 3, "{trail}");
+    assert_eq!(all.iter().filter(|r| r["event"] == "start").count(), 3, "each write opens with a start line");
+    assert_eq!(all.iter().filter(|r| r["event"] == "call").count(), 3 + 1 + 1, "and journals each call");
     assert_eq!(records[0]["results"].as_array().unwrap().len(), 3, "one result per call");
     for r in &records {
         for result in r["results"].as_array().unwrap() {
@@ -434,4 +437,74 @@ fn a_topic_missing_live_is_refused_with_the_live_list() {
             text(&o)
         );
     }
+}
+
+#[test]
+fn killed_mid_job_the_journal_and_snapshot_tell_what_happened() {
+    let e = start();
+    admin(&e, "faults", r#"{"op": "ResetMessageOffset", "latency_ms": 150}"#);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_offsetdeck"))
+        .arg("--profile")
+        .arg(&e.profile)
+        .args(["reset", "--instance", "orders", "--group", "billing", "--topic", "orders", "--to-earliest", "--yes"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(900));
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    admin(&e, "faults", r#"{"op": "ResetMessageOffset", "latency_ms": 0}"#);
+    let trail = std::fs::read_to_string(e._dir.path().join("audit.jsonl")).unwrap();
+    let lines: Vec<Value> =
+        trail.lines().map(|l| serde_json::from_str(l).expect("every line is a whole record")).collect();
+    assert_eq!(lines[0]["event"], "start");
+    assert_eq!(lines[0]["calls"], 12);
+    let calls: Vec<&Value> = lines.iter().filter(|l| l["event"] == "call").collect();
+    assert!(!calls.is_empty() && calls.len() < 12, "killed mid-job: {} calls journaled", calls.len());
+    assert!(calls.iter().all(|c| c["outcome"]["request_id"].is_string()));
+    assert!(!lines.iter().any(|l| l["event"] == "write"), "no closing record");
+    let snapshot = lines[0]["snapshot"].as_str().unwrap();
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(snapshot).unwrap()).unwrap();
+    assert_eq!(saved["partitions"].as_array().unwrap().len(), 12, "the snapshot is complete");
+    let out = text(&run(&e, &["audit"]));
+    assert!(
+        out.contains("INTERRUPTED job") && out.contains(&format!("{} of 12 call(s) finished", calls.len())),
+        "{out}"
+    );
+    // The dashboard says so on its first screen.
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 100, pixel_width: 0, pixel_height: 0 }).unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_offsetdeck"));
+    cmd.arg("--profile");
+    cmd.arg(&e.profile);
+    cmd.env("TERM", "xterm-256color");
+    let mut dash = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let mut writer = pty.master.take_writer().unwrap();
+    let bytes = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = bytes.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = std::io::Read::read(&mut reader, &mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    let started = std::time::Instant::now();
+    loop {
+        let mut p = vt100::Parser::new(std::num::NonZero::new(24).unwrap(), std::num::NonZero::new(100).unwrap(), 0);
+        p.process(&bytes.lock().unwrap());
+        if p.screen().contents().contains("INTERRUPTED job") {
+            break;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(15), "{}", p.screen().contents());
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::io::Write::write_all(&mut writer, b"q").unwrap();
+    let _ = dash.wait();
 }

@@ -32,6 +32,13 @@ pub fn audit_trail(p: &Profile, since: Option<&str>, json: bool) -> R<u8> {
             eprintln!("{}:{}: not a whole record (an interrupted write?); skipped", path.display(), n + 1);
             continue;
         };
+        // Start and call lines are the journal; the write line tells the whole story.
+        if v["event"] == "start" || v["event"] == "call" {
+            if json {
+                println!("{line}");
+            }
+            continue;
+        }
         let at = v["time"].as_str().and_then(|t| t.parse::<jiff::Timestamp>().ok());
         if since.zip(at).is_some_and(|(since, at)| at < since) {
             continue;
@@ -58,6 +65,22 @@ pub fn audit_trail(p: &Profile, since: Option<&str>, json: bool) -> R<u8> {
         }
         if v["cancelled"].as_bool() == Some(true) {
             println!("  cancelled: the rest of the calls were not sent");
+        }
+    }
+    for i in audit::interrupted(&text) {
+        let at = i.start["time"].as_str().and_then(|t| t.parse::<jiff::Timestamp>().ok());
+        if since.zip(at).is_some_and(|(since, at)| at < since) || json {
+            continue;
+        }
+        println!("{}", audit::describe_interrupted(&i));
+        for c in &i.calls {
+            let o = &c["outcome"];
+            let state = if o["ok"] == true { "ok" } else { "FAILED" };
+            println!(
+                "  {state} {} [request id {}]",
+                o["op"].as_str().unwrap_or("?"),
+                o["request_id"].as_str().unwrap_or("-")
+            );
         }
     }
     Ok(exit::OK)

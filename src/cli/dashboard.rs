@@ -7,8 +7,10 @@ use std::time::Duration;
 use super::ops::{self, Stop};
 use crate::core::profile::{self, Profile};
 use crate::emulator;
+use crate::engine::audit;
 use crate::engine::worker;
 use crate::providers::credentials::SystemEnvironment;
+use crate::tui::state::Level;
 use crate::tui::{app, state::AppState};
 
 /// Runs the dashboard; returns the exit code.
@@ -44,7 +46,22 @@ pub fn run(profile_flag: Option<&Path>, demo: bool) -> u8 {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let w = worker::spawn(profile.clone(), &SystemEnvironment, tz_name.clone(), tx);
         let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        let state = AppState::new(profile, (80, 24), demo, color, tz_name).with_profile_keys();
+        let mut state = AppState::new(profile, (80, 24), demo, color, tz_name).with_profile_keys();
+        // Jobs a crash or kill left unfinished in the last week are the first thing the user sees.
+        if let Some(text) =
+            audit::path(state.profile.settings.audit_log.as_deref()).and_then(|p| std::fs::read_to_string(p).ok())
+        {
+            let week_ago = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * 7);
+            for i in audit::interrupted(&text).iter().rev().take(5) {
+                let recent = i.start["time"]
+                    .as_str()
+                    .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+                    .is_some_and(|t| t > week_ago);
+                if recent {
+                    state.push_log(String::new(), Level::Error, audit::describe_interrupted(i));
+                }
+            }
+        }
         let refresh = (refresh > 0).then(|| Duration::from_secs(refresh));
         app::run(state, w.commands, rx, refresh).await.map_err(|e| e.to_string())
     });

@@ -236,7 +236,33 @@ fn finish(cx: &Ctx<'_>, plan: Plan, confirm_name: &str, mode: WriteMode<'_>, res
     if std::env::var("OFFSETDECK_INJECT_CRASH").is_ok_and(|v| v == "after-snapshot") {
         std::process::abort();
     }
-    let outcomes = cx.rt.block_on(run::execute(&cx.client, &cx.creds, &plan, |_| {}));
+    // The job's start and each finished call are journaled as they happen, so a kill leaves a true record.
+    let audit_path = audit::path(cx.audit_log.as_deref()).ok_or_else(|| {
+        Stop(
+            exit::FAILED,
+            "refused: no home directory for the audit log (set settings.audit_log); nothing was sent".into(),
+        )
+    })?;
+    let job = audit::job_id();
+    let snapshot_text = snapshot.display().to_string();
+    let start = audit::Start::new(&job, cx.target.account(), cx.target.name(), "cli", &plan, &snapshot_text);
+    audit::append(&audit_path, &start).map_err(|e| {
+        Stop(
+            exit::FAILED,
+            format!("refused: the audit log {} cannot be written ({e}); nothing was sent", audit_path.display()),
+        )
+    })?;
+    let mut n = 0;
+    let mut journal_error = None;
+    let outcomes = cx.rt.block_on(run::execute(&cx.client, &cx.creds, &plan, |o| {
+        n += 1;
+        if let Err(e) = audit::append(&audit_path, &audit::Call::new(&job, n, o)) {
+            journal_error.get_or_insert(e);
+        }
+    }));
+    if let Some(e) = journal_error {
+        eprintln!("error: some calls could not be journaled in {}: {e}", audit_path.display());
+    }
     // Read back whatever the service accepted, so an accepted call that changed nothing is caught.
     let verification = match outcomes.iter().any(|o| o.error.is_none()) {
         true => Some(cx.rt.block_on(verify::verify(&cx.client, &cx.creds, &cx.target, &plan))),
@@ -250,10 +276,9 @@ fn finish(cx: &Ctx<'_>, plan: Plan, confirm_name: &str, mode: WriteMode<'_>, res
     }
     let mut record = audit::Record::new(cx.target.account(), cx.target.name(), "cli", &plan, &outcomes, false);
     record.verification = checks;
-    record.snapshot = Some(snapshot.display().to_string());
-    let written = audit::path(cx.audit_log.as_deref())
-        .ok_or_else(|| "there is no home directory for the audit log; set settings.audit_log".to_owned())
-        .and_then(|path| audit::append(&path, &record).map_err(|e| format!("{}: {e}", path.display())));
+    record.snapshot = Some(snapshot_text.clone());
+    record.job = job.clone();
+    let written = audit::append(&audit_path, &record).map_err(|e| format!("{}: {e}", audit_path.display()));
     if let Err(e) = written {
         eprintln!("error: the calls above ran, but the audit record could not be written: {e}");
         return Ok(exit::FAILED);

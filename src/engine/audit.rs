@@ -9,9 +9,13 @@ use super::plan::Plan;
 use super::run::Outcome;
 use super::verify::Check;
 
-/// One write, as recorded.
+/// One write, as recorded when it ends.
 #[derive(Debug, Clone, Serialize)]
 pub struct Record<'a> {
+    /// Always `write`: the line that closes a job.
+    pub event: &'static str,
+    /// The job this closes (its `start` line has the same id).
+    pub job: String,
     /// When the record was written, UTC, RFC 3339.
     pub time: String,
     /// The local user.
@@ -47,7 +51,9 @@ impl<'a> Record<'a> {
         cancelled: bool,
     ) -> Self {
         Self {
-            time: jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            event: "write",
+            job: String::new(),
+            time: now(),
             user: std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into()),
             host: hostname(),
             account,
@@ -60,6 +66,136 @@ impl<'a> Record<'a> {
             snapshot: None,
         }
     }
+}
+
+fn now() -> String {
+    jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// A new job id: unique across processes.
+pub fn job_id() -> String {
+    format!("{}-{:08x}", jiff::Timestamp::now().as_millisecond(), fastrand::u32(..))
+}
+
+/// The line that opens a job, written before its first call.
+#[derive(Debug, Clone, Serialize)]
+pub struct Start<'a> {
+    /// Always `start`.
+    pub event: &'static str,
+    /// The job id.
+    pub job: &'a str,
+    /// When, UTC.
+    pub time: String,
+    /// The local user.
+    pub user: String,
+    /// The local host.
+    pub host: String,
+    /// Account.
+    pub account: &'a str,
+    /// Instance.
+    pub instance: &'a str,
+    /// `cli` or `dashboard`.
+    pub via: &'a str,
+    /// The write in words.
+    pub summary: &'a str,
+    /// How many calls it will send.
+    pub calls: usize,
+    /// The snapshot taken before it.
+    pub snapshot: &'a str,
+}
+
+impl<'a> Start<'a> {
+    /// A start line, stamped now.
+    pub fn new(
+        job: &'a str,
+        account: &'a str,
+        instance: &'a str,
+        via: &'a str,
+        plan: &'a Plan,
+        snapshot: &'a str,
+    ) -> Self {
+        let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into());
+        Self {
+            event: "start",
+            job,
+            time: now(),
+            user,
+            host: hostname(),
+            account,
+            instance,
+            via,
+            summary: &plan.summary,
+            calls: plan.calls.len(),
+            snapshot,
+        }
+    }
+}
+
+/// One finished call of a job, written (and fsynced) as soon as it ends.
+#[derive(Debug, Clone, Serialize)]
+pub struct Call<'a> {
+    /// Always `call`.
+    pub event: &'static str,
+    /// The job id.
+    pub job: &'a str,
+    /// When, UTC.
+    pub time: String,
+    /// 1-based position in the job.
+    pub n: usize,
+    /// How the call ended.
+    pub outcome: &'a Outcome,
+}
+
+impl<'a> Call<'a> {
+    /// A call line, stamped now.
+    pub fn new(job: &'a str, n: usize, outcome: &'a Outcome) -> Self {
+        Self { event: "call", job, time: now(), n, outcome }
+    }
+}
+
+/// A job that started but never wrote its closing record: killed, or the machine went down.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Interrupted {
+    /// The job id.
+    pub job: String,
+    /// Its start line.
+    pub start: serde_json::Value,
+    /// The calls that finished, in order.
+    pub calls: Vec<serde_json::Value>,
+}
+
+/// The interrupted jobs in an audit log's text. Lines that are not whole JSON are skipped.
+pub fn interrupted(text: &str) -> Vec<Interrupted> {
+    let lines: Vec<serde_json::Value> = text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    let closed: std::collections::HashSet<&str> =
+        lines.iter().filter(|v| v["event"] == "write").filter_map(|v| v["job"].as_str()).collect();
+    lines
+        .iter()
+        .filter(|v| v["event"] == "start")
+        .filter_map(|v| v["job"].as_str())
+        .filter(|job| !closed.contains(job))
+        .map(|job| Interrupted {
+            job: job.to_owned(),
+            start: lines.iter().find(|v| v["event"] == "start" && v["job"] == job).cloned().unwrap_or_default(),
+            calls: lines.iter().filter(|v| v["event"] == "call" && v["job"] == job).cloned().collect(),
+        })
+        .collect()
+}
+
+/// One line per interrupted job, for the dashboard's log and `offsetdeck audit`.
+pub fn describe_interrupted(i: &Interrupted) -> String {
+    let ok = i.calls.iter().filter(|c| c["outcome"]["ok"] == true).count();
+    format!(
+        "INTERRUPTED job {} ({}/{}, started {}): {}; {} of {} call(s) finished ({ok} ok) before it stopped; snapshot {}",
+        i.job,
+        i.start["account"].as_str().unwrap_or("?"),
+        i.start["instance"].as_str().unwrap_or("?"),
+        i.start["time"].as_str().unwrap_or("?"),
+        i.start["summary"].as_str().unwrap_or(""),
+        i.calls.len(),
+        i.start["calls"].as_u64().unwrap_or(0),
+        i.start["snapshot"].as_str().unwrap_or("-"),
+    )
 }
 
 fn hostname() -> String {
@@ -84,7 +220,7 @@ pub fn path(configured: Option<&str>) -> Option<PathBuf> {
 }
 
 /// Appends one record as a JSON line and fsyncs it before returning.
-pub fn append(path: &Path, record: &Record<'_>) -> std::io::Result<()> {
+pub fn append(path: &Path, record: &impl Serialize) -> std::io::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }

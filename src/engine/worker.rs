@@ -344,6 +344,20 @@ impl Shared {
                 }
             };
         self.send(EngineEvent::Note(format!("job {job}: snapshot {}", snapshot_path.display())));
+        // The start and each finished call are journaled as they happen, so a kill leaves a true record.
+        let audit_path = audit::path(self.profile.settings.audit_log.as_deref());
+        let journal = audit::job_id();
+        let snapshot_text = snapshot_path.display().to_string();
+        let journaled = audit_path.as_ref().map(|p| {
+            audit::append(p, &audit::Start::new(&journal, t.account(), t.name(), "dashboard", &plan, &snapshot_text))
+        });
+        if !matches!(journaled, Some(Ok(()))) {
+            self.send(EngineEvent::Problem(format!(
+                "job {job} refused: the audit log cannot be written; nothing was sent"
+            )));
+            self.send(EngineEvent::JobDone { job, cancelled: true, failed: 0, sent: 0, total });
+            return;
+        }
         let mut failed = 0;
         let mut done = 0;
         let mut outcomes = Vec::new();
@@ -355,6 +369,11 @@ impl Shared {
             let outcome = run::execute(&self.client, c, &one, |_| {}).await.remove(0);
             done += 1;
             failed += usize::from(!outcome.ok);
+            if let Some(p) = &audit_path {
+                if let Err(e) = audit::append(p, &audit::Call::new(&journal, done, &outcome)) {
+                    self.send(EngineEvent::Problem(format!("job {job}: call {done} could not be journaled: {e}")));
+                }
+            }
             outcomes.push(outcome.clone());
             self.send(EngineEvent::CallDone { job, outcome, done, total });
         }
@@ -390,7 +409,8 @@ impl Shared {
         }
         let mut record = audit::Record::new(t.account(), t.name(), "dashboard", &sent, &outcomes, cancelled);
         record.verification = checks.as_deref();
-        record.snapshot = Some(snapshot_path.display().to_string());
+        record.snapshot = Some(snapshot_text.clone());
+        record.job = journal.clone();
         match audit::path(self.profile.settings.audit_log.as_deref()) {
             Some(path) => {
                 if let Err(e) = audit::append(&path, &record) {
