@@ -369,10 +369,9 @@ impl Shared {
             let outcome = run::execute(&self.client, c, &one, |_| {}).await.remove(0);
             done += 1;
             failed += usize::from(!outcome.ok);
-            if let Some(p) = &audit_path {
-                if let Err(e) = audit::append(p, &audit::Call::new(&journal, done, &outcome)) {
-                    self.send(EngineEvent::Problem(format!("job {job}: call {done} could not be journaled: {e}")));
-                }
+            let journaled = audit_path.as_ref().map(|p| audit::append(p, &audit::Call::new(&journal, done, &outcome)));
+            if let Some(Err(e)) = journaled {
+                self.send(EngineEvent::Problem(format!("job {job}: call {done} could not be journaled: {e}")));
             }
             outcomes.push(outcome.clone());
             self.send(EngineEvent::CallDone { job, outcome, done, total });
