@@ -63,7 +63,10 @@ pub fn run(profile_flag: Option<&Path>, demo: bool) -> u8 {
             }
         }
         let refresh = (refresh > 0).then(|| Duration::from_secs(refresh));
-        app::run(state, w.commands, rx, refresh).await.map_err(|e| e.to_string())
+        // The full log goes next to the audit trail; the pane keeps only the newest lines.
+        let log_file =
+            audit::path(state.profile.settings.audit_log.as_deref()).map(|p| p.with_file_name("dashboard.log"));
+        app::run(state, w.commands, rx, refresh, log_file).await.map_err(|e| e.to_string())
     });
     rt.shutdown_timeout(Duration::from_millis(200));
     match result {

@@ -24,9 +24,11 @@ pub async fn run(
     commands: mpsc::UnboundedSender<Command>,
     mut events: mpsc::UnboundedReceiver<EngineEvent>,
     refresh: Option<Duration>,
+    log_file: Option<std::path::PathBuf>,
 ) -> std::io::Result<Exit> {
+    let mut file_log = log_file.map(super::log_file::LogFile::new);
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, &mut state, &commands, &mut events, refresh).await;
+    let result = event_loop(&mut terminal, &mut state, &commands, &mut events, refresh, &mut file_log).await;
     ratatui::restore();
     result?;
     let message = state.job.as_ref().map(|j| {
@@ -44,6 +46,7 @@ async fn event_loop(
     commands: &mpsc::UnboundedSender<Command>,
     events: &mut mpsc::UnboundedReceiver<EngineEvent>,
     refresh: Option<Duration>,
+    file_log: &mut Option<super::log_file::LogFile>,
 ) -> std::io::Result<()> {
     let size = terminal.size()?;
     update(state, Msg::Resize(size.width, size.height));
@@ -65,6 +68,9 @@ async fn event_loop(
     let inject = std::env::var("OFFSETDECK_INJECT_PANIC").unwrap_or_default();
     let mut keys_seen = 0;
     loop {
+        if let Some(f) = file_log.as_mut() {
+            f.catch_up(state);
+        }
         if dirty {
             let boom = inject == "render" && keys_seen > 0;
             terminal.draw(|f| {

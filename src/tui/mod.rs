@@ -6,6 +6,7 @@ mod engine_events;
 pub mod forms;
 pub mod keymap;
 pub mod layout;
+pub mod log_file;
 mod modal_view;
 pub mod state;
 pub mod tree;

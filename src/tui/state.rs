@@ -116,8 +116,10 @@ pub struct AppState {
     pub modal: Option<Modal>,
     /// The filter being typed, if any.
     pub filter: Option<Input>,
-    /// Log lines, newest last.
+    /// Log lines, newest last (the newest LOG_CAPACITY; the full log is in a file).
     pub log: VecDeque<LogLine>,
+    /// How many lines were ever pushed, so the file writer knows what is new.
+    pub log_pushed: u64,
     /// Lines scrolled up from the bottom; 0 follows.
     pub log_scroll: usize,
     /// The running job.
@@ -153,6 +155,7 @@ impl AppState {
             modal: None,
             filter: None,
             log: VecDeque::new(),
+            log_pushed: 0,
             log_scroll: 0,
             job: None,
             next_id: 1,
@@ -181,6 +184,7 @@ impl AppState {
             self.log.pop_front();
         }
         self.log.push_back(LogLine { time, level, text });
+        self.log_pushed += 1;
         if self.log_scroll > 0 {
             // Keep the view still while the user reads older lines.
             self.log_scroll = (self.log_scroll + 1).min(self.log.len());

@@ -1,0 +1,84 @@
+//! The full log, in a file: the log pane keeps only the newest lines in memory.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::state::{AppState, Level};
+
+/// Past this size the file is renamed to `.1` and a new one started.
+const ROTATE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// Appends the dashboard's log lines to a file as they are pushed.
+pub struct LogFile {
+    path: PathBuf,
+    written: u64,
+    failed: bool,
+}
+
+impl LogFile {
+    /// A writer for `path` (created on the first line).
+    pub fn new(path: PathBuf) -> Self {
+        Self { path, written: 0, failed: false }
+    }
+
+    /// Writes the lines pushed since the last call. A failure is said once in the log pane, then the file is left.
+    pub fn catch_up(&mut self, state: &mut AppState) {
+        if self.failed || state.log_pushed == self.written {
+            return;
+        }
+        let new = (state.log_pushed - self.written).min(state.log.len() as u64) as usize;
+        let mut text = String::new();
+        for l in state.log.iter().skip(state.log.len() - new) {
+            let mark = if l.level == Level::Error { "!" } else { " " };
+            text.push_str(&format!("{} {mark} {}\n", if l.time.is_empty() { "--:--:--" } else { &l.time }, l.text));
+        }
+        self.written = state.log_pushed;
+        if let Err(e) = self.append(&text) {
+            self.failed = true;
+            state.push_log(
+                String::new(),
+                Level::Error,
+                format!("the log file {} cannot be written: {e}", self.path.display()),
+            );
+            self.written = state.log_pushed;
+        }
+    }
+
+    fn append(&self, text: &str) -> std::io::Result<()> {
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        if std::fs::metadata(&self.path).is_ok_and(|m| m.len() > ROTATE_BYTES) {
+            std::fs::rename(&self.path, self.path.with_extension("log.1"))?;
+        }
+        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&self.path)?;
+        f.write_all(text.as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_every_line_once_even_past_the_pane_capacity() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("dashboard.log");
+        let text = include_str!("../../config.example.toml");
+        let profile = crate::core::profile::parse(text, "x").unwrap().profile;
+        let mut state = AppState::new(profile, (80, 24), false, false, "UTC".into());
+        let mut f = LogFile::new(path.clone());
+        for i in 0..(super::super::state::LOG_CAPACITY + 10) {
+            state.push_log("12:00:00".into(), Level::Info, format!("line {i}"));
+            if i % 100 == 0 {
+                f.catch_up(&mut state);
+            }
+        }
+        f.catch_up(&mut state);
+        f.catch_up(&mut state);
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(written.lines().count(), super::super::state::LOG_CAPACITY + 10);
+        assert!(written.starts_with("12:00:00   line 0\n"));
+        assert_eq!(state.log.len(), super::super::state::LOG_CAPACITY, "memory stays bounded");
+    }
+}
