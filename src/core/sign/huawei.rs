@@ -128,9 +128,42 @@ impl fmt::Display for CanonicalRequest {
     }
 }
 
+impl CanonicalRequest {
+    /// SHA-256 of the canonical text, fed piece by piece (the same bytes `Display` prints, without building them).
+    pub fn digest(&self) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for part in [self.method.as_bytes(), b"\n", self.uri.as_bytes(), b"\n", self.query.as_bytes(), b"\n"] {
+            h.update(part);
+        }
+        for (n, v) in &self.headers {
+            h.update(n.as_bytes());
+            h.update(b":");
+            h.update(v.as_bytes());
+            h.update(b"\n");
+        }
+        h.update(b"\n");
+        for (i, (n, _)) in self.headers.iter().enumerate() {
+            if i > 0 {
+                h.update(b";");
+            }
+            h.update(n.as_bytes());
+        }
+        h.update(b"\n");
+        h.update(self.payload_hash.as_bytes());
+        h.finalize().into()
+    }
+}
+
 /// `SDK-HMAC-SHA256\n<date>\n<hex sha256 of the canonical request>`.
 pub fn string_to_sign(sdk_date: &str, canonical: &CanonicalRequest) -> String {
-    format!("{ALGORITHM}\n{sdk_date}\n{}", super::sha256_hex_display(canonical))
+    let mut out = String::with_capacity(ALGORITHM.len() + sdk_date.len() + 66);
+    out.push_str(ALGORITHM);
+    out.push('\n');
+    out.push_str(sdk_date);
+    out.push('\n');
+    out.push_str(&hex::encode(canonical.digest()));
+    out
 }
 
 /// Hex HMAC-SHA256 keyed with the raw SK: no derivation, no scope.
