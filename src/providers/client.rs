@@ -84,6 +84,8 @@ pub struct Client {
     config: ClientConfig,
     /// The next free slot per (operation, endpoint).
     next_slot: Mutex<HashMap<(&'static str, String), Instant>>,
+    /// Huawei keyed HMACs by SK.
+    hw_keys: Mutex<HashMap<Secret, huawei::SigningKey>>,
     /// Tencent signing keys by (SecretId, SecretKey, date, service): derived once a day instead of on every call. The
     /// secret is part of the key, so a different secret for the same id is never signed with a stale key.
     tc_keys: Mutex<HashMap<KeyId, tencent::SigningKey>>,
@@ -98,7 +100,13 @@ impl Client {
             .user_agent(USER_AGENT)
             .build()
             .map_err(|e| CallError::Connect(e.to_string()))?;
-        Ok(Self { http, config, next_slot: Mutex::new(HashMap::new()), tc_keys: Mutex::new(HashMap::new()) })
+        Ok(Self {
+            http,
+            config,
+            next_slot: Mutex::new(HashMap::new()),
+            tc_keys: Mutex::new(HashMap::new()),
+            hw_keys: Mutex::new(HashMap::new()),
+        })
     }
 
     /// The signing key for these credentials, date and service, derived on first use of the day.
@@ -173,7 +181,11 @@ impl Client {
                     headers: &headers,
                     body: &req.body,
                 };
-                let signed = huawei::sign(&r, &creds.id, &creds.secret, creds.token.as_ref(), now);
+                let key = {
+                    let mut keys = self.hw_keys.lock().unwrap_or_else(|e| e.into_inner());
+                    keys.entry(creds.secret.clone()).or_insert_with(|| huawei::SigningKey::new(&creds.secret)).clone()
+                };
+                let signed = huawei::sign_with(&r, &creds.id, &key, creds.token.as_ref(), now);
                 headers.extend(signed.headers);
                 let q = if signed.query.is_empty() { String::new() } else { format!("?{}", signed.query) };
                 format!("{}{}{q}", req.endpoint, req.path)

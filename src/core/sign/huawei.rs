@@ -171,6 +171,23 @@ pub fn signature(sk: &str, string_to_sign: &str) -> String {
     hex::encode(hmac_sha256(sk.as_bytes(), string_to_sign.as_bytes()))
 }
 
+/// An SK's HMAC, keyed once: a client signing many requests with one key keeps it.
+#[derive(Clone)]
+pub struct SigningKey(super::HmacSha256);
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SigningKey(***)")
+    }
+}
+
+impl SigningKey {
+    /// Keys the HMAC with an SK.
+    pub fn new(sk: &Secret) -> Self {
+        Self(super::keyed(sk.expose().as_bytes()))
+    }
+}
+
 /// `X-Sdk-Date` for a time: `%Y%m%dT%H%M%SZ` in UTC.
 pub fn sdk_date(time: jiff::Timestamp) -> String {
     let (y, mo, d, h, mi, s) = super::utc_parts(time);
@@ -201,6 +218,17 @@ impl Signed {
 ///
 /// `req.headers` must hold `Host` as it will be sent (with its port).
 pub fn sign(req: &Request<'_>, ak: &Secret, sk: &Secret, token: Option<&Secret>, time: jiff::Timestamp) -> Signed {
+    sign_with(req, ak, &SigningKey::new(sk), token, time)
+}
+
+/// Signs with an SK's HMAC keyed beforehand (see [`SigningKey`]).
+pub fn sign_with(
+    req: &Request<'_>,
+    ak: &Secret,
+    key: &SigningKey,
+    token: Option<&Secret>,
+    time: jiff::Timestamp,
+) -> Signed {
     let date = sdk_date(time);
     let mut added = vec![("X-Sdk-Date".to_owned(), date.clone())];
     if let Some(t) = token {
@@ -208,7 +236,7 @@ pub fn sign(req: &Request<'_>, ak: &Secret, sk: &Secret, token: Option<&Secret>,
     }
     let canonical_request = CanonicalRequest::with_extra(req, &added);
     let string_to_sign = string_to_sign(&date, &canonical_request);
-    let sig = signature(sk.expose(), &string_to_sign);
+    let sig = super::hmac_hex(&key.0, string_to_sign.as_bytes());
     let auth = format!(
         "{ALGORITHM} Access={}, SignedHeaders={}, Signature={sig}",
         ak.expose(),

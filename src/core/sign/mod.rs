@@ -7,7 +7,21 @@ pub mod tencent;
 use hmac::{KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
-type HmacSha256 = hmac::Hmac<Sha256>;
+/// HMAC-SHA256; a keyed instance can be cloned to sign many messages without keying it again.
+pub type HmacSha256 = hmac::Hmac<Sha256>;
+
+/// An HMAC-SHA256 keyed once, for signing many messages with the same key.
+pub fn keyed(key: &[u8]) -> HmacSha256 {
+    // HMAC accepts keys of any length, so this cannot fail.
+    <HmacSha256 as KeyInit>::new_from_slice(key).expect("HMAC takes any key length")
+}
+
+/// Hex HMAC of a message with a pre-keyed state.
+pub fn hmac_hex(mac: &HmacSha256, msg: &[u8]) -> String {
+    let mut m = mac.clone();
+    m.update(msg);
+    hex::encode(m.finalize().into_bytes())
+}
 
 /// Lowercase hex SHA-256.
 pub fn sha256_hex(data: &[u8]) -> String {

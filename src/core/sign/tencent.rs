@@ -57,13 +57,14 @@ pub fn string_to_sign(timestamp: i64, scope: &str, canonical_request: &str) -> S
 }
 
 /// The derived signing key for one secret, UTC date and service. It changes once a day, so a client keeps it.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct SigningKey {
     /// The credential date it was derived for.
     pub date: String,
     /// The service it was derived for.
     pub service: String,
-    key: [u8; 32],
+    /// The final HMAC, already keyed with the derived key.
+    mac: super::HmacSha256,
 }
 
 impl std::fmt::Debug for SigningKey {
@@ -78,12 +79,12 @@ impl SigningKey {
         let k_date = hmac_sha256(format!("TC3{secret_key}").as_bytes(), date.as_bytes());
         let k_service = hmac_sha256(&k_date, service.as_bytes());
         let key = hmac_sha256(&k_service, b"tc3_request");
-        Self { date: date.to_owned(), service: service.to_owned(), key }
+        Self { date: date.to_owned(), service: service.to_owned(), mac: super::keyed(&key) }
     }
 
     /// The hex signature of a string to sign.
     pub fn sign(&self, string_to_sign: &str) -> String {
-        hex::encode(hmac_sha256(&self.key, string_to_sign.as_bytes()))
+        super::hmac_hex(&self.mac, string_to_sign.as_bytes())
     }
 }
 
