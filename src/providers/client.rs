@@ -82,8 +82,8 @@ type KeyId = (String, Secret, String, &'static str);
 pub struct Client {
     http: reqwest::Client,
     config: ClientConfig,
-    /// The next free slot per (operation, endpoint).
-    next_slot: Mutex<HashMap<(&'static str, String), Instant>>,
+    /// When recent calls were sent, per (operation, endpoint), for the one-second windows.
+    sent: Mutex<HashMap<(&'static str, String), std::collections::VecDeque<Instant>>>,
     /// Huawei keyed HMACs by SK.
     hw_keys: Mutex<HashMap<Secret, huawei::SigningKey>>,
     /// Tencent signing keys by (SecretId, SecretKey, date, service): derived once a day instead of on every call. The
@@ -103,7 +103,7 @@ impl Client {
         Ok(Self {
             http,
             config,
-            next_slot: Mutex::new(HashMap::new()),
+            sent: Mutex::new(HashMap::new()),
             tc_keys: Mutex::new(HashMap::new()),
             hw_keys: Mutex::new(HashMap::new()),
         })
@@ -125,18 +125,27 @@ impl Client {
         }
         let limit = req.rate_limit.or_else(|| self.config.rate_limits.get(req.op).copied());
         let Some(limit) = limit.filter(|l| *l > 0) else { return };
-        // 2% under the published limit: calls paced at exactly the limit arrive with network jitter and can
-        // still land 21 in one server-side second.
-        let gap = (Duration::from_secs(1) / limit).mul_f64(1.02);
-        let slot = {
-            let mut slots = self.next_slot.lock().unwrap_or_else(|e| e.into_inner());
-            let now = Instant::now();
-            let key = (req.op, req.endpoint.clone());
-            let slot = slots.get(&key).copied().unwrap_or(now).max(now);
-            slots.insert(key, slot + gap);
-            slot
-        };
-        tokio::time::sleep_until(slot).await;
+        // Limits are published per second, so they are kept the way the service counts them: a sliding one-second
+        // window. Sparse calls never wait; a long batch runs at the limit. The window admits 2% fewer calls than the
+        // limit (at least one), because calls sent exactly at the limit can arrive bunched by network jitter.
+        let allowed = (limit - (limit / 50).max(1)).max(1) as usize;
+        let window = Duration::from_secs(1);
+        loop {
+            let wait_until = {
+                let mut sent = self.sent.lock().unwrap_or_else(|e| e.into_inner());
+                let now = Instant::now();
+                let times = sent.entry((req.op, req.endpoint.clone())).or_default();
+                while times.front().is_some_and(|t| now.duration_since(*t) >= window) {
+                    times.pop_front();
+                }
+                if times.len() < allowed {
+                    times.push_back(now);
+                    return;
+                }
+                times[0] + window
+            };
+            tokio::time::sleep_until(wait_until).await;
+        }
     }
 
     /// Sends a call, retrying what is safe to retry.
