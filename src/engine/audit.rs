@@ -54,7 +54,7 @@ impl<'a> Record<'a> {
             event: "write",
             job: String::new(),
             time: now(),
-            user: std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into()),
+            user: user(),
             host: hostname(),
             account,
             instance,
@@ -66,6 +66,10 @@ impl<'a> Record<'a> {
             snapshot: None,
         }
     }
+}
+
+fn user() -> String {
+    std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into())
 }
 
 fn now() -> String {

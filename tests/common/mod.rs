@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod cli;
+
 use offsetdeck::core::credentials::{self, Credentials, Environment};
 use offsetdeck::core::profile::{self, Profile};
 use offsetdeck::emulator::{self, Handle};

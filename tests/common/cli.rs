@@ -1,0 +1,82 @@
+//! Shared setup for the command-line tests: `offsetdeck emulator` as its own process and a profile pointing at it.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::Value;
+
+pub struct Emulator {
+    pub child: Child,
+    pub url: String,
+    pub profile: PathBuf,
+    pub _dir: tempfile::TempDir,
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn start() -> Emulator {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("emu.toml");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_offsetdeck"))
+        .args(["emulator", "--listen", "127.0.0.1:0", "--write-profile"])
+        .arg(&profile)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let v: Value = serde_json::from_str(&line).expect("one JSON line on stdout");
+    assert_eq!(v["huawei"], v["ckafka"]);
+    let url = v["huawei"].as_str().unwrap().to_owned();
+    // Keep the audit trail in the test's own directory, never the real home.
+    let audit = dir.path().join("audit.jsonl");
+    let text = std::fs::read_to_string(&profile).unwrap().replacen(
+        "[settings]\n",
+        &format!("[settings]\naudit_log = {:?}\n", audit.display().to_string()),
+        1,
+    );
+    std::fs::write(&profile, text).unwrap();
+    Emulator { child, url, profile, _dir: dir }
+}
+
+pub fn run(e: &Emulator, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_offsetdeck"))
+        .arg("--profile")
+        .arg(&e.profile)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+pub fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+pub fn committed(e: &Emulator, instance: &str, group: &str, topic: &str) -> Vec<Option<i64>> {
+    let o = run(e, &["--output", "json", "describe", "--instance", instance, "--group", group, "--topic", topic]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["partitions"].as_array().unwrap().iter().map(|p| p["committed"].as_i64()).collect()
+}
+
+pub fn admin(e: &Emulator, route: &str, body: &str) {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let status = rt.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{}/_admin/{route}", e.url))
+            .body(body.to_owned())
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    assert_eq!(status, 200);
+}
