@@ -49,7 +49,7 @@ pub fn run(profile_flag: Option<&Path>, demo: bool) -> u8 {
         let mut state = AppState::new(profile, (80, 24), demo, color, tz_name).with_profile_keys();
         // Jobs a crash or kill left unfinished in the last week are the first thing the user sees.
         if let Some(text) =
-            audit::path(state.profile.settings.audit_log.as_deref()).and_then(|p| std::fs::read_to_string(p).ok())
+            audit::path(state.profile.settings.audit_log.as_deref()).and_then(|p| audit::read_tail(&p, 4 << 20))
         {
             let week_ago = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * 7);
             for i in audit::interrupted(&text).iter().rev().take(5) {

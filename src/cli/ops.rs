@@ -206,13 +206,13 @@ fn confirm(target: &Target<'_>, name: &str, mode: WriteMode<'_>) -> R<()> {
     if ok { Ok(()) } else { Err(Stop(exit::REFUSED, "cancelled: nothing was sent".into())) }
 }
 
-fn finish(cx: &Ctx<'_>, plan: Plan, confirm_name: &str, mode: WriteMode<'_>, reset: bool) -> R<u8> {
+fn finish(cx: &Ctx<'_>, plan: Plan, confirm_name: &str, mode: WriteMode<'_>) -> R<u8> {
     if mode.json && mode.dry_run {
         println!("{}", serde_json::json!({"plan": plan, "dry_run": true}));
         return Ok(exit::OK);
     }
     if !mode.json {
-        print!("{}", render_plan(&plan, reset));
+        print!("{}", render_plan(&plan));
     }
     if mode.dry_run {
         println!("dry run: nothing was sent");
@@ -399,7 +399,7 @@ pub fn reset(
     };
     let mut plan = plan::reset(&cx.target, &snap, &req).map_err(|e| bad(e.to_string()))?;
     plan.notes.extend(problem);
-    finish(&cx, plan, group, mode, true)
+    finish(&cx, plan, group, mode)
 }
 
 /// `delete-offsets`.
@@ -421,7 +421,7 @@ pub fn delete_offsets(p: &Profile, instance: &str, group: &str, topics: &[String
         .map_err(|e| Stop(exit::FAILED, format!("reading the live state failed: {e}")))?;
     preflight_inactive(&snap)?;
     let plan = plan::delete_offsets(&cx.target, &api_group, &snap, &topics).map_err(|e| bad(e.to_string()))?;
-    finish(&cx, plan, group, mode, false)
+    finish(&cx, plan, group, mode)
 }
 
 /// Parses `P:OFFSET` or `P:end`.
@@ -466,7 +466,7 @@ pub fn delete_messages(
         .map_err(|e| Stop(exit::FAILED, format!("reading the live state failed: {e}")))?;
     let mut plan = plan::delete_messages(&cx.target, &topic, &bounds, wanted).map_err(|e| bad(e.to_string()))?;
     plan.notes.extend(cx.rt.block_on(run::groups_left_behind(&cx.client, &cx.creds, &cx.target, &plan)));
-    finish(&cx, plan, &topic, mode, false)
+    finish(&cx, plan, &topic, mode)
 }
 
 /// `undo [SNAPSHOT]`: restores the offsets a snapshot saved (default: the newest), through the same plan and confirm.
@@ -495,5 +495,5 @@ pub fn undo(p: &Profile, which: Option<&str>, mode: WriteMode<'_>) -> R<u8> {
         .map_err(|e| Stop(exit::FAILED, format!("reading the live state failed: {e}")))?;
     preflight_inactive(&live)?;
     let plan = crate::engine::undo::restore(&cx.target, &saved, &live).map_err(|e| bad(e.to_string()))?;
-    finish(&cx, plan, &group, mode, true)
+    finish(&cx, plan, &group, mode)
 }

@@ -1,12 +1,13 @@
 //! How the headless commands print plans and results.
 
 use super::ops::exit;
-use crate::engine::plan::Plan;
+use crate::engine::plan::{Plan, PlanKind};
 use crate::engine::run::Outcome;
 use crate::engine::verify::Check;
 
 /// Shows the plan: summary, rows, notes, and the calls.
-pub fn render_plan(plan: &Plan, reset: bool) -> String {
+pub fn render_plan(plan: &Plan) -> String {
+    let reset = plan.kind == PlanKind::Reset;
     let mut out = format!("{}\n", plan.summary);
     let show = |v: Option<i64>| v.map_or("-".to_owned(), |x| x.to_string());
     if reset {

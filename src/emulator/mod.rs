@@ -27,7 +27,7 @@ pub use gate::{Armed, FaultKind, LOCKOUT_FAILURES};
 use gate::{Gate, ReceivedHuawei, ReceivedTencent};
 pub use huawei::ACTIVE_GROUP_CODE;
 pub use profile_out::write_profile;
-use state::{GroupState, Member, World};
+use state::{GroupState, World};
 
 /// The emulator's shared state. A plain mutex: it is never held across an await.
 pub struct Inner {
@@ -123,36 +123,9 @@ impl Handle {
         self.state().gate.rate_limits_on = on;
     }
 
-    /// Sets a group's state; members are added for active states and removed for inactive ones.
+    /// Sets a group's state (see [`World::set_group_state`]).
     pub fn set_group_state(&self, group: &str, state: GroupState) -> bool {
-        let mut s = self.state();
-        let w = &mut s.world;
-        let groups = w.huawei.iter_mut().flat_map(|a| a.instances.iter_mut().flat_map(|i| i.groups.iter_mut())).chain(
-            w.tencent.iter_mut().flat_map(|a| {
-                let ckafka = a.ckafka.iter_mut().flat_map(|i| i.groups.iter_mut());
-                ckafka.chain(a.dts.iter_mut().flat_map(|d| d.groups.iter_mut()))
-            }),
-        );
-        let mut found = false;
-        for g in groups.filter(|g| g.name == group) {
-            found = true;
-            g.state = state;
-            if state.is_inactive() {
-                g.members.clear();
-            } else if g.members.is_empty() {
-                let assignment = g.topics().into_iter().map(|t| {
-                    let ps = g.committed.keys().filter(|(ct, _)| *ct == t).map(|(_, p)| *p).collect();
-                    (t, ps)
-                });
-                g.members.push(Member {
-                    member_id: format!("{group}-consumer-1-3c2e"),
-                    client_id: format!("{group}-consumer-1"),
-                    host: "/127.0.0.1".into(),
-                    assignment: assignment.collect(),
-                });
-            }
-        }
-        found
+        self.state().world.set_group_state(group, state)
     }
 
     /// Stops the server.

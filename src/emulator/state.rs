@@ -228,6 +228,38 @@ pub struct World {
 }
 
 impl World {
+    /// Sets a group's state wherever it lives; members are added for active states and removed for inactive ones.
+    /// Returns whether any group had that name.
+    pub fn set_group_state(&mut self, group: &str, state: GroupState) -> bool {
+        let groups =
+            self.huawei.iter_mut().flat_map(|a| a.instances.iter_mut().flat_map(|i| i.groups.iter_mut())).chain(
+                self.tencent.iter_mut().flat_map(|a| {
+                    let ckafka = a.ckafka.iter_mut().flat_map(|i| i.groups.iter_mut());
+                    ckafka.chain(a.dts.iter_mut().flat_map(|d| d.groups.iter_mut()))
+                }),
+            );
+        let mut found = false;
+        for g in groups.filter(|g| g.name == group) {
+            found = true;
+            g.state = state;
+            if state.is_inactive() {
+                g.members.clear();
+            } else if g.members.is_empty() {
+                let assignment = g.topics().into_iter().map(|t| {
+                    let ps = g.committed.keys().filter(|(ct, _)| *ct == t).map(|(_, p)| *p).collect();
+                    (t, ps)
+                });
+                g.members.push(Member {
+                    member_id: format!("{group}-consumer-1-3c2e"),
+                    client_id: format!("{group}-consumer-1"),
+                    host: "/127.0.0.1".into(),
+                    assignment: assignment.collect(),
+                });
+            }
+        }
+        found
+    }
+
     /// Advances every live topic to `now_ms`.
     pub fn advance(&mut self, now_ms: i64) {
         for i in self.huawei.iter_mut().flat_map(|a| a.instances.iter_mut()) {

@@ -9,13 +9,9 @@ use super::plan::Plan;
 use super::run::Outcome;
 use super::verify::Check;
 
-/// One write, as recorded when it ends.
+/// Who wrote a record, from where, when, and on what: shared by every line of a job.
 #[derive(Debug, Clone, Serialize)]
-pub struct Record<'a> {
-    /// Always `write`: the line that closes a job.
-    pub event: &'static str,
-    /// The job this closes (its `start` line has the same id).
-    pub job: String,
+pub struct Origin<'a> {
     /// When the record was written, UTC, RFC 3339.
     pub time: String,
     /// The local user.
@@ -28,6 +24,25 @@ pub struct Record<'a> {
     pub instance: &'a str,
     /// Where it came from: `cli` or `dashboard`.
     pub via: &'a str,
+}
+
+impl<'a> Origin<'a> {
+    /// Stamped now, for this user and host.
+    pub fn now(account: &'a str, instance: &'a str, via: &'a str) -> Self {
+        Self { time: now(), user: user(), host: hostname(), account, instance, via }
+    }
+}
+
+/// One write, as recorded when it ends.
+#[derive(Debug, Clone, Serialize)]
+pub struct Record<'a> {
+    /// Always `write`: the line that closes a job.
+    pub event: &'static str,
+    /// The job this closes (its `start` line has the same id).
+    pub job: String,
+    /// Who, where, when and on what.
+    #[serde(flatten)]
+    pub origin: Origin<'a>,
     /// The plan: summary, per-partition rows, notes, and the calls as sent (no secrets).
     pub plan: &'a Plan,
     /// Each call's outcome with its request id.
@@ -53,12 +68,7 @@ impl<'a> Record<'a> {
         Self {
             event: "write",
             job: String::new(),
-            time: now(),
-            user: user(),
-            host: hostname(),
-            account,
-            instance,
-            via,
+            origin: Origin::now(account, instance, via),
             plan,
             results,
             cancelled,
@@ -88,18 +98,9 @@ pub struct Start<'a> {
     pub event: &'static str,
     /// The job id.
     pub job: &'a str,
-    /// When, UTC.
-    pub time: String,
-    /// The local user.
-    pub user: String,
-    /// The local host.
-    pub host: String,
-    /// Account.
-    pub account: &'a str,
-    /// Instance.
-    pub instance: &'a str,
-    /// `cli` or `dashboard`.
-    pub via: &'a str,
+    /// Who, where, when and on what.
+    #[serde(flatten)]
+    pub origin: Origin<'a>,
     /// The write in words.
     pub summary: &'a str,
     /// How many calls it will send.
@@ -118,20 +119,8 @@ impl<'a> Start<'a> {
         plan: &'a Plan,
         snapshot: &'a str,
     ) -> Self {
-        let user = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into());
-        Self {
-            event: "start",
-            job,
-            time: now(),
-            user,
-            host: hostname(),
-            account,
-            instance,
-            via,
-            summary: &plan.summary,
-            calls: plan.calls.len(),
-            snapshot,
-        }
+        let origin = Origin::now(account, instance, via);
+        Self { event: "start", job, origin, summary: &plan.summary, calls: plan.calls.len(), snapshot }
     }
 }
 
@@ -186,6 +175,20 @@ pub fn interrupted(text: &str) -> Vec<Interrupted> {
         .collect()
 }
 
+/// The last `max_bytes` of an audit log, from the first whole line: enough to find recent interrupted jobs without
+/// reading a log that only ever grows.
+pub fn read_tail(path: &Path, max_bytes: u64) -> Option<String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = std::fs::File::open(path).ok()?;
+    let len = f.metadata().ok()?.len();
+    let start = len.saturating_sub(max_bytes);
+    f.seek(SeekFrom::Start(start)).ok()?;
+    let mut bytes = Vec::new();
+    f.read_to_end(&mut bytes).ok()?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    Some(if start == 0 { text } else { text.split_once('\n').map_or(String::new(), |(_, rest)| rest.to_owned()) })
+}
+
 /// One line per interrupted job, for the dashboard's log and `offsetdeck audit`.
 pub fn describe_interrupted(i: &Interrupted) -> String {
     let ok = i.calls.iter().filter(|c| c["outcome"]["ok"] == true).count();
@@ -238,4 +241,31 @@ pub fn append(path: &Path, record: &impl Serialize) -> std::io::Result<()> {
     // One write call per record, so a crash leaves whole lines (or none) behind.
     f.write_all(&line)?;
     f.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tail_starts_at_a_whole_line_and_still_finds_interrupted_jobs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        let mut text = String::new();
+        for i in 0..200 {
+            text.push_str(&format!(
+                "{{\"event\":\"write\",\"job\":\"old-{i}\",\"padding\":\"{}\"}}\n",
+                "x".repeat(100)
+            ));
+        }
+        text.push_str("{\"event\":\"start\",\"job\":\"cut\",\"calls\":3,\"summary\":\"reset\"}\n");
+        text.push_str("{\"event\":\"call\",\"job\":\"cut\",\"n\":1,\"outcome\":{\"ok\":true}}\n");
+        std::fs::write(&path, &text).unwrap();
+        let tail = read_tail(&path, 1000).unwrap();
+        assert!(tail.len() < 1000 && tail.starts_with("{\"event\""), "{}", &tail[..40]);
+        let found = interrupted(&tail);
+        assert_eq!(found.len(), 1);
+        assert_eq!((found[0].job.as_str(), found[0].calls.len()), ("cut", 1));
+        assert_eq!(read_tail(&path, 1 << 20).unwrap(), text, "a short file is read whole");
+    }
 }

@@ -8,7 +8,8 @@ use crate::core::credentials::Credentials;
 use crate::core::live::{GroupSnapshot, TimeTarget, TopicPartition};
 use crate::providers::client::Client;
 use crate::providers::error::CallError;
-use crate::providers::lenient_int;
+use crate::providers::lenient::int as lenient_int;
+use crate::providers::request::ApiRequest;
 use crate::providers::{huawei, tencent};
 
 /// A group's live state, whatever the provider.
@@ -106,7 +107,37 @@ pub struct Outcome {
     pub tries: u32,
 }
 
-/// Runs a plan's calls in order; `on_outcome` sees each as it ends (the dashboard streams them).
+/// Sends one call and says how it ended, per-item failures inside a 200 included.
+pub async fn call_outcome(client: &Client, creds: &Credentials, call: &ApiRequest) -> Outcome {
+    match client.call(call, creds).await {
+        Ok(a) => {
+            let mut failed = huawei::item_failures(&a.json);
+            if let Some(msg) = tencent::check_return_code(&a.json) {
+                failed.push(("call".into(), msg));
+            }
+            Outcome {
+                op: call.op.into(),
+                request: call.to_string(),
+                request_id: a.request_id,
+                ok: failed.is_empty(),
+                error: None,
+                failed_items: failed,
+                tries: a.tries,
+            }
+        }
+        Err(e) => Outcome {
+            op: call.op.into(),
+            request: call.to_string(),
+            request_id: e.request_id().map(str::to_owned),
+            ok: false,
+            error: Some(e.to_string()),
+            failed_items: Vec::new(),
+            tries: 0,
+        },
+    }
+}
+
+/// Runs a plan's calls in order; `on_outcome` sees each as it ends (the CLI journals them).
 pub async fn execute(
     client: &Client,
     creds: &Credentials,
@@ -115,32 +146,7 @@ pub async fn execute(
 ) -> Vec<Outcome> {
     let mut out = Vec::new();
     for call in &plan.calls {
-        let o = match client.call(call, creds).await {
-            Ok(a) => {
-                let mut failed = huawei::item_failures(&a.json);
-                if let Some(msg) = tencent::check_return_code(&a.json) {
-                    failed.push(("call".into(), msg));
-                }
-                Outcome {
-                    op: call.op.into(),
-                    request: call.to_string(),
-                    request_id: a.request_id,
-                    ok: failed.is_empty(),
-                    error: None,
-                    failed_items: failed,
-                    tries: a.tries,
-                }
-            }
-            Err(e) => Outcome {
-                op: call.op.into(),
-                request: call.to_string(),
-                request_id: e.request_id().map(str::to_owned),
-                ok: false,
-                error: Some(e.to_string()),
-                failed_items: Vec::new(),
-                tries: 0,
-            },
-        };
+        let o = call_outcome(client, creds, call).await;
         on_outcome(&o);
         out.push(o);
     }

@@ -365,8 +365,7 @@ impl Shared {
             if cancel.load(Ordering::SeqCst) {
                 break;
             }
-            let one = Plan { calls: vec![call.clone()], ..plan.clone() };
-            let outcome = run::execute(&self.client, c, &one, |_| {}).await.remove(0);
+            let outcome = run::call_outcome(&self.client, c, call).await;
             done += 1;
             failed += usize::from(!outcome.ok);
             let journaled = audit_path.as_ref().map(|p| audit::append(p, &audit::Call::new(&journal, done, &outcome)));

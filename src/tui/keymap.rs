@@ -192,11 +192,6 @@ pub fn key_matches(spec: &str, key: KeyEvent) -> bool {
     key.code == code
 }
 
-/// The action a key means on the main screen, looked up in [`BINDINGS`].
-pub fn action_for(key: KeyEvent) -> Option<Action> {
-    Keymap::default().action_for(key)
-}
-
 /// Whether a key spec names any key at all.
 pub fn valid_spec(spec: &str) -> bool {
     const NAMED: [&str; 16] = [
@@ -330,11 +325,14 @@ mod tests {
             (KeyCode::Char('?'), Action::Help),
         ];
         for (code, action) in probes {
-            assert_eq!(action_for(KeyEvent::from(code)), Some(action));
+            assert_eq!(Keymap::default().action_for(KeyEvent::from(code)), Some(action));
             assert!(!binding(action).keys.is_empty());
         }
-        assert_eq!(action_for(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::QuitNow));
-        assert_eq!(action_for(KeyEvent::from(KeyCode::Char('c'))), None);
+        assert_eq!(
+            Keymap::default().action_for(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::QuitNow)
+        );
+        assert_eq!(Keymap::default().action_for(KeyEvent::from(KeyCode::Char('c'))), None);
         // Every key spec in the registry parses to some key.
         let all = [
             KeyCode::Tab,

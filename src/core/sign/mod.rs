@@ -36,24 +36,6 @@ pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-/// A `fmt::Write` that feeds SHA-256 directly, so canonical requests are hashed without being built as strings.
-pub struct HashWriter(pub Sha256);
-
-impl std::fmt::Write for HashWriter {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.0.update(s.as_bytes());
-        Ok(())
-    }
-}
-
-/// Lowercase hex SHA-256 of something printable, without allocating its text.
-pub fn sha256_hex_display(v: &impl std::fmt::Display) -> String {
-    use std::fmt::Write;
-    let mut w = HashWriter(Sha256::new());
-    let _ = write!(w, "{v}");
-    hex::encode(w.0.finalize())
-}
-
 /// `(year, month, day, hour, minute, second)` of a time in UTC; much cheaper than `strftime` on the signing path.
 pub fn utc_parts(time: jiff::Timestamp) -> (i16, i8, i8, i8, i8, i8) {
     let dt = jiff::tz::Offset::UTC.to_datetime(time);
