@@ -164,33 +164,24 @@ impl Gate {
     ) -> Result<String, AuthError> {
         let auth = req.authorization.ok_or(AuthError::Malformed("no Authorization header".into()))?;
         let parsed = tencent::parse_authorization(auth).ok_or(AuthError::Malformed("bad Authorization".into()))?;
-        let ts: i64 =
-            req.timestamp.and_then(|t| t.parse().ok()).ok_or(AuthError::Malformed("bad X-TC-Timestamp".into()))?;
+        let creq = &req.request;
+        let ts = creq.timestamp;
         if (ts - now_s).abs() > TENCENT_SKEW_S {
             return Err(AuthError::Expired(format!(
                 "X-TC-Timestamp {ts} is more than 5 minutes from server time {now_s}"
             )));
         }
-        if parsed.service != req.service {
+        if parsed.service != creq.service {
             return Err(AuthError::WrongService(parsed.service.to_owned()));
         }
         let key = lookup(parsed.secret_id).ok_or(AuthError::UnknownKey)?;
-        let creq = tencent::Request {
-            method: req.method,
-            service: req.service,
-            host: req.host,
-            content_type: req.content_type,
-            query: req.query,
-            payload: req.body,
-            timestamp: ts,
-        };
-        let canonical = tencent::canonical_request(&creq);
+        let canonical = tencent::canonical_request(creq);
         let date = tencent::credential_date(ts);
         if parsed.date != date {
             return Err(AuthError::Mismatch);
         }
-        let sts = tencent::string_to_sign(ts, &tencent::credential_scope(ts, req.service), &canonical);
-        let want = tencent::signature(&key, &date, req.service, &sts);
+        let sts = tencent::string_to_sign(ts, &tencent::credential_scope(ts, creq.service), &canonical);
+        let want = tencent::signature(&key, &date, creq.service, &sts);
         if !constant_time_eq(&want, parsed.signature) || parsed.signed_headers != tencent::SIGNED_HEADERS {
             return Err(AuthError::Mismatch);
         }
@@ -252,24 +243,13 @@ impl ReceivedHuawei<'_> {
     }
 }
 
-/// A received Tencent request, as the verifier needs it.
+/// A received Tencent request: what was signed (the service as the route decided, the timestamp from
+/// `X-TC-Timestamp`), and the `Authorization` header that claims it.
 pub struct ReceivedTencent<'a> {
-    /// Method.
-    pub method: &'a str,
-    /// `ckafka` or `dts`, as the route decided.
-    pub service: &'a str,
-    /// `Host` header.
-    pub host: &'a str,
-    /// `Content-Type` header.
-    pub content_type: &'a str,
-    /// Raw query string.
-    pub query: &'a str,
-    /// Body bytes.
-    pub body: &'a [u8],
+    /// The request as received.
+    pub request: tencent::Request<'a>,
     /// `Authorization` header.
     pub authorization: Option<&'a str>,
-    /// `X-TC-Timestamp` header.
-    pub timestamp: Option<&'a str>,
 }
 
 #[cfg(test)]
@@ -304,16 +284,9 @@ mod tests {
             timestamp: signed_at,
         };
         let signed = tencent::sign(&req, &Secret::new("id"), &Secret::new("key"), None);
-        let ts = signed_at.to_string();
         let received = |service| ReceivedTencent {
-            method: "POST",
-            service,
-            host: "127.0.0.1:1",
-            content_type: "application/json",
-            query: "",
-            body,
+            request: tencent::Request { service, ..req.clone() },
             authorization: Some(signed.authorization()),
-            timestamp: Some(&ts),
         };
         let key = |_: &str| Some("key".to_owned());
         assert_eq!(g.verify_tencent(&received("ckafka"), signed_at + 300, key), Ok("id".into()));

@@ -301,16 +301,19 @@ fn tencent_reply(
             "The credential scope must name the service ckafka or dts".into(),
         );
     }
-    let received = ReceivedTencent {
+    let Some(timestamp) = header("x-tc-timestamp").and_then(|t| t.parse().ok()) else {
+        return Reply::TencentErr("AuthFailure.InvalidAuthorization".into(), "bad X-TC-Timestamp".into());
+    };
+    let request = crate::core::sign::tencent::Request {
         method: "POST",
         service: &service,
         host: header("host").unwrap_or(""),
         content_type: header("content-type").unwrap_or(""),
         query,
-        body,
-        authorization: auth,
-        timestamp: header("x-tc-timestamp"),
+        payload: body,
+        timestamp,
     };
+    let received = ReceivedTencent { request, authorization: auth };
     let keys: Vec<(String, String)> =
         s.world.tencent.iter().map(|a| (a.secret_id.clone(), a.secret_key.clone())).collect();
     let id = match s
