@@ -66,6 +66,15 @@ impl App {
         self.apply(Msg::Key(KeyEvent::from(code)));
     }
 
+    /// Opens the reset form on the selection, moves right `rights` times through the strategies (1 = earliest),
+    /// asks for the plan and waits for it.
+    async fn plan_reset(&mut self, rights: usize) {
+        self.key(KeyCode::Char('r'));
+        self.keys(&vec![KeyCode::Right; rights]);
+        self.key(KeyCode::Enter);
+        self.settle().await;
+    }
+
     fn keys(&mut self, codes: &[KeyCode]) {
         codes.iter().for_each(|c| self.key(*c));
     }
@@ -200,10 +209,7 @@ async fn reset_form_good_and_bad_values_then_job_streams() {
 async fn refused_reset_on_an_active_group() {
     let mut app = App::new(80, 24).await;
     app.keys(&down(4));
-    app.key(KeyCode::Char('r'));
-    app.key(KeyCode::Right);
-    app.key(KeyCode::Enter);
-    app.settle().await;
+    app.plan_reset(1).await;
     assert!(app.state.modal.is_none());
     snap!("refused_active_group", app);
 }
@@ -213,10 +219,7 @@ async fn partial_failure_and_cancel() {
     let mut app = App::new(160, 48).await;
     app.emu.inject("ResetMessageOffset", FaultKind::ServerError, 3);
     app.keys(&down(3));
-    app.key(KeyCode::Char('r'));
-    app.keys(&[KeyCode::Right, KeyCode::Right]);
-    app.key(KeyCode::Enter);
-    app.settle().await;
+    app.plan_reset(2).await;
     app.key(KeyCode::Char('y'));
     app.settle().await;
     snap!("partial_failure", app);
@@ -229,11 +232,7 @@ async fn partial_failure_and_cancel() {
     );
     // A slow job, cancelled with Esc after it started.
     app.emu.set_latency("ResetMessageOffset", Duration::from_millis(150));
-    app.key(KeyCode::Char('r'));
-
-    app.key(KeyCode::Right);
-    app.key(KeyCode::Enter);
-    app.settle().await;
+    app.plan_reset(1).await;
     app.key(KeyCode::Char('y'));
     tokio::time::sleep(Duration::from_millis(400)).await;
     app.key(KeyCode::Esc);
@@ -300,10 +299,7 @@ async fn quit_asks_while_a_job_runs_and_ctrl_c_quits_now() {
     let mut app = App::new(80, 24).await;
     app.emu.set_latency("ResetMessageOffset", Duration::from_millis(200));
     app.keys(&down(3));
-    app.key(KeyCode::Char('r'));
-    app.key(KeyCode::Right);
-    app.key(KeyCode::Enter);
-    app.settle().await;
+    app.plan_reset(1).await;
     app.key(KeyCode::Char('y'));
     app.key(KeyCode::Char('q'));
     assert!(matches!(app.state.modal, Some(Modal::QuitConfirm)));
@@ -333,10 +329,7 @@ async fn undo_with_u_restores_the_snapshot() {
     let committed = |app: &App| app.emu.state().world.huawei[0].instances[0].groups[0].committed.clone();
     let before = committed(&app);
     app.keys(&down(3));
-    app.key(KeyCode::Char('r'));
-    app.key(KeyCode::Right);
-    app.key(KeyCode::Enter);
-    app.settle().await;
+    app.plan_reset(1).await;
     app.key(KeyCode::Char('y'));
     app.settle().await;
     assert_ne!(committed(&app), before);
