@@ -221,3 +221,23 @@ fn killed_mid_job_the_journal_and_snapshot_tell_what_happened() {
     std::io::Write::write_all(&mut writer, b"q").unwrap();
     let _ = dash.wait();
 }
+
+#[test]
+fn undo_refuses_a_snapshot_of_another_account() {
+    let e = start();
+    let o = run(
+        &e,
+        &["reset", "--instance", "orders", "--group", "billing", "--topic", "payments", "--to-earliest", "--yes"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // Same instance name, now under another account.
+    let renamed = std::fs::read_to_string(&e.profile).unwrap().replace("huawei.hw-demo", "huawei.hw-other");
+    std::fs::write(&e.profile, renamed).unwrap();
+    let o = run(&e, &["undo", "--yes"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("the snapshot is of account `hw-demo`") && text(&o).contains("refusing to apply it"),
+        "{}",
+        text(&o)
+    );
+}

@@ -40,6 +40,14 @@ fn spawn_demo(no_color: bool) -> (Child, Box<dyn Write + Send>, Screen) {
 }
 
 fn spawn_demo_with(no_color: bool, inject_panic: Option<&str>) -> (Child, Box<dyn Write + Send>, Screen) {
+    spawn_demo_in(no_color, inject_panic, None)
+}
+
+fn spawn_demo_in(
+    no_color: bool,
+    inject_panic: Option<&str>,
+    home: Option<&std::path::Path>,
+) -> (Child, Box<dyn Write + Send>, Screen) {
     let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
     let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_offsetdeck"));
     cmd.arg("--demo");
@@ -49,6 +57,10 @@ fn spawn_demo_with(no_color: bool, inject_panic: Option<&str>) -> (Child, Box<dy
     }
     if let Some(at) = inject_panic {
         cmd.env("OFFSETDECK_INJECT_PANIC", at);
+    }
+    if let Some(home) = home {
+        cmd.env("HOME", home);
+        cmd.env_remove("XDG_DATA_HOME");
     }
     let child = pty.slave.spawn_command(cmd).unwrap();
     drop(pty.slave);
@@ -70,7 +82,8 @@ fn spawn_demo_with(no_color: bool, inject_panic: Option<&str>) -> (Child, Box<dy
 
 #[test]
 fn demo_reset_to_earliest_and_quit_restores_the_terminal() {
-    let (mut child, mut writer, screen) = spawn_demo(true);
+    let home = tempfile::tempdir().unwrap();
+    let (mut child, mut writer, screen) = spawn_demo_in(true, None, Some(home.path()));
     let bytes = screen.bytes.clone();
     let started = Instant::now();
     screen.wait_for("DEMO", "the first frame");
@@ -104,6 +117,10 @@ fn demo_reset_to_earliest_and_quit_restores_the_terminal() {
     let tail = String::from_utf8_lossy(&raw[raw.len().saturating_sub(200)..]).into_owned();
     assert!(tail.contains("\x1b[?1049l"), "the alternate screen was left: {tail:?}");
     assert!(tail.contains("\x1b[?25h"), "the cursor was shown again: {tail:?}");
+    // The demo's trail was its own: nothing in the user's data directory, and its temporary directory is gone.
+    assert!(!home.path().join(".local/share/offsetdeck").exists(), "the demo wrote into the user's data dir");
+    let pid = child.process_id().unwrap();
+    assert!(!std::env::temp_dir().join(format!("offsetdeck-demo-{pid}")).exists(), "the demo's directory was removed");
     eprintln!("first frame after {first_frame:?}");
 }
 

@@ -186,6 +186,14 @@ async fn reset_form_good_and_bad_values_then_job_streams() {
     app.key(KeyCode::Tab);
     app.typed("-3");
     snap!("reset_form_bad_offset", app);
+    app.key(KeyCode::Enter);
+    assert!(matches!(app.state.modal, Some(Modal::Reset(_))), "a bad value keeps the form open");
+    // Esc then a key, typed fast over SSH, arrives as Alt-key: the form still closes, and the key still acts.
+    let mut fast = app.state.clone();
+    update(&mut fast, Msg::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::ALT)));
+    assert!(fast.modal.is_none(), "Esc closed the form");
+    assert_ne!(fast.trees[0].selected, app.state.trees[0].selected, "and j moved the selection");
+    assert_eq!(app.screen().matches("is not an offset").count(), 1, "the error is said once, where it was typed");
     app.keys(&[KeyCode::Backspace, KeyCode::Backspace]);
     app.key(KeyCode::BackTab);
     app.key(KeyCode::Right);

@@ -69,6 +69,9 @@ pub fn run(profile_flag: Option<&Path>, demo: bool) -> u8 {
         app::run(state, w.commands, rx, refresh, log_file).await.map_err(|e| e.to_string())
     });
     rt.shutdown_timeout(Duration::from_millis(200));
+    if demo {
+        let _ = std::fs::remove_dir_all(demo_dir());
+    }
     match result {
         Ok(exit) => {
             if let Some(m) = exit.message {
@@ -83,6 +86,12 @@ pub fn run(profile_flag: Option<&Path>, demo: bool) -> u8 {
     }
 }
 
+/// The demo's own directory for its audit trail, snapshots and log: the emulator starts fresh each run, so nothing
+/// it writes means anything later, and none of it may mix with the user's real trail.
+pub fn demo_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("offsetdeck-demo-{}", std::process::id()))
+}
+
 /// The emulator with the demo data, and a profile pointing at it.
 pub async fn demo_profile() -> Result<(Profile, emulator::Handle), String> {
     let world = emulator::data::parse(emulator::data::DEMO, jiff::Timestamp::now().as_millisecond())?;
@@ -91,6 +100,8 @@ pub async fn demo_profile() -> Result<(Profile, emulator::Handle), String> {
     let mut text = emulator::write_profile(&handle.state().world, &handle.url());
     // The demo shows a protected account too: the Tencent one.
     text = text.replacen("[tencent.tc-demo]\n", "[tencent.tc-demo]\nprotected = true\n", 1);
+    let audit = demo_dir().join("audit.jsonl");
+    text = text.replacen("[settings]\n", &format!("[settings]\naudit_log = {:?}\n", audit.display().to_string()), 1);
     let profile = profile::parse(&text, "demo profile").map_err(|e| e.to_string())?.profile;
     Ok((profile, handle))
 }

@@ -486,6 +486,14 @@ pub fn undo(p: &Profile, which: Option<&str>, mode: WriteMode<'_>) -> R<u8> {
     let saved = snapshot::read(&path).map_err(bad)?;
     println!("restoring from {}", path.display());
     let cx = context(p, &saved.instance, true)?;
+    if cx.target.account() != saved.account {
+        return Err(bad(format!(
+            "the snapshot is of account `{}`, but `{}` in this profile belongs to account `{}`; refusing to apply it",
+            saved.account,
+            saved.instance,
+            cx.target.account()
+        )));
+    }
     let group = saved.group.clone().ok_or_else(|| bad("message deletion cannot be undone: the messages are gone"))?;
     let mut topics: Vec<String> = saved.partitions.iter().map(|s| s.topic.clone()).collect();
     topics.dedup();

@@ -302,10 +302,14 @@ impl Shared {
 
     async fn plan_undo(&self, instance: &str) -> Result<Plan, String> {
         let dir = snapshot::dir(self.profile.settings.audit_log.as_deref()).ok_or("no home directory for snapshots")?;
-        let newest =
-            snapshot::list(&dir).into_iter().rev().filter_map(|(_, s)| s.ok()).find(|s| s.instance == instance);
-        let saved = newest.ok_or_else(|| format!("no snapshot of `{instance}` to undo"))?;
         let (t, c) = self.target_and_creds(instance)?;
+        // Account and instance both match: an instance name alone may belong to another profile's account.
+        let newest = snapshot::list(&dir)
+            .into_iter()
+            .rev()
+            .filter_map(|(_, s)| s.ok())
+            .find(|s| s.instance == instance && s.account == t.account());
+        let saved = newest.ok_or_else(|| format!("no snapshot of `{instance}` (account {}) to undo", t.account()))?;
         let group = saved.group.clone().ok_or("the newest write here deleted messages, which cannot be undone")?;
         let mut topics: Vec<String> = saved.partitions.iter().map(|p| p.topic.clone()).collect();
         topics.dedup();

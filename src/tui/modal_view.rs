@@ -97,7 +97,9 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, m: &Modal, th: &Theme) {
                 }
                 Err(_) => {}
             }
-            if let Some(e) = &form.error {
+            // After Enter, the error is shown once: not again when the live check above already says it.
+            let said = |e: &str| lines.iter().any(|l| l.to_string().ends_with(e));
+            if let Some(e) = form.error.as_ref().filter(|e| !said(e)) {
                 lines.push(Line::styled(e.clone(), th.fg(Color::Red).add_modifier(Modifier::BOLD)));
             }
             lines.push(Line::from(""));

@@ -64,6 +64,15 @@ pub fn update(s: &mut AppState, msg: Msg) -> Step {
         }
         Msg::RefreshTick => Step::default(),
         Msg::Engine { at, event } => super::engine_events::apply(s, at, event),
+        // Terminals send Alt-x as ESC followed by x, so a fast "Esc, then x" arrives as Alt-x. Nothing is bound to
+        // Alt, so it is read as the two keys the user typed.
+        Msg::Key(key) if key.modifiers.contains(KeyModifiers::ALT) => {
+            let first = key_event(s, KeyEvent::from(KeyCode::Esc));
+            let mut second = key_event(s, KeyEvent::new(key.code, key.modifiers - KeyModifiers::ALT));
+            second.redraw |= first.redraw;
+            second.effects.splice(0..0, first.effects);
+            second
+        }
         Msg::Key(key) => key_event(s, key),
     }
 }
