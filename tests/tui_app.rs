@@ -271,7 +271,10 @@ async fn delete_forms_and_typed_confirmation() {
     snap!("delete_offsets_confirm", app);
     app.key(KeyCode::Enter);
     assert!(matches!(app.state.modal, Some(Modal::Confirm(_))), "Enter without the typed name does nothing");
-    app.typed("audit");
+    app.typed("aud");
+    assert!(app.screen().contains("does not match yet"), "a wrong name says so");
+    app.typed("it");
+    assert!(app.screen().contains("Enter runs it"));
     app.key(KeyCode::Enter);
     app.settle().await;
     assert!(app.state.log.iter().any(|l| l.text.contains("ok DeleteConsumerGroupOffsets")));

@@ -138,13 +138,13 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, m: &Modal, th: &Theme) {
             );
             let rows = inner.height.saturating_sub(4) as usize;
             let first = form.cursor.saturating_sub(rows.saturating_sub(1));
-            let mut lines = vec![Line::from(
-                "Per partition, messages BEFORE the offset are deleted. Empty = untouched, `end` = all.",
-            )];
+            let mut lines =
+                vec![Line::from("Messages BEFORE each offset are deleted. Empty = untouched, `end` = all.")];
             for (i, r) in form.rows.iter().enumerate().skip(first).take(rows) {
                 let b = r.bounds.map_or("log ?..?".to_owned(), |(a, b)| format!("log {a}..{b}"));
                 let lost = match (r.parsed(), r.messages_lost()) {
-                    (Err(e), _) => Span::styled(e, th.fg(Color::Red)),
+                    // The row keeps the verdict; the fix ("write …") is under the form after Enter.
+                    (Err(e), _) => Span::styled(e.split(';').next().unwrap_or_default().to_owned(), th.fg(Color::Red)),
                     (Ok(None), _) => Span::raw(""),
                     (Ok(Some(_)), Some(n)) => {
                         Span::styled(format!("{n} message(s) deleted"), th.fg(Color::Red).add_modifier(Modifier::BOLD))
@@ -256,9 +256,16 @@ fn confirm(f: &mut Frame<'_>, _s: &AppState, c: &Confirm, th: &Theme, w: u16) {
     match &c.type_name {
         Some(name) => {
             let ok = c.typed.value() == name;
+            let typed = c.typed.value();
+            let hint = match (ok, typed.is_empty()) {
+                (true, _) => Span::styled("  Enter runs it", th.fg(Color::Green)),
+                (false, true) => Span::raw(""),
+                (false, false) => Span::styled("  does not match yet", th.fg(Color::Red)),
+            };
             lines.push(Line::from(vec![
                 Span::raw(format!("Type `{name}` to proceed: ")),
-                Span::styled(format!("{}▏", c.typed.value()), if ok { th.fg(Color::Green) } else { th.bold() }),
+                Span::styled(format!("{typed}▏"), if ok { th.fg(Color::Green) } else { th.bold() }),
+                hint,
             ]));
         }
         None => lines.push(Line::from("Proceed? y / n")),
