@@ -7,6 +7,7 @@ mod emulator;
 pub mod load;
 pub mod ops;
 mod report;
+mod undo;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -207,7 +208,7 @@ pub fn main() -> ExitCode {
         }
         Cmd::Snapshots => ops::profile(profile).and_then(|p| audit::list_snapshots(&p)),
         Cmd::Undo { snapshot, write } => {
-            ops::profile(profile).and_then(|p| ops::undo(&p, snapshot.as_deref(), mode(write, json)))
+            ops::profile(profile).and_then(|p| undo::undo(&p, snapshot.as_deref(), mode(write, json)))
         }
         Cmd::Audit { since } => ops::profile(profile).and_then(|p| audit::audit_trail(&p, since.as_deref(), json)),
         Cmd::DeleteMessages { instance, topic, partitions, write } => {

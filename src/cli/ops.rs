@@ -147,7 +147,7 @@ pub struct StrategyArgs {
     pub shift_by: Option<String>,
 }
 
-fn preflight_inactive(snap: &GroupSnapshot) -> R<()> {
+pub(super) fn preflight_inactive(snap: &GroupSnapshot) -> R<()> {
     if snap.is_inactive() {
         return Ok(());
     }
@@ -206,7 +206,7 @@ fn confirm(target: &Target<'_>, name: &str, mode: WriteMode<'_>) -> R<()> {
     if ok { Ok(()) } else { Err(Stop(exit::REFUSED, "cancelled: nothing was sent".into())) }
 }
 
-fn finish(cx: &Ctx<'_>, plan: Plan, confirm_name: &str, mode: WriteMode<'_>) -> R<u8> {
+pub(super) fn finish(cx: &Ctx<'_>, plan: Plan, confirm_name: &str, mode: WriteMode<'_>) -> R<u8> {
     if mode.json && mode.dry_run {
         println!("{}", serde_json::json!({"plan": plan, "dry_run": true}));
         return Ok(exit::OK);
@@ -286,15 +286,15 @@ fn finish(cx: &Ctx<'_>, plan: Plan, confirm_name: &str, mode: WriteMode<'_>) -> 
     Ok(code)
 }
 
-struct Ctx<'p> {
-    target: Target<'p>,
+pub(super) struct Ctx<'p> {
+    pub(super) target: Target<'p>,
     audit_log: Option<String>,
-    creds: Credentials,
-    rt: tokio::runtime::Runtime,
-    client: Client,
+    pub(super) creds: Credentials,
+    pub(super) rt: tokio::runtime::Runtime,
+    pub(super) client: Client,
 }
 
-fn context<'p>(p: &'p Profile, instance: &str, write: bool) -> R<Ctx<'p>> {
+pub(super) fn context<'p>(p: &'p Profile, instance: &str, write: bool) -> R<Ctx<'p>> {
     let target = Target::find(p, instance).map_err(bad)?;
     if write && target.safety().read_only {
         return Err(Stop(
@@ -467,41 +467,4 @@ pub fn delete_messages(
     let mut plan = plan::delete_messages(&cx.target, &topic, &bounds, wanted).map_err(|e| bad(e.to_string()))?;
     plan.notes.extend(cx.rt.block_on(run::groups_left_behind(&cx.client, &cx.creds, &cx.target, &plan)));
     finish(&cx, plan, &topic, mode)
-}
-
-/// `undo [SNAPSHOT]`: restores the offsets a snapshot saved (default: the newest), through the same plan and confirm.
-pub fn undo(p: &Profile, which: Option<&str>, mode: WriteMode<'_>) -> R<u8> {
-    let dir = snapshot::dir(p.settings.audit_log.as_deref())
-        .ok_or_else(|| bad("no home directory: set settings.audit_log"))?;
-    let path = match which {
-        Some(w) if std::path::Path::new(w).is_file() => std::path::PathBuf::from(w),
-        Some(w) => dir.join(w),
-        None => snapshot::list(&dir)
-            .into_iter()
-            .rev()
-            .find(|(_, s)| s.is_ok())
-            .map(|(p, _)| p)
-            .ok_or_else(|| bad(format!("no snapshots in {}", dir.display())))?,
-    };
-    let saved = snapshot::read(&path).map_err(bad)?;
-    println!("restoring from {}", path.display());
-    let cx = context(p, &saved.instance, true)?;
-    if cx.target.account() != saved.account {
-        return Err(bad(format!(
-            "the snapshot is of account `{}`, but `{}` in this profile belongs to account `{}`; refusing to apply it",
-            saved.account,
-            saved.instance,
-            cx.target.account()
-        )));
-    }
-    let group = saved.group.clone().ok_or_else(|| bad("message deletion cannot be undone: the messages are gone"))?;
-    let mut topics: Vec<String> = saved.partitions.iter().map(|s| s.topic.clone()).collect();
-    topics.dedup();
-    let live = cx
-        .rt
-        .block_on(run::describe(&cx.client, &cx.creds, &cx.target, &group, &topics))
-        .map_err(|e| Stop(exit::FAILED, format!("reading the live state failed: {e}")))?;
-    preflight_inactive(&live)?;
-    let plan = crate::engine::undo::restore(&cx.target, &saved, &live).map_err(|e| bad(e.to_string()))?;
-    finish(&cx, plan, &group, mode)
 }
