@@ -97,12 +97,12 @@ fn undo_refuses_what_cannot_be_undone() {
         run(&e, &["delete-messages", "--instance", "orders", "--topic", "audit-log", "--partition", "0:300", "--yes"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let o = run(&e, &["undo", "--yes"]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(3));
     assert!(text(&o).contains("message deletion cannot be undone"), "{}", text(&o));
     let o = run(&e, &["reset", "--instance", "mysql-sub", "--group", "etl", "--to-latest", "--yes"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let o = run(&e, &["undo", "--yes"]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(3));
     assert!(text(&o).contains("DTS cannot reset to an offset"), "{}", text(&o));
 }
 

@@ -138,22 +138,22 @@ async fn huawei_reads_follow_pagination() {
     let e = env().await;
     let (a, c) = e.hw();
     let (groups, ids) =
-        huawei::paged(&e.client, &c, 1, "groups", |o, l| huawei::list_groups(a, HW_INSTANCE, o, l)).await.unwrap();
+        huawei::read::paged(&e.client, &c, 1, "groups", |o, l| huawei::list_groups(a, HW_INSTANCE, o, l)).await.unwrap();
     assert_eq!(groups.len(), 4);
     assert_eq!(ids.len(), 4, "one call per page of one");
     assert_eq!(groups[3]["state"], "PREPARING_REBALANCE");
-    let (inst, _) = huawei::paged(&e.client, &c, 1, "instances", |o, l| huawei::list_instances(a, o, l)).await.unwrap();
+    let (inst, _) = huawei::read::paged(&e.client, &c, 1, "instances", |o, l| huawei::list_instances(a, o, l)).await.unwrap();
     assert_eq!(inst.len(), 2);
     assert_eq!(inst[0]["partition_num"], "16", "a string, as the real API sends");
     let (topics, _) =
-        huawei::paged(&e.client, &c, 2, "topics", |o, l| huawei::list_topics(a, HW_INSTANCE, o, l)).await.unwrap();
+        huawei::read::paged(&e.client, &c, 2, "topics", |o, l| huawei::list_topics(a, HW_INSTANCE, o, l)).await.unwrap();
     assert_eq!(topics.len(), 3);
     let (parts, _) =
-        huawei::paged(&e.client, &c, 5, "partitions", |o, l| huawei::topic_partitions(a, HW_INSTANCE, "orders", o, l))
+        huawei::read::paged(&e.client, &c, 5, "partitions", |o, l| huawei::topic_partitions(a, HW_INSTANCE, "orders", o, l))
             .await
             .unwrap();
     assert_eq!(parts.len(), 12);
-    let snap = huawei::describe_group(&e.client, &c, a, HW_INSTANCE, "fraud-check", &["orders".into()]).await.unwrap();
+    let snap = huawei::read::describe_group(&e.client, &c, a, HW_INSTANCE, "fraud-check", &["orders".into()]).await.unwrap();
     assert_eq!(snap.state, "Stable");
     assert!(!snap.is_inactive());
     assert_eq!(snap.members.len(), 2);
@@ -289,16 +289,16 @@ async fn ckafka_strategies_and_reads() {
         tencent::Modify::Offset(0),
     );
     assert!(matches!(e.client.call(&r, &c).await, Err(CallError::Api { code, .. }) if code == "FailedOperation"));
-    let snap = tencent::describe_ckafka_group(&e.client, &c, t, CK_INSTANCE, "cdc-sink", &["orders-cdc".into()])
+    let snap = tencent::read::describe_ckafka_group(&e.client, &c, t, CK_INSTANCE, "cdc-sink", &["orders-cdc".into()])
         .await
         .unwrap();
     assert_eq!((snap.state.as_str(), snap.members.len(), snap.partitions.len()), ("Stable", 1, 4));
     assert_eq!((snap.partitions[0].start, snap.partitions[0].lag()), (Some(500), Some(5)));
-    let all = tencent::paged(&e.client, &c, t, ("ckafka", "DescribeInstances"), json!({}), 1, (true, "InstanceList"))
+    let all = tencent::read::paged(&e.client, &c, t, ("ckafka", "DescribeInstances"), json!({}), 1, (true, "InstanceList"))
         .await
         .unwrap();
     assert_eq!(all.len(), 1);
-    let topics = tencent::paged(
+    let topics = tencent::read::paged(
         &e.client,
         &c,
         t,
@@ -337,7 +337,7 @@ async fn dts_reset_and_the_silent_no_op() {
     let r = tencent::reset_consumer_group_offset(t, SUBS, topic, audit, &[0], &tencent::DtsReset::Earliest);
     assert!(e.client.call(&r, &c).await.is_ok(), "the real API answers success");
     assert_eq!(e.committed(audit, topic, 0), before, "and does nothing");
-    let snap = tencent::describe_dts_group(&e.client, &c, t, SUBS, topic, audit).await.unwrap();
+    let snap = tencent::read::describe_dts_group(&e.client, &c, t, SUBS, topic, audit).await.unwrap();
     assert_eq!((snap.state.as_str(), snap.partitions.len()), ("Stable", 4));
     let by_time = e
         .client

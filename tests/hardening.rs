@@ -39,7 +39,7 @@ async fn a_200_partition_job_under_faults_ends_in_definite_correct_outcomes() {
         .replacen("[huawei.hw]\n", "[huawei.hw]\nrate_limit_per_second = 1000\n", 1);
     let profile = profile::parse(&text, "faults").unwrap().profile;
     let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
-    let w = worker::spawn(profile.clone(), &common::NoEnv, "UTC".into(), tx);
+    let w = worker::spawn(common::paced_session(profile.clone(), "UTC"), tx);
     let mut state = AppState::new(profile, (80, 24), true, false, "UTC".into());
     let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let send = |state: &mut AppState, msg: Msg| {
@@ -50,7 +50,7 @@ async fn a_200_partition_job_under_faults_ends_in_definite_correct_outcomes() {
     let key = |state: &mut AppState, code: KeyCode| send(state, Msg::Key(KeyEvent::from(code)));
 
     // Plan a reset of g to earliest: 200 per-partition calls.
-    w.commands.send(Command::Refresh).unwrap();
+    w.commands.send(Command::Refresh { asked: true }).unwrap();
     for code in [KeyCode::Down, KeyCode::Down, KeyCode::Down, KeyCode::Char('r'), KeyCode::Right, KeyCode::Enter] {
         key(&mut state, code);
     }
@@ -58,7 +58,7 @@ async fn a_200_partition_job_under_faults_ends_in_definite_correct_outcomes() {
     while !matches!(state.modal, Some(Modal::Confirm(_))) {
         assert!(Instant::now() < deadline, "no plan");
         if let Ok(Some(e)) = tokio::time::timeout(Duration::from_millis(100), events.recv()).await {
-            send(&mut state, Msg::Engine { at: "t".into(), event: e });
+            send(&mut state, Msg::Engine { at: "t".into(), event: Box::new(e) });
         }
     }
     let before: Vec<i64> = (0..PARTITIONS as i32)
@@ -89,7 +89,7 @@ async fn a_200_partition_job_under_faults_ends_in_definite_correct_outcomes() {
     while state.job.is_some() {
         assert!(Instant::now() < deadline, "the job never ended");
         match tokio::time::timeout(Duration::from_millis(20), events.recv()).await {
-            Ok(Some(e)) => send(&mut state, Msg::Engine { at: "t".into(), event: e }),
+            Ok(Some(e)) => send(&mut state, Msg::Engine { at: "t".into(), event: Box::new(e) }),
             _ => {
                 let t = Instant::now();
                 key(&mut state, if up { KeyCode::Up } else { KeyCode::Down });
@@ -102,7 +102,7 @@ async fn a_200_partition_job_under_faults_ends_in_definite_correct_outcomes() {
     }
     // Verification, audit and the refresh follow the job.
     while let Ok(Some(e)) = tokio::time::timeout(Duration::from_millis(500), events.recv()).await {
-        send(&mut state, Msg::Engine { at: "t".into(), event: e });
+        send(&mut state, Msg::Engine { at: "t".into(), event: Box::new(e) });
     }
     assert!(keys > 10, "keys were exercised during the job ({keys})");
     assert!(worst < Duration::from_millis(50), "a key took {worst:?}");
@@ -133,7 +133,7 @@ async fn a_200_partition_job_under_faults_ends_in_definite_correct_outcomes() {
     let record: Value = serde_json::from_str(trail.lines().last().unwrap()).unwrap();
     let results = record["results"].as_array().unwrap();
     assert_eq!(results.len(), PARTITIONS as usize);
-    assert_eq!(results.iter().filter(|r| r["ok"] == true).count(), ok);
+    assert_eq!(results.iter().filter(|r| r["status"] == "ok").count(), ok);
     let checks = record["verification"].as_array().unwrap();
     assert_eq!(checks.len(), PARTITIONS as usize);
     for c in checks {

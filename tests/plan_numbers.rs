@@ -3,10 +3,11 @@
 mod common;
 
 use offsetdeck::core::strategy::ResetStrategy;
-use offsetdeck::engine::plan::{self, Plan, ResetRequest};
-use offsetdeck::engine::target::Target;
-use offsetdeck::engine::{run, verify, worker};
-use offsetdeck::providers::client::{Client, ClientConfig};
+use offsetdeck::engine::order::Order;
+use offsetdeck::engine::outcome::Outcome;
+use offsetdeck::engine::plan::Plan;
+use offsetdeck::engine::session::Via;
+use offsetdeck::engine::{planner, reads, verify};
 
 async fn plan_for(
     instance: &str,
@@ -16,23 +17,15 @@ async fn plan_for(
     strategy: ResetStrategy,
 ) -> Result<Plan, String> {
     let (_emu, profile) = common::emulator_and_profile().await;
-    let client = Client::new(ClientConfig::default().unlimited()).unwrap();
-    let target = Target::find(&profile, instance).unwrap();
-    let creds = common::creds(target.credentials());
-    let group = target.api_group(group).unwrap();
-    let topic = target.topic(topic).unwrap();
-    let snap = run::describe(&client, &creds, &target, &group, std::slice::from_ref(&topic)).await.unwrap();
-    worker::refuse_active(&snap)?;
-    let req = ResetRequest {
-        group: &group,
-        topic: &topic,
-        partitions,
-        strategy: &strategy,
-        now_ms: 0,
-        zone_name: "UTC",
-        time_targets: &[],
+    let session = common::session(profile, Via::Cli);
+    let order = Order::Reset {
+        instance: instance.into(),
+        group: group.into(),
+        topics: topic.into_iter().map(str::to_owned).collect(),
+        partitions: partitions.to_vec(),
+        strategy,
     };
-    plan::reset(&target, &snap, &req).map_err(|e| e.to_string())
+    planner::plan(&session, &order).await.map_err(|e| e.to_string())
 }
 
 #[tokio::test]
@@ -55,7 +48,9 @@ async fn ckafka_to_offset_replays_and_clamps_at_the_start() {
     assert_eq!((r.current, r.target, r.clamped), (Some(1003), Some(500), true));
     assert_eq!((r.effect().as_str(), r.lag_now(), r.lag_after()), ("replay 503", Some(6000), Some(6503)));
     assert_eq!(p.totals(), (500 + 503 + 506 + 509, 0));
-    assert_eq!(p.calls.len(), 1, "one ModifyGroupOffsets with Strategy 2");
+    assert_eq!(p.calls.len(), 1, "every partition lands on 500: one ModifyGroupOffsets, Strategy 2, exactly that");
+    let body = String::from_utf8_lossy(&p.calls[0].body).into_owned();
+    assert!(body.contains("\"Strategy\":2") && body.contains("\"Offset\":500"), "{body}");
 }
 
 #[tokio::test]
@@ -86,27 +81,16 @@ async fn time_plan(
     at_ms: i64,
 ) -> (Plan, offsetdeck::emulator::Handle, offsetdeck::core::profile::Profile) {
     let (emu, profile) = common::emulator_and_profile().await;
-    let client = Client::new(ClientConfig::default().unlimited()).unwrap();
-    let plan = {
-        let target = Target::find(&profile, instance).unwrap();
-        let creds = common::creds(target.credentials());
-        let group = target.api_group(group).unwrap();
-        let topic = target.topic(topic).unwrap();
-        let snap = run::describe(&client, &creds, &target, &group, std::slice::from_ref(&topic)).await.unwrap();
-        let strategy = ResetStrategy::ToTimestamp(at_ms);
-        let (targets, problem) = run::time_targets(&client, &creds, &target, &snap, &topic, &[], Some(at_ms)).await;
-        assert_eq!(problem, None);
-        let req = ResetRequest {
-            group: &group,
-            topic: &topic,
-            partitions: &[],
-            strategy: &strategy,
-            now_ms: 0,
-            zone_name: "UTC",
-            time_targets: &targets,
-        };
-        plan::reset(&target, &snap, &req).unwrap()
+    let session = common::session(profile.clone(), Via::Cli);
+    let order = Order::Reset {
+        instance: instance.into(),
+        group: group.into(),
+        topics: topic.into_iter().map(str::to_owned).collect(),
+        partitions: vec![],
+        strategy: ResetStrategy::ToTimestamp(at_ms),
     };
+    let plan = planner::plan(&session, &order).await.unwrap();
+    assert!(!plan.notes.iter().any(|n| n.contains("could not be read")), "{:?}", plan.notes);
     (plan, emu, profile)
 }
 
@@ -127,13 +111,18 @@ async fn time_based_previews_name_the_target_and_its_message_time() {
         "{:?}",
         p.notes
     );
-    assert_eq!(p.calls.len(), 1, "still one native timestamp call for all partitions");
-    // The service's own choice matches the preview, so verification is exact.
-    let client = Client::new(ClientConfig::default().unlimited()).unwrap();
-    let target = Target::find(&profile, "orders").unwrap();
-    let creds = common::creds(target.credentials());
-    run::execute(&client, &creds, &p, |_| {}).await;
-    let checks = verify::verify(&client, &creds, &target, &p).await.unwrap();
+    assert_eq!(p.calls.len(), p.rows.len(), "the previewed offsets are what is sent, one call per partition");
+    assert!(p.calls.iter().all(|c| String::from_utf8_lossy(&c.body).contains("\"message_offset\":30000")));
+    // What is sent is what was previewed, so verification is exact.
+    let session = common::session(profile, Via::Cli);
+    let target = session.target(&p.target).unwrap();
+    let creds = session.credentials(&target).unwrap();
+    let mut outcomes = Vec::new();
+    for call in &p.calls {
+        outcomes.push(Outcome::of(call, session.client.send(call, &creds).await));
+    }
+    let back = reads::read_back(&session.client, &creds, &target, &p).await.unwrap();
+    let checks = verify::judge(&p, &outcomes, &back);
     assert!(checks.iter().all(|c| c.ok && c.now == Some(30_000)), "{checks:?}");
 
     // CKafka etl/clicks, interval 300 ms, a time between two messages: the next one is the target.
@@ -148,4 +137,25 @@ async fn time_based_previews_name_the_target_and_its_message_time() {
     let (p, _emu, _) = time_plan("mysql-sub", "etl", None, EPOCH_MS + 100 * 700 + 1).await;
     assert!(p.rows.iter().all(|r| r.target == Some(100) && r.target_time_ms.is_none()), "{:?}", p.rows[0]);
     assert_eq!(p.totals().1, 0);
+}
+
+#[tokio::test]
+async fn a_time_before_the_oldest_message_lands_on_the_log_start_whatever_its_age() {
+    // billing/orders keeps offsets 1000.. (written from EPOCH_MS + 1000 * 400 on): any older time is the log start.
+    for days in [1, 365, 600, 3_000] {
+        let (p, _emu, _) = time_plan("orders", "billing", Some("orders"), EPOCH_MS - days * 86_400_000).await;
+        for r in &p.rows {
+            assert_eq!(r.target, r.start, "{days} days before the oldest message: the log start, {r:?}");
+            assert!(r.effect().starts_with("replay"), "{days} days: {}", r.effect());
+        }
+    }
+    // A time after the newest message is the log end.
+    let (p, _emu, _) = time_plan("orders", "billing", Some("orders"), EPOCH_MS + 3_000 * 86_400_000).await;
+    assert!(p.rows.iter().all(|r| r.target == r.end && r.lag_after() == Some(0)), "{:?}", p.rows[0]);
+}
+
+#[tokio::test]
+async fn dts_earliest_has_an_exact_target() {
+    let p = plan_for("mysql-sub", "etl", None, &[], ResetStrategy::Earliest).await.unwrap();
+    assert!(p.rows.iter().all(|r| r.target.is_some()), "the oldest checkpoint per partition: {:?}", p.rows);
 }

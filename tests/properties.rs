@@ -6,7 +6,8 @@ use offsetdeck::core::secret::Secret;
 use offsetdeck::core::sign::{huawei, tencent};
 use offsetdeck::core::strategy;
 use offsetdeck::emulator::gate::{AuthError, Gate, ReceivedHuawei, ReceivedTencent};
-use offsetdeck::providers::client::{interpret_huawei, interpret_tencent};
+use offsetdeck::providers::huawei::wire::interpret as interpret_huawei;
+use offsetdeck::providers::tencent::wire::interpret as interpret_tencent;
 use proptest::prelude::*;
 
 const EXAMPLE: &str = include_str!("../config.example.toml");

@@ -42,7 +42,7 @@ async fn live_refresh_every_second_stays_flat() {
     );
     let profile = profile::parse(&text, "soak").unwrap().profile;
     let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
-    let w = worker::spawn(profile.clone(), &common::NoEnv, "UTC".into(), tx);
+    let w = worker::spawn(common::paced_session(profile.clone(), "UTC"), tx);
     let mut state = AppState::new(profile, (80, 24), true, false, "UTC".into());
     let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let mut durations = Vec::new();
@@ -67,7 +67,7 @@ async fn live_refresh_every_second_stays_flat() {
                 if matches!(event, EngineEvent::RefreshDone) && let Some(t) = refresh_started.take() {
                     durations.push(t.elapsed());
                 }
-                update(&mut state, Msg::Engine { at: "t".into(), event });
+                update(&mut state, Msg::Engine { at: "t".into(), event: Box::new(event) });
             }
         }
     }

@@ -3,7 +3,6 @@
 
 mod common;
 
-use common::NoEnv;
 use std::time::Duration;
 
 use offsetdeck::core::profile;
@@ -42,11 +41,9 @@ impl App {
         );
         let mut profile = profile::parse(&text, "t").unwrap().profile;
         // The worker records every job; keep that out of the real home.
-        let audit =
-            std::env::temp_dir().join(format!("offsetdeck-tui-test-{}-{}.jsonl", std::process::id(), fastrand_seed()));
-        profile.settings.audit_log = Some(audit.display().to_string());
+        profile.settings.audit_log = Some(common::scratch_audit_log());
         let (tx, events) = mpsc::unbounded_channel();
-        let w_ = worker::spawn(profile.clone(), &NoEnv, "Asia/Shanghai".into(), tx);
+        let w_ = worker::spawn(common::paced_session(profile.clone(), "Asia/Shanghai"), tx);
         let state = AppState::new(profile, (w, h), true, false, "Asia/Shanghai".into());
         let mut app = Self { state, commands: w_.commands, events, emu };
         app.apply(Msg::Resize(w, h));
@@ -88,7 +85,7 @@ impl App {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
         loop {
             match tokio::time::timeout(Duration::from_millis(150), self.events.recv()).await {
-                Ok(Some(event)) => self.apply(Msg::Engine { at: "12:00:00".into(), event }),
+                Ok(Some(event)) => self.apply(Msg::Engine { at: "12:00:00".into(), event: Box::new(event) }),
                 _ => {
                     let busy = self.state.job.is_some()
                         || self.state.refreshing
@@ -369,5 +366,5 @@ async fn undo_with_u_restores_the_snapshot() {
     app.key(KeyCode::Char('u'));
     app.settle().await;
     let last = &app.state.log.back().unwrap().text;
-    assert!(last.contains("deleted messages, which cannot be undone"), "{last}");
+    assert!(last.contains("message deletion cannot be undone"), "{last}");
 }

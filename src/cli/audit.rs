@@ -58,13 +58,29 @@ pub fn audit_trail(p: &Profile, since: Option<&str>, json: bool) -> R<u8> {
         );
         println!("  {}", v["plan"]["summary"].as_str().unwrap_or(""));
         for r in v["results"].as_array().into_iter().flatten() {
-            let state = if r["ok"].as_bool() == Some(true) { "ok" } else { "FAILED" };
             let id = r["request_id"].as_str().unwrap_or("-");
             let err = r["error"].as_str().map(|e| format!(": {e}")).unwrap_or_default();
-            println!("  {state} {} [request id {id}]{err}", r["op"].as_str().unwrap_or("?"));
+            println!("  {} {} [request id {id}]{err}", state(r), op(r));
         }
-        if v["cancelled"].as_bool() == Some(true) {
-            println!("  cancelled: the rest of the calls were not sent");
+        match v["end"].as_str() {
+            Some("cancelled") => println!("  cancelled: the rest of the calls were not sent"),
+            Some("unjournaled") => {
+                println!("  stopped: {}; the rest were not sent", v["error"].as_str().unwrap_or("a call was not journaled"))
+            }
+            _ if v["cancelled"].as_bool() == Some(true) => println!("  cancelled: the rest of the calls were not sent"),
+            _ => {}
+        }
+        if let Some(checks) = v["verification"].as_array() {
+            let bad: Vec<&serde_json::Value> = checks.iter().filter(|c| c["ok"] != true).collect();
+            for c in &bad {
+                println!(
+                    "  NOT AS PLANNED {} partition {}: {}",
+                    c["topic"].as_str().unwrap_or("?"),
+                    c["partition"],
+                    c["note"].as_str().unwrap_or("")
+                );
+            }
+            println!("  verified: {} of {} partition(s) as planned", checks.len() - bad.len(), checks.len());
         }
     }
     for i in audit::interrupted(&text) {
@@ -75,15 +91,25 @@ pub fn audit_trail(p: &Profile, since: Option<&str>, json: bool) -> R<u8> {
         println!("{}", audit::describe_interrupted(&i));
         for c in &i.calls {
             let o = &c["outcome"];
-            let state = if o["ok"] == true { "ok" } else { "FAILED" };
-            println!(
-                "  {state} {} [request id {}]",
-                o["op"].as_str().unwrap_or("?"),
-                o["request_id"].as_str().unwrap_or("-")
-            );
+            println!("  {} {} [request id {}]", state(o), op(o), o["request_id"].as_str().unwrap_or("-"));
         }
     }
     Ok(exit::OK)
+}
+
+/// A journaled outcome's word: `ok`, `PARTIAL` or `FAILED` (older journals wrote `"ok": true`).
+fn state(o: &serde_json::Value) -> &'static str {
+    match o["status"].as_str() {
+        Some("ok") => "ok",
+        Some("partial") => "PARTIAL",
+        None if o["ok"] == true => "ok",
+        _ => "FAILED",
+    }
+}
+
+/// A journaled outcome's operation (older journals had it at the top).
+fn op(o: &serde_json::Value) -> &str {
+    o["request"]["op"].as_str().or_else(|| o["op"].as_str()).unwrap_or("?")
 }
 
 /// `snapshots`: every snapshot, oldest first.

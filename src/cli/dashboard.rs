@@ -8,7 +8,9 @@ use super::ops::{self, Stop};
 use crate::core::profile::{self, Profile};
 use crate::emulator;
 use crate::engine::audit;
+use crate::engine::session::{Session, Via};
 use crate::engine::worker;
+use std::sync::Arc;
 use crate::providers::credentials::SystemEnvironment;
 use crate::tui::state::Level;
 use crate::tui::{app, state::AppState};
@@ -44,7 +46,9 @@ pub fn run(profile_flag: Option<&Path>, demo: bool) -> u8 {
             (name, profile.settings.refresh_seconds)
         };
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let w = worker::spawn(profile.clone(), &SystemEnvironment, tz_name.clone(), tx);
+        let session = Session::new(profile.clone(), Arc::new(SystemEnvironment), tz_name.clone(), Via::Dashboard)
+            .map_err(|e| e.to_string())?;
+        let w = worker::spawn(session, tx);
         let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
         let mut state = AppState::new(profile, (80, 24), demo, color, tz_name).with_profile_keys();
         // Jobs a crash or kill left unfinished in the last week are the first thing the user sees.

@@ -15,6 +15,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::engine::order::Order;
 use ops::{Stop, StrategyArgs, WriteMode};
 
 /// Exit code: everything succeeded.
@@ -106,7 +107,7 @@ pub enum Cmd {
         #[command(flatten)]
         write: WriteFlags,
     },
-    /// Delete a group's committed offsets for topics (Huawei).
+    /// Delete a group's committed offsets for topics (Huawei DMS).
     DeleteOffsets {
         /// A Huawei instance, by its profile name.
         #[arg(long)]
@@ -201,19 +202,31 @@ pub fn main() -> ExitCode {
         Cmd::Describe { instance, group, topic } => {
             ops::profile(profile).and_then(|p| ops::describe(&p, instance, group, topic.as_deref(), json))
         }
-        Cmd::Reset { instance, group, topic, partitions, strategy, write } => ops::profile(profile)
-            .and_then(|p| ops::reset(&p, instance, group, topic.as_deref(), partitions, strategy, mode(write, json))),
-        Cmd::DeleteOffsets { instance, group, topics, write } => {
-            ops::profile(profile).and_then(|p| ops::delete_offsets(&p, instance, group, topics, mode(write, json)))
-        }
+        Cmd::Reset { instance, group, topic, partitions, strategy, write } => ops::profile(profile).and_then(|p| {
+            let (tz, zone_name) = ops::zone(&p);
+            let order = Order::Reset {
+                instance: instance.clone(),
+                group: group.clone(),
+                topics: topic.iter().cloned().collect(),
+                partitions: partitions.clone(),
+                strategy: ops::parse_strategy(strategy, &tz, &zone_name)?,
+            };
+            ops::write(&p, order, mode(write, json))
+        }),
+        Cmd::DeleteOffsets { instance, group, topics, write } => ops::profile(profile).and_then(|p| {
+            let order = Order::DeleteOffsets { instance: instance.clone(), group: group.clone(), topics: topics.clone() };
+            ops::write(&p, order, mode(write, json))
+        }),
         Cmd::Snapshots => ops::profile(profile).and_then(|p| audit::list_snapshots(&p)),
         Cmd::Undo { snapshot, write } => {
             ops::profile(profile).and_then(|p| undo::undo(&p, snapshot.as_deref(), mode(write, json)))
         }
         Cmd::Audit { since } => ops::profile(profile).and_then(|p| audit::audit_trail(&p, since.as_deref(), json)),
-        Cmd::DeleteMessages { instance, topic, partitions, write } => {
-            ops::profile(profile).and_then(|p| ops::delete_messages(&p, instance, topic, partitions, mode(write, json)))
-        }
+        Cmd::DeleteMessages { instance, topic, partitions, write } => ops::profile(profile).and_then(|p| {
+            let order =
+                Order::DeleteMessages { instance: instance.clone(), topic: topic.clone(), partitions: partitions.clone() };
+            ops::write(&p, order, mode(write, json))
+        }),
     };
     match result {
         Ok(code) => ExitCode::from(code),

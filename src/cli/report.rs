@@ -1,9 +1,8 @@
 //! How the headless commands print plans and results.
 
-use super::ops::exit;
+use crate::engine::job::{JobEnd, JobEvent, JobReport, Observer};
+use crate::engine::outcome::{CallResult, Outcome};
 use crate::engine::plan::{Plan, PlanKind};
-use crate::engine::run::Outcome;
-use crate::engine::verify::Check;
 
 /// Shows the plan: summary, rows, notes, and the calls.
 pub fn render_plan(plan: &Plan) -> String {
@@ -67,33 +66,69 @@ pub fn render_plan(plan: &Plan) -> String {
     out
 }
 
-/// Prints outcomes and returns the exit code.
-pub fn report(plan: &Plan, outcomes: &[Outcome], checks: Option<&[Check]>, json: bool) -> u8 {
-    let failed = outcomes.iter().filter(|o| !o.ok).count();
-    let unverified = checks.map_or(0, |c| c.iter().filter(|c| !c.ok).count());
-    if json {
-        println!("{}", serde_json::json!({"plan": plan, "results": outcomes, "verification": checks}));
-    } else {
-        for o in outcomes {
-            let id = o.request_id.as_deref().unwrap_or("-");
-            match (&o.error, o.ok) {
-                (Some(e), _) => println!("FAILED {} [request id {id}]: {e}", o.op),
-                (None, true) => println!("ok {} [request id {id}]", o.op),
-                (None, false) => {
-                    println!("PARTIAL {} [request id {id}]:", o.op);
-                    for (item, code) in &o.failed_items {
-                        println!("  {item}: failed ({code})");
-                    }
-                }
-            }
-        }
-        println!("{} of {} call(s) succeeded", outcomes.len() - failed, outcomes.len());
-        if let Some(checks) = checks {
-            for c in checks.iter().filter(|c| !c.ok) {
-                println!("NOT AS PLANNED {} partition {}: {}", c.topic, c.partition, c.note.as_deref().unwrap_or(""));
-            }
-            println!("verified: {} of {} partition(s) as planned", checks.len() - unverified, checks.len());
+/// Prints each call as it ends (text), and what the job says along the way.
+pub struct CallPrinter {
+    pub json: bool,
+}
+
+impl Observer for CallPrinter {
+    fn on(&mut self, event: JobEvent<'_>) {
+        match event {
+            JobEvent::Snapshot(p) if !self.json => println!("snapshot: {}", p.display()),
+            JobEvent::Snapshot(_) => {}
+            JobEvent::Call { outcome, .. } if !self.json => print!("{}", outcome_line(outcome)),
+            JobEvent::Call { .. } => {}
+            JobEvent::Problem(text) => eprintln!("error: {text}"),
         }
     }
-    if failed == 0 && unverified == 0 { exit::OK } else { exit::FAILED }
+}
+
+fn outcome_line(o: &Outcome) -> String {
+    let id = o.request_id().unwrap_or("-");
+    match &o.result {
+        CallResult::Ok { .. } => format!("ok {} [request id {id}]\n", o.op()),
+        CallResult::Failed { error, .. } => format!("FAILED {} [request id {id}] after {} tries: {error}\n", o.op(), o.tries),
+        CallResult::Partial { failed, .. } => {
+            let mut s = format!("PARTIAL {} [request id {id}]:\n", o.op());
+            for f in failed {
+                s.push_str(&format!("  {}: failed ({})\n", f.item, f.code));
+            }
+            s
+        }
+    }
+}
+
+/// Prints how the job ended: JSON as one document, or the totals and the verification in words.
+pub fn report(done: &JobReport, json: bool) {
+    let checks = done.verification.as_ref().and_then(|v| v.as_ref().ok());
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "plan": done.plan,
+                "results": done.outcomes,
+                "verification": checks,
+                "end": done.end,
+                "snapshot": done.snapshot,
+            })
+        );
+        return;
+    }
+    match &done.end {
+        JobEnd::Refused { why } => return eprintln!("refused: {why}"),
+        JobEnd::Unread { error } => return eprintln!("error: {error}; nothing was sent"),
+        JobEnd::Cancelled { sent } => println!("cancelled after {sent} call(s); the rest were not sent"),
+        JobEnd::Unjournaled { sent, error } => {
+            eprintln!("error: {error}; stopped after {sent} of {} call(s)", done.plan.calls.len())
+        }
+        JobEnd::Completed => {}
+    }
+    let n = done.outcomes.len();
+    println!("{} of {n} call(s) succeeded", n - done.failed());
+    if let Some(checks) = checks {
+        for c in checks.iter().filter(|c| !c.ok) {
+            println!("NOT AS PLANNED {} partition {}: {}", c.topic, c.partition, c.note.as_deref().unwrap_or(""));
+        }
+        println!("verified: {} of {} partition(s) as planned", checks.len() - done.unverified(), checks.len());
+    }
 }

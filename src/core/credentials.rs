@@ -11,7 +11,7 @@ use thiserror::Error;
 use crate::core::secret::Secret;
 
 /// Which cloud's conventions (variable names, helper output keys) apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Cloud {
     /// Huawei: AK / SK / security token.
     Huawei,

@@ -8,3 +8,4 @@ pub mod profile;
 pub mod secret;
 pub mod sign;
 pub mod strategy;
+pub mod target;

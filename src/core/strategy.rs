@@ -4,6 +4,8 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use thiserror::Error;
 
+use crate::core::target::TargetKind;
+
 /// Where to move a group's committed offsets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResetStrategy {
@@ -21,6 +23,152 @@ pub enum ResetStrategy {
     ByDuration(SignedDuration),
     /// The committed offset plus N (N may be negative, never 0).
     ShiftBy(i64),
+}
+
+/// The strategies by name, without their values: what a form offers and what a flag names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StrategyKind {
+    Earliest,
+    Latest,
+    ToOffset,
+    ToDatetime,
+    ByDuration,
+    ToTimestamp,
+    ShiftBy,
+}
+
+/// Every strategy, in the order the forms offer them.
+pub const ALL_STRATEGIES: &[StrategyKind] = &[
+    StrategyKind::Earliest,
+    StrategyKind::Latest,
+    StrategyKind::ToOffset,
+    StrategyKind::ToDatetime,
+    StrategyKind::ByDuration,
+    StrategyKind::ToTimestamp,
+    StrategyKind::ShiftBy,
+];
+
+/// What a DTS subscription's ResetConsumerGroupOffset can do: earliest, latest and a datetime (a timestamp or a
+/// duration is the same thing, a time, so those are offered too).
+const DTS_STRATEGIES: &[StrategyKind] = &[
+    StrategyKind::Earliest,
+    StrategyKind::Latest,
+    StrategyKind::ToDatetime,
+    StrategyKind::ByDuration,
+    StrategyKind::ToTimestamp,
+];
+
+impl StrategyKind {
+    /// The strategies a target offers. The one place this is decided: the forms, the flags and the planner ask here.
+    pub fn offered(kind: TargetKind) -> &'static [StrategyKind] {
+        match kind {
+            TargetKind::Dts => DTS_STRATEGIES,
+            TargetKind::Huawei | TargetKind::Ckafka => ALL_STRATEGIES,
+        }
+    }
+
+    /// Why a target does not offer this strategy, if it does not.
+    pub fn refusal(self, kind: TargetKind) -> Option<String> {
+        (!Self::offered(kind).contains(&self)).then(|| {
+            format!(
+                "{} cannot reset {}; a DTS subscription supports --to-earliest, --to-latest and a time (--to-datetime, --to-timestamp, --by-duration)",
+                kind,
+                self.label_long()
+            )
+        })
+    }
+
+    /// The form's short label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Earliest => "earliest",
+            Self::Latest => "latest",
+            Self::ToOffset => "offset",
+            Self::ToDatetime => "datetime",
+            Self::ByDuration => "duration",
+            Self::ToTimestamp => "timestamp",
+            Self::ShiftBy => "shift",
+        }
+    }
+
+    /// The command-line flag.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Self::Earliest => "--to-earliest",
+            Self::Latest => "--to-latest",
+            Self::ToOffset => "--to-offset",
+            Self::ToDatetime => "--to-datetime",
+            Self::ByDuration => "--by-duration",
+            Self::ToTimestamp => "--to-timestamp",
+            Self::ShiftBy => "--shift-by",
+        }
+    }
+
+    fn label_long(self) -> &'static str {
+        match self {
+            Self::ToOffset => "to an offset (--to-offset)",
+            Self::ShiftBy => "by a shift (--shift-by)",
+            Self::Earliest => "to the earliest offset",
+            Self::Latest => "to the latest offset",
+            Self::ToDatetime | Self::ByDuration | Self::ToTimestamp => "to a time",
+        }
+    }
+
+    /// What to type, shown under the value field.
+    pub fn help(self) -> &'static str {
+        match self {
+            Self::Earliest => "replay everything still in the log; no value needed",
+            Self::Latest => "skip everything unread; no value needed",
+            Self::ToOffset => "a whole number, 0 or more; clamped to the log's start and end",
+            Self::ToDatetime => "YYYY-MM-DD HH:MM[:SS] in the profile's zone, or RFC 3339 (2025-01-02T11:04:05+08:00)",
+            Self::ByDuration => "how far back from now: 6h, 90m, 2d, 1h30m or PT6H",
+            Self::ToTimestamp => "Unix time in milliseconds, e.g. 1735787045000",
+            Self::ShiftBy => "a non-zero whole number: negative replays, positive skips",
+        }
+    }
+
+    pub fn needs_value(self) -> bool {
+        !matches!(self, Self::Earliest | Self::Latest)
+    }
+
+    /// Reads the value typed for this strategy: the one parser behind the flags and the forms.
+    pub fn parse(self, value: &str, zone: &TimeZone, zone_name: &str) -> Result<ResetStrategy, ParseError> {
+        Ok(match self {
+            Self::Earliest => ResetStrategy::Earliest,
+            Self::Latest => ResetStrategy::Latest,
+            Self::ToOffset => ResetStrategy::ToOffset(parse_offset(value)?),
+            Self::ToDatetime => {
+                ResetStrategy::ToDatetime { at: parse_datetime(value, zone)?, zone: zone_name.to_owned() }
+            }
+            Self::ByDuration => ResetStrategy::ByDuration(parse_duration(value)?),
+            Self::ToTimestamp => ResetStrategy::ToTimestamp(parse_timestamp_ms(value)?),
+            Self::ShiftBy => ResetStrategy::ShiftBy(parse_shift(value)?),
+        })
+    }
+}
+
+impl ResetStrategy {
+    pub fn kind(&self) -> StrategyKind {
+        match self {
+            Self::Earliest => StrategyKind::Earliest,
+            Self::Latest => StrategyKind::Latest,
+            Self::ToOffset(_) => StrategyKind::ToOffset,
+            Self::ToDatetime { .. } => StrategyKind::ToDatetime,
+            Self::ToTimestamp(_) => StrategyKind::ToTimestamp,
+            Self::ByDuration(_) => StrategyKind::ByDuration,
+            Self::ShiftBy(_) => StrategyKind::ShiftBy,
+        }
+    }
+
+    /// The time a time-based strategy resets to, in Unix ms; `now_ms` resolves a duration.
+    pub fn time_ms(&self, now_ms: i64) -> Option<i64> {
+        match self {
+            Self::ToDatetime { at, .. } => Some(at.as_millisecond()),
+            Self::ToTimestamp(ms) => Some(*ms),
+            Self::ByDuration(d) => Some(now_ms.saturating_sub(d.as_millis().clamp(0, i64::MAX as i128) as i64)),
+            _ => None,
+        }
+    }
 }
 
 /// A value that did not parse, with the formats that would.
@@ -127,12 +275,6 @@ pub fn echo_time(at: Timestamp, zone: &TimeZone, zone_name: &str) -> String {
     format!("{utc} ({local} {zone_name})")
 }
 
-/// The DTS form: `YYYY-MM-DD HH:MM:SS` in Beijing time.
-pub fn beijing(at: Timestamp) -> String {
-    let tz = TimeZone::get("Asia/Shanghai").unwrap_or(TimeZone::fixed(jiff::tz::offset(8)));
-    at.to_zoned(tz).strftime("%Y-%m-%d %H:%M:%S").to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,7 +291,6 @@ mod tests {
         );
         let e = parse_datetime("yesterday", &sh).unwrap_err().to_string();
         assert!(e.contains("RFC 3339") && e.contains("YYYY-MM-DD HH:MM"), "{e}");
-        assert_eq!(beijing(want), "2025-01-02 11:04:05");
         assert_eq!(
             echo_time(want, &sh, "Asia/Shanghai"),
             "2025-01-02 03:04:05 UTC (2025-01-02 11:04:05 Asia/Shanghai)"
@@ -165,6 +306,19 @@ mod tests {
         assert_eq!(parse_duration("PT6H").unwrap(), SignedDuration::from_hours(6));
         for bad in ["", "6", "h", "-6h", "6x", "PT0S", "0h"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn one_parser_and_one_offer_list() {
+        let tz = TimeZone::UTC;
+        assert_eq!(StrategyKind::ShiftBy.parse("-5", &tz, "UTC"), Ok(ResetStrategy::ShiftBy(-5)));
+        assert!(StrategyKind::ToOffset.parse("-5", &tz, "UTC").is_err());
+        assert!(StrategyKind::offered(TargetKind::Dts).contains(&StrategyKind::ToDatetime));
+        assert!(StrategyKind::ToOffset.refusal(TargetKind::Dts).unwrap().contains("--to-offset"));
+        assert!(StrategyKind::ShiftBy.refusal(TargetKind::Ckafka).is_none());
+        for k in ALL_STRATEGIES {
+            assert_eq!(k.parse("1735787045000", &tz, "UTC").map(|s| s.kind()).unwrap_or(*k), *k);
         }
     }
 

@@ -26,6 +26,8 @@ pub enum FaultKind {
     ServerError,
     /// The connection is dropped before a response.
     Drop,
+    /// The operation is applied, then the connection is dropped before the answer: a lost answer.
+    DropAfterApply,
     /// HTTP 200 with a body that is not JSON; the operation is not applied.
     Malformed,
 }

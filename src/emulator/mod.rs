@@ -255,7 +255,7 @@ async fn entry(State(shared): State<Shared>, method: Method, uri: Uri, headers: 
             };
             return respond(r, &id);
         }
-        None => {}
+        None | Some(FaultKind::DropAfterApply) => {}
     }
     if s.log {
         eprintln!("{} {method} {path} {op} request {id}", jiff::Timestamp::now().strftime("%H:%M:%S"));
@@ -278,6 +278,9 @@ async fn entry(State(shared): State<Shared>, method: Method, uri: Uri, headers: 
     } else {
         tencent_reply(&mut s, &op, &hdrs, &query, &body, now_s)
     };
+    if fault == Some(FaultKind::DropAfterApply) {
+        return dropped();
+    }
     respond(reply, &id)
 }
 

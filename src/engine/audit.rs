@@ -5,9 +5,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::job::JobEnd;
+use super::outcome::Outcome;
 use super::plan::Plan;
-use super::run::Outcome;
 use super::verify::Check;
+use crate::core::target::{TargetKey, TargetKind};
 
 /// Who wrote a record, from where, when, and on what: shared by every line of a job.
 #[derive(Debug, Clone, Serialize)]
@@ -18,6 +20,8 @@ pub struct Origin<'a> {
     pub user: String,
     /// The local host.
     pub host: String,
+    /// `huawei`, `ckafka` or `dts`.
+    pub kind: TargetKind,
     /// Account (profile name).
     pub account: &'a str,
     /// Instance or subscription (profile name).
@@ -28,58 +32,81 @@ pub struct Origin<'a> {
 
 impl<'a> Origin<'a> {
     /// Stamped now, for this user and host.
-    pub fn now(account: &'a str, instance: &'a str, via: &'a str) -> Self {
-        Self { time: now(), user: user(), host: hostname(), account, instance, via }
+    pub fn now(target: &'a TargetKey, via: &'a str) -> Self {
+        Self {
+            time: now(),
+            user: user(),
+            host: hostname(),
+            kind: target.kind,
+            account: &target.account,
+            instance: &target.instance,
+            via,
+        }
     }
 }
 
-/// One write, as recorded when it ends.
+/// One write, as recorded when it ends: the same record whichever front end ran it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Record<'a> {
     /// Always `write`: the line that closes a job.
     pub event: &'static str,
     /// The job this closes (its `start` line has the same id).
-    pub job: String,
-    /// Who, where, when and on what.
+    pub job: &'a str,
     #[serde(flatten)]
     pub origin: Origin<'a>,
-    /// The plan: summary, per-partition rows, notes, and the calls as sent (no secrets).
+    /// The whole plan: summary, per-partition rows, notes, and every call planned (no secrets).
     pub plan: &'a Plan,
-    /// Each call's outcome with its request id.
+    /// Each call sent, with its outcome and request id.
     pub results: &'a [Outcome],
-    /// Whether the job was cancelled before all calls were sent.
-    pub cancelled: bool,
+    /// How the job ended (cancelled, stopped because a journal line failed).
+    #[serde(flatten)]
+    pub end: &'a JobEnd,
     /// The read-back comparison with the plan, when it was made.
     pub verification: Option<&'a [Check]>,
     /// The snapshot written before the first call.
-    pub snapshot: Option<String>,
+    pub snapshot: &'a str,
 }
 
 impl<'a> Record<'a> {
     /// A record stamped now, for this user and host.
     pub fn new(
-        account: &'a str,
-        instance: &'a str,
+        job: &'a str,
         via: &'a str,
         plan: &'a Plan,
         results: &'a [Outcome],
-        cancelled: bool,
+        end: &'a JobEnd,
+        verification: Option<&'a [Check]>,
+        snapshot: &'a str,
     ) -> Self {
-        Self {
-            event: "write",
-            job: String::new(),
-            origin: Origin::now(account, instance, via),
-            plan,
-            results,
-            cancelled,
-            verification: None,
-            snapshot: None,
-        }
+        Self { event: "write", job, origin: Origin::now(&plan.target, via), plan, results, end, verification, snapshot }
     }
 }
 
-fn user() -> String {
-    std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "unknown".into())
+/// The local user: `$USER`, `$LOGNAME`, else the name of this process's uid.
+pub fn user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .ok()
+        .filter(|u| !u.is_empty())
+        .or_else(uid_name)
+        .unwrap_or_else(|| "unknown".into())
+}
+
+#[cfg(unix)]
+fn uid_name() -> Option<String> {
+    // SAFETY: getpwuid returns a pointer into static storage or null; the name is copied before any other call.
+    unsafe {
+        let pw = libc::getpwuid(libc::getuid());
+        if pw.is_null() || (*pw).pw_name.is_null() {
+            return None;
+        }
+        Some(std::ffi::CStr::from_ptr((*pw).pw_name).to_string_lossy().into_owned())
+    }
+}
+
+#[cfg(not(unix))]
+fn uid_name() -> Option<String> {
+    None
 }
 
 fn now() -> String {
@@ -111,15 +138,8 @@ pub struct Start<'a> {
 
 impl<'a> Start<'a> {
     /// A start line, stamped now.
-    pub fn new(
-        job: &'a str,
-        account: &'a str,
-        instance: &'a str,
-        via: &'a str,
-        plan: &'a Plan,
-        snapshot: &'a str,
-    ) -> Self {
-        let origin = Origin::now(account, instance, via);
+    pub fn new(job: &'a str, via: &'a str, plan: &'a Plan, snapshot: &'a str) -> Self {
+        let origin = Origin::now(&plan.target, via);
         Self { event: "start", job, origin, summary: &plan.summary, calls: plan.calls.len(), snapshot }
     }
 }
@@ -191,7 +211,8 @@ pub fn read_tail(path: &Path, max_bytes: u64) -> Option<String> {
 
 /// One line per interrupted job, for the dashboard's log and `offsetdeck audit`.
 pub fn describe_interrupted(i: &Interrupted) -> String {
-    let ok = i.calls.iter().filter(|c| c["outcome"]["ok"] == true).count();
+    // Older journals said `"ok": true`; newer ones `"status": "ok"`.
+    let ok = i.calls.iter().filter(|c| c["outcome"]["status"] == "ok" || c["outcome"]["ok"] == true).count();
     format!(
         "INTERRUPTED job {} ({}/{}, started {}): {}; {} of {} call(s) finished ({ok} ok) before it stopped; snapshot {}",
         i.job,
@@ -237,15 +258,45 @@ pub fn append(path: &Path, record: &impl Serialize) -> std::io::Result<()> {
     opts.create(true).append(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    opts.read(true);
     let mut f = opts.open(path)?;
+    // A line torn by a crash or a full disk is ended first, so this record starts on a line of its own.
+    if ends_torn(&mut f)? {
+        line.insert(0, b'\n');
+    }
     // One write call per record, so a crash leaves whole lines (or none) behind.
     f.write_all(&line)?;
     f.sync_all()
 }
 
+fn ends_torn(f: &mut std::fs::File) -> std::io::Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    if f.metadata()?.len() == 0 {
+        return Ok(false);
+    }
+    f.seek(SeekFrom::End(-1))?;
+    let mut last = [0u8; 1];
+    f.read_exact(&mut last)?;
+    Ok(last[0] != b'\n')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_torn_last_line_is_ended_before_the_next_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        std::fs::write(&path, "{\"event\":\"start\",\"job\":\"a\",\"calls\":2}\n{\"event\":\"call\",\"jo").unwrap();
+        append(&path, &serde_json::json!({"event": "start", "job": "b", "calls": 1})).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(serde_json::from_str::<serde_json::Value>(lines[2]).is_ok(), "the new record is whole: {text}");
+        let open: Vec<String> = interrupted(&text).into_iter().map(|i| i.job).collect();
+        assert_eq!(open, ["a", "b"], "both jobs are still seen as interrupted");
+    }
 
     #[test]
     fn the_tail_starts_at_a_whole_line_and_still_finds_interrupted_jobs() {

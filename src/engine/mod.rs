@@ -1,9 +1,16 @@
-//! The engine: resolves targets, reads live state, plans, and runs calls. Shared by the headless commands and the
-//! dashboard; no terminal code here.
+//! The engine: orders in, plans out, and the one job pipeline that runs them. Shared by the headless commands and
+//! the dashboard; no terminal code here.
 
 pub mod audit;
+pub mod error;
+pub mod job;
+pub mod order;
+pub mod outcome;
 pub mod plan;
-pub mod run;
+pub mod planner;
+pub mod reads;
+pub mod safety;
+pub mod session;
 pub mod snapshot;
 pub mod target;
 pub mod undo;

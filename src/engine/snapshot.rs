@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::plan::{Plan, PlanKind};
+use crate::core::target::TargetKey;
 
 /// One partition as it was.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +33,9 @@ pub struct Snapshot {
     pub account: String,
     /// Instance or subscription (profile name).
     pub instance: String,
+    /// The exact target, cloud included (snapshots written before it was recorded lack it).
+    #[serde(default)]
+    pub target: Option<TargetKey>,
     /// The write it preceded.
     pub kind: PlanKind,
     /// The group as the API names it.
@@ -44,11 +48,12 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// The snapshot of a plan's partitions as they are now.
-    pub fn of(account: &str, instance: &str, plan: &Plan) -> Self {
+    pub fn of(plan: &Plan) -> Self {
         Self {
             time: jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
-            account: account.to_owned(),
-            instance: instance.to_owned(),
+            account: plan.target.account.clone(),
+            instance: plan.target.instance.clone(),
+            target: Some(plan.target.clone()),
             kind: plan.kind,
             group: plan.group.clone(),
             summary: plan.summary.clone(),
@@ -93,12 +98,38 @@ pub fn write(dir: &Path, s: &Snapshot) -> std::io::Result<PathBuf> {
     opts.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let mut f = opts.open(&tmp)?;
-    f.write_all(&serde_json::to_vec_pretty(s).map_err(std::io::Error::other)?)?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, &path)?;
-    std::fs::File::open(dir)?.sync_all()?;
-    Ok(path)
+    let written = (|| {
+        let mut f = opts.open(&tmp)?;
+        f.write_all(&serde_json::to_vec_pretty(s).map_err(std::io::Error::other)?)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, &path)?;
+        std::fs::File::open(dir)?.sync_all()
+    })();
+    match written {
+        Ok(()) => Ok(path),
+        Err(e) => {
+            // A full disk must not leave a half-written file behind for undo to trip over.
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+/// Takes a snapshot back when its job never started (its journal line could not be written): undo must not offer
+/// a snapshot of a write that was not sent.
+pub fn withdraw(path: &Path) {
+    let _ = std::fs::remove_file(path);
+}
+
+impl Snapshot {
+    /// Whether this snapshot was taken of this target. An old snapshot without a recorded cloud matches by account
+    /// and instance name.
+    pub fn is_of(&self, key: &TargetKey) -> bool {
+        match &self.target {
+            Some(t) => t == key,
+            None => self.account == key.account && self.instance == key.instance,
+        }
+    }
 }
 
 /// Reads a snapshot file.

@@ -1,7 +1,9 @@
 //! What `--instance NAME` finds in the profile: a Huawei instance, a CKafka instance or a DTS subscription.
 
+use super::error::EngineError;
 use crate::core::credentials::CredentialSpec;
 use crate::core::profile::{DtsSubscription, HuaweiAccount, KafkaInstance, Profile, Safety, TencentAccount};
+use crate::core::target::{AccountKey, TargetKey, TargetKind};
 
 /// A resolved target.
 #[derive(Debug, Clone, Copy)]
@@ -16,7 +18,7 @@ pub enum Target<'a> {
 
 impl<'a> Target<'a> {
     /// Finds an instance or subscription by its profile name; the error lists what exists.
-    pub fn find(profile: &'a Profile, name: &str) -> Result<Self, String> {
+    pub fn find(profile: &'a Profile, name: &str) -> Result<Self, EngineError> {
         for a in &profile.huawei {
             if let Some(i) = a.instances.iter().find(|i| i.name == name) {
                 return Ok(Self::Huawei(a, i));
@@ -38,7 +40,42 @@ impl<'a> Target<'a> {
             names.extend(a.ckafka.iter().map(|i| format!("{} (ckafka {})", i.name, a.name)));
             names.extend(a.dts.iter().map(|d| format!("{} (dts {})", d.name, a.name)));
         }
-        Err(format!("no instance or subscription named `{name}` in the profile; it has: {}", names.join(", ")))
+        Err(EngineError::Input(format!(
+            "no instance or subscription named `{name}` in the profile; it has: {}",
+            names.join(", ")
+        )))
+    }
+
+    /// Finds exactly this target: its kind, its account and its name must all match.
+    pub fn resolve(profile: &'a Profile, key: &TargetKey) -> Result<Self, EngineError> {
+        let found = match key.kind {
+            TargetKind::Huawei => profile
+                .huawei
+                .iter()
+                .filter(|a| a.name == key.account)
+                .find_map(|a| a.instances.iter().find(|i| i.name == key.instance).map(|i| Self::Huawei(a, i))),
+            TargetKind::Ckafka => profile
+                .tencent
+                .iter()
+                .filter(|a| a.name == key.account)
+                .find_map(|a| a.ckafka.iter().find(|i| i.name == key.instance).map(|i| Self::Ckafka(a, i))),
+            TargetKind::Dts => profile
+                .tencent
+                .iter()
+                .filter(|a| a.name == key.account)
+                .find_map(|a| a.dts.iter().find(|d| d.name == key.instance).map(|d| Self::Dts(a, d))),
+        };
+        found.ok_or_else(|| EngineError::Input(format!("{key} is not in this profile")))
+    }
+
+    /// This target's identity.
+    pub fn key(&self) -> TargetKey {
+        TargetKey { kind: self.kind(), account: self.account().to_owned(), instance: self.name().to_owned() }
+    }
+
+    /// The account, named with its cloud.
+    pub fn account_key(&self) -> AccountKey {
+        self.key().account_key()
     }
 
     /// The account's name.
@@ -57,12 +94,11 @@ impl<'a> Target<'a> {
         }
     }
 
-    /// `huawei`, `ckafka` or `dts`.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> TargetKind {
         match self {
-            Self::Huawei(..) => "huawei",
-            Self::Ckafka(..) => "ckafka",
-            Self::Dts(..) => "dts",
+            Self::Huawei(..) => TargetKind::Huawei,
+            Self::Ckafka(..) => TargetKind::Ckafka,
+            Self::Dts(..) => TargetKind::Dts,
         }
     }
 
@@ -93,22 +129,24 @@ impl<'a> Target<'a> {
     }
 
     /// Resolves the topic argument: DTS has one topic, so it may be left out.
-    pub fn topic(&self, given: Option<&str>) -> Result<String, String> {
+    pub fn topic(&self, given: Option<&str>) -> Result<String, EngineError> {
         let known = self.topics();
+        let names = || known.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ");
         match (given, self) {
             (None, Self::Dts(_, d)) => Ok(d.topic.clone()),
-            (None, _) => Err("--topic is required for this instance".into()),
+            (None, _) if known.is_empty() => Err(EngineError::Input("--topic is required for this instance".into())),
+            (None, _) => Err(EngineError::Input(format!("--topic is required for this instance; it has: {}", names()))),
             (Some(t), _) if known.is_empty() || known.iter().any(|(n, _)| n == t) => Ok(t.to_owned()),
-            (Some(t), _) => Err(format!(
+            (Some(t), _) => Err(EngineError::Input(format!(
                 "no topic `{t}` in instance `{}`; it has: {}",
                 self.name(),
-                known.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
-            )),
+                names()
+            ))),
         }
     }
 
     /// The group name the API wants (DTS: the full `consumer-grp-…` name), after checking the profile knows it.
-    pub fn api_group(&self, short: &str) -> Result<String, String> {
+    pub fn api_group(&self, short: &str) -> Result<String, EngineError> {
         let (known, full): (Vec<&str>, String) = match self {
             Self::Huawei(_, i) | Self::Ckafka(_, i) => {
                 (i.groups.iter().map(|g| g.name.as_str()).collect(), short.to_owned())
@@ -118,7 +156,7 @@ impl<'a> Target<'a> {
         if known.is_empty() || known.contains(&short) {
             Ok(full)
         } else {
-            Err(format!("no group `{short}` in `{}`; it has: {}", self.name(), known.join(", ")))
+            Err(EngineError::Input(format!("no group `{short}` in `{}`; it has: {}", self.name(), known.join(", "))))
         }
     }
 }

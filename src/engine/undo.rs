@@ -1,19 +1,21 @@
 //! Undo: a snapshot's saved offsets, restored through an ordinary reset-to-offset plan.
 
-use super::plan::{Plan, PlanError, PlanKind, Row, clamp};
+use super::error::EngineError;
+use super::plan::{Direction, Plan, PlanKind, Row, clamp};
+use super::safety::{Confirmation, Refusal};
 use super::snapshot::Snapshot;
 use super::target::Target;
 use crate::core::live::GroupSnapshot;
 use crate::providers::{huawei, tencent};
 
 /// Plans restoring the committed offsets a snapshot saved: an ordinary reset to offsets, partition by partition.
-pub fn restore(target: &Target<'_>, saved: &Snapshot, live: &GroupSnapshot) -> Result<Plan, PlanError> {
+pub fn restore(target: &Target<'_>, saved: &Snapshot, live: &GroupSnapshot) -> Result<Plan, EngineError> {
     let group = saved
         .group
         .clone()
-        .ok_or_else(|| PlanError::Unsupported("message deletion cannot be undone: the messages are gone".into()))?;
+        .ok_or_else(|| Refusal::Unsupported("message deletion cannot be undone: the messages are gone".into()))?;
     if saved.kind == PlanKind::DeleteMessages {
-        return Err(PlanError::Unsupported("message deletion cannot be undone: the messages are gone".into()));
+        return Err(Refusal::Unsupported("message deletion cannot be undone: the messages are gone".into()).into());
     }
     let mut rows = Vec::new();
     let mut notes = Vec::new();
@@ -43,6 +45,7 @@ pub fn restore(target: &Target<'_>, saved: &Snapshot, live: &GroupSnapshot) -> R
             target: Some(t),
             clamped,
             target_time_ms: None,
+            call: rows.len(),
         });
     }
     let calls = match target {
@@ -74,10 +77,10 @@ pub fn restore(target: &Target<'_>, saved: &Snapshot, live: &GroupSnapshot) -> R
             })
             .collect(),
         Target::Dts(..) => {
-            return Err(PlanError::Unsupported(format!(
+            return Err(EngineError::Refused(Refusal::Unsupported(format!(
                 "DTS cannot reset to an offset, so this snapshot cannot be restored exactly; reset --to-datetime to a time before {} instead",
                 saved.time
-            )));
+            ))));
         }
     };
     let summary = format!(
@@ -88,5 +91,15 @@ pub fn restore(target: &Target<'_>, saved: &Snapshot, live: &GroupSnapshot) -> R
         saved.time,
         saved.summary
     );
-    Ok(Plan { kind: PlanKind::Reset, group: Some(group), summary, calls, rows, notes })
+    Ok(Plan {
+        kind: PlanKind::Reset,
+        target: target.key(),
+        confirmation: Confirmation::required(target, PlanKind::Reset, &group),
+        group: Some(group),
+        summary,
+        expect: Direction::Changed,
+        calls,
+        rows,
+        notes,
+    })
 }

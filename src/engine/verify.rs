@@ -1,20 +1,19 @@
 //! Verify after: read the state back and compare it with the plan, partition by partition. A call the service
-//! accepted but did not apply (the DTS silent no-op on an active group) shows up here as a failure.
+//! accepted but did not apply (the DTS silent no-op on an active group) shows up here as a failure, and so does a
+//! call whose answer was lost: the read-back says whether it was applied.
+
+use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::plan::{Plan, PlanKind};
-use super::run;
-use super::target::Target;
-use crate::core::credentials::Credentials;
-use crate::providers::client::Client;
+use super::outcome::{CallResult, Outcome};
+use super::plan::{Direction, Plan, PlanKind, Row};
+use crate::core::live::GroupSnapshot;
 
 /// One partition's check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
-    /// Topic.
     pub topic: String,
-    /// Partition.
     pub partition: i32,
     /// Before the write.
     pub before: Option<i64>,
@@ -22,73 +21,114 @@ pub struct Check {
     pub expected: Option<i64>,
     /// What the service reports now.
     pub now: Option<i64>,
-    /// Whether it matches.
+    /// Whether it is as planned.
     pub ok: bool,
-    /// In words, when it does not (or could not be checked exactly).
+    /// In words, when it is not (or was checked only by its direction, or its answer was lost).
     pub note: Option<String>,
 }
 
-/// Reads back and compares. An error means the state could not be read at all.
-pub async fn verify(
-    client: &Client,
-    creds: &Credentials,
-    target: &Target<'_>,
-    plan: &Plan,
-) -> Result<Vec<Check>, String> {
-    let mut topics: Vec<String> = plan.rows.iter().map(|r| r.topic.clone()).collect();
-    topics.dedup();
-    match plan.kind {
-        PlanKind::Reset | PlanKind::DeleteOffsets => {
-            let group = plan.group.as_deref().ok_or("the plan names no group")?;
-            let snap = run::describe(client, creds, target, group, &topics).await.map_err(|e| e.to_string())?;
-            Ok(plan
-                .rows
-                .iter()
-                .map(|r| {
-                    let now = snap.partitions.iter().find(|p| p.topic == r.topic && p.partition == r.partition).and_then(|p| p.committed);
-                    let (ok, note) = match (plan.kind, r.target) {
-                        (PlanKind::DeleteOffsets, _) => (now.is_none(), now.map(|n| format!("the committed offset is still {n}"))),
-                        (_, Some(want)) if now == Some(want) => (true, None),
-                        (_, Some(want)) if now == r.current && r.current != Some(want) => (
-                            false,
-                            Some(format!(
-                                "the service accepted the call but the offset did not change (still {}; planned {want}): the group was probably active",
-                                show(now)
-                            )),
-                        ),
-                        (_, Some(want)) => (false, Some(format!("the offset is {} instead of the planned {want}", show(now)))),
-                        (_, None) => (true, Some(format!("moved from {} to {}; the exact target is chosen by the service", show(r.current), show(now)))),
-                    };
-                    Check { topic: r.topic.clone(), partition: r.partition, before: r.current, expected: r.target, now, ok, note }
-                })
-                .collect())
-        }
-        PlanKind::DeleteMessages => {
-            let topic = topics.first().cloned().unwrap_or_default();
-            let bounds = run::topic_bounds(client, creds, target, &topic).await.map_err(|e| e.to_string())?;
-            Ok(plan
-                .rows
-                .iter()
-                .map(|r| {
-                    let now = bounds.iter().find(|b| b.0 == r.partition).map(|b| b.1);
-                    let ok = matches!((now, r.target), (Some(n), Some(t)) if n >= t);
-                    let note =
-                        (!ok).then(|| format!("the log still starts at {} (planned {})", show(now), show(r.target)));
-                    Check {
-                        topic: r.topic.clone(),
-                        partition: r.partition,
-                        before: r.start,
-                        expected: r.target,
-                        now,
-                        ok,
-                        note,
-                    }
-                })
-                .collect())
-        }
-    }
+/// What was read back.
+#[derive(Debug, Clone)]
+pub enum ReadBack {
+    /// The group, for resets and offset deletes.
+    Group(GroupSnapshot),
+    /// Each partition's (index, log start, log end), for message deletes.
+    Log(Vec<(i32, i64, i64)>),
 }
 
 fn show(v: Option<i64>) -> String {
     v.map_or("none".into(), |x| x.to_string())
+}
+
+/// Compares the read-back with the plan. `outcomes[i]` is how `plan.calls[i]` ended; a call with no outcome was
+/// never sent (the job was cancelled or stopped).
+pub fn judge(plan: &Plan, outcomes: &[Outcome], back: &ReadBack) -> Vec<Check> {
+    // Indexed once: a plan may cover 100,000 partitions.
+    let now: HashMap<(&str, i32), Option<i64>> = match back {
+        ReadBack::Group(g) => g.partitions.iter().map(|p| ((p.topic.as_str(), p.partition), p.committed)).collect(),
+        ReadBack::Log(bounds) => {
+            let topic = plan.rows.first().map_or("", |r| r.topic.as_str());
+            bounds.iter().map(|b| ((topic, b.0), Some(b.1))).collect()
+        }
+    };
+    let now_of = |r: &Row| now.get(&(r.topic.as_str(), r.partition)).copied().flatten();
+    plan.rows
+        .iter()
+        .map(|r| {
+            let now = now_of(r);
+            let before = if plan.kind == PlanKind::DeleteMessages { r.start } else { r.current };
+            let (ok, note) = judge_row(plan, r, outcomes.get(r.call), before, now);
+            Check { topic: r.topic.clone(), partition: r.partition, before, expected: r.target, now, ok, note }
+        })
+        .collect()
+}
+
+fn judge_row(
+    plan: &Plan,
+    r: &Row,
+    outcome: Option<&Outcome>,
+    before: Option<i64>,
+    now: Option<i64>,
+) -> (bool, Option<String>) {
+    let applied = match plan.kind {
+        PlanKind::DeleteOffsets => now.is_none(),
+        PlanKind::DeleteMessages => matches!((now, r.target), (Some(n), Some(t)) if n >= t),
+        PlanKind::Reset => match r.target {
+            Some(want) => now == Some(want),
+            // No exact target: only a move in the direction the strategy implies counts.
+            None => match (plan.expect, before, now) {
+                (_, _, None) => false,
+                (_, None, Some(_)) => true,
+                (Direction::Down, Some(b), Some(n)) => n < b || r.start == Some(n),
+                (Direction::Up, Some(b), Some(n)) => n > b || r.end == Some(n),
+                (Direction::Changed, Some(b), Some(n)) => n != b,
+            },
+        },
+    };
+    let Some(outcome) = outcome else {
+        return if applied {
+            (false, Some(format!("not sent (the job stopped first), but it is already {} as planned", show(now))))
+        } else {
+            (false, Some(format!("not sent: the job stopped before its call; still {}", show(now))))
+        };
+    };
+    let lost = matches!(&outcome.result, CallResult::Failed { error, .. } if error.answer_lost());
+    match (applied, outcome.failure()) {
+        (true, None) if r.target.is_none() && plan.kind == PlanKind::Reset => (
+            true,
+            Some(format!("moved from {} to {}; the exact target was chosen by the service", show(before), show(now))),
+        ),
+        (true, None) => (true, None),
+        (true, Some(why)) if lost => {
+            (true, Some(format!("applied: the call's answer was lost ({why}), but the read-back shows it took effect")))
+        }
+        (true, Some(why)) => (false, Some(format!("{} now, but its call reported a failure: {why}", show(now)))),
+        (false, Some(why)) if lost && now == before => (
+            false,
+            Some(format!(
+                "not applied: the call's answer was lost ({why}) and the offset is still {}; it is safe to run again",
+                show(now)
+            )),
+        ),
+        (false, Some(why)) if now == before => (false, Some(format!("not changed: its call failed ({why})"))),
+        (false, Some(why)) => (false, Some(format!("{} now (planned {}); its call failed: {why}", show(now), show(r.target)))),
+        (false, None) => (false, Some(unapplied(plan, r, before, now))),
+    }
+}
+
+/// Words for a call the service accepted but that did not do what was planned.
+fn unapplied(plan: &Plan, r: &Row, before: Option<i64>, now: Option<i64>) -> String {
+    match (plan.kind, r.target) {
+        (PlanKind::DeleteOffsets, _) => format!("the committed offset is still {}", show(now)),
+        (PlanKind::DeleteMessages, _) => format!("the log still starts at {} (planned {})", show(now), show(r.target)),
+        (PlanKind::Reset, _) if now == before => format!(
+            "the service accepted the call but the offset did not change (still {}; planned {}): the group was probably active",
+            show(now),
+            r.target.map_or_else(|| "a move".to_owned(), |t| t.to_string())
+        ),
+        (PlanKind::Reset, Some(want)) => format!("the offset is {} instead of the planned {want}", show(now)),
+        (PlanKind::Reset, None) => {
+            format!("the offset moved from {} to {}, the wrong way for this strategy", show(before), show(now))
+        }
+    }
 }

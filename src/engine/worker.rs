@@ -1,4 +1,5 @@
-//! The worker: typed commands in, events out, on tokio; never touches UI state.
+//! The worker: typed commands in, events out, on tokio; never touches UI state. It plans and runs through the same
+//! planner and job pipeline as the command line, and reports through an observer.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -6,40 +7,29 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio::sync::mpsc;
 
-use super::audit;
-use super::plan::{self, Plan, ResetRequest};
-use super::run::{self, Outcome};
-use super::snapshot;
+use super::error::EngineError;
+use super::job::{self, JobEnd, JobEvent, Observer};
+use super::order::Order;
+use super::outcome::Outcome;
+use super::plan::Plan;
+use super::planner;
+use super::reads;
+use super::session::Session;
 use super::target::Target;
-use super::verify;
-use crate::core::credentials::{self, Credentials, Environment};
 use crate::core::live::{GroupSnapshot, TopicPartition};
-use crate::core::profile::Profile;
-use crate::core::strategy::ResetStrategy;
-use crate::providers::client::{Client, ClientConfig};
+use crate::core::target::AccountKey;
+use crate::providers::error::CallError;
 
 /// What the dashboard asks of the engine.
 #[derive(Debug, Clone)]
 pub enum Command {
-    /// Read every profile group live.
-    Refresh,
-    /// Plan a reset of `group` on each of `topics`.
-    PlanReset {
-        request: u64,
-        instance: String,
-        group: String,
-        topics: Vec<String>,
-        partitions: Vec<i32>,
-        strategy: ResetStrategy,
-    },
-    /// Plan deleting the group's committed offsets.
-    PlanDeleteOffsets { request: u64, instance: String, group: String, topics: Vec<String> },
-    /// Plan deleting messages before an offset (`None` = to the end).
-    PlanDeleteMessages { request: u64, instance: String, topic: String, partitions: Vec<(i32, Option<i64>)> },
-    /// Plan undoing the newest write on an instance, from its snapshot.
-    PlanUndo { request: u64, instance: String },
+    /// Read every profile group live. `asked` is true when the user asked (R): an account whose key was refused is
+    /// then probed again with one call; a timer refresh leaves it alone.
+    Refresh { asked: bool },
+    /// Plan an order.
+    Plan { request: u64, order: Order },
     /// Run a confirmed plan.
-    Run { job: u64, instance: String, plan: Plan },
+    Run { job: u64, plan: Plan },
     /// Stop sending the rest of a job (calls in flight finish).
     Cancel { job: u64 },
 }
@@ -51,14 +41,19 @@ pub enum EngineEvent {
     Live { instance: String, group: String, result: Result<GroupSnapshot, String> },
     /// A topic's partitions as the topic itself reports them, or why they could not be read.
     TopicLog { instance: String, topic: String, result: Result<Vec<TopicPartition>, String> },
+    /// The account's key was refused (`code` as the service said it): nothing more is sent for it until the user
+    /// refreshes.
+    AuthFailed { account: AccountKey, code: String, error: String },
+    /// The account's key works again.
+    AuthOk { account: AccountKey },
     /// A refresh finished.
     RefreshDone,
     /// A plan, or why none could be made.
-    Planned { request: u64, result: Result<Plan, String> },
+    Planned { request: u64, result: Result<Plan, EngineError> },
     /// One call of a job ended.
     CallDone { job: u64, outcome: Outcome, done: usize, total: usize },
     /// A job ended.
-    JobDone { job: u64, cancelled: bool, failed: usize, sent: usize, total: usize },
+    JobDone { job: u64, end: JobEnd, failed: usize, unverified: usize, sent: usize, total: usize },
     /// A line for the log pane.
     Note(String),
     /// Something went wrong that the user must see (shown as an error).
@@ -72,49 +67,23 @@ pub struct Worker {
 }
 
 struct Shared {
-    profile: Profile,
-    client: Client,
-    creds: HashMap<String, Result<Credentials, String>>,
-    zone_name: String,
+    session: Session,
     events: mpsc::UnboundedSender<EngineEvent>,
     cancels: std::sync::Mutex<HashMap<u64, Arc<AtomicBool>>>,
-    said_missing: std::sync::Mutex<std::collections::HashSet<String>>,
+    said_missing: std::sync::Mutex<std::collections::HashSet<AccountKey>>,
+    /// Accounts whose key the service refused, with the refusal.
+    refused: std::sync::Mutex<HashMap<AccountKey, CallError>>,
 }
 
-/// Starts the worker on the current tokio runtime.
-pub fn spawn(
-    profile: Profile,
-    env: &dyn Environment,
-    zone_name: String,
-    events: mpsc::UnboundedSender<EngineEvent>,
-) -> Worker {
-    let mut creds = HashMap::new();
-    for a in &profile.huawei {
-        creds.insert(a.name.clone(), credentials::resolve(&a.credentials, env).map(|c| c.0).map_err(|e| e.to_string()));
-    }
-    for a in &profile.tencent {
-        creds.insert(a.name.clone(), credentials::resolve(&a.credentials, env).map(|c| c.0).map_err(|e| e.to_string()));
-    }
-    let config = ClientConfig {
-        connect_timeout: std::time::Duration::from_secs(profile.settings.connect_timeout_seconds),
-        request_timeout: std::time::Duration::from_secs(profile.settings.request_timeout_seconds),
-        ..ClientConfig::default()
-    };
-    let client = match Client::new(config) {
-        Ok(c) => c,
-        Err(e) => {
-            let _ = events.send(EngineEvent::Note(format!("cannot build the HTTP client: {e}")));
-            Client::new(ClientConfig::default().unlimited()).expect("a default client builds")
-        }
-    };
+/// Starts the worker on the current tokio runtime. Every account's keys are resolved once, here.
+pub fn spawn(session: Session, events: mpsc::UnboundedSender<EngineEvent>) -> Worker {
+    session.resolve_all();
     let shared = Arc::new(Shared {
-        profile,
-        client,
-        creds,
-        zone_name,
+        session,
         events,
         cancels: Default::default(),
         said_missing: Default::default(),
+        refused: Default::default(),
     });
     let (tx, mut rx) = mpsc::unbounded_channel::<Command>();
     tokio::spawn(async move {
@@ -135,269 +104,149 @@ pub fn spawn(
     Worker { commands: tx }
 }
 
+/// The dashboard's observer of a job: each step becomes an event.
+struct Events<'a> {
+    job: u64,
+    tx: &'a mpsc::UnboundedSender<EngineEvent>,
+}
+
+impl Observer for Events<'_> {
+    fn on(&mut self, event: JobEvent<'_>) {
+        let e = match event {
+            JobEvent::Snapshot(p) => EngineEvent::Note(format!("job {}: snapshot {}", self.job, p.display())),
+            JobEvent::Call { outcome, done, total } => {
+                EngineEvent::CallDone { job: self.job, outcome: outcome.clone(), done, total }
+            }
+            JobEvent::Problem(text) => EngineEvent::Problem(format!("job {}: {text}", self.job)),
+        };
+        let _ = self.tx.send(e);
+    }
+}
+
 impl Shared {
     fn send(&self, e: EngineEvent) {
         let _ = self.events.send(e);
     }
 
-    fn target_and_creds(&self, instance: &str) -> Result<(Target<'_>, &Credentials), String> {
-        let target = Target::find(&self.profile, instance)?;
-        match self.creds.get(target.account()) {
-            Some(Ok(c)) => Ok((target, c)),
-            Some(Err(e)) => Err(format!("account `{}` has no credentials: {e}", target.account())),
-            None => Err(format!("account `{}` is unknown", target.account())),
-        }
-    }
-
     async fn handle(&self, cmd: Command) {
         match cmd {
-            Command::Refresh => self.refresh().await,
-            Command::PlanReset { request, instance, group, topics, partitions, strategy } => {
-                let result = self.plan_reset(&instance, &group, &topics, &partitions, &strategy).await;
+            Command::Refresh { asked } => self.refresh(asked).await,
+            Command::Plan { request, order } => {
+                let result = planner::plan(&self.session, &order).await;
                 self.send(EngineEvent::Planned { request, result });
             }
-            Command::PlanDeleteOffsets { request, instance, group, topics } => {
-                let result = async {
-                    let (t, c) = self.target_and_creds(&instance)?;
-                    let api_group = t.api_group(&group)?;
-                    let snap =
-                        run::describe(&self.client, c, &t, &api_group, &topics).await.map_err(|e| e.to_string())?;
-                    refuse_active(&snap)?;
-                    plan::delete_offsets(&t, &api_group, &snap, &topics).map_err(|e| e.to_string())
-                }
-                .await;
-                self.send(EngineEvent::Planned { request, result });
-            }
-            Command::PlanDeleteMessages { request, instance, topic, partitions } => {
-                let result = async {
-                    let (t, c) = self.target_and_creds(&instance)?;
-                    let bounds = run::topic_bounds(&self.client, c, &t, &topic).await.map_err(|e| e.to_string())?;
-                    let mut p = plan::delete_messages(&t, &topic, &bounds, &partitions).map_err(|e| e.to_string())?;
-                    p.notes.extend(run::groups_left_behind(&self.client, c, &t, &p).await);
-                    Ok(p)
-                }
-                .await;
-                self.send(EngineEvent::Planned { request, result });
-            }
-            Command::PlanUndo { request, instance } => {
-                let result = self.plan_undo(&instance).await;
-                self.send(EngineEvent::Planned { request, result });
-            }
-            Command::Run { job, instance, plan } => self.run_job(job, &instance, plan).await,
+            Command::Run { job, plan } => self.run_job(job, plan).await,
             Command::Cancel { .. } => {}
         }
     }
 
-    /// Accounts whose credentials are missing: said once, then their reads are skipped instead of failing one by one.
-    fn usable(&self, instance: &str) -> bool {
-        let Ok(t) = Target::find(&self.profile, instance) else { return false };
-        match self.creds.get(t.account()) {
-            Some(Ok(_)) => true,
-            Some(Err(e)) => {
-                let mut said = self.said_missing.lock().unwrap_or_else(|e| e.into_inner());
-                if said.insert(t.account().to_owned()) {
-                    self.send(EngineEvent::Problem(format!(
-                        "account `{}` has no credentials, so its live data cannot be read and writes are refused: {e}",
-                        t.account()
-                    )));
-                }
-                false
+    /// Whether an instance's account can be read now: it has keys (missing ones are said once), and its key was
+    /// not refused (unless the user asked to try again).
+    fn usable(&self, t: &Target<'_>, asked: bool) -> bool {
+        let key = t.account_key();
+        if let Err(e) = self.session.credentials_of(&key) {
+            let mut said = self.said_missing.lock().unwrap_or_else(|e| e.into_inner());
+            if said.insert(key.clone()) {
+                self.send(EngineEvent::Problem(format!(
+                    "account `{}` has no credentials, so its live data cannot be read and writes are refused: {e}",
+                    t.account()
+                )));
             }
-            None => false,
+            return false;
         }
+        asked || !self.refused.lock().unwrap_or_else(|e| e.into_inner()).contains_key(&key)
     }
 
-    async fn refresh(&self) {
-        let mut work = Vec::new();
-        for a in &self.profile.huawei {
-            for i in &a.instances {
-                work.extend(i.groups.iter().map(|g| (i.name.clone(), g.name.clone(), g.topics.clone())));
-            }
+    async fn refresh(&self, asked: bool) {
+        let p = &self.session.profile;
+        let mut groups: Vec<(String, String, Vec<String>)> = Vec::new();
+        let mut topics: Vec<(String, String)> = Vec::new();
+        for i in p.huawei.iter().flat_map(|a| &a.instances).chain(p.tencent.iter().flat_map(|a| &a.ckafka)) {
+            groups.extend(i.groups.iter().map(|g| (i.name.clone(), g.name.clone(), g.topics.clone())));
+            topics.extend(i.topics.iter().map(|t| (i.name.clone(), t.name.clone())));
         }
-        for a in &self.profile.tencent {
-            for i in &a.ckafka {
-                work.extend(i.groups.iter().map(|g| (i.name.clone(), g.name.clone(), g.topics.clone())));
-            }
-            for d in &a.dts {
-                work.extend(d.groups.iter().map(|g| (d.name.clone(), g.clone(), vec![d.topic.clone()])));
-            }
+        for d in p.tencent.iter().flat_map(|a| &a.dts) {
+            groups.extend(d.groups.iter().map(|g| (d.name.clone(), g.clone(), vec![d.topic.clone()])));
         }
-        work.retain(|(instance, _, _)| self.usable(instance));
-        let reads = work.into_iter().map(|(instance, group, topics)| async move {
-            let result = async {
-                let (t, c) = self.target_and_creds(&instance)?;
-                let api_group = t.api_group(&group)?;
-                run::describe(&self.client, c, &t, &api_group, &topics).await.map_err(|e| e.to_string())
+        // Per account: one read first. If the key is refused, nothing more is sent with it: Huawei locks an AK
+        // after 5 failed signatures, and 20 reads in a second would lock even the right key out for 5 minutes.
+        let mut by_account: HashMap<AccountKey, (Vec<Read>, Target<'_>)> = HashMap::new();
+        for (instance, group, ts) in groups {
+            let Ok(t) = self.session.find(&instance) else { continue };
+            by_account.entry(t.account_key()).or_insert_with(|| (Vec::new(), t)).0.push(Read::Group(instance, group, ts));
+        }
+        for (instance, topic) in topics {
+            let Ok(t) = self.session.find(&instance) else { continue };
+            by_account.entry(t.account_key()).or_insert_with(|| (Vec::new(), t)).0.push(Read::Topic(instance, topic));
+        }
+        let accounts = by_account.into_iter().filter(|(_, (_, t))| self.usable(t, asked)).map(|(key, (reads, _))| async move {
+            let mut reads = reads.into_iter();
+            let Some(first) = reads.next() else { return };
+            if let Err(e) = self.read(first).await
+                && e.is_auth()
+            {
+                let code = match &e {
+                    CallError::Auth { code, .. } => code.clone(),
+                    other => other.to_string(),
+                };
+                self.send(EngineEvent::AuthFailed { account: key.clone(), code, error: e.to_string() });
+                self.refused.lock().unwrap_or_else(|e| e.into_inner()).insert(key, e);
+                return;
             }
-            .await;
-            self.send(EngineEvent::Live { instance, group, result });
+            if self.refused.lock().unwrap_or_else(|e| e.into_inner()).remove(&key).is_some() {
+                self.send(EngineEvent::AuthOk { account: key.clone() });
+            }
+            futures_util::future::join_all(reads.map(|r| self.read(r))).await;
         });
-        let mut topics = Vec::new();
-        for a in &self.profile.huawei {
-            for i in &a.instances {
-                topics.extend(i.topics.iter().map(|t| (i.name.clone(), t.name.clone())));
-            }
-        }
-        for a in &self.profile.tencent {
-            for i in &a.ckafka {
-                topics.extend(i.topics.iter().map(|t| (i.name.clone(), t.name.clone())));
-            }
-        }
-        topics.retain(|(instance, _)| self.usable(instance));
-        let logs = topics.into_iter().map(|(instance, topic)| async move {
-            let result = async {
-                let (t, c) = self.target_and_creds(&instance)?;
-                run::topic_log(&self.client, c, &t, &topic).await.map_err(|e| e.to_string())
-            }
-            .await;
-            self.send(EngineEvent::TopicLog { instance, topic, result });
-        });
-        futures_util::future::join(futures_util::future::join_all(reads), futures_util::future::join_all(logs)).await;
+        futures_util::future::join_all(accounts).await;
         self.send(EngineEvent::RefreshDone);
     }
 
-    async fn plan_reset(
-        &self,
-        instance: &str,
-        group: &str,
-        topics: &[String],
-        partitions: &[i32],
-        strategy: &ResetStrategy,
-    ) -> Result<Plan, String> {
-        let (t, c) = self.target_and_creds(instance)?;
-        let api_group = t.api_group(group)?;
-        run::check_topics_exist(&self.client, c, &t, topics).await?;
-        let snap = run::describe(&self.client, c, &t, &api_group, topics).await.map_err(|e| e.to_string())?;
-        refuse_active(&snap)?;
-        let now_ms = jiff::Timestamp::now().as_millisecond();
-        let mut merged: Option<Plan> = None;
-        for topic in topics {
-            let req = ResetRequest {
-                group: &api_group,
-                topic,
-                partitions,
-                strategy,
-                now_ms,
-                zone_name: &self.zone_name,
-                time_targets: &[],
-            };
-            let ms = plan::strategy_time_ms(strategy, now_ms);
-            let (targets, problem) = run::time_targets(&self.client, c, &t, &snap, topic, partitions, ms).await;
-            let req = ResetRequest { time_targets: &targets, ..req };
-            let mut p = plan::reset(&t, &snap, &req).map_err(|e| e.to_string())?;
-            p.notes.extend(problem);
-            merged = Some(match merged {
-                None => p,
-                Some(mut m) => {
-                    m.summary = format!("{}; and topic `{topic}`", m.summary);
-                    m.calls.extend(p.calls);
-                    m.rows.extend(p.rows);
-                    m.notes.extend(p.notes.into_iter().filter(|n| !m.notes.contains(n)).collect::<Vec<_>>());
-                    m
+    /// One read of a refresh; its result goes to the dashboard, its error back for the key check.
+    async fn read(&self, r: Read) -> Result<(), CallError> {
+        let session = &self.session;
+        match r {
+            Read::Group(instance, group, topics) => {
+                let result = async {
+                    let t = session.find(&instance).map_err(|e| Err(e.to_string()))?;
+                    let api_group = t.api_group(&group).map_err(|e| Err(e.to_string()))?;
+                    let c = session.credentials(&t).map_err(|e| Err(e.to_string()))?;
+                    reads::describe(&session.client, &c, &t, &api_group, &topics).await.map_err(Ok)
                 }
-            });
+                .await;
+                let (shown, back) = split(result);
+                self.send(EngineEvent::Live { instance, group, result: shown });
+                back
+            }
+            Read::Topic(instance, topic) => {
+                let result = async {
+                    let t = session.find(&instance).map_err(|e| Err(e.to_string()))?;
+                    let c = session.credentials(&t).map_err(|e| Err(e.to_string()))?;
+                    reads::topic_log(&session.client, &c, &t, &topic).await.map_err(Ok)
+                }
+                .await;
+                let (shown, back) = split(result);
+                self.send(EngineEvent::TopicLog { instance, topic, result: shown });
+                back
+            }
         }
-        merged.ok_or_else(|| "no topic to reset".to_owned())
     }
 
-    async fn plan_undo(&self, instance: &str) -> Result<Plan, String> {
-        let dir = snapshot::dir(self.profile.settings.audit_log.as_deref()).ok_or("no home directory for snapshots")?;
-        let (t, c) = self.target_and_creds(instance)?;
-        // Account and instance both match: an instance name alone may belong to another profile's account.
-        let newest = snapshot::list(&dir)
-            .into_iter()
-            .rev()
-            .filter_map(|(_, s)| s.ok())
-            .find(|s| s.instance == instance && s.account == t.account());
-        let saved = newest.ok_or_else(|| format!("no snapshot of `{instance}` (account {}) to undo", t.account()))?;
-        let group = saved.group.clone().ok_or("the newest write here deleted messages, which cannot be undone")?;
-        let mut topics: Vec<String> = saved.partitions.iter().map(|p| p.topic.clone()).collect();
-        topics.dedup();
-        let live = run::describe(&self.client, c, &t, &group, &topics).await.map_err(|e| e.to_string())?;
-        refuse_active(&live)?;
-        super::undo::restore(&t, &saved, &live).map_err(|e| e.to_string())
-    }
-
-    async fn run_job(&self, job: u64, instance: &str, plan: Plan) {
+    async fn run_job(&self, job: u64, plan: Plan) {
         let cancel = Arc::new(AtomicBool::new(false));
         self.cancels.lock().unwrap_or_else(|e| e.into_inner()).insert(job, cancel.clone());
         let total = plan.calls.len();
-        let (t, c) = match self.target_and_creds(instance) {
-            Ok(x) => x,
-            Err(e) => {
-                self.send(EngineEvent::Note(e));
-                self.send(EngineEvent::JobDone { job, cancelled: false, failed: 0, sent: 0, total });
-                return;
-            }
-        };
-        // The snapshot is on disk before the first call leaves; without it, nothing is sent.
-        let saved = snapshot::Snapshot::of(t.account(), t.name(), &plan);
-        let snapshot_path =
-            match snapshot::dir(self.profile.settings.audit_log.as_deref()).map(|d| snapshot::write(&d, &saved)) {
-                Some(Ok(p)) => p,
-                other => {
-                    let why = match other {
-                        Some(Err(e)) => e.to_string(),
-                        _ => "no home directory; set settings.audit_log".into(),
-                    };
-                    self.send(EngineEvent::Problem(format!(
-                        "job {job} refused: the snapshot could not be written ({why}); nothing was sent"
-                    )));
-                    self.send(EngineEvent::JobDone { job, cancelled: true, failed: 0, sent: 0, total });
-                    return;
-                }
-            };
-        self.send(EngineEvent::Note(format!("job {job}: snapshot {}", snapshot_path.display())));
-        // The start and each finished call are journaled as they happen, so a kill leaves a true record.
-        let audit_path = audit::path(self.profile.settings.audit_log.as_deref());
-        let journal = audit::job_id();
-        let snapshot_text = snapshot_path.display().to_string();
-        let journaled = audit_path.as_ref().map(|p| {
-            audit::append(p, &audit::Start::new(&journal, t.account(), t.name(), "dashboard", &plan, &snapshot_text))
-        });
-        if !matches!(journaled, Some(Ok(()))) {
-            self.send(EngineEvent::Problem(format!(
-                "job {job} refused: the audit log cannot be written; nothing was sent"
-            )));
-            self.send(EngineEvent::JobDone { job, cancelled: true, failed: 0, sent: 0, total });
-            return;
-        }
-        let mut failed = 0;
-        let mut done = 0;
-        let mut outcomes = Vec::new();
-        for call in &plan.calls {
-            if cancel.load(Ordering::SeqCst) {
-                break;
-            }
-            let outcome = run::call_outcome(&self.client, c, call).await;
-            done += 1;
-            failed += usize::from(!outcome.ok);
-            let journaled = audit_path.as_ref().map(|p| audit::append(p, &audit::Call::new(&journal, done, &outcome)));
-            if let Some(Err(e)) = journaled {
-                self.send(EngineEvent::Problem(format!("job {job}: call {done} could not be journaled: {e}")));
-            }
-            outcomes.push(outcome.clone());
-            self.send(EngineEvent::CallDone { job, outcome, done, total });
-        }
-        let cancelled = done < total;
-        let sent = Plan { calls: plan.calls[..done].to_vec(), ..plan.clone() };
-        let checks = match outcomes.iter().any(|o| o.error.is_none()) {
-            true => match verify::verify(&self.client, c, &t, &plan).await {
-                Ok(checks) => Some(checks),
-                Err(e) => {
-                    self.send(EngineEvent::Problem(format!(
-                        "job {job}: the result could not be read back to verify it: {e}"
-                    )));
-                    None
-                }
-            },
-            false => None,
-        };
-        if let Some(checks) = &checks {
-            // A cancelled job left partitions alone on purpose; only those its sent calls covered are judged.
-            let judged: Vec<&verify::Check> = if cancelled { Vec::new() } else { checks.iter().collect() };
-            let bad: Vec<&&verify::Check> = judged.iter().filter(|c| !c.ok).collect();
-            for c in &bad {
+        let mut obs = Events { job, tx: &self.events };
+        let report = job::run(&self.session, plan, &cancel, &mut obs).await;
+        if let Some(Ok(checks)) = &report.verification {
+            // Partitions a cancelled job never reached were left alone on purpose; only those it sent are judged.
+            let sent: Vec<&super::verify::Check> = checks
+                .iter()
+                .zip(&report.plan.rows)
+                .filter(|(_, r)| r.call < report.outcomes.len())
+                .map(|(c, _)| c)
+                .collect();
+            for c in sent.iter().filter(|c| !c.ok) {
                 self.send(EngineEvent::Problem(format!(
                     "job {job}: NOT AS PLANNED {} partition {}: {}",
                     c.topic,
@@ -405,45 +254,40 @@ impl Shared {
                     c.note.as_deref().unwrap_or("")
                 )));
             }
-            if !cancelled && bad.is_empty() {
-                self.send(EngineEvent::Note(format!("job {job}: verified, {} partition(s) as planned", judged.len())));
+            if sent.iter().all(|c| c.ok) && !sent.is_empty() {
+                self.send(EngineEvent::Note(format!("job {job}: verified, {} partition(s) as planned", sent.len())));
             }
         }
-        let mut record = audit::Record::new(t.account(), t.name(), "dashboard", &sent, &outcomes, cancelled);
-        record.verification = checks.as_deref();
-        record.snapshot = Some(snapshot_text.clone());
-        record.job = journal.clone();
-        match audit::path(self.profile.settings.audit_log.as_deref()) {
-            Some(path) => {
-                if let Err(e) = audit::append(&path, &record) {
-                    self.send(EngineEvent::Problem(format!(
-                        "the audit record could not be appended to {}: {e}",
-                        path.display()
-                    )));
-                }
-            }
-            None => {
-                self.send(EngineEvent::Problem("no home directory for the audit log: set settings.audit_log".into()))
-            }
+        if let JobEnd::Refused { why } = &report.end {
+            self.send(EngineEvent::Problem(format!("job {job} refused: {why}")));
+        }
+        if let JobEnd::Unread { error } = &report.end {
+            self.send(EngineEvent::Problem(format!("job {job} not started: {error}; nothing was sent")));
         }
         self.cancels.lock().unwrap_or_else(|e| e.into_inner()).remove(&job);
-        self.send(EngineEvent::JobDone { job, cancelled, failed, sent: done, total });
-        self.refresh().await;
+        self.send(EngineEvent::JobDone {
+            job,
+            failed: report.failed(),
+            unverified: report.unverified(),
+            sent: report.outcomes.len(),
+            total,
+            end: report.end,
+        });
+        self.refresh(false).await;
     }
 }
 
-/// Refuses a write on a group with live members, naming them.
-pub fn refuse_active(snap: &GroupSnapshot) -> Result<(), String> {
-    if snap.is_inactive() {
-        return Ok(());
+/// A refresh's reads.
+enum Read {
+    Group(String, String, Vec<String>),
+    Topic(String, String),
+}
+
+/// A read's result for the dashboard (errors in words) and, for a call error, the error itself.
+fn split<T>(r: Result<T, Result<CallError, String>>) -> (Result<T, String>, Result<(), CallError>) {
+    match r {
+        Ok(v) => (Ok(v), Ok(())),
+        Err(Err(text)) => (Err(text), Ok(())),
+        Err(Ok(e)) => (Err(e.to_string()), Err(e)),
     }
-    let members: Vec<String> =
-        snap.members.iter().map(|m| format!("{} {}", m.client_id, m.host).trim().to_owned()).collect();
-    Err(format!(
-        "group `{}` is {} with {} member(s): {}. Stop them and wait out the session timeout",
-        snap.group,
-        snap.state,
-        snap.members.len(),
-        if members.is_empty() { "(not listed)".to_owned() } else { members.join(", ") }
-    ))
 }

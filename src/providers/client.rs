@@ -10,7 +10,9 @@ use serde_json::Value;
 use tokio::time::Instant;
 
 use super::error::CallError;
+use super::huawei::wire as huawei_wire;
 use super::request::{ApiRequest, Signing};
+use super::tencent::wire as tencent_wire;
 use crate::core::credentials::Credentials;
 use crate::core::secret::Secret;
 use crate::core::sign::{huawei, tencent};
@@ -72,6 +74,16 @@ pub struct Answer {
     /// The service's request id.
     pub request_id: Option<String>,
     /// How many tries it took.
+    pub tries: u32,
+}
+
+/// The most of an answer's body that is read; no answer offsetdeck asks for comes near it.
+pub const MAX_BODY_BYTES: usize = 8 << 20;
+
+/// A call's end after its retries: the answer or the last error, and how many tries were made.
+#[derive(Debug)]
+pub struct Sent {
+    pub result: Result<Answer, CallError>,
     pub tries: u32,
 }
 
@@ -150,6 +162,11 @@ impl Client {
 
     /// Sends a call, retrying what is safe to retry.
     pub async fn call(&self, req: &ApiRequest, creds: &Credentials) -> Result<Answer, CallError> {
+        self.send(req, creds).await.result
+    }
+
+    /// Sends a call, retrying what is safe to retry, and says how many tries it took, failed or not.
+    pub async fn send(&self, req: &ApiRequest, creds: &Credentials) -> Sent {
         let mut tries = 0;
         loop {
             tries += 1;
@@ -157,14 +174,14 @@ impl Client {
             match self.send_once(req, creds).await {
                 Ok(mut a) => {
                     a.tries = tries;
-                    return Ok(a);
+                    return Sent { result: Ok(a), tries };
                 }
                 Err(e) if tries < self.config.max_tries && e.retryable(req.idempotent) => {
                     let ceiling = self.config.backoff_base * 2u32.pow(tries - 1);
                     let jitter = ceiling.mul_f64(fastrand::f64());
                     tokio::time::sleep(jitter).await;
                 }
-                Err(e) => return Err(e),
+                Err(e) => return Sent { result: Err(e), tries },
             }
         }
     }
@@ -176,51 +193,20 @@ impl Client {
             None => url.host_str().unwrap_or_default().to_owned(),
         };
         let now = jiff::Timestamp::now();
-        let mut headers: Vec<(String, String)> = Vec::new();
-        let full_url = match &req.signing {
+        // Each cloud's module knows its headers; the client only keeps the derived keys and sends.
+        let (full_url, headers) = match &req.signing {
             Signing::Huawei { project_id } => {
-                headers.push(("Content-Type".into(), "application/json".into()));
-                headers.push(("Host".into(), host.clone()));
-                headers.push(("User-Agent".into(), USER_AGENT.into()));
-                headers.push(("X-Project-Id".into(), project_id.clone()));
-                let r = huawei::Request {
-                    method: req.method,
-                    path: &req.path,
-                    query: &req.query,
-                    headers: &headers,
-                    body: &req.body,
-                };
                 let key = {
                     let mut keys = self.hw_keys.lock().unwrap_or_else(|e| e.into_inner());
                     keys.entry(creds.secret.clone()).or_insert_with(|| huawei::SigningKey::new(&creds.secret)).clone()
                 };
-                let signed = huawei::sign_with(&r, &creds.id, &key, creds.token.as_ref(), now);
-                headers.extend(signed.headers);
-                let q = if signed.query.is_empty() { String::new() } else { format!("?{}", signed.query) };
-                format!("{}{}{q}", req.endpoint, req.path)
+                huawei_wire::prepare(req, project_id, &host, creds, &key, now)
             }
             Signing::Tencent { service, action, version, region } => {
                 let ts = now.as_second();
-                let r = tencent::Request {
-                    method: "POST",
-                    service,
-                    host: &host,
-                    content_type: "application/json",
-                    query: "",
-                    payload: &req.body,
-                    timestamp: ts,
-                };
                 let key = self.tencent_key(creds, &tencent::credential_date(ts), service);
-                let signed = tencent::sign_with(&r, &creds.id, &key, creds.token.as_ref());
-                headers.push(("Content-Type".into(), "application/json".into()));
-                headers.push(("Host".into(), host.clone()));
-                headers.push(("X-TC-Action".into(), (*action).into()));
-                headers.push(("X-TC-Version".into(), (*version).into()));
-                headers.push(("X-TC-Timestamp".into(), ts.to_string()));
-                headers.push(("X-TC-Region".into(), region.clone()));
-                headers.push(("X-TC-Language".into(), "en-US".into()));
-                headers.extend(signed.headers);
-                format!("{}/", req.endpoint)
+                let scope = tencent_wire::Scope { service, action, version, region };
+                tencent_wire::prepare(req, &scope, &host, creds, &key, ts)
             }
         };
         let mut map = HeaderMap::new();
@@ -232,7 +218,7 @@ impl Client {
         let method =
             reqwest::Method::from_bytes(req.method.as_bytes()).map_err(|e| CallError::Connect(e.to_string()))?;
         // The URL is built by hand so the query goes out exactly as signed (never through `.query()`).
-        let resp = self
+        let mut resp = self
             .http
             .request(method, &full_url)
             .headers(map)
@@ -242,10 +228,20 @@ impl Client {
             .map_err(|e| self.transport_error(e))?;
         let status = resp.status().as_u16();
         let request_id = resp.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let bytes = resp.bytes().await.map_err(|e| self.transport_error(e))?;
+        // Read up to a cap: a hostile or broken server must not fill memory with an endless answer.
+        let mut bytes = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.transport_error(e))? {
+            if bytes.len() + chunk.len() > MAX_BODY_BYTES {
+                return Err(CallError::Malformed {
+                    detail: format!("the answer is larger than {} MiB; it was not read", MAX_BODY_BYTES >> 20),
+                    request_id,
+                });
+            }
+            bytes.extend_from_slice(&chunk);
+        }
         match req.signing {
-            Signing::Huawei { .. } => interpret_huawei(status, &bytes, request_id),
-            Signing::Tencent { .. } => interpret_tencent(status, &bytes, request_id),
+            Signing::Huawei { .. } => huawei_wire::interpret(status, &bytes, request_id),
+            Signing::Tencent { .. } => tencent_wire::interpret(status, &bytes, request_id),
         }
     }
 
@@ -269,93 +265,4 @@ fn source_chain(e: &dyn std::error::Error) -> String {
         cur = c.source();
     }
     s
-}
-
-/// Finds `error_code`/`error_msg` (or the SDK's other spellings), at any depth, as the SDK does.
-fn huawei_error_fields(v: &Value) -> Option<(String, String)> {
-    let text = |x: &Value| match x {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    };
-    if let Value::Object(o) = v {
-        for (c, m) in [("error_code", "error_msg"), ("errorCode", "errorMsg"), ("code", "message")] {
-            if let (Some(code), Some(msg)) = (o.get(c).and_then(text), o.get(m).and_then(text)) {
-                return Some((code, msg));
-            }
-        }
-        return o.values().find_map(huawei_error_fields);
-    }
-    None
-}
-
-/// Reads a Huawei answer.
-pub fn interpret_huawei(status: u16, body: &[u8], request_id: Option<String>) -> Result<Answer, CallError> {
-    let json: Option<Value> =
-        if body.iter().all(u8::is_ascii_whitespace) { Some(Value::Null) } else { serde_json::from_slice(body).ok() };
-    if status < 400 {
-        let json = json.ok_or_else(|| CallError::Malformed {
-            detail: "the body is not JSON".into(),
-            request_id: request_id.clone(),
-        })?;
-        return Ok(Answer { status, json, request_id, tries: 1 });
-    }
-    let (code, message) = json
-        .as_ref()
-        .and_then(huawei_error_fields)
-        .unwrap_or_else(|| (status.to_string(), String::from_utf8_lossy(body).chars().take(200).collect()));
-    let request_id = request_id.or_else(|| json.as_ref().and_then(|j| j["request_id"].as_str().map(str::to_owned)));
-    Err(match status {
-        401 | 403 if code.starts_with("APIG") && message.to_lowercase().contains("time") => {
-            CallError::ClockSkew { code, message, window: "15 minutes", request_id }
-        }
-        401 | 403 => CallError::Auth {
-            code,
-            message: format!(
-                "{message}. Check the AK/SK; not retried, because Huawei locks an AK for 5 minutes after 5 failed signatures"
-            ),
-            request_id,
-        },
-        429 => CallError::Throttled { code, message, request_id },
-        500.. => CallError::Server { status, code, message, request_id },
-        _ => CallError::Api { status, code, message, request_id },
-    })
-}
-
-/// Reads a Tencent answer: errors arrive inside HTTP 200.
-pub fn interpret_tencent(status: u16, body: &[u8], request_id: Option<String>) -> Result<Answer, CallError> {
-    let parsed: Option<Value> = serde_json::from_slice(body).ok();
-    let response = parsed.as_ref().and_then(|v| v.get("Response")).cloned();
-    let Some(response) = response else {
-        if status >= 500 {
-            let message = String::from_utf8_lossy(body).chars().take(200).collect();
-            return Err(CallError::Server { status, code: status.to_string(), message, request_id });
-        }
-        return Err(CallError::Malformed { detail: format!("HTTP {status} without a JSON `Response`"), request_id });
-    };
-    let request_id = response["RequestId"].as_str().map(str::to_owned).or(request_id);
-    if let Some(err) = response.get("Error") {
-        let code = err["Code"].as_str().unwrap_or("Unknown").to_owned();
-        let message = err["Message"].as_str().unwrap_or("").to_owned();
-        return Err(if code == "AuthFailure.SignatureExpire" {
-            CallError::ClockSkew { code, message, window: "5 minutes", request_id }
-        } else if code.starts_with("AuthFailure") {
-            CallError::Auth { code, message, request_id }
-        } else if code.starts_with("RequestLimitExceeded") {
-            CallError::Throttled { code, message, request_id }
-        } else if code.starts_with("InternalError") {
-            CallError::Server { status, code, message, request_id }
-        } else {
-            CallError::Api { status, code, message, request_id }
-        });
-    }
-    if status != 200 {
-        return Err(CallError::Server {
-            status,
-            code: status.to_string(),
-            message: "unexpected status".into(),
-            request_id,
-        });
-    }
-    Ok(Answer { status, json: response, request_id, tries: 1 })
 }

@@ -52,6 +52,23 @@ impl CallError {
         }
     }
 
+    /// Whether the call may have been applied although it failed: the answer was lost or the server broke after
+    /// receiving it. A refusal (authentication, a bad parameter, throttling) and a failed connect were not applied.
+    pub fn may_have_applied(&self) -> bool {
+        matches!(self, Self::Timeout(_) | Self::Dropped(_) | Self::Server { .. } | Self::Malformed { .. })
+    }
+
+    /// Whether the answer was lost on the way (a timeout, a dropped connection, an unreadable answer): the call
+    /// may or may not have been applied, and only a read-back can tell.
+    pub fn answer_lost(&self) -> bool {
+        matches!(self, Self::Timeout(_) | Self::Dropped(_) | Self::Malformed { .. })
+    }
+
+    /// Whether the service refused the key: nothing more should be sent with it until the user fixes it.
+    pub fn is_auth(&self) -> bool {
+        matches!(self, Self::Auth { .. })
+    }
+
     /// Whether another try may succeed, given whether the call is safe to repeat.
     pub fn retryable(&self, idempotent: bool) -> bool {
         match self {

@@ -54,3 +54,41 @@ impl fmt::Display for ApiRequest {
         Ok(())
     }
 }
+
+/// A call as data, for JSON output, the audit trail and the dashboard's log: what was sent, minus the signature.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RequestView {
+    pub op: String,
+    pub method: String,
+    pub url: String,
+    /// Tencent's action, version and region headers; empty for Huawei.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<(String, String)>,
+    /// The body as JSON (`null` when there is none; the text itself when it is not JSON).
+    pub body: serde_json::Value,
+}
+
+impl ApiRequest {
+    pub fn view(&self) -> RequestView {
+        let query = crate::core::sign::huawei::canonical_query(&self.query);
+        let q = if query.is_empty() { String::new() } else { format!("?{query}") };
+        let (url, headers) = match &self.signing {
+            Signing::Huawei { .. } => (format!("{}{}{q}", self.endpoint, self.path), Vec::new()),
+            Signing::Tencent { action, version, region, .. } => (
+                format!("{}/", self.endpoint),
+                vec![
+                    ("X-TC-Action".to_owned(), (*action).to_owned()),
+                    ("X-TC-Version".to_owned(), (*version).to_owned()),
+                    ("X-TC-Region".to_owned(), region.clone()),
+                ],
+            ),
+        };
+        let body = if self.body.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_slice(&self.body)
+                .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&self.body).into_owned()))
+        };
+        RequestView { op: self.op.to_owned(), method: self.method.to_owned(), url, headers, body }
+    }
+}

@@ -59,7 +59,7 @@ async fn event_loop(
             }
         }
     });
-    let _ = commands.send(Command::Refresh);
+    let _ = commands.send(Command::Refresh { asked: true });
     state.refreshing = true;
     let mut ticker = refresh.map(|d| tokio::time::interval_at(tokio::time::Instant::now() + d, d));
     let mut signals = Signals::new();
@@ -88,7 +88,7 @@ async fn event_loop(
                 Event::Resize(w, h) => Msg::Resize(w, h),
                 _ => continue,
             },
-            Some(event) = events.recv() => Msg::Engine { at: now_label(&state.zone_name), event },
+            Some(event) = events.recv() => Msg::Engine { at: now_label(&state.zone_name), event: Box::new(event) },
             _ = tick(&mut ticker) => Msg::RefreshTick,
             _ = signals.next() => return Ok(()),
         };

@@ -1,9 +1,9 @@
 //! What the engine's events do to the dashboard: live data, plans to confirm, calls streaming into the log.
 
-use tui_input::Input;
-
 use super::state::{AppState, Confirm, Level, Modal};
 use super::update::Step;
+use crate::engine::job::JobEnd;
+use crate::engine::outcome::CallResult;
 use crate::engine::worker::EngineEvent;
 
 /// Applies an engine event to the state.
@@ -27,71 +27,72 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
         }
         EngineEvent::RefreshDone => s.refreshing = false,
         EngineEvent::Planned { request, result } => {
-            let (instance, name) = match &s.modal {
-                Some(Modal::Planning { request: r, instance, name, .. }) if *r == request => {
-                    (instance.clone(), name.clone())
-                }
-                _ => return Step::default(),
-            };
+            if !matches!(&s.modal, Some(Modal::Planning { request: r, .. }) if *r == request) {
+                return Step::default();
+            }
             match result {
-                Ok(plan) => {
-                    let destructive = plan.calls.iter().any(|c| c.op.starts_with("Delete"));
-                    let protected = s.instance_info(&instance).is_some_and(|i| i.2.protected);
-                    // An undo learns its group from the snapshot.
-                    let name = if name.is_empty() { plan.group.clone().unwrap_or_default() } else { name };
-                    let type_name = (destructive || protected).then_some(name);
-                    s.modal = Some(Modal::Confirm(Confirm {
-                        instance,
-                        plan,
-                        destructive,
-                        type_name,
-                        typed: Input::default(),
-                        scroll: 0,
-                    }));
-                }
+                Ok(plan) => s.modal = Some(Modal::Confirm(Confirm::new(plan))),
                 Err(e) => {
                     s.modal = None;
-                    s.push_log(at, Level::Error, format!("refused before sending anything: {e}"));
+                    s.push_log(at, Level::Error, format!("nothing was sent: {e}"));
                 }
             }
+        }
+        EngineEvent::AuthFailed { account, code, error: _ } => {
+            s.push_log(
+                at,
+                Level::Error,
+                format!("account {account}: authentication failed: {code} — fix the key, then R (nothing more is sent with it until then)"),
+            );
+            s.auth_failed.insert(account.name.clone(), code);
+        }
+        EngineEvent::AuthOk { account } => {
+            s.auth_failed.remove(&account.name);
+            s.push_log(at, Level::Ok, format!("account {account}: the key is accepted again"));
         }
         EngineEvent::CallDone { job, outcome, done, total } => {
             let mut label = String::new();
             if let Some(j) = s.job.as_mut().filter(|j| j.id == job) {
                 j.done = done;
                 j.total = total;
-                j.failed += usize::from(!outcome.ok);
+                j.failed += usize::from(!outcome.is_ok());
                 label = j.label.clone();
             }
-            let id = outcome.request_id.as_deref().unwrap_or("-");
-            let (level, word) = match (&outcome.error, outcome.ok) {
-                (Some(_), _) => (Level::Error, "FAILED"),
-                (None, true) => (Level::Ok, "ok"),
-                (None, false) => (Level::Error, "PARTIAL"),
+            let id = outcome.request_id().unwrap_or("-");
+            let (level, word) = match &outcome.result {
+                CallResult::Failed { .. } => (Level::Error, "FAILED"),
+                CallResult::Ok { .. } => (Level::Ok, "ok"),
+                CallResult::Partial { .. } => (Level::Error, "PARTIAL"),
             };
-            let body = compact_target(outcome.request.lines().nth(1).map(str::trim).unwrap_or_default());
-            let mut text = format!("{label} [{done}/{total}] {word} {} {body} req {id}", outcome.op);
-            if let Some(e) = &outcome.error {
-                text.push_str(&format!(" — {e}"));
-            }
-            for (item, code) in &outcome.failed_items {
-                text.push_str(&format!(" — {item} failed ({code})"));
+            let body = compact_target(&outcome.request.body);
+            let mut text = format!("{label} [{done}/{total}] {word} {} {body} req {id}", outcome.op());
+            if let Some(why) = outcome.failure() {
+                text.push_str(&format!(" — {why}"));
             }
             s.push_log(at, level, text);
         }
-        EngineEvent::JobDone { job, cancelled, failed, sent, total } => {
+        EngineEvent::JobDone { job, end, failed, unverified, sent, total } => {
             s.job = None;
-            let (level, text) = if cancelled {
-                (
+            let (level, text) = match end {
+                JobEnd::Cancelled { .. } => (
+                    Level::Error,
+                    format!("job {job} cancelled: {sent} of {total} call(s) sent, {failed} failed; the rest were not sent"),
+                ),
+                JobEnd::Refused { .. } | JobEnd::Unread { .. } => {
+                    (Level::Error, format!("job {job} not run: nothing was sent"))
+                }
+                JobEnd::Unjournaled { .. } => (
+                    Level::Error,
+                    format!("job {job} stopped: {sent} of {total} call(s) sent; a journal line could not be written"),
+                ),
+                JobEnd::Completed if failed > 0 || unverified > 0 => (
                     Level::Error,
                     format!(
-                        "job {job} cancelled: {sent} of {total} call(s) sent, {failed} failed; the rest were not sent"
+                        "job {job} finished with failures: {} of {total} call(s) succeeded, {unverified} partition(s) not as planned",
+                        total - failed
                     ),
-                )
-            } else if failed > 0 {
-                (Level::Error, format!("job {job} finished with failures: {} of {total} succeeded", total - failed))
-            } else {
-                (Level::Ok, format!("job {job} done: {total} of {total} call(s) succeeded"))
+                ),
+                JobEnd::Completed => (Level::Ok, format!("job {job} done: {total} of {total} call(s) succeeded")),
             };
             s.push_log(at, level, text);
         }
@@ -102,9 +103,13 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
 }
 
 /// A call's body as short `key=value` pairs, leaving out ids the log line already names.
-fn compact_target(body: &str) -> String {
-    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(body) else {
-        return body.to_owned();
+fn compact_target(body: &serde_json::Value) -> String {
+    let serde_json::Value::Object(map) = body else {
+        return match body {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
     };
     let skip = ["InstanceId", "SubscribeId", "ConsumerGroupName", "Group", "TopicName"];
     let value = |v: &serde_json::Value| match v {

@@ -4,71 +4,8 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use crate::core::strategy::{self, ResetStrategy};
-
-/// The strategies a form offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StrategyKind {
-    /// Log start.
-    Earliest,
-    /// Log end.
-    Latest,
-    /// An offset.
-    ToOffset,
-    /// A datetime.
-    ToDatetime,
-    /// Now minus a duration.
-    ByDuration,
-    /// Unix ms.
-    ToTimestamp,
-    /// Committed ± N.
-    ShiftBy,
-}
-
-impl StrategyKind {
-    /// Label in the form.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Earliest => "earliest",
-            Self::Latest => "latest",
-            Self::ToOffset => "offset",
-            Self::ToDatetime => "datetime",
-            Self::ByDuration => "duration",
-            Self::ToTimestamp => "timestamp",
-            Self::ShiftBy => "shift",
-        }
-    }
-
-    /// The help line under the value field.
-    pub fn help(self) -> &'static str {
-        match self {
-            Self::Earliest => "replay everything still in the log; no value needed",
-            Self::Latest => "skip everything unread; no value needed",
-            Self::ToOffset => "a whole number, 0 or more; clamped to the log's start and end",
-            Self::ToDatetime => "YYYY-MM-DD HH:MM[:SS] in the profile's zone, or RFC 3339 (2025-01-02T11:04:05+08:00)",
-            Self::ByDuration => "how far back from now: 6h, 90m, 2d, 1h30m or PT6H",
-            Self::ToTimestamp => "Unix time in milliseconds, e.g. 1735787045000",
-            Self::ShiftBy => "a non-zero whole number: negative replays, positive skips",
-        }
-    }
-
-    fn needs_value(self) -> bool {
-        !matches!(self, Self::Earliest | Self::Latest)
-    }
-}
-
-/// All strategies, for Kafka instances.
-pub const KAFKA_STRATEGIES: &[StrategyKind] = &[
-    StrategyKind::Earliest,
-    StrategyKind::Latest,
-    StrategyKind::ToOffset,
-    StrategyKind::ToDatetime,
-    StrategyKind::ByDuration,
-    StrategyKind::ToTimestamp,
-    StrategyKind::ShiftBy,
-];
-/// What DTS can do.
-pub const DTS_STRATEGIES: &[StrategyKind] = &[StrategyKind::Earliest, StrategyKind::Latest, StrategyKind::ToDatetime];
+use crate::core::strategy::{self, ResetStrategy, StrategyKind};
+use crate::core::target::TargetKind;
 
 /// Which field has focus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,13 +43,13 @@ pub struct ResetForm {
 
 impl ResetForm {
     /// A new form, scope pre-filled from the selection.
-    pub fn new(instance: String, group: String, topics: Vec<String>, partition: Option<i32>, dts: bool) -> Self {
+    pub fn new(instance: String, group: String, topics: Vec<String>, partition: Option<i32>, kind: TargetKind) -> Self {
         Self {
             instance,
             group,
             topics,
             partitions: Input::new(partition.map(|p| p.to_string()).unwrap_or_default()),
-            offered: if dts { DTS_STRATEGIES } else { KAFKA_STRATEGIES },
+            offered: StrategyKind::offered(kind),
             strategy: None,
             value: Input::default(),
             focus: ResetField::Strategy,
@@ -154,19 +91,7 @@ impl ResetForm {
         if kind.needs_value() && v.trim().is_empty() {
             return Err(format!("type a value: {}", kind.help()));
         }
-        let e = |x: strategy::ParseError| x.to_string();
-        Ok(match kind {
-            StrategyKind::Earliest => ResetStrategy::Earliest,
-            StrategyKind::Latest => ResetStrategy::Latest,
-            StrategyKind::ToOffset => ResetStrategy::ToOffset(strategy::parse_offset(v).map_err(e)?),
-            StrategyKind::ToDatetime => ResetStrategy::ToDatetime {
-                at: strategy::parse_datetime(v, zone).map_err(e)?,
-                zone: zone_name.to_owned(),
-            },
-            StrategyKind::ByDuration => ResetStrategy::ByDuration(strategy::parse_duration(v).map_err(e)?),
-            StrategyKind::ToTimestamp => ResetStrategy::ToTimestamp(strategy::parse_timestamp_ms(v).map_err(e)?),
-            StrategyKind::ShiftBy => ResetStrategy::ShiftBy(strategy::parse_shift(v).map_err(e)?),
-        })
+        kind.parse(v, zone, zone_name).map_err(|e| e.to_string())
     }
 
     /// Handles a key inside the form; returns true when something changed.
@@ -350,7 +275,7 @@ mod tests {
     #[test]
     fn reset_form_validates_as_typed() {
         let tz = jiff::tz::TimeZone::UTC;
-        let mut f = ResetForm::new("i".into(), "g".into(), vec!["t".into()], None, false);
+        let mut f = ResetForm::new("i".into(), "g".into(), vec!["t".into()], None, TargetKind::Huawei);
         assert!(f.parsed_strategy(&tz, "UTC").unwrap_err().contains("choose a strategy"));
         f.key(KeyEvent::from(KeyCode::Right));
         assert_eq!(f.parsed_strategy(&tz, "UTC"), Ok(ResetStrategy::Earliest));
@@ -362,8 +287,8 @@ mod tests {
         assert!(f.parsed_strategy(&tz, "UTC").unwrap_err().contains("0 or more"));
         f.partitions = Input::new("0, 3,x".into());
         assert!(f.parsed_partitions().unwrap_err().contains("\"x\""));
-        let dts = ResetForm::new("i".into(), "g".into(), vec![], None, true);
-        assert_eq!(dts.offered.len(), 3);
+        let dts = ResetForm::new("i".into(), "g".into(), vec![], None, TargetKind::Dts);
+        assert!(!dts.offered.contains(&StrategyKind::ToOffset) && !dts.offered.contains(&StrategyKind::ShiftBy));
     }
 
     #[test]

@@ -186,9 +186,9 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, m: &Modal, th: &Theme) {
 }
 
 fn confirm(f: &mut Frame<'_>, _s: &AppState, c: &Confirm, th: &Theme, w: u16) {
-    let border = if c.destructive { th.fg(Color::Red) } else { th.fg(Color::Yellow) };
+    let border = if c.destructive() { th.fg(Color::Red) } else { th.fg(Color::Yellow) };
     let h = f.area().height.saturating_sub(2).min(22);
-    let inner = popup(f, if c.destructive { "confirm DELETE" } else { "confirm reset" }, w, h, border);
+    let inner = popup(f, if c.destructive() { "confirm DELETE" } else { "confirm reset" }, w, h, border);
     let mut lines = vec![Line::styled(c.plan.summary.clone(), th.bold())];
     let show = |v: Option<i64>| v.map_or("-".to_owned(), |x| x.to_string());
     let deleting = c.plan.calls.iter().any(|x| x.op == "DeleteMessages");
@@ -253,7 +253,7 @@ fn confirm(f: &mut Frame<'_>, _s: &AppState, c: &Confirm, th: &Theme, w: u16) {
             th.fg(Color::Red).add_modifier(Modifier::BOLD),
         ));
     }
-    match &c.type_name {
+    match c.type_name() {
         Some(name) => {
             let ok = c.typed.value() == name;
             let typed = c.typed.value();

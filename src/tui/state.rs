@@ -8,6 +8,7 @@ use super::forms::{DeleteMessagesForm, DeleteOffsetsForm, ResetForm};
 use super::tree::Tree;
 use crate::core::live::{GroupSnapshot, TopicPartition};
 use crate::core::profile::{Profile, Safety};
+use crate::core::target::TargetKind;
 use crate::engine::plan::Plan;
 
 /// How many log lines are kept in memory.
@@ -38,18 +39,28 @@ pub struct LogLine {
 /// What a confirmation will run.
 #[derive(Debug, Clone)]
 pub struct Confirm {
-    /// The instance (profile name).
-    pub instance: String,
-    /// The plan, exactly as it will run.
+    /// The plan, exactly as it will run; its target and required confirmation included.
     pub plan: Plan,
-    /// Whether it deletes.
-    pub destructive: bool,
-    /// The name to type, when one is required (deletes and protected accounts).
-    pub type_name: Option<String>,
-    /// What was typed.
+    /// What was typed, when a name is asked for.
     pub typed: Input,
     /// First plan row shown.
     pub scroll: usize,
+}
+
+impl Confirm {
+    pub fn new(plan: Plan) -> Self {
+        Self { plan, typed: Input::default(), scroll: 0 }
+    }
+
+    /// Whether it deletes.
+    pub fn destructive(&self) -> bool {
+        self.plan.kind != crate::engine::plan::PlanKind::Reset
+    }
+
+    /// The name to type, when the safety rules ask for one.
+    pub fn type_name(&self) -> Option<&str> {
+        self.plan.confirmation.name()
+    }
 }
 
 /// A modal on top of the panes.
@@ -69,10 +80,6 @@ pub enum Modal {
         request: u64,
         /// What is being planned, in words.
         what: String,
-        /// The instance (profile name).
-        instance: String,
-        /// The name a confirmation would ask to type (group, or topic for message deletes).
-        name: String,
     },
     /// The confirmation.
     Confirm(Confirm),
@@ -134,6 +141,8 @@ pub struct AppState {
     pub zone_name: String,
     /// A refresh is under way.
     pub refreshing: bool,
+    /// Accounts whose key the service refused, by account name, with the code: shown until the user refreshes.
+    pub auth_failed: std::collections::HashMap<String, String>,
     /// Set when the app should exit.
     pub quit: bool,
     /// Effective key bindings.
@@ -163,6 +172,7 @@ impl AppState {
             color,
             zone_name,
             refreshing: false,
+            auth_failed: Default::default(),
             quit: false,
             keymap: super::keymap::Keymap::default(),
         }
@@ -198,7 +208,7 @@ impl AppState {
     }
 
     /// The account, kind and safety of an instance.
-    pub fn instance_info(&self, instance: &str) -> Option<(String, &'static str, Safety)> {
+    pub fn instance_info(&self, instance: &str) -> Option<(String, TargetKind, Safety)> {
         let t = crate::engine::target::Target::find(&self.profile, instance).ok()?;
         Some((t.account().to_owned(), t.kind(), t.safety()))
     }

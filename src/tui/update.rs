@@ -9,6 +9,9 @@ use super::keymap::Action;
 use super::layout::{log_rows, tree_rows};
 use super::state::{AppState, Confirm, Job, Level, Modal};
 use super::tree::Kind;
+use crate::engine::order::{Order, UndoFrom};
+use crate::engine::plan::PlanKind;
+use crate::engine::safety;
 use crate::engine::worker::{Command, EngineEvent};
 
 /// What happened.
@@ -19,7 +22,7 @@ pub enum Msg {
     /// The terminal was resized.
     Resize(u16, u16),
     /// An engine event; `at` is its time as shown in the log.
-    Engine { at: String, event: EngineEvent },
+    Engine { at: String, event: Box<EngineEvent> },
     /// The live-refresh timer fired.
     RefreshTick,
 }
@@ -60,10 +63,10 @@ pub fn update(s: &mut AppState, msg: Msg) -> Step {
         }
         Msg::RefreshTick if !s.refreshing => {
             s.refreshing = true;
-            Step::send(Command::Refresh)
+            Step::send(Command::Refresh { asked: false })
         }
         Msg::RefreshTick => Step::default(),
-        Msg::Engine { at, event } => super::engine_events::apply(s, at, event),
+        Msg::Engine { at, event } => super::engine_events::apply(s, at, *event),
         // Terminals send Alt-x as ESC followed by x, so a fast "Esc, then x" arrives as Alt-x. Nothing is bound to
         // Alt, so it is read as the two keys the user typed.
         Msg::Key(key) if key.modifiers.contains(KeyModifiers::ALT) => {
@@ -128,7 +131,7 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
         Action::Refresh if s.refreshing => Step::default(),
         Action::Refresh => {
             s.refreshing = true;
-            Step::send(Command::Refresh)
+            Step::send(Command::Refresh { asked: true })
         }
         Action::LogUp => {
             let page = log_rows(s.size.0, s.size.1).max(1);
@@ -170,56 +173,33 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
 pub fn applies(s: &AppState, action: Action) -> bool {
     let node = s.trees[s.focus].selected_node();
     let kind = node.map(|n| &n.kind);
-    let instance = match kind {
-        Some(
-            Kind::Instance { instance, .. }
-            | Kind::Group { instance, .. }
-            | Kind::GroupTopic { instance, .. }
-            | Kind::GroupPartition { instance, .. }
-            | Kind::Topic { instance, .. }
-            | Kind::Partition { instance, .. },
-        ) => Some(&**instance),
-        _ => None,
-    };
-    let info = instance.and_then(|i| s.instance_info(i));
-    let writable = info.as_ref().is_some_and(|i| !i.2.read_only) && s.job.is_none();
-    let huawei = info.as_ref().is_some_and(|i| i.1 == "huawei");
+    let instance = selected_instance(s);
+    let allowed = |op: PlanKind| instance.as_deref().is_some_and(|i| write_refusal(s, i, op).is_none());
+    let in_group = matches!(kind, Some(Kind::Group { .. } | Kind::GroupTopic { .. } | Kind::GroupPartition { .. }));
     match action {
-        Action::Reset => {
-            writable && matches!(kind, Some(Kind::Group { .. } | Kind::GroupTopic { .. } | Kind::GroupPartition { .. }))
-        }
-        Action::DeleteOffsets => {
-            writable
-                && huawei
-                && matches!(kind, Some(Kind::Group { .. } | Kind::GroupTopic { .. } | Kind::GroupPartition { .. }))
-        }
+        Action::Reset => in_group && allowed(PlanKind::Reset),
+        Action::DeleteOffsets => in_group && allowed(PlanKind::DeleteOffsets),
         Action::DeleteMessages => {
-            writable
-                && huawei
-                && matches!(
-                    kind,
-                    Some(
-                        Kind::Topic { .. }
-                            | Kind::Partition { .. }
-                            | Kind::GroupTopic { .. }
-                            | Kind::GroupPartition { .. }
-                    )
-                )
+            matches!(
+                kind,
+                Some(Kind::Topic { .. } | Kind::Partition { .. } | Kind::GroupTopic { .. } | Kind::GroupPartition { .. })
+            ) && allowed(PlanKind::DeleteMessages)
         }
-        Action::Undo => writable,
+        Action::Undo => allowed(PlanKind::Reset),
         Action::Expand => node.is_some_and(|n| !n.children.is_empty()),
         Action::FocusNext | Action::FocusPrev => !s.trees[1 - s.focus].nodes.is_empty(),
         _ => true,
     }
 }
 
-/// Why writes are not offered here, if they are not.
-fn write_refusal(s: &AppState, instance: &str) -> Option<String> {
+/// Why this write is not offered here, if it is not: the engine's own rules (read-only, what the provider
+/// offers), asked before a form opens so that nobody fills in a form that will be refused.
+fn write_refusal(s: &AppState, instance: &str, op: PlanKind) -> Option<String> {
     if s.job.is_some() {
         return Some("a job is running: wait for it, or press Esc to cancel it".into());
     }
-    let (account, _, safety) = s.instance_info(instance)?;
-    safety.read_only.then(|| format!("`{instance}` (account {account}) is read-only in the profile: no writes"))
+    let target = crate::engine::target::Target::find(&s.profile, instance).ok()?;
+    safety::writable(&target).and_then(|()| safety::offers(target.kind(), op)).err().map(|r| r.to_string())
 }
 
 /// The instance the selection belongs to.
@@ -235,15 +215,21 @@ fn selected_instance(s: &AppState) -> Option<String> {
     }
 }
 
+/// Sends an order to be planned; the confirmation opens when the plan arrives.
+fn plan(s: &mut AppState, order: Order) -> (Option<Modal>, Vec<Effect>) {
+    let request = s.take_id();
+    let what = order.describe();
+    (Some(Modal::Planning { request, what }), vec![Effect::Send(Command::Plan { request, order })])
+}
+
 fn plan_undo(s: &mut AppState) -> Step {
     let Some(instance) = selected_instance(s) else { return status(s, "undo: select an instance or something in it") };
-    if let Some(why) = write_refusal(s, &instance) {
+    if let Some(why) = write_refusal(s, &instance, PlanKind::Reset) {
         return status(s, format!("undo: {why}"));
     }
-    let request = s.take_id();
-    let what = format!("finding the newest snapshot of `{instance}` and planning its undo…");
-    s.modal = Some(Modal::Planning { request, what, instance: instance.clone(), name: String::new() });
-    Step::send(Command::PlanUndo { request, instance })
+    let (modal, effects) = plan(s, Order::Undo(UndoFrom::NewestOf(instance)));
+    s.modal = modal;
+    Step { redraw: true, effects }
 }
 
 fn open_reset(s: &mut AppState) -> Step {
@@ -258,15 +244,15 @@ fn open_reset(s: &mut AppState) -> Step {
         }
         _ => return status(s, "reset: select a group, or a topic or partition under a group"),
     };
-    if let Some(why) = write_refusal(s, &instance) {
+    if let Some(why) = write_refusal(s, &instance, PlanKind::Reset) {
         return status(s, format!("reset: {why}"));
     }
-    let dts = s.instance_info(&instance).is_some_and(|i| i.1 == "dts");
+    let Some((_, kind, _)) = s.instance_info(&instance) else { return Step::default() };
     let topics = match topic {
         Some(t) => vec![t],
         None => group_topics(s, &instance, &group),
     };
-    s.modal = Some(Modal::Reset(ResetForm::new(instance, group, topics, partition, dts)));
+    s.modal = Some(Modal::Reset(ResetForm::new(instance, group, topics, partition, kind)));
     Step::redraw()
 }
 
@@ -292,10 +278,7 @@ fn open_delete_offsets(s: &mut AppState) -> Step {
         }
         _ => return status(s, "delete offsets: select a group, or a topic under a group"),
     };
-    if s.instance_info(&instance).is_some_and(|i| i.1 != "huawei") {
-        return status(s, "delete offsets: only Huawei DMS has this API; on Tencent, reset instead");
-    }
-    if let Some(why) = write_refusal(s, &instance) {
+    if let Some(why) = write_refusal(s, &instance, PlanKind::DeleteOffsets) {
         return status(s, format!("delete offsets: {why}"));
     }
     let topics = group_topics(s, &instance, &group).into_iter().map(|t| {
@@ -323,10 +306,7 @@ fn open_delete_messages(s: &mut AppState) -> Step {
         }
         _ => return status(s, "delete messages: select a topic or a partition"),
     };
-    if s.instance_info(&instance).is_some_and(|i| i.1 != "huawei") {
-        return status(s, "delete messages: only Huawei DMS has this API");
-    }
-    if let Some(why) = write_refusal(s, &instance) {
+    if let Some(why) = write_refusal(s, &instance, PlanKind::DeleteMessages) {
         return status(s, format!("delete messages: {why}"));
     }
     let count = s.trees[s.focus]
@@ -388,22 +368,10 @@ fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
                     f.error = Some(e);
                     (Some(Modal::Reset(f)), vec![])
                 }
-                Ok((partitions, strategy)) => {
-                    let request = s.take_id();
-                    let cmd = Command::PlanReset {
-                        request,
-                        instance: f.instance.clone(),
-                        group: f.group.clone(),
-                        topics: f.topics.clone(),
-                        partitions,
-                        strategy,
-                    };
-                    let what = format!("reading `{}` live and planning the reset…", f.group);
-                    (
-                        Some(Modal::Planning { request, what, instance: f.instance, name: f.group }),
-                        vec![Effect::Send(cmd)],
-                    )
-                }
+                Ok((partitions, strategy)) => plan(
+                    s,
+                    Order::Reset { instance: f.instance, group: f.group, topics: f.topics, partitions, strategy },
+                ),
             }
         }
         Modal::Reset(mut f) => {
@@ -416,15 +384,7 @@ fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
                 f.error = Some("choose at least one topic with Space".into());
                 (Some(Modal::DeleteOffsets(f)), vec![])
             } else {
-                let request = s.take_id();
-                let cmd = Command::PlanDeleteOffsets {
-                    request,
-                    instance: f.instance.clone(),
-                    group: f.group.clone(),
-                    topics,
-                };
-                let what = format!("reading `{}` live and planning…", f.group);
-                (Some(Modal::Planning { request, what, instance: f.instance, name: f.group }), vec![Effect::Send(cmd)])
+                plan(s, Order::DeleteOffsets { instance: f.instance, group: f.group, topics })
             }
         }
         Modal::DeleteOffsets(mut f) => {
@@ -436,17 +396,7 @@ fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
                 f.error = Some(e);
                 (Some(Modal::DeleteMessages(f)), vec![])
             }
-            Ok(partitions) => {
-                let request = s.take_id();
-                let cmd = Command::PlanDeleteMessages {
-                    request,
-                    instance: f.instance.clone(),
-                    topic: f.topic.clone(),
-                    partitions,
-                };
-                let what = format!("reading `{}` live and planning…", f.topic);
-                (Some(Modal::Planning { request, what, instance: f.instance, name: f.topic }), vec![Effect::Send(cmd)])
-            }
+            Ok(partitions) => plan(s, Order::DeleteMessages { instance: f.instance, topic: f.topic, partitions }),
         },
         Modal::DeleteMessages(mut f) => {
             f.key(key);
@@ -461,14 +411,15 @@ fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
 }
 
 fn confirm_key(s: &mut AppState, mut c: Confirm, key: KeyEvent) -> Step {
-    let typed_ok = c.type_name.as_deref().is_some_and(|n| n == c.typed.value());
-    match (c.type_name.is_some(), key.code) {
+    let asks_name = c.type_name().is_some();
+    let confirmed = c.plan.confirmation.accepts(c.typed.value());
+    match (asks_name, key.code) {
         (_, KeyCode::Esc) => return Step::redraw(),
         (_, KeyCode::Down | KeyCode::PageDown) => c.scroll = (c.scroll + 1).min(c.plan.rows.len().saturating_sub(1)),
         (_, KeyCode::Up | KeyCode::PageUp) => c.scroll = c.scroll.saturating_sub(1),
         (false, KeyCode::Enter | KeyCode::Char('y')) => return run(s, c),
         (false, KeyCode::Char('n')) => return Step::redraw(),
-        (true, KeyCode::Enter) if typed_ok => return run(s, c),
+        (true, KeyCode::Enter) if confirmed => return run(s, c),
         (true, _) => {
             c.typed.handle_event(&Event::Key(key));
         }
@@ -481,9 +432,8 @@ fn confirm_key(s: &mut AppState, mut c: Confirm, key: KeyEvent) -> Step {
 fn run(s: &mut AppState, c: Confirm) -> Step {
     let job = s.take_id();
     let total = c.plan.calls.len();
-    let account = s.instance_info(&c.instance).map(|i| i.0).unwrap_or_default();
-    let label = format!("{account}/{}", c.instance);
+    let label = format!("{}/{}", c.plan.target.account, c.plan.target.instance);
     s.job = Some(Job { id: job, label, done: 0, total, failed: 0, cancelling: false });
     s.push_log(String::new(), Level::Info, format!("job {job} started: {} ({total} call(s))", c.plan.summary));
-    Step::send(Command::Run { job, instance: c.instance, plan: c.plan })
+    Step::send(Command::Run { job, plan: c.plan })
 }

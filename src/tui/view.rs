@@ -305,7 +305,7 @@ fn detail(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
             let info = s.instance_info(instance);
             vec![Line::from(format!(
                 "{} instance {instance}, account {}",
-                info.as_ref().map_or("", |i| i.1),
+                info.as_ref().map_or("", |i| i.1.word()),
                 info.as_ref().map_or("", |i| i.0.as_str())
             ))]
         }
@@ -396,7 +396,7 @@ fn screen_hint(s: &AppState) -> String {
         Some(Modal::DeleteOffsets(_)) => "↑↓ move · Space choose · Enter plan · Esc cancel".into(),
         Some(Modal::DeleteMessages(_)) => "↑↓ partition · type an offset or `end` · Enter plan · Esc cancel".into(),
         Some(Modal::Planning { .. }) => "reading live state… · Esc cancels".into(),
-        Some(Modal::Confirm(c)) if c.type_name.is_some() => {
+        Some(Modal::Confirm(c)) if c.type_name().is_some() => {
             "type the name · Enter runs · ↑↓ scroll · Esc cancel".into()
         }
         Some(Modal::Confirm(_)) => "y runs · n or Esc cancels · ↑↓ scroll".into(),

@@ -4,9 +4,13 @@
 
 pub mod cli;
 
+use std::sync::Arc;
+
 use offsetdeck::core::credentials::{self, Credentials, Environment};
 use offsetdeck::core::profile::{self, Profile};
 use offsetdeck::emulator::{self, Handle};
+use offsetdeck::engine::session::{Session, Via};
+use offsetdeck::providers::client::{Client, ClientConfig};
 
 /// An environment with nothing in it: credentials come from the profile alone.
 pub struct NoEnv;
@@ -23,14 +27,36 @@ impl Environment for NoEnv {
     }
 }
 
-/// The emulator with the demo data made static (offsets do not move under assertions), and its profile.
+/// A fresh directory for a test's audit trail and snapshots, never the real home; removed when the process ends.
+pub fn scratch_audit_log() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let dir = std::env::temp_dir()
+        .join(format!("offsetdeck-test-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
+    dir.join("audit.jsonl").display().to_string()
+}
+
+/// The emulator with the demo data made static (offsets do not move under assertions), and its profile (its audit
+/// trail in a scratch directory).
 pub async fn emulator_and_profile() -> (Handle, Profile) {
     let data = emulator::data::DEMO.replace("live = true", "live = false");
     let world = emulator::data::parse(&data, 1_800_000_000_000).unwrap();
     let emu = emulator::spawn(world, "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let text = emulator::write_profile(&emu.state().world, &emu.url());
-    let profile = profile::parse(&text, "emulator-profile.toml").unwrap().profile;
+    let mut profile = profile::parse(&text, "emulator-profile.toml").unwrap().profile;
+    profile.settings.audit_log = Some(scratch_audit_log());
     (emu, profile)
+}
+
+/// A session on this profile with the profile's keys only, unpaced.
+pub fn session(profile: Profile, via: Via) -> Session {
+    let client = Client::new(ClientConfig::default().unlimited()).unwrap();
+    Session::with_client(profile, Arc::new(NoEnv), "UTC".into(), via, client)
+}
+
+/// A session as the dashboard builds it: published pacing, the profile's timeouts.
+pub fn paced_session(profile: Profile, zone: &str) -> Session {
+    Session::new(profile, Arc::new(NoEnv), zone.into(), Via::Dashboard).unwrap()
 }
 
 /// Resolves an account's credentials from the profile.

@@ -1,116 +1,13 @@
-//! Tencent CKafka and DTS: pure request builders and the live reads built on them.
+//! Tencent's live reads: CKafka and DTS groups, a CKafka topic's log, where a time lands, the topics that exist.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use super::client::Client;
-use super::error::CallError;
-use super::lenient::{int, list, text};
-use super::request::{ApiRequest, Signing};
+use super::*;
 use crate::core::credentials::Credentials;
-use crate::core::live::{GroupSnapshot, MemberInfo, PartitionState};
-use crate::core::profile::TencentAccount;
-
-/// CKafka API version.
-pub const CKAFKA_VERSION: &str = "2019-08-19";
-/// DTS API version.
-pub const DTS_VERSION: &str = "2021-12-06";
-
-fn request(acc: &TencentAccount, service: &'static str, action: &'static str, params: Value) -> ApiRequest {
-    let (endpoint, version) = match service {
-        "dts" => (acc.dts_endpoint.clone(), DTS_VERSION),
-        _ => (acc.ckafka_endpoint.clone(), CKAFKA_VERSION),
-    };
-    ApiRequest {
-        op: action,
-        method: "POST",
-        endpoint,
-        path: "/".into(),
-        query: Vec::new(),
-        body: params.to_string().into_bytes(),
-        idempotent: action.starts_with("Describe"),
-        rate_limit: None,
-        signing: Signing::Tencent { service, action, version, region: acc.region.clone() },
-    }
-}
-
-/// CKafka `ModifyGroupOffsets` strategies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Modify {
-    /// Strategy 0: shift by N. Not idempotent.
-    Shift(i64),
-    /// Strategy 1: to a time in ms; -2 earliest, -1 latest.
-    Timestamp(i64),
-    /// Strategy 2: to an offset.
-    Offset(i64),
-}
-
-/// `ModifyGroupOffsets`; `partitions` empty means all.
-pub fn modify_group_offsets(
-    acc: &TencentAccount,
-    instance: &str,
-    group: &str,
-    topics: &[String],
-    partitions: &[i32],
-    how: Modify,
-) -> ApiRequest {
-    let mut p = Map::new();
-    p.insert("InstanceId".into(), instance.into());
-    p.insert("Group".into(), group.into());
-    let (strategy, field, value) = match how {
-        Modify::Shift(n) => (0, "Shift", n),
-        Modify::Timestamp(t) => (1, "ShiftTimestamp", t),
-        Modify::Offset(o) => (2, "Offset", o),
-    };
-    p.insert("Strategy".into(), strategy.into());
-    p.insert("Topics".into(), json!(topics));
-    p.insert(field.into(), value.into());
-    if !partitions.is_empty() {
-        p.insert("Partitions".into(), json!(partitions));
-    }
-    let mut r = request(acc, "ckafka", "ModifyGroupOffsets", Value::Object(p));
-    r.idempotent = !matches!(how, Modify::Shift(_));
-    r
-}
-
-/// DTS reset modes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DtsReset {
-    /// `earliest`.
-    Earliest,
-    /// `latest`.
-    Latest,
-    /// `datetime`, with the Beijing-time string.
-    Datetime(String),
-}
-
-/// `ResetConsumerGroupOffset`: `PartitionNos` as integers, the full group name.
-pub fn reset_consumer_group_offset(
-    acc: &TencentAccount,
-    subscribe_id: &str,
-    topic: &str,
-    full_group: &str,
-    partitions: &[i32],
-    mode: &DtsReset,
-) -> ApiRequest {
-    let mut p = json!({"SubscribeId": subscribe_id, "TopicName": topic, "ConsumerGroupName": full_group, "PartitionNos": partitions});
-    let (m, dt) = match mode {
-        DtsReset::Earliest => ("earliest", None),
-        DtsReset::Latest => ("latest", None),
-        DtsReset::Datetime(s) => ("datetime", Some(s.clone())),
-    };
-    p["ResetMode"] = m.into();
-    if let Some(dt) = dt {
-        p["ResetDatetime"] = dt.into();
-    }
-    let mut r = request(acc, "dts", "ResetConsumerGroupOffset", p);
-    r.idempotent = true;
-    r
-}
-
-/// A read action with its parameters.
-pub fn describe(acc: &TencentAccount, service: &'static str, action: &'static str, params: Value) -> ApiRequest {
-    request(acc, service, action, params)
-}
+use crate::core::live::{GroupSnapshot, MemberInfo, PartitionState, TimeTarget, TopicPartition};
+use crate::providers::client::Client;
+use crate::providers::error::CallError;
+use crate::providers::lenient::{int, list, text};
 
 /// Follows `Offset`/`Limit` pages until `TotalCount`; `result` says whether the list sits under `Result`.
 pub async fn paged(
@@ -237,9 +134,100 @@ pub async fn describe_dts_group(
     Ok(GroupSnapshot { group: full_group.to_owned(), state: text(&g["ConsumerGroupState"]), members, partitions })
 }
 
-/// `ReturnCode` other than `"0"`/`"OK"` inside a successful envelope is a failure.
-pub fn check_return_code(json: &Value) -> Option<String> {
-    let code = text(&json["Result"]["ReturnCode"]);
-    (!code.is_empty() && code != "0" && !code.eq_ignore_ascii_case("OK"))
-        .then(|| format!("ReturnCode {code}: {}", text(&json["Result"]["ReturnMessage"])))
+/// Each partition's log bounds, from `DescribeTopicSyncReplica`.
+pub async fn ckafka_topic_log(
+    client: &Client,
+    creds: &Credentials,
+    acc: &TencentAccount,
+    instance: &str,
+    topic: &str,
+) -> Result<Vec<TopicPartition>, CallError> {
+    let params = json!({"InstanceId": instance, "TopicName": topic});
+    let rows =
+        paged(client, creds, acc, ("ckafka", "DescribeTopicSyncReplica"), params, 50, (true, "TopicInSyncReplicaList"))
+            .await?;
+    let mut out: Vec<TopicPartition> = rows
+        .iter()
+        .filter_map(|r| {
+            Some(TopicPartition {
+                partition: i32::try_from(int(&r["Partition"])?).ok()?,
+                start: int(&r["BeginOffset"])?,
+                end: int(&r["EndOffset"])?,
+                last_message_ms: None,
+            })
+        })
+        .collect();
+    out.sort_by_key(|p| p.partition);
+    Ok(out)
+}
+
+/// Where a time lands in each CKafka partition, from `FetchMessageListByTimestamp`; the log end when no message is
+/// that new.
+pub async fn ckafka_offsets_for_time(
+    client: &Client,
+    creds: &Credentials,
+    acc: &TencentAccount,
+    instance: &str,
+    topic: &str,
+    ends: &[(i32, Option<i64>)],
+    ms: i64,
+) -> Result<Vec<TimeTarget>, CallError> {
+    let mut out = Vec::new();
+    for &(p, end) in ends {
+        let params = json!({"InstanceId": instance, "Topic": topic, "Partition": p, "StartTime": ms, "SinglePartitionRecordNumber": 1});
+        let a = client.call(&describe(acc, "ckafka", "FetchMessageListByTimestamp", params), creds).await?;
+        let first = a.json["Result"].as_array().and_then(|m| m.first()).cloned();
+        let found = first.and_then(|m| Some((int(&m["Offset"])?, int(&m["Timestamp"]))));
+        if let Some((offset, message_ms)) = found.or_else(|| end.map(|e| (e, None))) {
+            out.push(TimeTarget { topic: topic.to_owned(), partition: p, offset, message_ms });
+        }
+    }
+    Ok(out)
+}
+
+/// Where a time lands in each partition of a DTS subscription: `DescribeOffsetByTime`, its checkpoint at or before
+/// the time.
+pub async fn dts_offsets_for_time(
+    client: &Client,
+    creds: &Credentials,
+    acc: &TencentAccount,
+    subscribe_id: &str,
+    topic: &str,
+    ms: i64,
+) -> Result<Vec<TimeTarget>, CallError> {
+    let at = jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let params = json!({"SubscribeId": subscribe_id, "Time": beijing(at)});
+    let a = client.call(&describe(acc, "dts", "DescribeOffsetByTime", params), creds).await?;
+    let mut out = Vec::new();
+    for item in a.json["Items"].as_array().into_iter().flatten() {
+        if let (Some(p), Some(offset)) = (int(&item["PartitionNo"]), int(&item["Offset"])) {
+            let Ok(partition) = i32::try_from(p) else { continue };
+            out.push(TimeTarget { topic: topic.to_owned(), partition, offset, message_ms: None });
+        }
+    }
+    Ok(out)
+}
+
+/// The names of a CKafka instance's topics, live.
+pub async fn ckafka_topic_names(
+    client: &Client,
+    creds: &Credentials,
+    acc: &TencentAccount,
+    instance: &str,
+) -> Result<Vec<String>, CallError> {
+    let params = json!({"InstanceId": instance});
+    let rows = paged(client, creds, acc, ("ckafka", "DescribeTopic"), params, 50, (true, "TopicList")).await?;
+    Ok(rows.iter().filter_map(|t| t["TopicName"].as_str().map(str::to_owned)).collect())
+}
+
+/// A DTS subscription's one topic, from its live detail.
+pub async fn dts_topic_names(
+    client: &Client,
+    creds: &Credentials,
+    acc: &TencentAccount,
+    subscribe_id: &str,
+) -> Result<Vec<String>, CallError> {
+    let params = json!({"SubscribeId": subscribe_id});
+    let a = client.call(&describe(acc, "dts", "DescribeSubscribeDetail", params), creds).await?;
+    Ok(a.json["Topic"].as_str().map(str::to_owned).into_iter().collect())
 }

@@ -1,13 +1,12 @@
-//! Huawei DMS for Kafka: pure request builders and the live reads built on them.
+//! Huawei DMS for Kafka: pure request builders; the live reads built on them are in `read`, the wire in `wire`.
+
+pub mod read;
+pub mod wire;
 
 use serde_json::{Value, json};
 
-use super::client::{Answer, Client};
-use super::error::CallError;
-use super::lenient::{int, list, text};
+use super::lenient::{list, text};
 use super::request::{ApiRequest, Signing};
-use crate::core::credentials::Credentials;
-use crate::core::live::{GroupSnapshot, MemberInfo, PartitionState};
 use crate::core::profile::{DeleteMessagesApi, HuaweiAccount};
 use crate::core::sign::huawei::encode_path_param as enc;
 
@@ -167,62 +166,6 @@ pub fn list_topics(acc: &HuaweiAccount, instance: &str, offset: usize, limit: us
         request(acc, "ListTopics", "GET", path, None),
         &[("offset", offset.to_string()), ("limit", limit.to_string())],
     )
-}
-
-/// Follows `offset`/`limit` pages until `total` items (under `key`) have been read.
-pub async fn paged(
-    client: &Client,
-    creds: &Credentials,
-    limit: usize,
-    key: &str,
-    build: impl Fn(usize, usize) -> ApiRequest,
-) -> Result<(Vec<Value>, Vec<String>), CallError> {
-    let (mut items, mut ids) = (Vec::new(), Vec::new());
-    loop {
-        let a: Answer = client.call(&build(items.len(), limit), creds).await?;
-        ids.extend(a.request_id);
-        let page = list(&a.json, key);
-        items.extend(page.iter().cloned());
-        let total = a.json.get("total").or_else(|| a.json.get("instance_num")).and_then(int).unwrap_or(0) as usize;
-        if page.is_empty() || items.len() >= total {
-            return Ok((items, ids));
-        }
-    }
-}
-
-/// A group's live state: state and members from the management detail, offsets (with log start) per topic.
-pub async fn describe_group(
-    client: &Client,
-    creds: &Credentials,
-    acc: &HuaweiAccount,
-    instance: &str,
-    group: &str,
-    topics: &[String],
-) -> Result<GroupSnapshot, CallError> {
-    let detail = client.call(&group_detail(acc, instance, group), creds).await?.json;
-    let g = &detail["group"];
-    let members = list(g, "members")
-        .iter()
-        .map(|m| MemberInfo { client_id: text(&m["client_id"]), host: text(&m["host"]) })
-        .collect();
-    let mut partitions = Vec::new();
-    for topic in topics {
-        let (rows, _) = paged(client, creds, 50, "group_message_offsets", |o, l| {
-            group_message_offsets(acc, instance, group, topic, o, l)
-        })
-        .await?;
-        for r in rows {
-            partitions.push(PartitionState {
-                topic: topic.clone(),
-                partition: int(&r["partition"]).unwrap_or(-1) as i32,
-                committed: int(&r["message_current_offset"]).filter(|c| *c >= 0),
-                start: int(&r["message_log_start_offset"]),
-                end: int(&r["message_log_end_offset"]),
-            });
-        }
-    }
-    partitions.sort_by(|a, b| (&a.topic, a.partition).cmp(&(&b.topic, b.partition)));
-    Ok(GroupSnapshot { group: group.to_owned(), state: text(&g["state"]), members, partitions })
 }
 
 /// Per-item failures inside a 200: `(item, error code)` for each item that failed.

@@ -1,0 +1,234 @@
+//! The one job pipeline: every write, from the command line or the dashboard, runs here. Safety gate again,
+//! snapshot fsynced, journal start, each call journaled as it ends, verification, closing record. The front ends
+//! only observe.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde::Serialize;
+
+use super::audit;
+use super::error::exit;
+use super::outcome::Outcome;
+use super::plan::{Plan, PlanKind};
+use super::reads;
+use super::safety::{self, Refusal};
+use super::session::Session;
+use super::snapshot;
+use super::verify::{self, Check};
+
+/// What a job tells its observer as it goes.
+#[derive(Debug)]
+pub enum JobEvent<'a> {
+    /// The snapshot is on disk; calls follow.
+    Snapshot(&'a std::path::Path),
+    /// One call ended.
+    Call { outcome: &'a Outcome, done: usize, total: usize },
+    /// Something the user must see.
+    Problem(String),
+}
+
+/// The command line prints these; the dashboard turns them into its events.
+pub trait Observer: Send {
+    fn on(&mut self, event: JobEvent<'_>);
+}
+
+/// How a job ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "end", rename_all = "snake_case")]
+pub enum JobEnd {
+    /// Every call was sent.
+    Completed,
+    /// The user cancelled; the calls after `sent` were not sent.
+    Cancelled { sent: usize },
+    /// Nothing was sent: a safety rule, or the snapshot or journal could not be written.
+    Refused {
+        #[serde(serialize_with = "as_text")]
+        why: Refusal,
+    },
+    /// A call's journal line could not be written, so no further call was sent.
+    Unjournaled { sent: usize, error: String },
+    /// A read before the first call failed (the pre-run check); nothing was sent.
+    Unread { error: String },
+}
+
+fn as_text<S: serde::Serializer>(r: &Refusal, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&r.to_string())
+}
+
+/// Everything a job did.
+#[derive(Debug, Clone)]
+pub struct JobReport {
+    pub plan: Plan,
+    /// One per call sent, in order.
+    pub outcomes: Vec<Outcome>,
+    /// The read-back comparison, or why it could not be read (`None`: nothing may have been applied).
+    pub verification: Option<Result<Vec<Check>, String>>,
+    pub end: JobEnd,
+    pub snapshot: Option<PathBuf>,
+    /// Whether the closing audit record was written.
+    pub recorded: bool,
+}
+
+impl JobReport {
+    /// Calls that did not fully succeed.
+    pub fn failed(&self) -> usize {
+        self.outcomes.iter().filter(|o| !o.is_ok()).count()
+    }
+
+    /// Partitions the verification found not as planned.
+    pub fn unverified(&self) -> usize {
+        match &self.verification {
+            Some(Ok(checks)) => checks.iter().filter(|c| !c.ok).count(),
+            _ => 0,
+        }
+    }
+
+    /// The exit code: 0 when every call succeeded and every partition verified, 3 when nothing was sent because a
+    /// rule refused it, 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match &self.end {
+            JobEnd::Refused { .. } => exit::REFUSED,
+            JobEnd::Completed
+                if self.failed() == 0
+                    && self.unverified() == 0
+                    && !matches!(self.verification, Some(Err(_)))
+                    && self.recorded =>
+            {
+                exit::OK
+            }
+            _ => exit::FAILED,
+        }
+    }
+}
+
+/// Runs a confirmed plan. `cancel` is checked before each call.
+pub async fn run(session: &Session, plan: Plan, cancel: &AtomicBool, obs: &mut dyn Observer) -> JobReport {
+    let mut report =
+        JobReport { plan, outcomes: Vec::new(), verification: None, end: JobEnd::Completed, snapshot: None, recorded: false };
+    let refuse = |mut report: JobReport, why: Refusal| {
+        report.end = JobEnd::Refused { why };
+        report
+    };
+    // The rules again, at run time: a plan handed straight to the engine is held to them too.
+    let target = match session.target(&report.plan.target) {
+        Ok(t) => t,
+        Err(e) => return refuse(report, Refusal::Unsupported(e.to_string())),
+    };
+    if let Err(why) = safety::gate(&target, report.plan.kind) {
+        return refuse(report, why);
+    }
+    let creds = match session.credentials(&target) {
+        Ok(c) => c,
+        Err(e) => return refuse(report, Refusal::Unsupported(e.to_string())),
+    };
+    // The group is read again just before the first call: the confirmation may have waited for minutes.
+    if report.plan.kind != PlanKind::DeleteMessages
+        && let Some(group) = report.plan.group.clone()
+    {
+        let topics = reads::plan_topics(&report.plan);
+        match reads::describe(&session.client, &creds, &target, &group, &topics).await {
+            Err(e) => {
+                report.end = JobEnd::Unread { error: format!("reading the group again before the first call: {e}") };
+                return report;
+            }
+            Ok(live) => {
+                if let Err(why) = safety::inactive(&live).and_then(|()| unmoved(&report.plan, &live)) {
+                    return refuse(report, why);
+                }
+            }
+        }
+    }
+    let Some(audit_path) = audit::path(session.profile.settings.audit_log.as_deref()) else {
+        return refuse(report, Refusal::Unrecorded("there is no home directory for the audit log; set settings.audit_log".into()));
+    };
+    // The snapshot is on disk before the first call leaves; without it, nothing is sent.
+    let written = snapshot::dir(session.profile.settings.audit_log.as_deref())
+        .ok_or_else(|| "there is no home directory for snapshots; set settings.audit_log".to_owned())
+        .and_then(|dir| {
+            snapshot::write(&dir, &snapshot::Snapshot::of(&report.plan)).map_err(|e| format!("{}: {e}", dir.display()))
+        });
+    let snapshot_path = match written {
+        Ok(p) => p,
+        Err(e) => return refuse(report, Refusal::Unrecorded(format!("the snapshot could not be written ({e})"))),
+    };
+    obs.on(JobEvent::Snapshot(&snapshot_path));
+    // Fault injection for the crash test: die between the snapshot and the first call.
+    if std::env::var("OFFSETDECK_INJECT_CRASH").is_ok_and(|v| v == "after-snapshot") {
+        std::process::abort();
+    }
+    let job = audit::job_id();
+    let snapshot_text = snapshot_path.display().to_string();
+    let via = session.via.word();
+    if let Err(e) = audit::append(&audit_path, &audit::Start::new(&job, via, &report.plan, &snapshot_text)) {
+        snapshot::withdraw(&snapshot_path);
+        return refuse(
+            report,
+            Refusal::Unrecorded(format!("the audit log {} cannot be written ({e})", audit_path.display())),
+        );
+    }
+    report.snapshot = Some(snapshot_path);
+    let total = report.plan.calls.len();
+    for (i, call) in report.plan.calls.iter().enumerate() {
+        if cancel.load(Ordering::SeqCst) {
+            report.end = JobEnd::Cancelled { sent: i };
+            break;
+        }
+        let outcome = Outcome::of(call, session.client.send(call, &creds).await);
+        let journaled = audit::append(&audit_path, &audit::Call::new(&job, i + 1, &outcome));
+        obs.on(JobEvent::Call { outcome: &outcome, done: i + 1, total });
+        report.outcomes.push(outcome);
+        if let Err(e) = journaled {
+            // What is not journaled did not happen as far as the record goes: send nothing more.
+            let error = format!("call {} ran but could not be journaled in {} ({e})", i + 1, audit_path.display());
+            obs.on(JobEvent::Problem(format!("{error}; the remaining {} call(s) were not sent", total - i - 1)));
+            report.end = JobEnd::Unjournaled { sent: i + 1, error };
+            break;
+        }
+    }
+    // Read back whatever may have reached the service, so an accepted call that changed nothing is caught and a
+    // call whose answer was lost is known applied or not.
+    if report.outcomes.iter().any(Outcome::may_have_applied) {
+        let back = reads::read_back(&session.client, &creds, &target, &report.plan).await;
+        report.verification = Some(match back {
+            Ok(back) => Ok(verify::judge(&report.plan, &report.outcomes, &back)),
+            Err(e) => {
+                obs.on(JobEvent::Problem(format!("the result could not be read back to verify it: {e}")));
+                Err(e.to_string())
+            }
+        });
+    }
+    let checks = report.verification.as_ref().and_then(|v| v.as_ref().ok()).map(Vec::as_slice);
+    let record = audit::Record::new(&job, via, &report.plan, &report.outcomes, &report.end, checks, &snapshot_text);
+    match audit::append(&audit_path, &record) {
+        Ok(()) => report.recorded = true,
+        Err(e) => obs.on(JobEvent::Problem(format!(
+            "the calls ran, but the closing audit record could not be written to {}: {e}",
+            audit_path.display()
+        ))),
+    }
+    report
+}
+
+/// Refuses a plan whose group's committed offsets moved since it was made: the preview no longer says what would
+/// happen.
+fn unmoved(plan: &Plan, live: &crate::core::live::GroupSnapshot) -> Result<(), Refusal> {
+    let live: std::collections::HashMap<(&str, i32), Option<i64>> =
+        live.partitions.iter().map(|p| ((p.topic.as_str(), p.partition), p.committed)).collect();
+    let moved: Vec<String> = plan
+        .rows
+        .iter()
+        .filter_map(|r| {
+            let now = *live.get(&(r.topic.as_str(), r.partition))?;
+            (now != r.current).then(|| {
+                let show = |v: Option<i64>| v.map_or("none".to_owned(), |x| x.to_string());
+                format!("{} partition {}: planned from {}, now {}", r.topic, r.partition, show(r.current), show(now))
+            })
+        })
+        .collect();
+    if moved.is_empty() {
+        Ok(())
+    } else {
+        Err(Refusal::Stale(format!("the group moved since the plan was made ({}); plan it again", moved.join("; "))))
+    }
+}

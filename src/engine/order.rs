@@ -1,0 +1,52 @@
+//! Orders: every write a user can ask for, built alike by the command line's flags and the dashboard's forms.
+
+use std::path::PathBuf;
+
+use crate::core::strategy::ResetStrategy;
+
+/// One write, as asked, before anything is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Order {
+    /// Move a group's committed offsets on topics (all partitions unless some are chosen).
+    Reset {
+        /// Profile name of the instance or subscription.
+        instance: String,
+        /// The group as the profile names it (DTS: the short name).
+        group: String,
+        /// The topics; empty means the one topic of a DTS subscription.
+        topics: Vec<String>,
+        /// Chosen partitions; empty for all.
+        partitions: Vec<i32>,
+        strategy: ResetStrategy,
+    },
+    /// Forget a group's committed offsets for topics.
+    DeleteOffsets { instance: String, group: String, topics: Vec<String> },
+    /// Delete the messages before an offset per partition (`None`: everything).
+    DeleteMessages { instance: String, topic: String, partitions: Vec<(i32, Option<i64>)> },
+    /// Restore the offsets a snapshot saved.
+    Undo(UndoFrom),
+}
+
+/// Which snapshot an undo restores.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UndoFrom {
+    /// The newest of any target.
+    Newest,
+    /// The newest of this instance (profile name).
+    NewestOf(String),
+    /// A snapshot file: a path, or a name in the snapshot directory.
+    File(PathBuf),
+}
+
+impl Order {
+    /// What the planner is about to do, in words, while the user waits.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Reset { group, .. } => format!("reading `{group}` live and planning the reset…"),
+            Self::DeleteOffsets { group, .. } => format!("reading `{group}` live and planning…"),
+            Self::DeleteMessages { topic, .. } => format!("reading `{topic}` live and planning…"),
+            Self::Undo(UndoFrom::NewestOf(i)) => format!("finding the newest snapshot of `{i}` and planning its undo…"),
+            Self::Undo(_) => "finding the snapshot and planning its undo…".to_owned(),
+        }
+    }
+}

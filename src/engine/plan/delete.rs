@@ -1,0 +1,97 @@
+//! Planning deletes: a group's committed offsets, or the messages before an offset (both Huawei).
+
+use super::{Direction, Plan, PlanKind, Row};
+use crate::core::live::GroupSnapshot;
+use crate::engine::error::EngineError;
+use crate::engine::safety::{self, Confirmation};
+use crate::engine::target::Target;
+use crate::providers::huawei;
+
+/// Plans deleting the group's committed offsets for topics.
+pub fn delete_offsets(
+    target: &Target<'_>,
+    group: &str,
+    snapshot: &GroupSnapshot,
+    topics: &[String],
+) -> Result<Plan, EngineError> {
+    safety::offers(target.kind(), PlanKind::DeleteOffsets)?;
+    let Target::Huawei(acc, inst) = target else { unreachable!("only Huawei offers it, checked above") };
+    let rows: Vec<Row> = snapshot.partitions.iter().filter(|p| topics.contains(&p.topic)).map(Row::from_live).collect();
+    let summary = format!(
+        "delete the committed offsets of group `{group}` on huawei `{}` (account {}) for topics {}",
+        inst.name,
+        acc.name,
+        topics.join(", ")
+    );
+    let notes =
+        vec!["the group will start from its auto.offset.reset position on these topics next time it runs".into()];
+    Ok(Plan {
+        kind: PlanKind::DeleteOffsets,
+        target: target.key(),
+        group: Some(group.to_owned()),
+        summary,
+        confirmation: Confirmation::required(target, PlanKind::DeleteOffsets, group),
+        expect: Direction::Changed,
+        calls: vec![huawei::delete_offsets(acc, &inst.id, group, topics)],
+        rows,
+        notes,
+    })
+}
+
+/// Plans deleting messages before an offset per partition. `None` means "to the end". `bounds` are each
+/// partition's (index, log start, log end).
+pub fn delete_messages(
+    target: &Target<'_>,
+    topic: &str,
+    bounds: &[(i32, i64, i64)],
+    wanted: &[(i32, Option<i64>)],
+) -> Result<Plan, EngineError> {
+    safety::offers(target.kind(), PlanKind::DeleteMessages)?;
+    let Target::Huawei(acc, inst) = target else { unreachable!("only Huawei offers it, checked above") };
+    let mut rows = Vec::new();
+    let mut body = Vec::new();
+    for (p, offset) in wanted {
+        if rows.iter().any(|r: &Row| r.partition == *p) {
+            return Err(EngineError::Input(format!("partition {p} is given twice; give each partition once")));
+        }
+        let Some(&(_, start, end)) = bounds.iter().find(|(bp, _, _)| bp == p) else {
+            let have: Vec<String> = bounds.iter().map(|(bp, _, _)| bp.to_string()).collect();
+            return Err(EngineError::Input(format!(
+                "topic `{topic}` has no partition {p}; it has {}",
+                have.join(", ")
+            )));
+        };
+        let o = offset.unwrap_or(end);
+        if o > end {
+            return Err(EngineError::Input(format!("partition {p}: offset {o} is beyond the log end {end}")));
+        }
+        rows.push(Row {
+            topic: topic.into(),
+            partition: *p,
+            current: None,
+            start: Some(start),
+            end: Some(end),
+            target: Some(o.max(start)),
+            clamped: o < start,
+            target_time_ms: None,
+            call: 0,
+        });
+        body.push((*p, o));
+    }
+    let lost: i64 = rows.iter().map(|r| r.target.unwrap_or(0) - r.start.unwrap_or(0)).sum();
+    let summary = format!(
+        "delete {lost} messages from topic `{topic}` on huawei `{}` (account {}); this cannot be undone",
+        inst.name, acc.name
+    );
+    Ok(Plan {
+        kind: PlanKind::DeleteMessages,
+        target: target.key(),
+        group: None,
+        summary,
+        confirmation: Confirmation::required(target, PlanKind::DeleteMessages, topic),
+        expect: Direction::Up,
+        calls: vec![huawei::delete_messages(acc, &inst.id, topic, &body)],
+        rows,
+        notes: Vec::new(),
+    })
+}

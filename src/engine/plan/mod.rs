@@ -1,0 +1,180 @@
+//! Plans: from the live state and what the user asked, the exact calls to make and what each partition will become.
+//! Pure: the reads happen before (`planner`), the calls after (`job`).
+
+mod delete;
+mod reset;
+
+pub use delete::{delete_messages, delete_offsets};
+pub use reset::{ResetRequest, describe_strategy, reset};
+
+use serde::{Deserialize, Serialize};
+
+use super::safety::Confirmation;
+use crate::core::live::{GroupSnapshot, PartitionState};
+use crate::core::target::TargetKey;
+use crate::providers::request::ApiRequest;
+
+/// One partition in a plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Row {
+    pub topic: String,
+    pub partition: i32,
+    /// Committed offset now.
+    pub current: Option<i64>,
+    /// Log start now.
+    pub start: Option<i64>,
+    /// Log end now.
+    pub end: Option<i64>,
+    /// The committed offset (reset) or new log start (delete messages) after the call, when computable.
+    pub target: Option<i64>,
+    /// Whether the target was clamped to the log's bounds.
+    pub clamped: bool,
+    /// When the message at the target was written (Unix ms), where the cloud's API tells it.
+    pub target_time_ms: Option<i64>,
+    /// The index in `Plan::calls` of the call that moves this partition.
+    pub call: usize,
+}
+
+impl Row {
+    pub fn lag_now(&self) -> Option<i64> {
+        Some(self.end? - self.current?)
+    }
+
+    pub fn lag_after(&self) -> Option<i64> {
+        Some(self.end? - self.target?)
+    }
+
+    /// Messages consumed again (target below the committed offset) as a negative number, or skipped as a positive one.
+    pub fn moves_by(&self) -> Option<i64> {
+        Some(self.target? - self.current?)
+    }
+
+    /// The move in words: `replay 120`, `skip 40`, `no change`, or `?` when not known before the call.
+    pub fn effect(&self) -> String {
+        match self.moves_by() {
+            Some(0) => "no change".into(),
+            Some(n) if n < 0 => format!("replay {}", -n),
+            Some(n) => format!("skip {n}"),
+            None => "?".into(),
+        }
+    }
+
+    /// A row for a partition as it is now, with no target yet.
+    fn from_live(p: &PartitionState) -> Self {
+        Self {
+            topic: p.topic.clone(),
+            partition: p.partition,
+            current: p.committed,
+            start: p.start,
+            end: p.end,
+            target: None,
+            clamped: false,
+            target_time_ms: None,
+            call: 0,
+        }
+    }
+}
+
+/// What will run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub kind: PlanKind,
+    /// Exactly which instance or subscription, of which account and cloud.
+    pub target: TargetKey,
+    /// The group as the API names it (none for message deletes).
+    pub group: Option<String>,
+    /// One line in plain words.
+    pub summary: String,
+    /// What the user must do to confirm it, as the safety rules decide.
+    pub confirmation: Confirmation,
+    /// Where a partition whose exact target is unknown must move for the write to count as applied.
+    pub expect: Direction,
+    /// The calls, in order.
+    #[serde(serialize_with = "calls_as_views")]
+    pub calls: Vec<ApiRequest>,
+    pub rows: Vec<Row>,
+    /// Things the user should know.
+    pub notes: Vec<String>,
+}
+
+/// The kinds of write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanKind {
+    /// Move committed offsets.
+    Reset,
+    /// Forget committed offsets.
+    DeleteOffsets,
+    /// Delete messages before an offset.
+    DeleteMessages,
+}
+
+/// Which way an offset must move when the exact target is not known before the call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Earliest: down, or already at the log start.
+    Down,
+    /// Latest: up, or already at the log end.
+    Up,
+    /// A time: it must change (either way).
+    Changed,
+}
+
+impl Plan {
+    /// Total lag before and after, when every partition's is known.
+    pub fn lag_totals(&self) -> Option<(i64, i64)> {
+        self.rows.iter().try_fold((0, 0), |(n, a), r| Some((n + r.lag_now()?, a + r.lag_after()?)))
+    }
+
+    /// Messages replayed and skipped in all, over the partitions whose target is known.
+    pub fn totals(&self) -> (i64, i64) {
+        self.rows.iter().filter_map(Row::moves_by).fold((0, 0), |(r, k), n| if n < 0 { (r - n, k) } else { (r, k + n) })
+    }
+
+    /// Appends another plan of the same group (another topic): its calls follow, its rows point at them.
+    pub fn absorb(&mut self, other: Plan, topic: &str) {
+        let base = self.calls.len();
+        self.summary = format!("{}; and topic `{topic}`", self.summary);
+        self.calls.extend(other.calls);
+        self.rows.extend(other.rows.into_iter().map(|r| Row { call: r.call + base, ..r }));
+        for n in other.notes {
+            if !self.notes.contains(&n) {
+                self.notes.push(n);
+            }
+        }
+    }
+}
+
+fn calls_as_views<S: serde::Serializer>(calls: &[ApiRequest], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(calls.iter().map(ApiRequest::view))
+}
+
+/// Clamps to the log's bounds where known; says whether it clamped.
+pub(super) fn clamp(v: i64, start: Option<i64>, end: Option<i64>) -> (i64, bool) {
+    let lo = start.unwrap_or(i64::MIN);
+    let hi = end.unwrap_or(i64::MAX);
+    let c = v.clamp(lo, hi.max(lo));
+    (c, c != v)
+}
+
+/// The partitions to act on: the chosen ones (each must exist live), or all.
+fn select(snapshot: &GroupSnapshot, topic: &str, chosen: &[i32]) -> Result<Vec<Row>, super::error::EngineError> {
+    use super::error::EngineError;
+    let live: Vec<Row> = snapshot.partitions.iter().filter(|p| p.topic == topic).map(Row::from_live).collect();
+    if live.is_empty() {
+        return Err(EngineError::Input(format!("the group has no partitions of topic `{topic}` live")));
+    }
+    if chosen.is_empty() {
+        return Ok(live);
+    }
+    chosen
+        .iter()
+        .map(|c| {
+            live.iter().find(|r| r.partition == *c).cloned().ok_or_else(|| {
+                let have: Vec<String> = live.iter().map(|r| r.partition.to_string()).collect();
+                EngineError::Input(format!("topic `{topic}` has no partition {c}; it has {}", have.join(", ")))
+            })
+        })
+        .collect()
+}

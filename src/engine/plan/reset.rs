@@ -1,0 +1,202 @@
+//! Planning a reset: per partition where it goes, and the calls that send exactly that.
+
+use std::collections::BTreeMap;
+
+use super::{Direction, Plan, PlanKind, Row, clamp, select};
+use crate::core::live::{GroupSnapshot, TimeTarget};
+use crate::core::strategy::{ResetStrategy, StrategyKind, echo_time};
+use crate::engine::error::EngineError;
+use crate::engine::safety::{Confirmation, Refusal};
+use crate::engine::target::Target;
+use crate::providers::request::ApiRequest;
+use crate::providers::{huawei, tencent};
+
+/// What a reset was asked to do.
+#[derive(Debug, Clone)]
+pub struct ResetRequest<'a> {
+    /// The group, as the API names it.
+    pub group: &'a str,
+    pub topic: &'a str,
+    /// Chosen partitions; empty for all.
+    pub partitions: &'a [i32],
+    pub strategy: &'a ResetStrategy,
+    /// Now, to resolve `--by-duration`.
+    pub now_ms: i64,
+    /// The profile's zone, for echoing times.
+    pub zone_name: &'a str,
+    /// For time-based strategies: where the time lands per partition, read before planning (may be empty). For
+    /// DTS earliest, where the oldest checkpoint is.
+    pub time_targets: &'a [TimeTarget],
+}
+
+/// Plans a reset from the live snapshot. Where every partition's target is known, the calls send exactly those
+/// targets; where one is not, the calls send the strategy itself and the notes say the service picks.
+pub fn reset(target: &Target<'_>, snapshot: &GroupSnapshot, req: &ResetRequest<'_>) -> Result<Plan, EngineError> {
+    let ResetRequest { group, topic, partitions: chosen, strategy, now_ms, zone_name, time_targets } = *req;
+    if let Some(why) = strategy.kind().refusal(target.kind()) {
+        return Err(Refusal::Unsupported(why).into());
+    }
+    let mut rows = select(snapshot, topic, chosen)?;
+    let all = chosen.is_empty();
+    let time_ms = strategy.time_ms(now_ms);
+    let looked_up = |r: &mut Row| {
+        time_targets.iter().find(|t| t.topic == r.topic && t.partition == r.partition).map(|t| {
+            r.target_time_ms = t.message_ms;
+            t.offset
+        })
+    };
+    for r in &mut rows {
+        let want = match strategy {
+            ResetStrategy::Earliest if matches!(target, Target::Dts(..)) => looked_up(r),
+            ResetStrategy::Earliest => r.start,
+            ResetStrategy::Latest => r.end,
+            ResetStrategy::ToOffset(n) => Some(*n),
+            ResetStrategy::ShiftBy(n) => r.current.map(|c| c.saturating_add(*n)),
+            _ => looked_up(r),
+        };
+        if let Some(w) = want {
+            let (t, c) = clamp(w, r.start, r.end);
+            (r.target, r.clamped) = (Some(t), c);
+        }
+    }
+    let known = rows.iter().all(|r| r.target.is_some());
+    let zone = jiff::tz::TimeZone::get(zone_name).unwrap_or(jiff::tz::TimeZone::UTC);
+    let show = |ms: i64| jiff::Timestamp::from_millisecond(ms).map(|t| echo_time(t, &zone, zone_name)).unwrap_or_default();
+    let mut notes = Vec::new();
+    if let Some(ms) = time_ms {
+        let times: Vec<i64> = rows.iter().filter_map(|r| r.target_time_ms).collect();
+        if let (Some(lo), Some(hi)) = (times.iter().min(), times.iter().max()) {
+            let range = if lo == hi { show(*lo) } else { format!("{} to {}", show(*lo), show(*hi)) };
+            notes.push(format!("the messages at the targets were written {range}"));
+        }
+        if matches!(strategy, ResetStrategy::ByDuration(_) | ResetStrategy::ToTimestamp(_)) {
+            notes.push(format!("the time is {}", show(ms)));
+        }
+    }
+    if !known {
+        notes.push(match strategy {
+            ResetStrategy::ShiftBy(_) => "a partition has no committed offset, so the service computes the shift".into(),
+            _ => "where each partition lands is not known before the call: the service picks the targets (the first message at or after the time; the log's bounds for earliest and latest)".into(),
+        });
+    }
+    let calls = match target {
+        Target::Huawei(acc, inst) => {
+            let send = |p: i32, t: huawei::ResetTarget| huawei::reset_offset(acc, &inst.id, group, topic, p, t);
+            match (strategy, time_ms) {
+                _ if known && !(all && matches!(strategy, ResetStrategy::ToOffset(_)) && !rows.iter().any(|r| r.clamped)) => {
+                    per_row(&mut rows, |r| send(r.partition, huawei::ResetTarget::Offset(r.target.unwrap_or_default())))
+                }
+                (ResetStrategy::ToOffset(n), _) if all => vec![send(-1, huawei::ResetTarget::Offset(*n))],
+                (_, Some(ms)) if all => vec![send(-1, huawei::ResetTarget::Timestamp(ms))],
+                (_, Some(ms)) => per_row(&mut rows, |r| send(r.partition, huawei::ResetTarget::Timestamp(ms))),
+                (ResetStrategy::ShiftBy(_), _) => {
+                    let p = rows.iter().find(|r| r.target.is_none()).map_or(0, |r| r.partition);
+                    return Err(EngineError::Input(format!(
+                        "partition {p} has no committed offset, so a shift has nothing to start from; reset it to an offset or a time instead"
+                    )));
+                }
+                _ => {
+                    let p = rows.iter().find(|r| r.target.is_none()).map_or(0, |r| r.partition);
+                    return Err(EngineError::Input(format!(
+                        "partition {p}'s log bounds are not known, so its target cannot be computed; try again"
+                    )));
+                }
+            }
+        }
+        Target::Ckafka(acc, inst) => {
+            let topics = [topic.to_owned()];
+            let send = |parts: &[i32], how| tencent::modify_group_offsets(acc, &inst.id, group, &topics, parts, how);
+            if known {
+                // Exact offsets, one call per distinct target: idempotent, and what the preview shows is what is set.
+                let mut by_target: BTreeMap<i64, Vec<i32>> = BTreeMap::new();
+                for r in &rows {
+                    by_target.entry(r.target.unwrap_or_default()).or_default().push(r.partition);
+                }
+                let calls: Vec<(i64, Vec<i32>)> = by_target.into_iter().collect();
+                for r in &mut rows {
+                    r.call = calls.iter().position(|(t, _)| Some(*t) == r.target).unwrap_or(0);
+                }
+                calls.iter().map(|(t, parts)| send(parts, tencent::Modify::Offset(*t))).collect()
+            } else {
+                let parts: Vec<i32> = if all { Vec::new() } else { rows.iter().map(|r| r.partition).collect() };
+                let how = match (strategy, time_ms) {
+                    (_, Some(ms)) => tencent::Modify::Timestamp(ms),
+                    (ResetStrategy::Earliest, _) => tencent::Modify::Timestamp(-2),
+                    (ResetStrategy::Latest, _) => tencent::Modify::Timestamp(-1),
+                    (ResetStrategy::ToOffset(n), _) => tencent::Modify::Offset(*n),
+                    (ResetStrategy::ShiftBy(n), _) => tencent::Modify::Shift(*n),
+                    (_, None) => unreachable!("a strategy without a time is one of the four above"),
+                };
+                vec![send(&parts, how)]
+            }
+        }
+        Target::Dts(acc, sub) => {
+            let mode = match (strategy, time_ms) {
+                (ResetStrategy::Earliest, _) => tencent::DtsReset::Earliest,
+                (ResetStrategy::Latest, _) => tencent::DtsReset::Latest,
+                (_, Some(ms)) => {
+                    let at = jiff::Timestamp::from_millisecond(ms)
+                        .map_err(|e| EngineError::Input(format!("the time is out of range: {e}")))?;
+                    let sent = tencent::beijing(at);
+                    notes.push(format!("DTS is sent the Beijing time {sent:?} and moves to the checkpoint before it"));
+                    tencent::DtsReset::Datetime(sent)
+                }
+                (_, None) => unreachable!("DTS refuses the other strategies above"),
+            };
+            let parts: Vec<i32> = rows.iter().map(|r| r.partition).collect();
+            vec![tencent::reset_consumer_group_offset(acc, &sub.subscribe_id, topic, group, &parts, &mode)]
+        }
+    };
+    let parts: Vec<i32> = rows.iter().map(|r| r.partition).collect();
+    let summary = format!(
+        "reset group `{group}` on {} `{}` (account {}), topic `{topic}`, {}: {}",
+        target.kind(),
+        target.name(),
+        target.account(),
+        if all { "all partitions".to_owned() } else { format!("partitions {parts:?}") },
+        describe_strategy(strategy)
+    );
+    let expect = match strategy.kind() {
+        StrategyKind::Earliest => Direction::Down,
+        StrategyKind::Latest => Direction::Up,
+        _ => Direction::Changed,
+    };
+    Ok(Plan {
+        kind: PlanKind::Reset,
+        target: target.key(),
+        group: Some(group.to_owned()),
+        summary,
+        confirmation: Confirmation::required(target, PlanKind::Reset, group),
+        expect,
+        calls,
+        rows,
+        notes,
+    })
+}
+
+/// One call per row, each row pointing at its own.
+fn per_row(rows: &mut [Row], call: impl Fn(&Row) -> ApiRequest) -> Vec<ApiRequest> {
+    rows.iter_mut()
+        .enumerate()
+        .map(|(i, r)| {
+            r.call = i;
+            call(r)
+        })
+        .collect()
+}
+
+/// A strategy in words.
+pub fn describe_strategy(s: &ResetStrategy) -> String {
+    match s {
+        ResetStrategy::Earliest => "to the earliest offset".into(),
+        ResetStrategy::Latest => "to the latest offset (skip everything unread)".into(),
+        ResetStrategy::ToOffset(n) => format!("to offset {n}"),
+        ResetStrategy::ToDatetime { at, zone } => {
+            let tz = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
+            format!("to the time {}", echo_time(*at, &tz, zone))
+        }
+        ResetStrategy::ToTimestamp(ms) => format!("to the time {ms} ms since the epoch"),
+        ResetStrategy::ByDuration(d) => format!("to {d:#} ago"),
+        ResetStrategy::ShiftBy(n) => format!("shift by {n:+}"),
+    }
+}

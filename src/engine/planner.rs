@@ -1,0 +1,191 @@
+//! From an order to a plan: the pre-flight reads and checks, the same for the command line and the dashboard.
+//! Nothing here writes.
+
+use super::error::EngineError;
+use super::order::{Order, UndoFrom};
+use super::plan::{self, Plan, PlanKind, ResetRequest};
+use super::reads;
+use super::safety;
+use super::session::Session;
+use super::snapshot::{self, Snapshot};
+use super::target::Target;
+use crate::core::strategy::ResetStrategy;
+
+/// Reads what the order needs live, applies the safety rules, and plans it.
+pub async fn plan(session: &Session, order: &Order) -> Result<Plan, EngineError> {
+    match order {
+        Order::Reset { instance, group, topics, partitions, strategy } => {
+            reset(session, instance, group, topics, partitions, strategy).await
+        }
+        Order::DeleteOffsets { instance, group, topics } => delete_offsets(session, instance, group, topics).await,
+        Order::DeleteMessages { instance, topic, partitions } => {
+            delete_messages(session, instance, topic, partitions).await
+        }
+        Order::Undo(from) => undo(session, from).await,
+    }
+}
+
+/// Each topic once, each checked against the profile (DTS: its one topic when none is given).
+fn topics_of(target: &Target<'_>, given: &[String]) -> Result<Vec<String>, EngineError> {
+    if given.is_empty() {
+        return Ok(vec![target.topic(None)?]);
+    }
+    let mut out: Vec<String> = Vec::new();
+    for t in given {
+        let t = target.topic(Some(t))?;
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    Ok(out)
+}
+
+async fn reset(
+    session: &Session,
+    instance: &str,
+    group: &str,
+    topics: &[String],
+    partitions: &[i32],
+    strategy: &ResetStrategy,
+) -> Result<Plan, EngineError> {
+    let t = session.find(instance)?;
+    safety::writable(&t)?;
+    if let Some(why) = strategy.kind().refusal(t.kind()) {
+        return Err(safety::Refusal::Unsupported(why).into());
+    }
+    let topics = topics_of(&t, topics)?;
+    let mut chosen: Vec<i32> = Vec::new();
+    for p in partitions {
+        if !chosen.contains(p) {
+            chosen.push(*p);
+        }
+    }
+    let api_group = t.api_group(group)?;
+    let c = session.credentials(&t)?;
+    let client = &session.client;
+    reads::check_topics_exist(client, &c, &t, &topics).await?;
+    let snap = reads::describe(client, &c, &t, &api_group, &topics).await.map_err(EngineError::reading("reading the group live"))?;
+    safety::inactive(&snap)?;
+    let now_ms = jiff::Timestamp::now().as_millisecond();
+    // DTS publishes no log start: its earliest checkpoint is where a time before every message lands.
+    let lookup_ms = match (strategy, &t) {
+        (ResetStrategy::Earliest, Target::Dts(..)) => Some(0),
+        _ => strategy.time_ms(now_ms),
+    };
+    let mut merged: Option<Plan> = None;
+    for topic in &topics {
+        let (targets, problem) = reads::time_targets(client, &c, &t, &snap, topic, &chosen, (lookup_ms, now_ms)).await;
+        let req = ResetRequest {
+            group: &api_group,
+            topic,
+            partitions: &chosen,
+            strategy,
+            now_ms,
+            zone_name: &session.zone_name,
+            time_targets: &targets,
+        };
+        let mut p = plan::reset(&t, &snap, &req)?;
+        p.notes.extend(problem);
+        merged = Some(match merged {
+            None => p,
+            Some(mut m) => {
+                m.absorb(p, topic);
+                m
+            }
+        });
+    }
+    merged.ok_or_else(|| EngineError::Input("no topic to reset".into()))
+}
+
+async fn delete_offsets(session: &Session, instance: &str, group: &str, topics: &[String]) -> Result<Plan, EngineError> {
+    let t = session.find(instance)?;
+    safety::writable(&t)?;
+    safety::offers(t.kind(), PlanKind::DeleteOffsets)?;
+    if topics.is_empty() {
+        return Err(EngineError::Input("choose at least one topic".into()));
+    }
+    let topics = topics_of(&t, topics)?;
+    let api_group = t.api_group(group)?;
+    let c = session.credentials(&t)?;
+    reads::check_topics_exist(&session.client, &c, &t, &topics).await?;
+    let snap = reads::describe(&session.client, &c, &t, &api_group, &topics)
+        .await
+        .map_err(EngineError::reading("reading the group live"))?;
+    safety::inactive(&snap)?;
+    plan::delete_offsets(&t, &api_group, &snap, &topics)
+}
+
+async fn delete_messages(
+    session: &Session,
+    instance: &str,
+    topic: &str,
+    partitions: &[(i32, Option<i64>)],
+) -> Result<Plan, EngineError> {
+    let t = session.find(instance)?;
+    safety::writable(&t)?;
+    safety::offers(t.kind(), PlanKind::DeleteMessages)?;
+    let topic = t.topic(Some(topic))?;
+    let c = session.credentials(&t)?;
+    let bounds = reads::topic_bounds(&session.client, &c, &t, &topic)
+        .await
+        .map_err(EngineError::reading("reading the topic's partitions"))?;
+    let mut p = plan::delete_messages(&t, &topic, &bounds, partitions)?;
+    p.notes.extend(reads::groups_left_behind(&session.client, &c, &t, &p).await);
+    Ok(p)
+}
+
+/// The snapshot an undo restores, and the target it is of. A snapshot is only ever applied to the very target it
+/// was taken of: same cloud, account and instance.
+pub fn find_snapshot(session: &Session, from: &UndoFrom) -> Result<(std::path::PathBuf, Snapshot), EngineError> {
+    let dir = snapshot::dir(session.profile.settings.audit_log.as_deref())
+        .ok_or_else(|| EngineError::Input("no home directory for snapshots: set settings.audit_log".into()))?;
+    let newest = |want: &dyn Fn(&Snapshot) -> bool| {
+        snapshot::list(&dir).into_iter().rev().find_map(|(p, s)| s.ok().filter(|s| want(s)).map(|s| (p, s)))
+    };
+    match from {
+        UndoFrom::File(f) => {
+            let path = if f.is_file() { f.clone() } else { dir.join(f) };
+            let saved = snapshot::read(&path).map_err(EngineError::Input)?;
+            Ok((path, saved))
+        }
+        UndoFrom::Newest => {
+            newest(&|_| true).ok_or_else(|| EngineError::Input(format!("no snapshots in {}", dir.display())))
+        }
+        UndoFrom::NewestOf(instance) => {
+            let key = session.find(instance)?.key();
+            newest(&|s| s.is_of(&key)).ok_or_else(|| EngineError::Input(format!("no snapshot of {key} to undo")))
+        }
+    }
+}
+
+async fn undo(session: &Session, from: &UndoFrom) -> Result<Plan, EngineError> {
+    let (_, saved) = find_snapshot(session, from)?;
+    // Found by its exact identity; an instance of the same name under another account or cloud is not it.
+    let t = session.find(&saved.instance)?;
+    if !saved.is_of(&t.key()) {
+        let of = saved.target.as_ref().map_or_else(|| saved.instance.clone(), |k| k.to_string());
+        return Err(EngineError::Input(format!(
+            "the snapshot is of account `{}` ({of}), but `{}` in this profile is {}; refusing to apply it",
+            saved.account,
+            saved.instance,
+            t.key()
+        )));
+    }
+    safety::writable(&t)?;
+    let group = saved
+        .group
+        .clone()
+        .ok_or_else(|| safety::Refusal::Unsupported("message deletion cannot be undone: the messages are gone".into()))?;
+    let mut topics: Vec<String> = Vec::new();
+    for p in &saved.partitions {
+        if !topics.contains(&p.topic) {
+            topics.push(p.topic.clone());
+        }
+    }
+    let c = session.credentials(&t)?;
+    let live = reads::describe(&session.client, &c, &t, &group, &topics)
+        .await
+        .map_err(EngineError::reading("reading the group live"))?;
+    safety::inactive(&live)?;
+    super::undo::restore(&t, &saved, &live)
+}

@@ -1,0 +1,179 @@
+//! The live reads a plan and a verification need, for whichever kind of target: each cloud's module does the
+//! reading, this picks the module.
+
+use super::error::EngineError;
+use super::plan::{Plan, PlanKind};
+use super::target::Target;
+use super::verify::ReadBack;
+use crate::core::credentials::Credentials;
+use crate::core::live::{GroupSnapshot, TimeTarget, TopicPartition};
+use crate::providers::client::Client;
+use crate::providers::error::CallError;
+use crate::providers::{huawei, tencent};
+
+/// A group's live state, whatever the provider.
+pub async fn describe(
+    client: &Client,
+    creds: &Credentials,
+    target: &Target<'_>,
+    api_group: &str,
+    topics: &[String],
+) -> Result<GroupSnapshot, CallError> {
+    match target {
+        Target::Huawei(acc, inst) => huawei::read::describe_group(client, creds, acc, &inst.id, api_group, topics).await,
+        Target::Ckafka(acc, inst) => {
+            tencent::read::describe_ckafka_group(client, creds, acc, &inst.id, api_group, topics).await
+        }
+        Target::Dts(acc, sub) => {
+            tencent::read::describe_dts_group(client, creds, acc, &sub.subscribe_id, &sub.topic, api_group).await
+        }
+    }
+}
+
+/// Each partition's log bounds (and, on Huawei, the newest message's time), read from the topic itself.
+/// DTS publishes no log bounds, so a subscription gives an empty list.
+pub async fn topic_log(
+    client: &Client,
+    creds: &Credentials,
+    target: &Target<'_>,
+    topic: &str,
+) -> Result<Vec<TopicPartition>, CallError> {
+    match target {
+        Target::Huawei(acc, inst) => huawei::read::topic_log(client, creds, acc, &inst.id, topic).await,
+        Target::Ckafka(acc, inst) => tencent::read::ckafka_topic_log(client, creds, acc, &inst.id, topic).await,
+        Target::Dts(..) => Ok(Vec::new()),
+    }
+}
+
+/// Each partition's (index, log start, log end) for a topic.
+pub async fn topic_bounds(
+    client: &Client,
+    creds: &Credentials,
+    target: &Target<'_>,
+    topic: &str,
+) -> Result<Vec<(i32, i64, i64)>, CallError> {
+    Ok(topic_log(client, creds, target, topic).await?.iter().map(|p| (p.partition, p.start, p.end)).collect())
+}
+
+/// Where a time lands in each partition, from the cloud's own time-to-offset API. `ends` gives each partition's
+/// log end, the target when no message is that new.
+pub async fn offsets_for_time(
+    client: &Client,
+    creds: &Credentials,
+    target: &Target<'_>,
+    topic: &str,
+    ends: &[(i32, Option<i64>)],
+    (ms, now_ms): (i64, i64),
+) -> Result<Vec<TimeTarget>, CallError> {
+    match target {
+        Target::Huawei(acc, inst) => {
+            huawei::read::offsets_for_time(client, creds, acc, &inst.id, topic, ends, (ms, now_ms)).await
+        }
+        Target::Ckafka(acc, inst) => {
+            tencent::read::ckafka_offsets_for_time(client, creds, acc, &inst.id, topic, ends, ms).await
+        }
+        Target::Dts(acc, sub) => tencent::read::dts_offsets_for_time(client, creds, acc, &sub.subscribe_id, topic, ms).await,
+    }
+}
+
+/// The time lookups a reset needs: where the time lands in each chosen partition (DTS earliest: the oldest
+/// checkpoint, a time before any message). A failed lookup is not fatal: the plan then says the service picks.
+pub async fn time_targets(
+    client: &Client,
+    creds: &Credentials,
+    target: &Target<'_>,
+    snapshot: &GroupSnapshot,
+    topic: &str,
+    chosen: &[i32],
+    (ms, now_ms): (Option<i64>, i64),
+) -> (Vec<TimeTarget>, Option<String>) {
+    let Some(ms) = ms else { return (Vec::new(), None) };
+    let ends: Vec<(i32, Option<i64>)> = snapshot
+        .partitions
+        .iter()
+        .filter(|p| p.topic == topic && (chosen.is_empty() || chosen.contains(&p.partition)))
+        .map(|p| (p.partition, p.end))
+        .collect();
+    match offsets_for_time(client, creds, target, topic, &ends, (ms, now_ms)).await {
+        Ok(t) => (t, None),
+        Err(e) => (Vec::new(), Some(format!("where the time lands could not be read ({e}); the service picks the targets"))),
+    }
+}
+
+/// The topics that exist live.
+pub async fn topic_names(client: &Client, creds: &Credentials, target: &Target<'_>) -> Result<Vec<String>, CallError> {
+    match target {
+        Target::Huawei(acc, inst) => huawei::read::topic_names(client, creds, acc, &inst.id).await,
+        Target::Ckafka(acc, inst) => tencent::read::ckafka_topic_names(client, creds, acc, &inst.id).await,
+        Target::Dts(acc, sub) => tencent::read::dts_topic_names(client, creds, acc, &sub.subscribe_id).await,
+    }
+}
+
+/// Refuses topics that do not exist live, naming the ones that do.
+pub async fn check_topics_exist(
+    client: &Client,
+    creds: &Credentials,
+    target: &Target<'_>,
+    topics: &[String],
+) -> Result<(), EngineError> {
+    let live = topic_names(client, creds, target).await.map_err(EngineError::reading("listing the topics"))?;
+    match topics.iter().find(|t| !live.contains(t)) {
+        None => Ok(()),
+        Some(missing) => Err(EngineError::Input(format!(
+            "topic `{missing}` does not exist live on `{}`; it has: {}",
+            target.name(),
+            live.join(", ")
+        ))),
+    }
+}
+
+/// For a message delete: every profile group on this topic whose committed offset falls below a partition's new log
+/// start, in words ("it will jump on its next poll"). Groups that cannot be read are said so too.
+pub async fn groups_left_behind(client: &Client, creds: &Credentials, target: &Target<'_>, plan: &Plan) -> Vec<String> {
+    let (Target::Huawei(_, inst) | Target::Ckafka(_, inst)) = target else { return Vec::new() };
+    let Some(topic) = plan.rows.first().map(|r| r.topic.clone()) else { return Vec::new() };
+    let mut notes = Vec::new();
+    for g in inst.groups.iter().filter(|g| g.topics.contains(&topic)) {
+        match describe(client, creds, target, &g.name, std::slice::from_ref(&topic)).await {
+            Ok(snap) => {
+                for r in &plan.rows {
+                    let committed =
+                        snap.partitions.iter().find(|p| p.partition == r.partition).and_then(|p| p.committed);
+                    if let Some((c, new_start)) = committed.zip(r.target).filter(|(c, new_start)| c < new_start) {
+                        notes.push(format!(
+                            "group `{}` is at {c} on partition {}, below the new log start {new_start}: it will jump to {new_start} on its next poll, skipping {} message(s)",
+                            g.name,
+                            r.partition,
+                            new_start - c
+                        ));
+                    }
+                }
+            }
+            Err(e) => notes.push(format!("group `{}` could not be read to check it: {e}", g.name)),
+        }
+    }
+    notes
+}
+
+/// The topics a plan's rows cover, in order, once each.
+pub fn plan_topics(plan: &Plan) -> Vec<String> {
+    let mut topics: Vec<String> = Vec::new();
+    for r in &plan.rows {
+        if !topics.contains(&r.topic) {
+            topics.push(r.topic.clone());
+        }
+    }
+    topics
+}
+
+/// Reads back what a plan's verification compares with.
+pub async fn read_back(client: &Client, creds: &Credentials, target: &Target<'_>, plan: &Plan) -> Result<ReadBack, CallError> {
+    let topics = plan_topics(plan);
+    match (plan.kind, &plan.group) {
+        (PlanKind::DeleteMessages, _) | (_, None) => {
+            let topic = topics.first().cloned().unwrap_or_default();
+            Ok(ReadBack::Log(topic_bounds(client, creds, target, &topic).await?))
+        }
+        (_, Some(group)) => Ok(ReadBack::Group(describe(client, creds, target, group, &topics).await?)),
+    }
+}

@@ -1,0 +1,128 @@
+//! Huawei's live reads: a group's state and offsets, a topic's log, where a time lands, the topics that exist.
+
+use serde_json::Value;
+
+use super::*;
+use crate::core::credentials::Credentials;
+use crate::core::live::{GroupSnapshot, MemberInfo, PartitionState, TimeTarget, TopicPartition};
+use crate::providers::client::{Answer, Client};
+use crate::providers::error::CallError;
+use crate::providers::lenient::{int, list, text};
+
+/// Follows `offset`/`limit` pages until `total` items (under `key`) have been read.
+pub async fn paged(
+    client: &Client,
+    creds: &Credentials,
+    limit: usize,
+    key: &str,
+    build: impl Fn(usize, usize) -> ApiRequest,
+) -> Result<(Vec<Value>, Vec<String>), CallError> {
+    let (mut items, mut ids) = (Vec::new(), Vec::new());
+    loop {
+        let a: Answer = client.call(&build(items.len(), limit), creds).await?;
+        ids.extend(a.request_id);
+        let page = list(&a.json, key);
+        items.extend(page.iter().cloned());
+        let total = a.json.get("total").or_else(|| a.json.get("instance_num")).and_then(int).unwrap_or(0) as usize;
+        if page.is_empty() || items.len() >= total {
+            return Ok((items, ids));
+        }
+    }
+}
+
+/// A group's live state: state and members from the management detail, offsets (with log start) per topic.
+pub async fn describe_group(
+    client: &Client,
+    creds: &Credentials,
+    acc: &HuaweiAccount,
+    instance: &str,
+    group: &str,
+    topics: &[String],
+) -> Result<GroupSnapshot, CallError> {
+    let detail = client.call(&group_detail(acc, instance, group), creds).await?.json;
+    let g = &detail["group"];
+    let members = list(g, "members")
+        .iter()
+        .map(|m| MemberInfo { client_id: text(&m["client_id"]), host: text(&m["host"]) })
+        .collect();
+    let mut partitions = Vec::new();
+    for topic in topics {
+        let (rows, _) = paged(client, creds, 50, "group_message_offsets", |o, l| {
+            group_message_offsets(acc, instance, group, topic, o, l)
+        })
+        .await?;
+        for r in rows {
+            partitions.push(PartitionState {
+                topic: topic.clone(),
+                partition: int(&r["partition"]).unwrap_or(-1) as i32,
+                committed: int(&r["message_current_offset"]).filter(|c| *c >= 0),
+                start: int(&r["message_log_start_offset"]),
+                end: int(&r["message_log_end_offset"]),
+            });
+        }
+    }
+    partitions.sort_by(|a, b| (&a.topic, a.partition).cmp(&(&b.topic, b.partition)));
+    Ok(GroupSnapshot { group: group.to_owned(), state: text(&g["state"]), members, partitions })
+}
+
+/// Each partition's log bounds and newest message time, read from the topic itself (pages of 50, the documented
+/// maximum).
+pub async fn topic_log(
+    client: &Client,
+    creds: &Credentials,
+    acc: &HuaweiAccount,
+    instance: &str,
+    topic: &str,
+) -> Result<Vec<TopicPartition>, CallError> {
+    let (rows, _) = paged(client, creds, 50, "partitions", |o, l| topic_partitions(acc, instance, topic, o, l)).await?;
+    let mut out: Vec<TopicPartition> = rows
+        .iter()
+        .filter_map(|r| {
+            Some(TopicPartition {
+                partition: i32::try_from(int(&r["partition"])?).ok()?,
+                start: int(&r["start_offset"])?,
+                end: int(&r["last_offset"])?,
+                last_message_ms: int(&r["last_update_time"]),
+            })
+        })
+        .collect();
+    out.sort_by_key(|p| p.partition);
+    Ok(out)
+}
+
+/// Where a time lands in each partition, from the message search by time. The window runs from the time to a day
+/// past `now_ms`, so it covers the whole log whatever its age: a time before the oldest message lands on the oldest
+/// message still kept (the log start), and a time after the newest lands on the log end (from `ends`), as Kafka's
+/// offsets-for-times rule does.
+pub async fn offsets_for_time(
+    client: &Client,
+    creds: &Credentials,
+    acc: &HuaweiAccount,
+    instance: &str,
+    topic: &str,
+    ends: &[(i32, Option<i64>)],
+    (ms, now_ms): (i64, i64),
+) -> Result<Vec<TimeTarget>, CallError> {
+    let window_end = now_ms.max(ms).saturating_add(86_400_000);
+    let mut out = Vec::new();
+    for &(p, end) in ends {
+        let a = client.call(&show_messages(acc, instance, topic, p, ms.max(0), window_end, 1), creds).await?;
+        let first = a.json["messages"].as_array().and_then(|m| m.first()).cloned();
+        let found = first.and_then(|m| Some((int(&m["message_offset"])?, int(&m["timestamp"]))));
+        if let Some((offset, message_ms)) = found.or_else(|| end.map(|e| (e, None))) {
+            out.push(TimeTarget { topic: topic.to_owned(), partition: p, offset, message_ms });
+        }
+    }
+    Ok(out)
+}
+
+/// The names of the instance's topics, live.
+pub async fn topic_names(
+    client: &Client,
+    creds: &Credentials,
+    acc: &HuaweiAccount,
+    instance: &str,
+) -> Result<Vec<String>, CallError> {
+    let (rows, _) = paged(client, creds, 50, "topics", |o, l| list_topics(acc, instance, o, l)).await?;
+    Ok(rows.iter().filter_map(|t| t["name"].as_str().map(str::to_owned)).collect())
+}
