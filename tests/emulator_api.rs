@@ -138,22 +138,28 @@ async fn huawei_reads_follow_pagination() {
     let e = env().await;
     let (a, c) = e.hw();
     let (groups, ids) =
-        huawei::read::paged(&e.client, &c, 1, "groups", |o, l| huawei::list_groups(a, HW_INSTANCE, o, l)).await.unwrap();
+        huawei::read::paged(&e.client, &c, 1, "groups", |o, l| huawei::list_groups(a, HW_INSTANCE, o, l))
+            .await
+            .unwrap();
     assert_eq!(groups.len(), 4);
     assert_eq!(ids.len(), 4, "one call per page of one");
     assert_eq!(groups[3]["state"], "PREPARING_REBALANCE");
-    let (inst, _) = huawei::read::paged(&e.client, &c, 1, "instances", |o, l| huawei::list_instances(a, o, l)).await.unwrap();
+    let (inst, _) =
+        huawei::read::paged(&e.client, &c, 1, "instances", |o, l| huawei::list_instances(a, o, l)).await.unwrap();
     assert_eq!(inst.len(), 2);
     assert_eq!(inst[0]["partition_num"], "16", "a string, as the real API sends");
-    let (topics, _) =
-        huawei::read::paged(&e.client, &c, 2, "topics", |o, l| huawei::list_topics(a, HW_INSTANCE, o, l)).await.unwrap();
+    let (topics, _) = huawei::read::paged(&e.client, &c, 2, "topics", |o, l| huawei::list_topics(a, HW_INSTANCE, o, l))
+        .await
+        .unwrap();
     assert_eq!(topics.len(), 3);
-    let (parts, _) =
-        huawei::read::paged(&e.client, &c, 5, "partitions", |o, l| huawei::topic_partitions(a, HW_INSTANCE, "orders", o, l))
-            .await
-            .unwrap();
+    let (parts, _) = huawei::read::paged(&e.client, &c, 5, "partitions", |o, l| {
+        huawei::topic_partitions(a, HW_INSTANCE, "orders", o, l)
+    })
+    .await
+    .unwrap();
     assert_eq!(parts.len(), 12);
-    let snap = huawei::read::describe_group(&e.client, &c, a, HW_INSTANCE, "fraud-check", &["orders".into()]).await.unwrap();
+    let snap =
+        huawei::read::describe_group(&e.client, &c, a, HW_INSTANCE, "fraud-check", &["orders".into()]).await.unwrap();
     assert_eq!(snap.state, "Stable");
     assert!(!snap.is_inactive());
     assert_eq!(snap.members.len(), 2);
@@ -294,9 +300,10 @@ async fn ckafka_strategies_and_reads() {
         .unwrap();
     assert_eq!((snap.state.as_str(), snap.members.len(), snap.partitions.len()), ("Stable", 1, 4));
     assert_eq!((snap.partitions[0].start, snap.partitions[0].lag()), (Some(500), Some(5)));
-    let all = tencent::read::paged(&e.client, &c, t, ("ckafka", "DescribeInstances"), json!({}), 1, (true, "InstanceList"))
-        .await
-        .unwrap();
+    let all =
+        tencent::read::paged(&e.client, &c, t, ("ckafka", "DescribeInstances"), json!({}), 1, (true, "InstanceList"))
+            .await
+            .unwrap();
     assert_eq!(all.len(), 1);
     let topics = tencent::read::paged(
         &e.client,

@@ -86,7 +86,11 @@ async fn a_plan_whose_group_moved_since_is_refused_as_stale() {
     let stale = first.clone();
     assert_eq!(job::run(&session, first, &Default::default(), &mut Quiet).await.exit_code(), 0);
     let report = job::run(&session, stale, &Default::default(), &mut Quiet).await;
-    assert!(matches!(&report.end, JobEnd::Refused { why } if why.to_string().contains("moved since the plan")), "{:?}", report.end);
+    assert!(
+        matches!(&report.end, JobEnd::Refused { why } if why.to_string().contains("moved since the plan")),
+        "{:?}",
+        report.end
+    );
     assert!(report.outcomes.is_empty(), "nothing sent");
 }
 
@@ -146,11 +150,16 @@ async fn a_lost_answer_is_read_back_and_said_applied_or_not() {
 #[tokio::test]
 async fn delete_offsets_and_messages_are_verified() {
     let (_emu, _, session) = setup().await;
-    let order = Order::DeleteOffsets { instance: "orders".into(), group: "audit".into(), topics: vec!["audit-log".into()] };
+    let order =
+        Order::DeleteOffsets { instance: "orders".into(), group: "audit".into(), topics: vec!["audit-log".into()] };
     let p = planner::plan(&session, &order).await.unwrap();
     let report = job::run(&session, p, &Default::default(), &mut Quiet).await;
     assert!(report.verification.unwrap().unwrap().iter().all(|c| c.ok));
-    let order = Order::DeleteMessages { instance: "orders".into(), topic: "audit-log".into(), partitions: vec![(0, Some(700))] };
+    let order = Order::DeleteMessages {
+        instance: "orders".into(),
+        topic: "audit-log".into(),
+        partitions: vec![(0, Some(700))],
+    };
     let p = planner::plan(&session, &order).await.unwrap();
     let report = job::run(&session, p, &Default::default(), &mut Quiet).await;
     let checks = report.verification.unwrap().unwrap();

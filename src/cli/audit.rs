@@ -65,7 +65,10 @@ pub fn audit_trail(p: &Profile, since: Option<&str>, json: bool) -> R<u8> {
         match v["end"].as_str() {
             Some("cancelled") => println!("  cancelled: the rest of the calls were not sent"),
             Some("unjournaled") => {
-                println!("  stopped: {}; the rest were not sent", v["error"].as_str().unwrap_or("a call was not journaled"))
+                println!(
+                    "  stopped: {}; the rest were not sent",
+                    v["error"].as_str().unwrap_or("a call was not journaled")
+                )
             }
             _ if v["cancelled"].as_bool() == Some(true) => println!("  cancelled: the rest of the calls were not sent"),
             _ => {}

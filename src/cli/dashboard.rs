@@ -10,10 +10,10 @@ use crate::emulator;
 use crate::engine::audit;
 use crate::engine::session::{Session, Via};
 use crate::engine::worker;
-use std::sync::Arc;
 use crate::providers::credentials::SystemEnvironment;
 use crate::tui::state::Level;
 use crate::tui::{app, state::AppState};
+use std::sync::Arc;
 
 /// Runs the dashboard; returns the exit code.
 pub fn run(profile_flag: Option<&Path>, demo: bool) -> u8 {

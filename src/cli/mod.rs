@@ -214,7 +214,8 @@ pub fn main() -> ExitCode {
             ops::write(&p, order, mode(write, json))
         }),
         Cmd::DeleteOffsets { instance, group, topics, write } => ops::profile(profile).and_then(|p| {
-            let order = Order::DeleteOffsets { instance: instance.clone(), group: group.clone(), topics: topics.clone() };
+            let order =
+                Order::DeleteOffsets { instance: instance.clone(), group: group.clone(), topics: topics.clone() };
             ops::write(&p, order, mode(write, json))
         }),
         Cmd::Snapshots => ops::profile(profile).and_then(|p| audit::list_snapshots(&p)),
@@ -223,8 +224,11 @@ pub fn main() -> ExitCode {
         }
         Cmd::Audit { since } => ops::profile(profile).and_then(|p| audit::audit_trail(&p, since.as_deref(), json)),
         Cmd::DeleteMessages { instance, topic, partitions, write } => ops::profile(profile).and_then(|p| {
-            let order =
-                Order::DeleteMessages { instance: instance.clone(), topic: topic.clone(), partitions: partitions.clone() };
+            let order = Order::DeleteMessages {
+                instance: instance.clone(),
+                topic: topic.clone(),
+                partitions: partitions.clone(),
+            };
             ops::write(&p, order, mode(write, json))
         }),
     };

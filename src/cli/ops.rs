@@ -141,11 +141,7 @@ fn confirm(plan: &crate::engine::plan::Plan, mode: WriteMode<'_>) -> R<()> {
     let _ = std::io::stderr().flush();
     let mut line = String::new();
     let _ = std::io::stdin().lock().read_line(&mut line);
-    if c.accepts(&line) {
-        Ok(())
-    } else {
-        Err(Stop(exit::REFUSED, "cancelled: nothing was sent".into()))
-    }
+    if c.accepts(&line) { Ok(()) } else { Err(Stop(exit::REFUSED, "cancelled: nothing was sent".into())) }
 }
 
 /// Plans an order, shows it, confirms it, runs it through the engine's one pipeline, and reports.

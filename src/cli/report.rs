@@ -87,7 +87,9 @@ fn outcome_line(o: &Outcome) -> String {
     let id = o.request_id().unwrap_or("-");
     match &o.result {
         CallResult::Ok { .. } => format!("ok {} [request id {id}]\n", o.op()),
-        CallResult::Failed { error, .. } => format!("FAILED {} [request id {id}] after {} tries: {error}\n", o.op(), o.tries),
+        CallResult::Failed { error, .. } => {
+            format!("FAILED {} [request id {id}] after {} tries: {error}\n", o.op(), o.tries)
+        }
         CallResult::Partial { failed, .. } => {
             let mut s = format!("PARTIAL {} [request id {id}]:\n", o.op());
             for f in failed {

@@ -104,8 +104,14 @@ impl JobReport {
 
 /// Runs a confirmed plan. `cancel` is checked before each call.
 pub async fn run(session: &Session, plan: Plan, cancel: &AtomicBool, obs: &mut dyn Observer) -> JobReport {
-    let mut report =
-        JobReport { plan, outcomes: Vec::new(), verification: None, end: JobEnd::Completed, snapshot: None, recorded: false };
+    let mut report = JobReport {
+        plan,
+        outcomes: Vec::new(),
+        verification: None,
+        end: JobEnd::Completed,
+        snapshot: None,
+        recorded: false,
+    };
     let refuse = |mut report: JobReport, why: Refusal| {
         report.end = JobEnd::Refused { why };
         report
@@ -140,7 +146,10 @@ pub async fn run(session: &Session, plan: Plan, cancel: &AtomicBool, obs: &mut d
         }
     }
     let Some(audit_path) = audit::path(session.profile.settings.audit_log.as_deref()) else {
-        return refuse(report, Refusal::Unrecorded("there is no home directory for the audit log; set settings.audit_log".into()));
+        return refuse(
+            report,
+            Refusal::Unrecorded("there is no home directory for the audit log; set settings.audit_log".into()),
+        );
     };
     // The snapshot is on disk before the first call leaves; without it, nothing is sent.
     let written = snapshot::dir(session.profile.settings.audit_log.as_deref())

@@ -3,6 +3,8 @@
 
 pub mod audit;
 pub mod error;
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub mod job;
 pub mod order;
 pub mod outcome;

@@ -81,9 +81,9 @@ impl Outcome {
 
     pub fn request_id(&self) -> Option<&str> {
         match &self.result {
-            CallResult::Ok { request_id } | CallResult::Partial { request_id, .. } | CallResult::Failed { request_id, .. } => {
-                request_id.as_deref()
-            }
+            CallResult::Ok { request_id }
+            | CallResult::Partial { request_id, .. }
+            | CallResult::Failed { request_id, .. } => request_id.as_deref(),
         }
     }
 
@@ -99,9 +99,9 @@ impl Outcome {
     pub fn failure(&self) -> Option<String> {
         match &self.result {
             CallResult::Ok { .. } => None,
-            CallResult::Partial { failed, .. } => Some(
-                failed.iter().map(|f| format!("{} failed ({})", f.item, f.code)).collect::<Vec<_>>().join(", "),
-            ),
+            CallResult::Partial { failed, .. } => {
+                Some(failed.iter().map(|f| format!("{} failed ({})", f.item, f.code)).collect::<Vec<_>>().join(", "))
+            }
             CallResult::Failed { error, .. } => Some(error.to_string()),
         }
     }

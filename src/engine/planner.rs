@@ -64,7 +64,9 @@ async fn reset(
     let c = session.credentials(&t)?;
     let client = &session.client;
     reads::check_topics_exist(client, &c, &t, &topics).await?;
-    let snap = reads::describe(client, &c, &t, &api_group, &topics).await.map_err(EngineError::reading("reading the group live"))?;
+    let snap = reads::describe(client, &c, &t, &api_group, &topics)
+        .await
+        .map_err(EngineError::reading("reading the group live"))?;
     safety::inactive(&snap)?;
     let now_ms = jiff::Timestamp::now().as_millisecond();
     // DTS publishes no log start: its earliest checkpoint is where a time before every message lands.
@@ -97,7 +99,12 @@ async fn reset(
     merged.ok_or_else(|| EngineError::Input("no topic to reset".into()))
 }
 
-async fn delete_offsets(session: &Session, instance: &str, group: &str, topics: &[String]) -> Result<Plan, EngineError> {
+async fn delete_offsets(
+    session: &Session,
+    instance: &str,
+    group: &str,
+    topics: &[String],
+) -> Result<Plan, EngineError> {
     let t = session.find(instance)?;
     safety::writable(&t)?;
     safety::offers(t.kind(), PlanKind::DeleteOffsets)?;
@@ -172,10 +179,9 @@ async fn undo(session: &Session, from: &UndoFrom) -> Result<Plan, EngineError> {
         )));
     }
     safety::writable(&t)?;
-    let group = saved
-        .group
-        .clone()
-        .ok_or_else(|| safety::Refusal::Unsupported("message deletion cannot be undone: the messages are gone".into()))?;
+    let group = saved.group.clone().ok_or_else(|| {
+        safety::Refusal::Unsupported("message deletion cannot be undone: the messages are gone".into())
+    })?;
     let mut topics: Vec<String> = Vec::new();
     for p in &saved.partitions {
         if !topics.contains(&p.topic) {

@@ -20,7 +20,9 @@ pub async fn describe(
     topics: &[String],
 ) -> Result<GroupSnapshot, CallError> {
     match target {
-        Target::Huawei(acc, inst) => huawei::read::describe_group(client, creds, acc, &inst.id, api_group, topics).await,
+        Target::Huawei(acc, inst) => {
+            huawei::read::describe_group(client, creds, acc, &inst.id, api_group, topics).await
+        }
         Target::Ckafka(acc, inst) => {
             tencent::read::describe_ckafka_group(client, creds, acc, &inst.id, api_group, topics).await
         }
@@ -72,7 +74,9 @@ pub async fn offsets_for_time(
         Target::Ckafka(acc, inst) => {
             tencent::read::ckafka_offsets_for_time(client, creds, acc, &inst.id, topic, ends, ms).await
         }
-        Target::Dts(acc, sub) => tencent::read::dts_offsets_for_time(client, creds, acc, &sub.subscribe_id, topic, ms).await,
+        Target::Dts(acc, sub) => {
+            tencent::read::dts_offsets_for_time(client, creds, acc, &sub.subscribe_id, topic, ms).await
+        }
     }
 }
 
@@ -96,7 +100,9 @@ pub async fn time_targets(
         .collect();
     match offsets_for_time(client, creds, target, topic, &ends, (ms, now_ms)).await {
         Ok(t) => (t, None),
-        Err(e) => (Vec::new(), Some(format!("where the time lands could not be read ({e}); the service picks the targets"))),
+        Err(e) => {
+            (Vec::new(), Some(format!("where the time lands could not be read ({e}); the service picks the targets")))
+        }
     }
 }
 
@@ -167,7 +173,12 @@ pub fn plan_topics(plan: &Plan) -> Vec<String> {
 }
 
 /// Reads back what a plan's verification compares with.
-pub async fn read_back(client: &Client, creds: &Credentials, target: &Target<'_>, plan: &Plan) -> Result<ReadBack, CallError> {
+pub async fn read_back(
+    client: &Client,
+    creds: &Credentials,
+    target: &Target<'_>,
+    plan: &Plan,
+) -> Result<ReadBack, CallError> {
     let topics = plan_topics(plan);
     match (plan.kind, &plan.group) {
         (PlanKind::DeleteMessages, _) | (_, None) => {

@@ -32,10 +32,17 @@ impl fmt::Display for Refusal {
         match self {
             Self::ReadOnly(t) => write!(f, "{t} is read_only in the profile: no writes"),
             Self::Active { group, state, members } => {
-                let listed: Vec<String> = members
-                    .iter()
-                    .map(|m| if m.host.is_empty() { m.client_id.clone() } else { format!("{} on {}", m.client_id, m.host) })
-                    .collect();
+                let listed: Vec<String> =
+                    members
+                        .iter()
+                        .map(|m| {
+                            if m.host.is_empty() {
+                                m.client_id.clone()
+                            } else {
+                                format!("{} on {}", m.client_id, m.host)
+                            }
+                        })
+                        .collect();
                 write!(
                     f,
                     "group `{group}` is {state} with {} member(s): {}. Stop these consumers, wait out their session timeout, then try again",

@@ -52,7 +52,8 @@ impl Session {
             request_timeout: Duration::from_secs(profile.settings.request_timeout_seconds),
             ..ClientConfig::default()
         };
-        let client = Client::new(config).map_err(|e| EngineError::Input(format!("cannot build the HTTP client: {e}")))?;
+        let client =
+            Client::new(config).map_err(|e| EngineError::Input(format!("cannot build the HTTP client: {e}")))?;
         Ok(Self::with_client(profile, env, zone_name, via, client))
     }
 

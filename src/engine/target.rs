@@ -137,11 +137,9 @@ impl<'a> Target<'a> {
             (None, _) if known.is_empty() => Err(EngineError::Input("--topic is required for this instance".into())),
             (None, _) => Err(EngineError::Input(format!("--topic is required for this instance; it has: {}", names()))),
             (Some(t), _) if known.is_empty() || known.iter().any(|(n, _)| n == t) => Ok(t.to_owned()),
-            (Some(t), _) => Err(EngineError::Input(format!(
-                "no topic `{t}` in instance `{}`; it has: {}",
-                self.name(),
-                names()
-            ))),
+            (Some(t), _) => {
+                Err(EngineError::Input(format!("no topic `{t}` in instance `{}`; it has: {}", self.name(), names())))
+            }
         }
     }
 

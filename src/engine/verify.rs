@@ -111,7 +111,9 @@ fn judge_row(
             )),
         ),
         (false, Some(why)) if now == before => (false, Some(format!("not changed: its call failed ({why})"))),
-        (false, Some(why)) => (false, Some(format!("{} now (planned {}); its call failed: {why}", show(now), show(r.target)))),
+        (false, Some(why)) => {
+            (false, Some(format!("{} now (planned {}); its call failed: {why}", show(now), show(r.target))))
+        }
         (false, None) => (false, Some(unapplied(plan, r, before, now))),
     }
 }
@@ -130,5 +132,92 @@ fn unapplied(plan: &Plan, r: &Row, before: Option<i64>, now: Option<i64>) -> Str
         (PlanKind::Reset, None) => {
             format!("the offset moved from {} to {}, the wrong way for this strategy", show(before), show(now))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::strategy::ResetStrategy;
+    use crate::engine::fixtures;
+    use crate::engine::outcome::{CallResult, Outcome};
+    use crate::engine::plan::{ResetRequest, reset};
+    use crate::engine::target::Target;
+    use crate::providers::error::CallError;
+
+    fn planned(strategy: ResetStrategy, instance: &str) -> Plan {
+        let p = fixtures::profile();
+        let t = Target::find(&p, instance).unwrap();
+        let snap = fixtures::group("Empty", &[(Some(100), None, Some(400))]);
+        let group = if instance == "sub" { "consumer-grp-subs-1-g" } else { "g" };
+        let req = ResetRequest {
+            group,
+            topic: "t",
+            partitions: &[],
+            strategy: &strategy,
+            now_ms: 0,
+            zone_name: "UTC",
+            time_targets: &[],
+        };
+        reset(&t, &snap, &req).unwrap()
+    }
+
+    fn outcome(plan: &Plan, result: CallResult) -> Vec<Outcome> {
+        vec![Outcome { request: plan.calls[0].view(), tries: 3, result }]
+    }
+
+    fn ok() -> CallResult {
+        CallResult::Ok { request_id: Some("r".into()) }
+    }
+
+    fn now(committed: Option<i64>) -> ReadBack {
+        ReadBack::Group(fixtures::group("Empty", &[(committed, None, Some(400))]))
+    }
+
+    #[test]
+    fn an_unknown_target_passes_only_a_move_the_right_way() {
+        // DTS earliest without a looked-up target: its start is unknown.
+        let p = planned(ResetStrategy::Earliest, "sub");
+        assert_eq!(p.rows[0].target, None);
+        let judged = |c| judge(&p, &outcome(&p, ok()), &now(c))[0].clone();
+        assert!(!judged(Some(100)).ok, "the silent no-op is caught");
+        assert!(judged(Some(100)).note.unwrap().contains("probably active"));
+        assert!(!judged(Some(200)).ok, "earliest never moves up");
+        assert!(judged(Some(0)).ok);
+        let p = planned(ResetStrategy::Latest, "sub");
+        assert!(judge(&p, &outcome(&p, ok()), &now(Some(400)))[0].ok);
+        assert!(!judge(&p, &outcome(&p, ok()), &now(Some(90)))[0].ok);
+    }
+
+    #[test]
+    fn a_failed_call_is_named_and_a_lost_answer_is_resolved_by_the_read_back() {
+        let p = planned(ResetStrategy::Latest, "orders");
+        let failed = CallResult::Failed {
+            error: CallError::Server {
+                status: 500,
+                code: "DMS.00500000".into(),
+                message: "boom".into(),
+                request_id: Some("rid-7".into()),
+            },
+            request_id: Some("rid-7".into()),
+            may_have_applied: true,
+        };
+        let c = &judge(&p, &outcome(&p, failed), &now(Some(100)))[0];
+        let note = c.note.as_deref().unwrap();
+        assert!(
+            !c.ok
+                && note.starts_with("not changed: its call failed")
+                && note.contains("HTTP 500")
+                && note.contains("rid-7"),
+            "{note}"
+        );
+        let lost =
+            || CallResult::Failed { error: CallError::Dropped("eof".into()), request_id: None, may_have_applied: true };
+        let c = &judge(&p, &outcome(&p, lost()), &now(Some(400)))[0];
+        assert!(c.ok && c.note.as_deref().unwrap().contains("took effect"), "{c:?}");
+        let c = &judge(&p, &outcome(&p, lost()), &now(Some(100)))[0];
+        assert!(!c.ok && c.note.as_deref().unwrap().contains("safe to run again"), "{c:?}");
+        let c = &judge(&p, &[], &now(Some(100)))[0];
+        assert!(!c.ok && c.note.as_deref().unwrap().starts_with("not sent"), "{c:?}");
     }
 }

@@ -173,31 +173,36 @@ impl Shared {
         let mut by_account: HashMap<AccountKey, (Vec<Read>, Target<'_>)> = HashMap::new();
         for (instance, group, ts) in groups {
             let Ok(t) = self.session.find(&instance) else { continue };
-            by_account.entry(t.account_key()).or_insert_with(|| (Vec::new(), t)).0.push(Read::Group(instance, group, ts));
+            by_account
+                .entry(t.account_key())
+                .or_insert_with(|| (Vec::new(), t))
+                .0
+                .push(Read::Group(instance, group, ts));
         }
         for (instance, topic) in topics {
             let Ok(t) = self.session.find(&instance) else { continue };
             by_account.entry(t.account_key()).or_insert_with(|| (Vec::new(), t)).0.push(Read::Topic(instance, topic));
         }
-        let accounts = by_account.into_iter().filter(|(_, (_, t))| self.usable(t, asked)).map(|(key, (reads, _))| async move {
-            let mut reads = reads.into_iter();
-            let Some(first) = reads.next() else { return };
-            if let Err(e) = self.read(first).await
-                && e.is_auth()
-            {
-                let code = match &e {
-                    CallError::Auth { code, .. } => code.clone(),
-                    other => other.to_string(),
-                };
-                self.send(EngineEvent::AuthFailed { account: key.clone(), code, error: e.to_string() });
-                self.refused.lock().unwrap_or_else(|e| e.into_inner()).insert(key, e);
-                return;
-            }
-            if self.refused.lock().unwrap_or_else(|e| e.into_inner()).remove(&key).is_some() {
-                self.send(EngineEvent::AuthOk { account: key.clone() });
-            }
-            futures_util::future::join_all(reads.map(|r| self.read(r))).await;
-        });
+        let accounts =
+            by_account.into_iter().filter(|(_, (_, t))| self.usable(t, asked)).map(|(key, (reads, _))| async move {
+                let mut reads = reads.into_iter();
+                let Some(first) = reads.next() else { return };
+                if let Err(e) = self.read(first).await
+                    && e.is_auth()
+                {
+                    let code = match &e {
+                        CallError::Auth { code, .. } => code.clone(),
+                        other => other.to_string(),
+                    };
+                    self.send(EngineEvent::AuthFailed { account: key.clone(), code, error: e.to_string() });
+                    self.refused.lock().unwrap_or_else(|e| e.into_inner()).insert(key, e);
+                    return;
+                }
+                if self.refused.lock().unwrap_or_else(|e| e.into_inner()).remove(&key).is_some() {
+                    self.send(EngineEvent::AuthOk { account: key.clone() });
+                }
+                futures_util::future::join_all(reads.map(|r| self.read(r))).await;
+            });
         futures_util::future::join_all(accounts).await;
         self.send(EngineEvent::RefreshDone);
     }

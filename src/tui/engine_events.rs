@@ -76,7 +76,9 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
             let (level, text) = match end {
                 JobEnd::Cancelled { .. } => (
                     Level::Error,
-                    format!("job {job} cancelled: {sent} of {total} call(s) sent, {failed} failed; the rest were not sent"),
+                    format!(
+                        "job {job} cancelled: {sent} of {total} call(s) sent, {failed} failed; the rest were not sent"
+                    ),
                 ),
                 JobEnd::Refused { .. } | JobEnd::Unread { .. } => {
                     (Level::Error, format!("job {job} not run: nothing was sent"))

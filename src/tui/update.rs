@@ -182,7 +182,9 @@ pub fn applies(s: &AppState, action: Action) -> bool {
         Action::DeleteMessages => {
             matches!(
                 kind,
-                Some(Kind::Topic { .. } | Kind::Partition { .. } | Kind::GroupTopic { .. } | Kind::GroupPartition { .. })
+                Some(
+                    Kind::Topic { .. } | Kind::Partition { .. } | Kind::GroupTopic { .. } | Kind::GroupPartition { .. }
+                )
             ) && allowed(PlanKind::DeleteMessages)
         }
         Action::Undo => allowed(PlanKind::Reset),
@@ -436,4 +438,70 @@ fn run(s: &mut AppState, c: Confirm) -> Step {
     s.job = Some(Job { id: job, label, done: 0, total, failed: 0, cancelling: false });
     s.push_log(String::new(), Level::Info, format!("job {job} started: {} ({total} call(s))", c.plan.summary));
     Step::send(Command::Run { job, plan: c.plan })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::fixtures;
+    use crate::engine::safety::Confirmation;
+
+    fn key(s: &mut AppState, code: KeyCode) -> Step {
+        update(s, Msg::Key(KeyEvent::from(code)))
+    }
+
+    /// A dashboard on the fixture profile with the cursor on the Huawei group `g`.
+    fn on_group(read_only: bool) -> AppState {
+        let mut p = fixtures::profile();
+        p.huawei[0].instances[0].safety.read_only = read_only;
+        let mut s = AppState::new(p, (80, 24), false, false, "UTC".into());
+        for _ in 0..10 {
+            if matches!(s.trees[s.focus].selected_node().map(|n| &n.kind), Some(Kind::Group { .. })) {
+                return s;
+            }
+            key(&mut s, KeyCode::Down);
+            key(&mut s, KeyCode::Right);
+        }
+        panic!("no group in the tree");
+    }
+
+    #[test]
+    fn a_read_only_instance_offers_no_writes_and_says_why() {
+        let mut s = on_group(true);
+        assert!(!applies(&s, Action::Reset) && !applies(&s, Action::Undo));
+        let step = key(&mut s, KeyCode::Char('r'));
+        assert!(step.effects.is_empty() && s.modal.is_none());
+        assert!(s.log.back().unwrap().text.contains("read_only"), "{:?}", s.log.back());
+    }
+
+    #[test]
+    fn the_form_sends_an_order_and_the_plan_decides_the_confirmation() {
+        let mut s = on_group(false);
+        assert!(applies(&s, Action::Reset) && applies(&s, Action::DeleteOffsets));
+        key(&mut s, KeyCode::Char('r'));
+        key(&mut s, KeyCode::Right);
+        let step = key(&mut s, KeyCode::Enter);
+        let Some(Effect::Send(Command::Plan { request, order })) = step.effects.into_iter().next() else {
+            panic!("no plan asked for")
+        };
+        assert!(
+            matches!(&order, Order::Reset { instance, strategy: crate::core::strategy::ResetStrategy::Earliest, .. } if instance == "orders")
+        );
+        // The engine answers with a plan that asks for the name: only the exact name runs it.
+        let p = fixtures::profile();
+        let t = crate::engine::target::Target::find(&p, "orders").unwrap();
+        let snap = fixtures::group("Empty", &[(Some(1), Some(0), Some(5))]);
+        let mut plan = crate::engine::plan::delete_offsets(&t, "g", &snap, &["t".into()]).unwrap();
+        assert_eq!(plan.confirmation, Confirmation::TypeName { name: "g".into(), protected: false });
+        plan.summary = "delete".into();
+        update(
+            &mut s,
+            Msg::Engine { at: String::new(), event: Box::new(EngineEvent::Planned { request, result: Ok(plan) }) },
+        );
+        assert!(key(&mut s, KeyCode::Char('y')).effects.is_empty(), "y does not confirm a typed-name plan");
+        key(&mut s, KeyCode::Backspace);
+        key(&mut s, KeyCode::Char('g'));
+        let step = key(&mut s, KeyCode::Enter);
+        assert!(matches!(step.effects.first(), Some(Effect::Send(Command::Run { .. }))), "{:?}", step.effects);
+    }
 }

@@ -31,8 +31,11 @@ impl Environment for NoEnv {
 pub fn scratch_audit_log() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
-    let dir = std::env::temp_dir()
-        .join(format!("offsetdeck-test-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
+    let dir = std::env::temp_dir().join(format!(
+        "offsetdeck-test-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
     dir.join("audit.jsonl").display().to_string()
 }
 

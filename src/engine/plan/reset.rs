@@ -61,7 +61,8 @@ pub fn reset(target: &Target<'_>, snapshot: &GroupSnapshot, req: &ResetRequest<'
     }
     let known = rows.iter().all(|r| r.target.is_some());
     let zone = jiff::tz::TimeZone::get(zone_name).unwrap_or(jiff::tz::TimeZone::UTC);
-    let show = |ms: i64| jiff::Timestamp::from_millisecond(ms).map(|t| echo_time(t, &zone, zone_name)).unwrap_or_default();
+    let show =
+        |ms: i64| jiff::Timestamp::from_millisecond(ms).map(|t| echo_time(t, &zone, zone_name)).unwrap_or_default();
     let mut notes = Vec::new();
     if let Some(ms) = time_ms {
         let times: Vec<i64> = rows.iter().filter_map(|r| r.target_time_ms).collect();
@@ -83,7 +84,9 @@ pub fn reset(target: &Target<'_>, snapshot: &GroupSnapshot, req: &ResetRequest<'
         Target::Huawei(acc, inst) => {
             let send = |p: i32, t: huawei::ResetTarget| huawei::reset_offset(acc, &inst.id, group, topic, p, t);
             match (strategy, time_ms) {
-                _ if known && !(all && matches!(strategy, ResetStrategy::ToOffset(_)) && !rows.iter().any(|r| r.clamped)) => {
+                _ if known
+                    && !(all && matches!(strategy, ResetStrategy::ToOffset(_)) && !rows.iter().any(|r| r.clamped)) =>
+                {
                     per_row(&mut rows, |r| send(r.partition, huawei::ResetTarget::Offset(r.target.unwrap_or_default())))
                 }
                 (ResetStrategy::ToOffset(n), _) if all => vec![send(-1, huawei::ResetTarget::Offset(*n))],
@@ -198,5 +201,110 @@ pub fn describe_strategy(s: &ResetStrategy) -> String {
         ResetStrategy::ToTimestamp(ms) => format!("to the time {ms} ms since the epoch"),
         ResetStrategy::ByDuration(d) => format!("to {d:#} ago"),
         ResetStrategy::ShiftBy(n) => format!("shift by {n:+}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::live::TimeTarget;
+    use crate::engine::fixtures;
+    use crate::engine::safety::Confirmation;
+
+    fn plan(
+        instance: &str,
+        strategy: ResetStrategy,
+        chosen: &[i32],
+        times: &[TimeTarget],
+    ) -> Result<Plan, EngineError> {
+        let p = fixtures::profile();
+        let t = Target::find(&p, instance).unwrap();
+        let snap = fixtures::group(
+            "Empty",
+            &[(Some(100), Some(50), Some(400)), (Some(390), Some(50), Some(400)), (None, Some(0), Some(10))],
+        );
+        let group = if instance == "sub" { "consumer-grp-subs-1-g" } else { "g" };
+        let req = ResetRequest {
+            group,
+            topic: "t",
+            partitions: chosen,
+            strategy: &strategy,
+            now_ms: 0,
+            zone_name: "UTC",
+            time_targets: times,
+        };
+        reset(&t, &snap, &req)
+    }
+
+    fn body(c: &ApiRequest) -> String {
+        String::from_utf8_lossy(&c.body).into_owned()
+    }
+
+    #[test]
+    fn shift_clamps_and_needs_a_committed_offset() {
+        let p = plan("orders", ResetStrategy::ShiftBy(50), &[0, 1], &[]).unwrap();
+        assert_eq!(
+            p.rows.iter().map(|r| (r.target, r.clamped)).collect::<Vec<_>>(),
+            [(Some(150), false), (Some(400), true)]
+        );
+        assert_eq!(p.totals(), (0, 60));
+        assert_eq!((p.calls.len(), p.rows[1].call), (2, 1), "one absolute call per partition");
+        let e = plan("orders", ResetStrategy::ShiftBy(5), &[], &[]).unwrap_err();
+        assert!(matches!(e, EngineError::Input(ref m) if m.contains("partition 2 has no committed offset")), "{e}");
+    }
+
+    #[test]
+    fn to_offset_on_huawei_is_one_call_unless_it_clamps() {
+        let p = plan("orders", ResetStrategy::ToOffset(60), &[0, 1], &[]).unwrap();
+        assert_eq!(p.calls.len(), 2, "chosen partitions: per partition");
+        let p = plan("orders", ResetStrategy::ToOffset(9), &[], &[]).unwrap();
+        assert_eq!(p.calls.len(), 3, "9 clamps to 50 on two partitions, so each is sent what the preview shows");
+        assert!(
+            p.calls.iter().any(|c| body(c).contains("\"message_offset\":9"))
+                && p.calls.iter().any(|c| body(c).contains("\"message_offset\":50"))
+        );
+    }
+
+    #[test]
+    fn a_known_time_target_is_what_is_sent() {
+        let times: Vec<TimeTarget> = (0..3)
+            .map(|p| TimeTarget { topic: "t".into(), partition: p, offset: 60 + i64::from(p), message_ms: Some(1_000) })
+            .collect();
+        let p = plan("orders", ResetStrategy::ToTimestamp(1_000_000_000_000), &[], &times).unwrap();
+        assert_eq!(
+            p.rows.iter().map(|r| r.target).collect::<Vec<_>>(),
+            [Some(60), Some(61), Some(10)],
+            "clamped to the log"
+        );
+        assert!(p.calls.iter().all(|c| body(c).contains("message_offset")), "offsets, not a timestamp");
+        // Without the lookup, the service picks, and the plan says so.
+        let p = plan("orders", ResetStrategy::ToTimestamp(1_000_000_000_000), &[], &[]).unwrap();
+        assert_eq!(p.calls.len(), 1);
+        assert!(
+            body(&p.calls[0]).contains("\"timestamp\":1000000000000") && body(&p.calls[0]).contains("\"partition\":-1")
+        );
+        assert!(p.notes.iter().any(|n| n.contains("the service picks")), "{:?}", p.notes);
+        assert_eq!(p.expect, Direction::Changed);
+    }
+
+    #[test]
+    fn ckafka_sends_exact_offsets_grouped_by_target() {
+        let p = plan("events", ResetStrategy::Earliest, &[], &[]).unwrap();
+        assert_eq!(p.calls.len(), 2, "targets 50, 50 and 0: two calls");
+        assert!(p.calls.iter().all(|c| body(c).contains("\"Strategy\":2")));
+        assert_eq!(p.rows.iter().map(|r| r.call).collect::<Vec<_>>(), [1, 1, 0], "each row points at its call");
+        // A shift with no committed offset somewhere: the service computes it.
+        let p = plan("events", ResetStrategy::ShiftBy(-5), &[], &[]).unwrap();
+        assert!(p.calls.len() == 1 && body(&p.calls[0]).contains("\"Strategy\":0"));
+    }
+
+    #[test]
+    fn dts_offers_what_it_has_and_confirmation_follows_the_profile() {
+        let e = plan("sub", ResetStrategy::ToOffset(5), &[], &[]).unwrap_err();
+        assert!(matches!(e, EngineError::Refused(Refusal::Unsupported(_))), "{e}");
+        let p = plan("sub", ResetStrategy::Latest, &[], &[]).unwrap();
+        assert!(body(&p.calls[0]).contains("\"ResetMode\":\"latest\""));
+        assert_eq!((p.expect, p.confirmation.clone()), (Direction::Up, Confirmation::YesNo));
+        assert_eq!(p.target.kind, crate::core::target::TargetKind::Dts);
     }
 }

@@ -23,7 +23,8 @@ pub fn prepare(
         ("User-Agent".into(), USER_AGENT.into()),
         ("X-Project-Id".into(), project_id.to_owned()),
     ];
-    let r = huawei::Request { method: req.method, path: &req.path, query: &req.query, headers: &headers, body: &req.body };
+    let r =
+        huawei::Request { method: req.method, path: &req.path, query: &req.query, headers: &headers, body: &req.body };
     let signed = huawei::sign_with(&r, &creds.id, key, creds.token.as_ref(), now);
     headers.extend(signed.headers);
     let q = if signed.query.is_empty() { String::new() } else { format!("?{}", signed.query) };
