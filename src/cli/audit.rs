@@ -22,20 +22,20 @@ pub fn audit_trail(p: &Profile, since: Option<&str>, json: bool) -> R<u8> {
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            println!("no audit records yet ({} does not exist)", path.display());
+            say!("no audit records yet ({} does not exist)", path.display());
             return Ok(exit::OK);
         }
         Err(e) => return Err(Stop(exit::FAILED, format!("reading {}: {e}", path.display()))),
     };
     for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
-            eprintln!("{}:{}: not a whole record (an interrupted write?); skipped", path.display(), n + 1);
+            esay!("{}:{}: not a whole record (an interrupted write?); skipped", path.display(), n + 1);
             continue;
         };
         // Start and call lines are the journal; the write line tells the whole story.
         if v["event"] == "start" || v["event"] == "call" {
             if json {
-                println!("{line}");
+                say_json!(line);
             }
             continue;
         }
@@ -44,11 +44,11 @@ pub fn audit_trail(p: &Profile, since: Option<&str>, json: bool) -> R<u8> {
             continue;
         }
         if json {
-            println!("{line}");
+            say_json!(line);
             continue;
         }
         let when = at.map_or_else(|| "?".to_owned(), |a| strategy::echo_time(a, &tz, &zone_name));
-        println!(
+        say!(
             "{when}  {}@{}  {}/{} via {}",
             v["user"].as_str().unwrap_or("?"),
             v["host"].as_str().unwrap_or("?"),
@@ -56,34 +56,31 @@ pub fn audit_trail(p: &Profile, since: Option<&str>, json: bool) -> R<u8> {
             v["instance"].as_str().unwrap_or("?"),
             v["via"].as_str().unwrap_or("?")
         );
-        println!("  {}", v["plan"]["summary"].as_str().unwrap_or(""));
+        say!("  {}", v["plan"]["summary"].as_str().unwrap_or(""));
         for r in v["results"].as_array().into_iter().flatten() {
             let id = r["request_id"].as_str().unwrap_or("-");
             let err = r["error"].as_str().map(|e| format!(": {e}")).unwrap_or_default();
-            println!("  {} {} [request id {id}]{err}", state(r), op(r));
+            say!("  {} {} [request id {id}]{err}", state(r), op(r));
         }
         match v["end"].as_str() {
-            Some("cancelled") => println!("  cancelled: the rest of the calls were not sent"),
+            Some("cancelled") => say!("  cancelled: the rest of the calls were not sent"),
             Some("unjournaled") => {
-                println!(
-                    "  stopped: {}; the rest were not sent",
-                    v["error"].as_str().unwrap_or("a call was not journaled")
-                )
+                say!("  stopped: {}; the rest were not sent", v["error"].as_str().unwrap_or("a call was not journaled"))
             }
-            _ if v["cancelled"].as_bool() == Some(true) => println!("  cancelled: the rest of the calls were not sent"),
+            _ if v["cancelled"].as_bool() == Some(true) => say!("  cancelled: the rest of the calls were not sent"),
             _ => {}
         }
         if let Some(checks) = v["verification"].as_array() {
             let bad: Vec<&serde_json::Value> = checks.iter().filter(|c| c["ok"] != true).collect();
             for c in &bad {
-                println!(
+                say!(
                     "  NOT AS PLANNED {} partition {}: {}",
                     c["topic"].as_str().unwrap_or("?"),
                     c["partition"],
                     c["note"].as_str().unwrap_or("")
                 );
             }
-            println!("  verified: {} of {} partition(s) as planned", checks.len() - bad.len(), checks.len());
+            say!("  verified: {} of {} partition(s) as planned", checks.len() - bad.len(), checks.len());
         }
     }
     for i in audit::interrupted(&text) {
@@ -91,10 +88,10 @@ pub fn audit_trail(p: &Profile, since: Option<&str>, json: bool) -> R<u8> {
         if since.zip(at).is_some_and(|(since, at)| at < since) || json {
             continue;
         }
-        println!("{}", audit::describe_interrupted(&i));
+        say!("{}", audit::describe_interrupted(&i));
         for c in &i.calls {
             let o = &c["outcome"];
-            println!("  {} {} [request id {}]", state(o), op(o), o["request_id"].as_str().unwrap_or("-"));
+            say!("  {} {} [request id {}]", state(o), op(o), o["request_id"].as_str().unwrap_or("-"));
         }
     }
     Ok(exit::OK)
@@ -121,12 +118,12 @@ pub fn list_snapshots(p: &Profile) -> R<u8> {
         .ok_or_else(|| bad("no home directory: set settings.audit_log"))?;
     let all = crate::engine::snapshot::list(&dir);
     if all.is_empty() {
-        println!("no snapshots in {}", dir.display());
+        say!("no snapshots in {}", dir.display());
     }
     for (path, s) in all {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         match s {
-            Ok(s) => println!(
+            Ok(s) => say!(
                 "{name}\n  {} {}/{}: {} partition(s) before: {}",
                 s.time,
                 s.account,
@@ -134,7 +131,7 @@ pub fn list_snapshots(p: &Profile) -> R<u8> {
                 s.partitions.len(),
                 s.summary
             ),
-            Err(e) => println!("{name}\n  unreadable: {e}"),
+            Err(e) => say!("{name}\n  unreadable: {e}"),
         }
     }
     Ok(exit::OK)

@@ -14,30 +14,30 @@ pub fn run(flag: Option<&Path>) -> u8 {
     let located = match locate(flag) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("error: {e}");
+            esay!("error: {e}");
             return EXIT_BAD_INPUT;
         }
     };
     let loaded = match load(&located) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("{e}");
+            esay!("{e}");
             return EXIT_BAD_INPUT;
         }
     };
     for w in &loaded.warnings {
-        eprintln!("{w}");
+        esay!("{w}");
     }
     for w in crate::tui::keymap::Keymap::from_profile(&loaded.profile.keys).1 {
-        eprintln!("warning: {w}");
+        esay!("warning: {w}");
     }
     let (report, all_found) = summary(&loaded.profile, &SystemEnvironment);
-    println!("profile {} (from {}): valid", located.path.display(), located.origin);
-    print!("{report}");
+    say!("profile {} (from {}): valid", located.path.display(), located.origin);
+    sayn!("{report}");
     if all_found {
         EXIT_OK
     } else {
-        println!("some accounts have no credentials: see above");
+        say!("some accounts have no credentials: see above");
         EXIT_BAD_INPUT
     }
 }

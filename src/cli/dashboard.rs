@@ -22,14 +22,14 @@ pub fn run(profile_flag: Option<&Path>, demo: bool) -> u8 {
     let profile = match profile.transpose() {
         Ok(p) => p,
         Err(Stop(code, msg)) => {
-            eprintln!("{msg}");
+            esay!("{msg}");
             return code;
         }
     };
     let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: {e}");
+            esay!("error: {e}");
             return 1;
         }
     };
@@ -79,12 +79,12 @@ pub fn run(profile_flag: Option<&Path>, demo: bool) -> u8 {
     match result {
         Ok(exit) => {
             if let Some(m) = exit.message {
-                eprintln!("{m}");
+                esay!("{m}");
             }
             0
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            esay!("error: {e}");
             1
         }
     }

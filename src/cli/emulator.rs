@@ -18,11 +18,11 @@ pub async fn run(listen: SocketAddr, data: Option<PathBuf>, write_profile: Optio
     if let Some(path) = &write_profile {
         let profile = emulator::write_profile(&handle.state().world, &handle.url());
         write_private(path, &profile).with_context(|| format!("writing {}", path.display()))?;
-        eprintln!("wrote a profile for the emulator to {}", path.display());
+        esay!("wrote a profile for the emulator to {}", path.display());
     }
-    println!("{}", handle.announcement());
+    say!("{}", handle.announcement());
     wait_for_signal().await;
-    eprintln!("emulator stopping");
+    esay!("emulator stopping");
     handle.shutdown();
     Ok(())
 }

@@ -1,5 +1,29 @@
 //! The command line: argument parsing and the headless commands. This is the edge, where `anyhow` is allowed.
 
+/// `println!` for output that may carry a server's or a profile's text: control characters and bidi overrides are
+/// shown escaped, the line breaks offsetdeck wrote are kept.
+macro_rules! say {
+    ($($t:tt)*) => { println!("{}", $crate::core::inert::inert_lines(&format!($($t)*))) };
+}
+/// `eprintln!`, made inert the same way.
+macro_rules! esay {
+    ($($t:tt)*) => { eprintln!("{}", $crate::core::inert::inert_lines(&format!($($t)*))) };
+}
+/// `print!`, made inert the same way.
+macro_rules! sayn {
+    ($($t:tt)*) => { print!("{}", $crate::core::inert::inert_lines(&format!($($t)*))) };
+}
+/// `eprint!`, made inert the same way.
+macro_rules! esayn {
+    ($($t:tt)*) => { eprint!("{}", $crate::core::inert::inert_lines(&format!($($t)*))) };
+}
+/// One JSON document on stdout, with C1 controls and bidi overrides escaped inside its strings.
+macro_rules! say_json {
+    ($v:expr) => {
+        println!("{}", $crate::core::inert::inert_json(&$v.to_string()))
+    };
+}
+
 mod audit;
 mod check;
 mod dashboard;
@@ -187,14 +211,14 @@ pub fn main() -> ExitCode {
             let rt = match tokio::runtime::Runtime::new() {
                 Ok(rt) => rt,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    esay!("error: {e}");
                     return ExitCode::from(1);
                 }
             };
             return match rt.block_on(emulator::run(*listen, data.clone(), write_profile.clone())) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("error: {e:#}");
+                    esay!("error: {e:#}");
                     ExitCode::from(EXIT_BAD_INPUT)
                 }
             };
@@ -235,7 +259,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(Stop(code, msg)) => {
-            eprintln!("{msg}");
+            esay!("{msg}");
             ExitCode::from(code)
         }
     }

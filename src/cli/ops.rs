@@ -55,7 +55,7 @@ pub fn profile(flag: Option<&Path>) -> R<Profile> {
     let located = locate(flag).map_err(bad)?;
     let loaded = load(&located).map_err(|e| bad(e.to_string()))?;
     for w in &loaded.warnings {
-        eprintln!("{w}");
+        esay!("{w}");
     }
     Ok(loaded.profile)
 }
@@ -137,7 +137,7 @@ fn confirm(plan: &crate::engine::plan::Plan, mode: WriteMode<'_>) -> R<()> {
     if !std::io::stdin().is_terminal() {
         return Err(bad("refusing to write without --yes: stdin is not a terminal to ask on"));
     }
-    eprint!("{}", c.prompt());
+    esayn!("{}", c.prompt());
     let _ = std::io::stderr().flush();
     let mut line = String::new();
     let _ = std::io::stdin().lock().read_line(&mut line);
@@ -150,14 +150,14 @@ pub(super) fn write(p: &Profile, order: Order, mode: WriteMode<'_>) -> R<u8> {
     let rt = runtime()?;
     let plan = rt.block_on(planner::plan(&session, &order))?;
     if mode.json && mode.dry_run {
-        println!("{}", serde_json::json!({"plan": plan, "dry_run": true}));
+        say_json!(serde_json::json!({"plan": plan, "dry_run": true}));
         return Ok(exit::OK);
     }
     if !mode.json {
-        print!("{}", render_plan(&plan));
+        sayn!("{}", render_plan(&plan));
     }
     if mode.dry_run {
-        println!("dry run: nothing was sent");
+        say!("dry run: nothing was sent");
         return Ok(exit::OK);
     }
     confirm(&plan, mode)?;
@@ -186,10 +186,10 @@ pub fn describe(p: &Profile, instance: &str, group: &str, topic: Option<&str>, j
         .block_on(reads::describe(&session.client, &creds, &target, &api_group, &topics))
         .map_err(EngineError::reading("reading the group live"))?;
     if json {
-        println!("{}", serde_json::to_string(&snap).unwrap_or_default());
+        say_json!(serde_json::to_value(&snap).unwrap_or_default());
         return Ok(exit::OK);
     }
-    println!(
+    say!(
         "group {} on {} `{}` (account {}): state {}",
         snap.group,
         target.kind(),
@@ -198,12 +198,12 @@ pub fn describe(p: &Profile, instance: &str, group: &str, topic: Option<&str>, j
         snap.state
     );
     for m in &snap.members {
-        println!("  member {} {}", m.client_id, m.host);
+        say!("  member {} {}", m.client_id, m.host);
     }
     let show = |v: Option<i64>| v.map_or("-".to_owned(), |x| x.to_string());
-    println!("{:<24} {:>5} {:>12} {:>12} {:>12} {:>10}", "topic", "part", "committed", "start", "end", "lag");
+    say!("{:<24} {:>5} {:>12} {:>12} {:>12} {:>10}", "topic", "part", "committed", "start", "end", "lag");
     for r in &snap.partitions {
-        println!(
+        say!(
             "{:<24} {:>5} {:>12} {:>12} {:>12} {:>10}",
             r.topic,
             r.partition,
@@ -214,7 +214,7 @@ pub fn describe(p: &Profile, instance: &str, group: &str, topic: Option<&str>, j
         );
     }
     let total: i64 = snap.partitions.iter().filter_map(|r| r.lag()).sum();
-    println!("total lag {total}");
+    say!("total lag {total}");
     Ok(exit::OK)
 }
 

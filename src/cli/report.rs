@@ -74,11 +74,11 @@ pub struct CallPrinter {
 impl Observer for CallPrinter {
     fn on(&mut self, event: JobEvent<'_>) {
         match event {
-            JobEvent::Snapshot(p) if !self.json => println!("snapshot: {}", p.display()),
+            JobEvent::Snapshot(p) if !self.json => say!("snapshot: {}", p.display()),
             JobEvent::Snapshot(_) => {}
-            JobEvent::Call { outcome, .. } if !self.json => print!("{}", outcome_line(outcome)),
+            JobEvent::Call { outcome, .. } if !self.json => sayn!("{}", outcome_line(outcome)),
             JobEvent::Call { .. } => {}
-            JobEvent::Problem(text) => eprintln!("error: {text}"),
+            JobEvent::Problem(text) => esay!("error: {text}"),
         }
     }
 }
@@ -104,33 +104,30 @@ fn outcome_line(o: &Outcome) -> String {
 pub fn report(done: &JobReport, json: bool) {
     let checks = done.verification.as_ref().and_then(|v| v.as_ref().ok());
     if json {
-        println!(
-            "{}",
-            serde_json::json!({
-                "plan": done.plan,
-                "results": done.outcomes,
-                "verification": checks,
-                "end": done.end,
-                "snapshot": done.snapshot,
-            })
-        );
+        say_json!(serde_json::json!({
+            "plan": done.plan,
+            "results": done.outcomes,
+            "verification": checks,
+            "end": done.end,
+            "snapshot": done.snapshot,
+        }));
         return;
     }
     match &done.end {
-        JobEnd::Refused { why } => return eprintln!("refused: {why}"),
-        JobEnd::Unread { error } => return eprintln!("error: {error}; nothing was sent"),
-        JobEnd::Cancelled { sent } => println!("cancelled after {sent} call(s); the rest were not sent"),
+        JobEnd::Refused { why } => return esay!("refused: {why}"),
+        JobEnd::Unread { error } => return esay!("error: {error}; nothing was sent"),
+        JobEnd::Cancelled { sent } => say!("cancelled after {sent} call(s); the rest were not sent"),
         JobEnd::Unjournaled { sent, error } => {
-            eprintln!("error: {error}; stopped after {sent} of {} call(s)", done.plan.calls.len())
+            esay!("error: {error}; stopped after {sent} of {} call(s)", done.plan.calls.len())
         }
         JobEnd::Completed => {}
     }
     let n = done.outcomes.len();
-    println!("{} of {n} call(s) succeeded", n - done.failed());
+    say!("{} of {n} call(s) succeeded", n - done.failed());
     if let Some(checks) = checks {
         for c in checks.iter().filter(|c| !c.ok) {
-            println!("NOT AS PLANNED {} partition {}: {}", c.topic, c.partition, c.note.as_deref().unwrap_or(""));
+            say!("NOT AS PLANNED {} partition {}: {}", c.topic, c.partition, c.note.as_deref().unwrap_or(""));
         }
-        println!("verified: {} of {} partition(s) as planned", checks.len() - done.unverified(), checks.len());
+        say!("verified: {} of {} partition(s) as planned", checks.len() - done.unverified(), checks.len());
     }
 }

@@ -10,7 +10,7 @@ pub fn undo(p: &Profile, which: Option<&str>, mode: WriteMode<'_>) -> R<u8> {
     let from = which.map_or(UndoFrom::Newest, |w| UndoFrom::File(w.into()));
     let (path, _) = planner::find_snapshot(&session(p)?, &from)?;
     if !mode.json {
-        println!("restoring from {}", path.display());
+        say!("restoring from {}", path.display());
     }
     write(p, Order::Undo(UndoFrom::File(path)), mode)
 }

@@ -3,6 +3,7 @@
 pub mod credentials;
 pub mod diag;
 pub mod huawei_regions;
+pub mod inert;
 pub mod live;
 pub mod profile;
 pub mod secret;

@@ -247,12 +247,23 @@ pub fn path(configured: Option<&str>) -> Option<PathBuf> {
     }
 }
 
+/// Creates a directory of offsetdeck's data (the audit trail, snapshots, the log) readable by the user alone.
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir)
+}
+
 /// Appends one record as a JSON line and fsyncs it before returning.
 pub fn append(path: &Path, record: &impl Serialize) -> std::io::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
+        private_dir(dir)?;
     }
-    let mut line = serde_json::to_vec(record).map_err(std::io::Error::other)?;
+    // Stored inert: text a server chose (a client id, an error message) cannot act on a terminal that prints it.
+    let text = serde_json::to_string(record).map_err(std::io::Error::other)?;
+    let mut line = crate::core::inert::inert_json(&text).into_owned().into_bytes();
     line.push(b'\n');
     let mut opts = std::fs::OpenOptions::new();
     opts.create(true).append(true);

@@ -91,7 +91,7 @@ fn file_name(s: &Snapshot) -> String {
 
 /// Writes a snapshot durably: to a temporary file, fsynced, renamed into place, and the directory fsynced.
 pub fn write(dir: &Path, s: &Snapshot) -> std::io::Result<PathBuf> {
-    std::fs::create_dir_all(dir)?;
+    crate::engine::audit::private_dir(dir)?;
     let path = dir.join(file_name(s));
     let tmp = path.with_extension("json.tmp");
     let mut opts = std::fs::OpenOptions::new();

@@ -46,13 +46,19 @@ impl LogFile {
 
     fn append(&self, text: &str) -> std::io::Result<()> {
         if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)?;
+            crate::engine::audit::private_dir(dir)?;
         }
         if std::fs::metadata(&self.path).is_ok_and(|m| m.len() > ROTATE_BYTES) {
             std::fs::rename(&self.path, self.path.with_extension("log.1"))?;
         }
-        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&self.path)?;
-        f.write_all(text.as_bytes())
+        let mut opts = std::fs::OpenOptions::new();
+        opts.create(true).append(true);
+        // The log holds request ids, group names and server messages: the user's own, like the audit trail.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        let mut f = opts.open(&self.path)?;
+        // Inert: `tail -f dashboard.log` must not obey what a server put in a message.
+        f.write_all(crate::core::inert::inert_lines(text).as_bytes())
     }
 }
 
