@@ -125,22 +125,26 @@ fn demo_reset_to_earliest_and_quit_restores_the_terminal() {
 }
 
 #[test]
-fn sigterm_restores_the_terminal() {
-    let (mut child, _writer, screen) = spawn_demo(false);
-    let bytes = screen.bytes.clone();
-    screen.wait_for("DEMO", "the first frame");
-    let pid = child.process_id().unwrap() as i32;
-    // SAFETY: sending a signal to our own child process.
-    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        assert!(start.elapsed() < Duration::from_secs(10), "SIGTERM did not end the dashboard");
-        std::thread::sleep(Duration::from_millis(50));
+fn every_ending_signal_restores_the_terminal() {
+    for (name, sig) in
+        [("SIGTERM", libc::SIGTERM), ("SIGHUP", libc::SIGHUP), ("SIGINT", libc::SIGINT), ("SIGQUIT", libc::SIGQUIT)]
+    {
+        let (mut child, _writer, screen) = spawn_demo(false);
+        let bytes = screen.bytes.clone();
+        screen.wait_for("DEMO", "the first frame");
+        let pid = child.process_id().unwrap() as i32;
+        // SAFETY: sending a signal to our own child process.
+        assert_eq!(unsafe { libc::kill(pid, sig) }, 0);
+        let start = Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            assert!(start.elapsed() < Duration::from_secs(10), "{name} did not end the dashboard");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        let raw = bytes.lock().unwrap().clone();
+        let tail = String::from_utf8_lossy(&raw[raw.len().saturating_sub(200)..]).into_owned();
+        assert!(tail.contains("\x1b[?1049l") && tail.contains("\x1b[?25h"), "terminal restored after {name}: {tail:?}");
     }
-    std::thread::sleep(Duration::from_millis(200));
-    let raw = bytes.lock().unwrap().clone();
-    let tail = String::from_utf8_lossy(&raw[raw.len().saturating_sub(200)..]).into_owned();
-    assert!(tail.contains("\x1b[?1049l") && tail.contains("\x1b[?25h"), "terminal restored after SIGTERM: {tail:?}");
 }
 
 #[test]

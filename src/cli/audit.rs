@@ -11,7 +11,9 @@ pub fn audit_trail(p: &Profile, since: Option<&str>, json: bool) -> R<u8> {
     let since = match since {
         None => None,
         Some(v) => Some(match strategy::parse_duration(v) {
-            Ok(d) => jiff::Timestamp::now() - d,
+            Ok(d) => jiff::Timestamp::now().checked_sub(d).map_err(|_| {
+                bad(format!("--since {v:?} reaches back before the year -9999; give a shorter duration or a datetime"))
+            })?,
             Err(_) => strategy::parse_datetime(v, &tz).map_err(|_| {
                 bad(format!("--since {v:?}: write a duration (6h, 2d) or a datetime (2025-01-02 11:04)"))
             })?,

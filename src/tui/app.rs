@@ -123,12 +123,11 @@ pub fn now_label(zone_name: &str) -> String {
     jiff::Timestamp::now().to_zoned(tz).strftime("%H:%M:%S").to_string()
 }
 
-/// SIGTERM and SIGHUP end the session cleanly.
+/// SIGTERM, SIGHUP, SIGINT and SIGQUIT from outside end the session cleanly (raw mode keeps Ctrl-C and Ctrl-\\ from
+/// sending them, so these come from `kill`, tmux or a closing SSH session).
 struct Signals {
     #[cfg(unix)]
-    term: Option<tokio::signal::unix::Signal>,
-    #[cfg(unix)]
-    hup: Option<tokio::signal::unix::Signal>,
+    streams: Vec<tokio::signal::unix::Signal>,
 }
 
 impl Signals {
@@ -136,7 +135,8 @@ impl Signals {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
-            Self { term: signal(SignalKind::terminate()).ok(), hup: signal(SignalKind::hangup()).ok() }
+            let kinds = [SignalKind::terminate(), SignalKind::hangup(), SignalKind::interrupt(), SignalKind::quit()];
+            Self { streams: kinds.into_iter().filter_map(|k| signal(k).ok()).collect() }
         }
         #[cfg(not(unix))]
         Self {}
@@ -145,23 +145,11 @@ impl Signals {
     async fn next(&mut self) {
         #[cfg(unix)]
         {
-            let term = async {
-                match self.term.as_mut() {
-                    Some(s) => {
-                        s.recv().await;
-                    }
-                    None => std::future::pending().await,
-                }
-            };
-            let hup = async {
-                match self.hup.as_mut() {
-                    Some(s) => {
-                        s.recv().await;
-                    }
-                    None => std::future::pending().await,
-                }
-            };
-            tokio::select! { _ = term => {}, _ = hup => {} }
+            if self.streams.is_empty() {
+                return std::future::pending().await;
+            }
+            let any = self.streams.iter_mut().map(|s| Box::pin(s.recv()));
+            futures_util::future::select_all(any).await;
         }
         #[cfg(not(unix))]
         std::future::pending::<()>().await
