@@ -1,0 +1,130 @@
+//! Trust under adversity: a wrong key never locks the right one, and a full disk stops a job instead of losing
+//! its record.
+
+mod common;
+
+use std::time::Duration;
+
+use offsetdeck::core::secret::Secret;
+use offsetdeck::engine::reads;
+use offsetdeck::engine::session::Via;
+use offsetdeck::engine::worker::{self, Command, EngineEvent};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+/// Collects a refresh's events; returns how many accounts' keys were refused.
+async fn refresh(w: &worker::Worker, events: &mut UnboundedReceiver<EngineEvent>, asked: bool) -> usize {
+    w.commands.send(Command::Refresh { asked }).unwrap();
+    let mut refused = 0;
+    loop {
+        match tokio::time::timeout(Duration::from_secs(20), events.recv()).await.expect("refresh ends").unwrap() {
+            EngineEvent::RefreshDone => return refused,
+            EngineEvent::AuthFailed { .. } => refused += 1,
+            _ => {}
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_secret_is_tried_once_per_refresh_asked_for_and_never_locks_the_right_key() {
+    let (_emu, right) = common::emulator_and_profile().await;
+    let mut wrong = right.clone();
+    let keys = wrong.huawei[0].credentials.inline.as_mut().unwrap();
+    keys.secret = Secret::new("not-the-secret-key-at-all-000000000");
+    let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
+    let w = worker::spawn(common::paced_session(wrong, "UTC"), tx);
+    assert_eq!(refresh(&w, &mut events, true).await, 1, "the start probes the Huawei account once and stops");
+    for _ in 0..5 {
+        assert_eq!(refresh(&w, &mut events, false).await, 0, "timer refreshes send nothing with a refused key");
+    }
+    assert_eq!(refresh(&w, &mut events, true).await, 1, "R probes again, with one call");
+    // Two failed signatures in all: the service has not locked the AK, so the right secret still works.
+    let session = common::session(right, Via::Cli);
+    let t = session.find("orders").unwrap();
+    let creds = session.credentials(&t).unwrap();
+    let snap = reads::describe(&session.client, &creds, &t, "billing", &["payments".into()]).await;
+    assert!(snap.is_ok(), "the right key is accepted: {snap:?}");
+}
+
+#[cfg(unix)]
+fn run_with_file_limit(e: &common::cli::Emulator, limit: u64, args: &[&str]) -> std::process::Output {
+    use std::os::unix::process::CommandExt;
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_offsetdeck"));
+    c.arg("--profile").arg(&e.profile).args(args).stdin(std::process::Stdio::null());
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        c.pre_exec(move || {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let lim = libc::rlimit { rlim_cur: limit, rlim_max: limit };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    c.output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_full_disk_mid_job_stops_the_calls_and_says_which_ran() {
+    use common::cli::{run, start, text};
+    let reset = ["reset", "--instance", "orders", "--group", "billing", "--topic", "orders", "--to-earliest", "--yes"];
+    // How big the journal gets for this job, on a disk with room.
+    let e = start();
+    let o = run(&e, &reset);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let audit = e.profile.with_file_name("audit.jsonl");
+    let full = std::fs::read_to_string(&audit).unwrap();
+    let lines: Vec<usize> = full.lines().map(|l| l.len() + 1).collect();
+    assert_eq!(lines.len(), 1 + 12 + 1, "start, 12 calls, the closing record");
+    // Room for the start line and three calls, not the fourth.
+    let room = lines[0] + lines[1] + lines[2] + lines[3] + lines[4] / 2;
+    // The limit is per file and must leave room for the snapshot: the journal is padded so that only `room` is left.
+    let limit = 1 << 16;
+    let e = start();
+    let audit = e.profile.with_file_name("audit.jsonl");
+    let pad = format!("{{\"event\":\"note\",\"pad\":\"{}\"}}\n", "x".repeat(limit - room - 26));
+    std::fs::write(&audit, pad).unwrap();
+    let before = common::cli::committed(&e, "orders", "billing", "orders");
+    let o = run_with_file_limit(&e, limit as u64, &reset);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("call 4 ran but could not be journaled") && out.contains("the remaining 8 call(s) were not sent"),
+        "{out}"
+    );
+    let after = common::cli::committed(&e, "orders", "billing", "orders");
+    let moved = before.iter().zip(&after).filter(|(b, a)| b != a).count();
+    assert_eq!(moved, 4, "exactly the four calls that ran moved their partitions: {before:?} -> {after:?}");
+    // The torn line is ended, and the journal still tells an interrupted job.
+    let o = run(&e, &["audit"]);
+    assert!(text(&o).contains("INTERRUPTED"), "{}", text(&o));
+    let o = run(&e, &reset);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let journal = std::fs::read_to_string(&audit).unwrap();
+    let last: serde_json::Value =
+        serde_json::from_str(journal.lines().last().unwrap()).expect("the next record is whole");
+    assert_eq!(last["event"], "write");
+}
+
+#[cfg(unix)]
+#[test]
+fn no_snapshot_is_left_behind_or_offered_when_the_journal_cannot_start() {
+    use common::cli::{run, start, text};
+    let e = start();
+    let audit = e.profile.with_file_name("audit.jsonl");
+    // A journal already at the file-size limit; the snapshot (well under it) can still be written.
+    let pad = format!("{{\"event\":\"note\",\"pad\":\"{}\"}}\n", "x".repeat(4096 - 26));
+    assert_eq!(pad.len(), 4096);
+    std::fs::write(&audit, pad).unwrap();
+    let reset =
+        ["reset", "--instance", "orders", "--group", "billing", "--topic", "payments", "--to-earliest", "--yes"];
+    let o = run_with_file_limit(&e, 4096, &reset);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("cannot be written") && text(&o).contains("nothing was sent"), "{}", text(&o));
+    let snaps = e.profile.with_file_name("snapshots");
+    let left: Vec<_> = std::fs::read_dir(&snaps).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    assert!(left.is_empty(), "no snapshot (or .tmp) of a job that never started: {left:?}");
+    let o = run(&e, &["undo", "--yes"]);
+    assert_eq!(o.status.code(), Some(2), "nothing to undo: {}", text(&o));
+}
