@@ -16,6 +16,7 @@ use super::safety::{self, Refusal};
 use super::session::Session;
 use super::snapshot;
 use super::verify::{self, Check};
+use crate::providers::error::CallError;
 
 /// What a job tells its observer as it goes.
 #[derive(Debug)]
@@ -63,7 +64,7 @@ pub struct JobReport {
     /// One per call sent, in order.
     pub outcomes: Vec<Outcome>,
     /// The read-back comparison, or why it could not be read (`None`: nothing may have been applied).
-    pub verification: Option<Result<Vec<Check>, String>>,
+    pub verification: Option<Result<Vec<Check>, CallError>>,
     pub end: JobEnd,
     pub snapshot: Option<PathBuf>,
     /// Whether the closing audit record was written.
@@ -203,7 +204,7 @@ pub async fn run(session: &Session, plan: Plan, cancel: &AtomicBool, obs: &mut d
             Ok(back) => Ok(verify::judge(&report.plan, &report.outcomes, &back)),
             Err(e) => {
                 obs.on(JobEvent::Problem(format!("the result could not be read back to verify it: {e}")));
-                Err(e.to_string())
+                Err(e)
             }
         });
     }

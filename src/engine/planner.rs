@@ -152,7 +152,7 @@ pub fn find_snapshot(session: &Session, from: &UndoFrom) -> Result<(std::path::P
     match from {
         UndoFrom::File(f) => {
             let path = if f.is_file() { f.clone() } else { dir.join(f) };
-            let saved = snapshot::read(&path).map_err(EngineError::Input)?;
+            let saved = snapshot::read(&path).map_err(|e| EngineError::Input(e.to_string()))?;
             Ok((path, saved))
         }
         UndoFrom::Newest => {

@@ -132,14 +132,25 @@ impl Snapshot {
     }
 }
 
+/// Why a snapshot file could not be used.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum SnapshotError {
+    #[error("{path}: {error}")]
+    Unreadable { path: String, error: String },
+    #[error("{path} is not a snapshot: {error}")]
+    NotASnapshot { path: String, error: String },
+}
+
 /// Reads a snapshot file.
-pub fn read(path: &Path) -> Result<Snapshot, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| format!("{} is not a snapshot: {e}", path.display()))
+pub fn read(path: &Path) -> Result<Snapshot, SnapshotError> {
+    let shown = || path.display().to_string();
+    let text =
+        std::fs::read_to_string(path).map_err(|e| SnapshotError::Unreadable { path: shown(), error: e.to_string() })?;
+    serde_json::from_str(&text).map_err(|e| SnapshotError::NotASnapshot { path: shown(), error: e.to_string() })
 }
 
 /// Every snapshot, oldest first.
-pub fn list(dir: &Path) -> Vec<(PathBuf, Result<Snapshot, String>)> {
+pub fn list(dir: &Path) -> Vec<(PathBuf, Result<Snapshot, SnapshotError>)> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")).collect())
         .unwrap_or_default();
