@@ -159,3 +159,19 @@ async fn dts_earliest_has_an_exact_target() {
     let p = plan_for("mysql-sub", "etl", None, &[], ResetStrategy::Earliest).await.unwrap();
     assert!(p.rows.iter().all(|r| r.target.is_some()), "the oldest checkpoint per partition: {:?}", p.rows);
 }
+
+#[tokio::test]
+async fn a_partition_or_topic_given_twice_is_planned_once() {
+    let p = plan_for("orders", "billing", Some("payments"), &[0, 0, 1], ResetStrategy::ShiftBy(-1)).await.unwrap();
+    assert_eq!((p.rows.len(), p.calls.len()), (2, 2), "{:?}", p.rows);
+    let (_emu, profile) = common::emulator_and_profile().await;
+    let session = common::session(profile, Via::Cli);
+    let order = Order::DeleteOffsets {
+        instance: "orders".into(),
+        group: "audit".into(),
+        topics: vec!["audit-log".into(), "audit-log".into()],
+    };
+    let p = planner::plan(&session, &order).await.unwrap();
+    assert_eq!(p.rows.len(), 1, "{:?}", p.rows);
+    assert!(String::from_utf8_lossy(&p.calls[0].body).matches("audit-log").count() == 1);
+}
