@@ -17,6 +17,21 @@ async fn answer(uri: Uri) -> Response {
     let json = |v: serde_json::Value| {
         Response::builder().status(200).header("x-request-id", "req-1").body(Body::from(v.to_string())).unwrap()
     };
+    let group = path.split("/groups/").nth(1).map(|g| g.split('/').next().unwrap_or_default()).unwrap_or_default();
+    let offsets = |row: serde_json::Value, total: i64| json(json!({"group_message_offsets": [row], "total": total}));
+    let row = |p: i64, c: i64, s: i64, e: i64| json!({"partition": p, "message_current_offset": c, "message_log_start_offset": s, "message_log_end_offset": e});
+    match (group, path.ends_with("/message-offset")) {
+        ("empty", false) => return json(json!({})),
+        (g, false) if g != "g" && !g.is_empty() => {
+            return json(json!({"group": {"state": "EMPTY", "members": []}}));
+        }
+        ("bigpart", true) => return offsets(row(4_000_000_000, 1, 0, 5), 1),
+        ("backwards", true) => return offsets(row(0, 1, 9, 3), 1),
+        ("negative", true) => return offsets(row(0, -7, 0, 5), 1),
+        ("endless", true) => return offsets(row(0, 1, 0, 5), 1_000_000_000_000_000),
+        ("repeats", true) => return offsets(row(0, 1, 0, 5), 1_000),
+        _ => {}
+    }
     if path.ends_with("/management/groups/g") {
         json(json!({"group": {"state": EVIL, "members": [{"client_id": EVIL, "host": EVIL}]}}))
     } else if path.ends_with("/message-offset") {
@@ -63,7 +78,7 @@ sk = "SK"
 [huawei.h.instances.i]
 id = "5f2a3b4c-1d2e-4f60-8a9b-0c1d2e3f4a5b"
 topics = {{ t = 1 }}
-groups = {{ g = ["t"] }}
+groups = {{ g = ["t"], empty = ["t"], bigpart = ["t"], backwards = ["t"], negative = ["t"], endless = ["t"], repeats = ["t"] }}
 "#,
             audit = dir.join("audit.jsonl").display().to_string()
         ),
@@ -147,4 +162,26 @@ fn an_endless_answer_is_cut_off_not_read_into_memory() {
     };
     let e = rt.block_on(client.call(&req, &creds)).unwrap_err();
     assert!(e.to_string().contains("larger than 8 MiB"), "{e}");
+}
+
+#[test]
+fn a_malformed_success_is_an_error_naming_the_field_never_empty_state() {
+    let url = serve();
+    let dir = tempfile::tempdir().unwrap();
+    let p = profile(dir.path(), &url);
+    for (group, says) in [
+        ("empty", "the field `group` is missing"),
+        ("bigpart", "4000000000, not a partition number"),
+        ("backwards", "below the log start"),
+        ("negative", "-7; a committed offset is 0 or more"),
+        ("endless", "beyond any real listing"),
+        ("repeats", "the same page twice"),
+    ] {
+        let (out, code) = run(&p, &["describe", "--instance", "i", "--group", group, "--topic", "t"]);
+        assert_eq!(code, Some(1), "{group}: {out}");
+        assert!(out.contains("could not be read") && out.contains(says), "{group}: {out}");
+        let (out, code) =
+            run(&p, &["reset", "--instance", "i", "--group", group, "--topic", "t", "--to-earliest", "--dry-run"]);
+        assert_ne!(code, Some(0), "no plan is built on it: {group}: {out}");
+    }
 }

@@ -5,6 +5,7 @@ use serde_json::Value;
 use super::*;
 use crate::core::credentials::Credentials;
 use crate::core::live::{GroupSnapshot, MemberInfo, PartitionState, TimeTarget, TopicPartition};
+use crate::providers::answer::{self, Pages, with_id};
 use crate::providers::client::{Answer, Client};
 use crate::providers::error::CallError;
 use crate::providers::lenient::{int, list, text};
@@ -17,15 +18,15 @@ pub async fn paged(
     key: &str,
     build: impl Fn(usize, usize) -> ApiRequest,
 ) -> Result<(Vec<Value>, Vec<String>), CallError> {
-    let (mut items, mut ids) = (Vec::new(), Vec::new());
+    let (mut pages, mut ids) = (Pages::new(), Vec::new());
     loop {
-        let a: Answer = client.call(&build(items.len(), limit), creds).await?;
-        ids.extend(a.request_id);
-        let page = list(&a.json, key);
-        items.extend(page.iter().cloned());
-        let total = a.json.get("total").or_else(|| a.json.get("instance_num")).and_then(int).unwrap_or(0) as usize;
-        if page.is_empty() || items.len() >= total {
-            return Ok((items, ids));
+        let a: Answer = client.call(&build(pages.len(), limit), creds).await?;
+        ids.extend(a.request_id.clone());
+        let page = answer::need_list(&a.json, key).map_err(|e| with_id(e, &a))?;
+        let total =
+            answer::total(a.json.get("total").or_else(|| a.json.get("instance_num"))).map_err(|e| with_id(e, &a))?;
+        if pages.add(page, total).map_err(|e| with_id(e, &a))? {
+            return Ok((pages.into_items(), ids));
         }
     }
 }
@@ -39,8 +40,9 @@ pub async fn describe_group(
     group: &str,
     topics: &[String],
 ) -> Result<GroupSnapshot, CallError> {
-    let detail = client.call(&group_detail(acc, instance, group), creds).await?.json;
-    let g = &detail["group"];
+    let a = client.call(&group_detail(acc, instance, group), creds).await?;
+    let g = answer::need(&a.json, "group").map_err(|e| with_id(e, &a))?;
+    let state = answer::need(g, "state").map(text).map_err(|e| with_id(e, &a))?;
     let members = list(g, "members")
         .iter()
         .map(|m| MemberInfo { client_id: text(&m["client_id"]), host: text(&m["host"]) })
@@ -52,17 +54,18 @@ pub async fn describe_group(
         })
         .await?;
         for r in rows {
+            let (start, end) = answer::bounds(&r, "message_log_start_offset", "message_log_end_offset")?;
             partitions.push(PartitionState {
                 topic: topic.clone(),
-                partition: int(&r["partition"]).unwrap_or(-1) as i32,
-                committed: int(&r["message_current_offset"]).filter(|c| *c >= 0),
-                start: int(&r["message_log_start_offset"]),
-                end: int(&r["message_log_end_offset"]),
+                partition: answer::partition(&r, "partition")?,
+                committed: answer::committed(&r, "message_current_offset")?,
+                start: Some(start),
+                end: Some(end),
             });
         }
     }
     partitions.sort_by(|a, b| (&a.topic, a.partition).cmp(&(&b.topic, b.partition)));
-    Ok(GroupSnapshot { group: group.to_owned(), state: text(&g["state"]), members, partitions })
+    Ok(GroupSnapshot { group: group.to_owned(), state, members, partitions })
 }
 
 /// Each partition's log bounds and newest message time, read from the topic itself (pages of 50, the documented
@@ -77,15 +80,16 @@ pub async fn topic_log(
     let (rows, _) = paged(client, creds, 50, "partitions", |o, l| topic_partitions(acc, instance, topic, o, l)).await?;
     let mut out: Vec<TopicPartition> = rows
         .iter()
-        .filter_map(|r| {
-            Some(TopicPartition {
-                partition: i32::try_from(int(&r["partition"])?).ok()?,
-                start: int(&r["start_offset"])?,
-                end: int(&r["last_offset"])?,
+        .map(|r| {
+            let (start, end) = answer::bounds(r, "start_offset", "last_offset")?;
+            Ok(TopicPartition {
+                partition: answer::partition(r, "partition")?,
+                start,
+                end,
                 last_message_ms: int(&r["last_update_time"]),
             })
         })
-        .collect();
+        .collect::<Result<_, CallError>>()?;
     out.sort_by_key(|p| p.partition);
     Ok(out)
 }

@@ -1,10 +1,13 @@
 //! Tencent's live reads: CKafka and DTS groups, a CKafka topic's log, where a time lands, the topics that exist.
 
+use std::collections::HashMap;
+
 use serde_json::{Value, json};
 
 use super::*;
 use crate::core::credentials::Credentials;
 use crate::core::live::{GroupSnapshot, MemberInfo, PartitionState, TimeTarget, TopicPartition};
+use crate::providers::answer::{self, Pages, with_id};
 use crate::providers::client::Client;
 use crate::providers::error::CallError;
 use crate::providers::lenient::{int, list, text};
@@ -19,18 +22,18 @@ pub async fn paged(
     limit: i64,
     (in_result, key): (bool, &str),
 ) -> Result<Vec<Value>, CallError> {
-    let mut items = Vec::new();
+    let mut pages = Pages::new();
     loop {
         let mut p = params.clone();
-        p["Offset"] = (items.len() as i64).into();
+        p["Offset"] = (pages.len() as i64).into();
         p["Limit"] = limit.into();
         let a = client.call(&describe(acc, service, action, p), creds).await?;
-        let body = if in_result { &a.json["Result"] } else { &a.json };
-        let page = list(body, key);
-        items.extend(page.iter().cloned());
-        let total = int(&body["TotalCount"]).unwrap_or(0) as usize;
-        if page.is_empty() || items.len() >= total {
-            return Ok(items);
+        let id = |e| with_id(e, &a);
+        let body = if in_result { answer::need(&a.json, "Result").map_err(id)? } else { &a.json };
+        let page = answer::need_list(body, key).map_err(id)?;
+        let total = answer::total(body.get("TotalCount")).map_err(id)?;
+        if pages.add(page, total).map_err(id)? {
+            return Ok(pages.into_items());
         }
     }
 }
@@ -50,7 +53,16 @@ pub async fn describe_ckafka_group(
             creds,
         )
         .await?;
-    let g = info.json["Result"].as_array().and_then(|a| a.first()).cloned().unwrap_or(Value::Null);
+    let found = answer::need_list(&info.json, "Result").map_err(|e| with_id(e, &info))?;
+    let g = found.iter().find(|g| text(&g["Group"]) == group || found.len() == 1).cloned().ok_or_else(|| {
+        CallError::Api {
+            status: 200,
+            code: "ResourceNotFound".into(),
+            message: format!("no consumer group {group} on the instance"),
+            request_id: info.request_id.clone(),
+        }
+    })?;
+    let state = answer::need(&g, "State").map(text).map_err(|e| with_id(e, &info))?;
     let members = list(&g, "Members")
         .iter()
         .map(|m| MemberInfo { client_id: text(&m["ClientId"]), host: text(&m["ClientHost"]) })
@@ -59,7 +71,7 @@ pub async fn describe_ckafka_group(
     let rows = paged(client, creds, acc, ("ckafka", "DescribeGroupOffsets"), params, 50, (true, "TopicList")).await?;
     let mut partitions = Vec::new();
     for t in &rows {
-        let topic = text(&t["Topic"]);
+        let topic = text(answer::need(t, "Topic")?);
         let starts = paged(
             client,
             creds,
@@ -70,20 +82,32 @@ pub async fn describe_ckafka_group(
             (true, "TopicInSyncReplicaList"),
         )
         .await?;
-        for p in list(t, "Partitions") {
-            let n = int(&p["Partition"]).unwrap_or(-1);
-            let start = starts.iter().find(|s| int(&s["Partition"]) == Some(n)).and_then(|s| int(&s["BeginOffset"]));
+        // Indexed once: a topic may have 100,000 partitions.
+        let starts: HashMap<i32, i64> = starts
+            .iter()
+            .map(|s| Ok((answer::partition(s, "Partition")?, answer::offset(s, "BeginOffset")?)))
+            .collect::<Result<_, CallError>>()?;
+        for p in answer::need_list(t, "Partitions")? {
+            let n = answer::partition(p, "Partition")?;
+            let end = answer::offset(p, "LogEndOffset")?;
+            let start = starts.get(&n).copied();
+            if let Some(s) = start.filter(|s| *s > end) {
+                return Err(CallError::Malformed {
+                    detail: format!("partition {n}'s log end {end} is below its log start {s}"),
+                    request_id: None,
+                });
+            }
             partitions.push(PartitionState {
                 topic: topic.clone(),
-                partition: n as i32,
-                committed: int(&p["Offset"]).filter(|c| *c >= 0),
+                partition: n,
+                committed: answer::committed(p, "Offset")?,
                 start,
-                end: int(&p["LogEndOffset"]),
+                end: Some(end),
             });
         }
     }
     partitions.sort_by(|a, b| (&a.topic, a.partition).cmp(&(&b.topic, b.partition)));
-    Ok(GroupSnapshot { group: group.to_owned(), state: text(&g["State"]), members, partitions })
+    Ok(GroupSnapshot { group: group.to_owned(), state, members, partitions })
 }
 
 /// A DTS group's live state from `DescribeConsumerGroups` (end = offset + lag; the start is not published).
@@ -118,20 +142,23 @@ pub async fn describe_dts_group(
         .iter()
         .map(|m| MemberInfo { client_id: text(&m["ClientId"]), host: String::new() })
         .collect();
-    let partitions = list(g, "StateOfPartition")
+    let state = answer::need(g, "ConsumerGroupState").map(text)?;
+    let mut partitions = answer::need_list(g, "StateOfPartition")?
         .iter()
         .map(|p| {
-            let committed = int(&p["ConsumerGroupOffset"]).filter(|c| *c >= 0);
-            PartitionState {
+            let committed = answer::committed(p, "ConsumerGroupOffset")?;
+            let lag = answer::committed(p, "ConsumerGroupLag")?;
+            Ok(PartitionState {
                 topic: topic.to_owned(),
-                partition: int(&p["PartitionNo"]).unwrap_or(-1) as i32,
+                partition: answer::partition(p, "PartitionNo")?,
                 committed,
                 start: None,
-                end: committed.zip(int(&p["ConsumerGroupLag"])).map(|(c, l)| c + l),
-            }
+                end: committed.zip(lag).map(|(c, l)| c.saturating_add(l)),
+            })
         })
-        .collect();
-    Ok(GroupSnapshot { group: full_group.to_owned(), state: text(&g["ConsumerGroupState"]), members, partitions })
+        .collect::<Result<Vec<_>, CallError>>()?;
+    partitions.sort_by_key(|p| p.partition);
+    Ok(GroupSnapshot { group: full_group.to_owned(), state, members, partitions })
 }
 
 /// Each partition's log bounds, from `DescribeTopicSyncReplica`.
@@ -148,15 +175,11 @@ pub async fn ckafka_topic_log(
             .await?;
     let mut out: Vec<TopicPartition> = rows
         .iter()
-        .filter_map(|r| {
-            Some(TopicPartition {
-                partition: i32::try_from(int(&r["Partition"])?).ok()?,
-                start: int(&r["BeginOffset"])?,
-                end: int(&r["EndOffset"])?,
-                last_message_ms: None,
-            })
+        .map(|r| {
+            let (start, end) = answer::bounds(r, "BeginOffset", "EndOffset")?;
+            Ok(TopicPartition { partition: answer::partition(r, "Partition")?, start, end, last_message_ms: None })
         })
-        .collect();
+        .collect::<Result<_, CallError>>()?;
     out.sort_by_key(|p| p.partition);
     Ok(out)
 }

@@ -1,0 +1,160 @@
+//! Reading a successful answer strictly: a 200 that lacks what the call must return, or returns numbers no Kafka
+//! partition can have, is a "malformed answer" naming the field, never empty state or a plan built on it.
+
+use serde_json::Value;
+
+use super::client::Answer;
+use super::error::CallError;
+use super::lenient::int;
+
+/// The most items any listing is followed to: no instance offsetdeck reads has more partitions or groups.
+pub const MAX_ITEMS: usize = 1_000_000;
+
+fn malformed(detail: String) -> CallError {
+    CallError::Malformed { detail, request_id: None }
+}
+
+/// A malformed-answer error given the request id of the answer it was found in.
+pub fn with_id(e: CallError, a: &Answer) -> CallError {
+    match e {
+        CallError::Malformed { detail, request_id: None } => {
+            CallError::Malformed { detail, request_id: a.request_id.clone() }
+        }
+        other => other,
+    }
+}
+
+/// A field that must be there (an object, a list, a value; not null).
+pub fn need<'a>(v: &'a Value, key: &str) -> Result<&'a Value, CallError> {
+    match v.get(key) {
+        Some(Value::Null) | None => Err(malformed(format!("the field `{key}` is missing"))),
+        Some(x) => Ok(x),
+    }
+}
+
+/// A list that must be there (it may be empty).
+pub fn need_list<'a>(v: &'a Value, key: &str) -> Result<&'a [Value], CallError> {
+    need(v, key)?.as_array().map(Vec::as_slice).ok_or_else(|| malformed(format!("the field `{key}` is not a list")))
+}
+
+/// A partition number: a whole number from 0 to 2^31 - 1.
+pub fn partition(v: &Value, key: &str) -> Result<i32, CallError> {
+    let n = int(need(v, key)?).ok_or_else(|| malformed(format!("the field `{key}` is not a partition number")))?;
+    i32::try_from(n)
+        .ok()
+        .filter(|p| *p >= 0)
+        .ok_or_else(|| malformed(format!("the field `{key}` is {n}, not a partition number (0 to 2147483647)")))
+}
+
+/// An offset: a whole number, 0 or more.
+pub fn offset(v: &Value, key: &str) -> Result<i64, CallError> {
+    let n = int(need(v, key)?).ok_or_else(|| malformed(format!("the field `{key}` is not a whole number")))?;
+    if n < 0 {
+        return Err(malformed(format!("the field `{key}` is {n}; an offset is 0 or more")));
+    }
+    Ok(n)
+}
+
+/// A committed offset: absent, null or -1 mean "none"; anything else must be 0 or more.
+pub fn committed(v: &Value, key: &str) -> Result<Option<i64>, CallError> {
+    match v.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(x) => match int(x) {
+            Some(-1) => Ok(None),
+            Some(n) if n >= 0 => Ok(Some(n)),
+            Some(n) => {
+                Err(malformed(format!("the field `{key}` is {n}; a committed offset is 0 or more, or -1 for none")))
+            }
+            None => Err(malformed(format!("the field `{key}` is not a whole number"))),
+        },
+    }
+}
+
+/// A log's bounds, checked against each other.
+pub fn bounds(v: &Value, start: &str, end: &str) -> Result<(i64, i64), CallError> {
+    let (s, e) = (offset(v, start)?, offset(v, end)?);
+    if e < s {
+        return Err(malformed(format!("the log end `{end}` {e} is below the log start `{start}` {s}")));
+    }
+    Ok((s, e))
+}
+
+/// A listing's total, bounded.
+pub fn total(v: Option<&Value>) -> Result<usize, CallError> {
+    let Some(v) = v else { return Ok(0) };
+    let n = int(v).ok_or_else(|| malformed("the total count is not a whole number".into()))?;
+    if !(0..=MAX_ITEMS as i64).contains(&n) {
+        return Err(malformed(format!("the total count {n} is beyond any real listing (at most {MAX_ITEMS})")));
+    }
+    Ok(n as usize)
+}
+
+/// Follows a listing safely: stops at the total, when a page is empty, and refuses a service that repeats a page or
+/// lists more than the total it claimed.
+pub struct Pages {
+    items: Vec<Value>,
+    last_first: Option<Value>,
+}
+
+impl Pages {
+    pub fn new() -> Self {
+        Self { items: Vec::new(), last_first: None }
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Adds a page; `Ok(true)` when the listing is complete.
+    pub fn add(&mut self, page: &[Value], total: usize) -> Result<bool, CallError> {
+        if page.is_empty() {
+            return Ok(true);
+        }
+        if page.first() == self.last_first.as_ref() {
+            return Err(malformed(format!("the service sent the same page twice (after {} items)", self.items.len())));
+        }
+        self.last_first = page.first().cloned();
+        self.items.extend(page.iter().cloned());
+        if self.items.len() > MAX_ITEMS {
+            return Err(malformed(format!("the listing goes past {MAX_ITEMS} items")));
+        }
+        Ok(self.items.len() >= total)
+    }
+
+    pub fn into_items(self) -> Vec<Value> {
+        self.items
+    }
+}
+
+impl Default for Pages {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn names_the_field() {
+        assert!(need(&json!({}), "group").unwrap_err().to_string().contains("`group` is missing"));
+        assert!(partition(&json!({"p": 4_000_000_000i64}), "p").unwrap_err().to_string().contains("not a partition"));
+        assert!(offset(&json!({"o": -3}), "o").unwrap_err().to_string().contains("-3"));
+        assert_eq!(committed(&json!({"c": -1}), "c").unwrap(), None);
+        assert!(bounds(&json!({"s": 9, "e": 3}), "s", "e").unwrap_err().to_string().contains("below the log start"));
+        assert!(total(Some(&json!(1_000_000_000_000_000i64))).is_err());
+    }
+
+    #[test]
+    fn a_repeated_page_ends_the_listing_with_an_error() {
+        let mut p = Pages::new();
+        assert!(!p.add(&[json!(1), json!(2)], 10).unwrap());
+        assert!(p.add(&[json!(1), json!(2)], 10).is_err());
+    }
+}
