@@ -141,3 +141,11 @@ fn bad_key_bindings_are_warnings() {
     assert!(stderr.contains("rset: no such action; did you mean `reset`?"), "{stderr}");
     assert!(stderr.contains("\"F1x\" is not a key"), "{stderr}");
 }
+
+#[test]
+fn an_endless_profile_is_read_up_to_a_cap_and_refused() {
+    let o = offsetdeck().args(["check", "--profile", "/dev/zero"]).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("larger than 8 MiB"), "{err}");
+}

@@ -479,3 +479,20 @@ async fn admin_changes_group_state() {
     assert_eq!(resp.status(), 200);
     assert!(e.client.call(&r, &c).await.is_ok());
 }
+
+#[tokio::test]
+async fn admin_routes_refuse_numbers_beyond_reason() {
+    let e = env().await;
+    let http = reqwest::Client::new();
+    for body in [
+        r#"{"op": "*", "kind": "server_error", "count": 10000000000000}"#,
+        r#"{"op": "*", "latency_ms": 100000000000}"#,
+        r#"{"op": "*", "random": [["drop", 7.0]]}"#,
+    ] {
+        let resp = http.post(format!("{}/_admin/faults", e.emu.url())).body(body).send().await.unwrap();
+        assert_eq!(resp.status(), 400, "{body}");
+    }
+    // The emulator is still serving.
+    let (a, c) = e.hw();
+    assert!(e.client.call(&huawei::list_topics(a, HW_INSTANCE, 0, 10), &c).await.is_ok());
+}

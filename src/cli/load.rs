@@ -27,10 +27,23 @@ pub fn locate(flag: Option<&Path>) -> Result<Located, String> {
     Ok(Located { path: dirs.config_dir().join("profile.toml"), origin: "the default location" })
 }
 
+/// The largest profile read: a generous bound for hand-written TOML, so a wrong path (a device, a log) is an error.
+const MAX_PROFILE_BYTES: u64 = 8 << 20;
+
+fn read_capped(path: &std::path::Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)?.take(MAX_PROFILE_BYTES + 1).read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_PROFILE_BYTES {
+        return Err(std::io::Error::other(format!("the file is larger than {} MiB", MAX_PROFILE_BYTES >> 20)));
+    }
+    Ok(text)
+}
+
 /// Reads and validates the profile, adding a warning when inline keys sit in a file others can read.
 pub fn load(located: &Located) -> Result<Loaded, ProfileError> {
     let file = located.path.display().to_string();
-    let text = std::fs::read_to_string(&located.path).map_err(|e| {
+    let text = read_capped(&located.path).map_err(|e| {
         let help = if e.kind() == std::io::ErrorKind::NotFound {
             format!(
                 "the profile was looked for at {} (from {}); create it from config.example.toml, or pass --profile PATH",

@@ -398,6 +398,27 @@ struct FaultRequest {
     spike: Option<(f64, u64)>,
 }
 
+/// The most faults one request may arm, and the longest delay: numbers beyond them are mistakes, and a request
+/// for 10^13 faults must be an error, not an allocation that aborts the emulator.
+const MAX_FAULTS: usize = 100_000;
+const MAX_DELAY_MS: u64 = 600_000;
+
+impl FaultRequest {
+    fn checked(self) -> Result<Self, String> {
+        if self.count > MAX_FAULTS {
+            return Err(format!("count {} is more than {MAX_FAULTS}", self.count));
+        }
+        if self.latency_ms.is_some_and(|l| l > MAX_DELAY_MS) || self.spike.is_some_and(|(_, ms)| ms > MAX_DELAY_MS) {
+            return Err(format!("a delay is longer than {MAX_DELAY_MS} ms"));
+        }
+        let probabilities = self.random.iter().map(|(_, p)| *p).chain(self.spike.map(|(p, _)| p));
+        if probabilities.clone().any(|p| !(0.0..=1.0).contains(&p)) || self.random.len() > 16 {
+            return Err("probabilities are between 0 and 1, at most 16 of them".into());
+        }
+        Ok(self)
+    }
+}
+
 fn one() -> usize {
     1
 }
@@ -418,7 +439,10 @@ fn admin_route(shared: &Shared, route: &str, body: &[u8]) -> Response {
     };
     let mut s = lock(shared);
     match route {
-        "faults" => match serde_json::from_slice::<FaultRequest>(body) {
+        "faults" => match serde_json::from_slice::<FaultRequest>(body)
+            .map_err(|e| e.to_string())
+            .and_then(FaultRequest::checked)
+        {
             Ok(f) => {
                 let armed = s.gate.faults.entry(f.op).or_default();
                 if let Some(k) = f.kind {
@@ -435,7 +459,7 @@ fn admin_route(shared: &Shared, route: &str, body: &[u8]) -> Response {
                 }
                 reply(200, json!({"ok": true}))
             }
-            Err(e) => reply(400, json!({"error": e.to_string()})),
+            Err(e) => reply(400, json!({"error": e})),
         },
         "clear-faults" => {
             s.gate.faults.clear();

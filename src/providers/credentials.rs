@@ -13,6 +13,11 @@ const PROCESS_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SystemEnvironment;
 
+/// The most a credential helper may print.
+pub const MAX_HELPER_OUTPUT: usize = 64 << 10;
+/// The largest credentials file read.
+pub const MAX_CREDENTIALS_FILE: usize = 1 << 20;
+
 impl Environment for SystemEnvironment {
     fn var(&self, name: &str) -> Option<String> {
         std::env::var(name).ok().filter(|v| !v.is_empty())
@@ -31,7 +36,12 @@ impl Environment for SystemEnvironment {
         let mut stdout = child.stdout.take().ok_or("no stdout")?;
         let reader = std::thread::spawn(move || {
             let mut buf = String::new();
-            stdout.read_to_string(&mut buf).map(|_| buf)
+            // Keys are a few hundred bytes; a helper that prints more is broken, and is not read into memory.
+            let n = (&mut stdout).take(MAX_HELPER_OUTPUT as u64 + 1).read_to_string(&mut buf)?;
+            if n > MAX_HELPER_OUTPUT {
+                return Err(std::io::Error::other(format!("it printed more than {} KiB", MAX_HELPER_OUTPUT >> 10)));
+            }
+            Ok(buf)
         });
         let started = Instant::now();
         let status = loop {
@@ -64,7 +74,9 @@ impl Environment for SystemEnvironment {
             Some(rest) => directories::BaseDirs::new()?.home_dir().join(rest),
             None => path.into(),
         };
-        std::fs::read_to_string(path).ok()
+        let mut text = String::new();
+        let n = std::fs::File::open(path).ok()?.take(MAX_CREDENTIALS_FILE as u64 + 1).read_to_string(&mut text).ok()?;
+        (n <= MAX_CREDENTIALS_FILE).then_some(text)
     }
 }
 
@@ -76,6 +88,8 @@ mod tests {
     fn runs_helper_and_reports_failure_without_stdout() {
         let env = SystemEnvironment;
         assert_eq!(env.run("printf '{\"ak\":\"a\"}'").unwrap(), "{\"ak\":\"a\"}");
+        let big = env.run("yes 0123456789 | head -c 10000000").unwrap_err();
+        assert!(big.contains("more than 64 KiB"), "{big}");
         let err = env.run("echo SECRETVALUE; echo boom >&2; exit 3").unwrap_err();
         assert!(err.contains("boom") && !err.contains("SECRETVALUE"), "{err}");
     }
