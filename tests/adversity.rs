@@ -128,3 +128,40 @@ fn no_snapshot_is_left_behind_or_offered_when_the_journal_cannot_start() {
     let o = run(&e, &["undo", "--yes"]);
     assert_eq!(o.status.code(), Some(2), "nothing to undo: {}", text(&o));
 }
+
+#[test]
+fn a_second_process_writing_the_same_group_is_refused_and_told_who_holds_it() {
+    use common::cli::{admin, run, start, text};
+    let e = start();
+    admin(&e, "faults", r#"{"op": "ResetMessageOffset", "latency_ms": 300}"#);
+    let reset = ["reset", "--instance", "orders", "--group", "billing", "--topic", "orders", "--to-earliest", "--yes"];
+    let mut first = std::process::Command::new(env!("CARGO_BIN_EXE_offsetdeck"))
+        .arg("--profile")
+        .arg(&e.profile)
+        .args(reset)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the first job has journaled its start: it holds the lock from before then.
+    let audit = e.profile.with_file_name("audit.jsonl");
+    let t0 = std::time::Instant::now();
+    while !std::fs::read_to_string(&audit).unwrap_or_default().contains("\"event\":\"start\"") {
+        assert!(t0.elapsed() < Duration::from_secs(20), "the first job never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let o = run(&e, &reset);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(3), "{out}");
+    assert!(out.contains(&format!("is being written by pid {}", first.id())) && out.contains("job "), "{out}");
+    // Another group of the same instance is not held up.
+    let other = ["reset", "--instance", "orders", "--group", "audit", "--topic", "audit-log", "--to-latest", "--yes"];
+    let o = run(&e, &other);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(first.wait().unwrap().success(), "the first job finishes");
+    // Released when it ended.
+    let o =
+        run(&e, &["reset", "--instance", "orders", "--group", "billing", "--topic", "orders", "--to-latest", "--yes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}

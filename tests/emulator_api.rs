@@ -496,3 +496,40 @@ async fn admin_routes_refuse_numbers_beyond_reason() {
     let (a, c) = e.hw();
     assert!(e.client.call(&huawei::list_topics(a, HW_INSTANCE, 0, 10), &c).await.is_ok());
 }
+
+/// Sends 15 calls one after another; how many were throttled (needed more than one try).
+async fn throttled_of_15(client: &Client, r: &ApiRequest, c: &Credentials) -> usize {
+    let mut n = 0;
+    for _ in 0..15 {
+        n += usize::from(client.send(r, c).await.tries > 1);
+    }
+    n
+}
+
+#[tokio::test]
+async fn two_processes_share_one_window_and_together_stay_under_the_limit() {
+    let e = env().await;
+    let (t, c) = e.tc();
+    e.emu.set_rate_limits(true);
+    let r = tencent::reset_consumer_group_offset(
+        t,
+        SUBS,
+        "account-subs-635ns8r71g-1",
+        "consumer-grp-subs-635ns8r71g-etl",
+        &[0],
+        &tencent::DtsReset::Latest,
+    );
+    // Each client alone stays under 20/s; two of them at once exceed it unless they share the window.
+    let pair = |shared: Option<offsetdeck::providers::pacing::SharedWindows>| {
+        let config = ClientConfig { backoff_base: Duration::from_millis(5), shared, ..ClientConfig::default() };
+        (Client::new(config.clone()).unwrap(), Client::new(config).unwrap())
+    };
+    let (a, b) = pair(None);
+    let (x, y) = futures_util::future::join(throttled_of_15(&a, &r, &c), throttled_of_15(&b, &r, &c)).await;
+    assert!(x + y > 0, "two separate windows send up to twice the limit");
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = pair(Some(offsetdeck::providers::pacing::SharedWindows { dir: dir.path().into() }));
+    let (x, y) = futures_util::future::join(throttled_of_15(&a, &r, &c), throttled_of_15(&b, &r, &c)).await;
+    assert_eq!(x + y, 0, "one shared window: never throttled");
+}

@@ -226,7 +226,8 @@ pub fn describe_interrupted(i: &Interrupted) -> String {
     )
 }
 
-fn hostname() -> String {
+/// This machine's name.
+pub fn hostname() -> String {
     #[cfg(unix)]
     {
         let mut buf = [0u8; 256];

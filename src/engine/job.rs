@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::audit;
 use super::error::exit;
+use super::lock;
 use super::outcome::Outcome;
 use super::plan::{Plan, PlanKind};
 use super::reads;
@@ -129,6 +130,30 @@ pub async fn run(session: &Session, plan: Plan, cancel: &AtomicBool, obs: &mut d
         Ok(c) => c,
         Err(e) => return refuse(report, Refusal::Unsupported(e.to_string())),
     };
+    let Some(audit_path) = audit::path(session.profile.settings.audit_log.as_deref()) else {
+        return refuse(
+            report,
+            Refusal::Unrecorded("there is no home directory for the audit log; set settings.audit_log".into()),
+        );
+    };
+    // One writer per group, from the last pre-flight read to the closing record, across processes.
+    let job = audit::job_id();
+    let what = match (&report.plan.group, report.plan.kind) {
+        (Some(g), PlanKind::Reset | PlanKind::DeleteOffsets) => format!("group `{g}`"),
+        _ => format!("topic `{}`", reads::plan_topics(&report.plan).join(", ")),
+    };
+    let holder = lock::Holder {
+        pid: std::process::id(),
+        host: audit::hostname(),
+        user: audit::user(),
+        job: job.clone(),
+        since: jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    };
+    let lock_dir = audit_path.parent().unwrap_or(std::path::Path::new(".")).join("locks");
+    let _lock = match lock::acquire(&lock::path(&lock_dir, &report.plan.target, &what), &holder, &what) {
+        Ok(l) => l,
+        Err(why) => return refuse(report, why),
+    };
     // The group is read again just before the first call: the confirmation may have waited for minutes.
     if report.plan.kind != PlanKind::DeleteMessages
         && let Some(group) = report.plan.group.clone()
@@ -146,12 +171,6 @@ pub async fn run(session: &Session, plan: Plan, cancel: &AtomicBool, obs: &mut d
             }
         }
     }
-    let Some(audit_path) = audit::path(session.profile.settings.audit_log.as_deref()) else {
-        return refuse(
-            report,
-            Refusal::Unrecorded("there is no home directory for the audit log; set settings.audit_log".into()),
-        );
-    };
     // The snapshot is on disk before the first call leaves; without it, nothing is sent.
     let written = snapshot::dir(session.profile.settings.audit_log.as_deref())
         .ok_or_else(|| "there is no home directory for snapshots; set settings.audit_log".to_owned())
@@ -167,7 +186,6 @@ pub async fn run(session: &Session, plan: Plan, cancel: &AtomicBool, obs: &mut d
     if std::env::var("OFFSETDECK_INJECT_CRASH").is_ok_and(|v| v == "after-snapshot") {
         std::process::abort();
     }
-    let job = audit::job_id();
     let snapshot_text = snapshot_path.display().to_string();
     let via = session.via.word();
     if let Err(e) = audit::append(&audit_path, &audit::Start::new(&job, via, &report.plan, &snapshot_text)) {

@@ -6,6 +6,7 @@ pub mod error;
 #[cfg(test)]
 pub(crate) mod fixtures;
 pub mod job;
+pub mod lock;
 pub mod order;
 pub mod outcome;
 pub mod plan;

@@ -25,6 +25,8 @@ pub enum Refusal {
     Stale(String),
     /// The snapshot or the journal could not be written, so nothing may be sent.
     Unrecorded(String),
+    /// Another job holds the group's lock.
+    Busy(String),
 }
 
 impl fmt::Display for Refusal {
@@ -50,7 +52,7 @@ impl fmt::Display for Refusal {
                     if listed.is_empty() { "(not listed by the API)".to_owned() } else { listed.join(", ") }
                 )
             }
-            Self::Unsupported(why) | Self::NotConfirmed(why) | Self::Stale(why) => f.write_str(why),
+            Self::Unsupported(why) | Self::NotConfirmed(why) | Self::Stale(why) | Self::Busy(why) => f.write_str(why),
             Self::Unrecorded(why) => write!(f, "{why}; nothing was sent"),
         }
     }

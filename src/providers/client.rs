@@ -35,6 +35,8 @@ pub struct ClientConfig {
     pub rate_limits: HashMap<&'static str, u32>,
     /// Whether calls are paced at all (off for tests and benchmarks).
     pub limits_on: bool,
+    /// A window shared with this user's other offsetdeck processes; `None` keeps the window in this process.
+    pub shared: Option<super::pacing::SharedWindows>,
 }
 
 impl Default for ClientConfig {
@@ -52,6 +54,7 @@ impl Default for ClientConfig {
                 ("DescribeConsumerGroup", 100),
             ]),
             limits_on: true,
+            shared: None,
         }
     }
 }
@@ -142,6 +145,15 @@ impl Client {
         // limit (at least one), because calls sent exactly at the limit can arrive bunched by network jitter.
         let allowed = (limit - (limit / 50).max(1)).max(1) as usize;
         let window = Duration::from_secs(1);
+        if let Some(shared) = &self.config.shared {
+            // If the shared file cannot be used, this process's own window still applies below.
+            while let Ok(wait) = shared.admit(req.op, &req.endpoint, allowed) {
+                match wait {
+                    None => return,
+                    Some(w) => tokio::time::sleep(w).await,
+                }
+            }
+        }
         loop {
             let wait_until = {
                 let mut sent = self.sent.lock().unwrap_or_else(|e| e.into_inner());

@@ -6,6 +6,7 @@ pub mod credentials;
 pub mod error;
 pub mod huawei;
 pub mod lenient;
+pub mod pacing;
 pub mod request;
 pub mod tencent;
 

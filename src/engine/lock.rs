@@ -1,0 +1,114 @@
+//! One writer per group: an advisory lock per (cloud, account, instance, group), held by a job from its last
+//! pre-flight read to its closing record, across processes (a lock file next to the audit log). A second writer is
+//! refused, told who holds it. The operating system releases the lock when its holder exits, however it exits.
+
+use std::io::{Read, Seek, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::Digest;
+
+use super::safety::Refusal;
+use crate::core::target::TargetKey;
+
+/// Who holds a lock, as written in its file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holder {
+    pub pid: u32,
+    pub host: String,
+    pub user: String,
+    pub job: String,
+    /// UTC, RFC 3339.
+    pub since: String,
+}
+
+impl std::fmt::Display for Holder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "pid {} of {} on {}, job {}, since {}", self.pid, self.user, self.host, self.job, self.since)
+    }
+}
+
+/// A held lock; dropping it releases it.
+#[derive(Debug)]
+pub struct Lock {
+    _file: std::fs::File,
+    pub path: PathBuf,
+}
+
+/// The lock file of one group (or, for a message delete, one topic) of one target.
+pub fn path(dir: &Path, target: &TargetKey, what: &str) -> PathBuf {
+    let exact = format!("{}\n{}\n{}\n{what}", target.kind, target.account, target.instance);
+    let hash = hex::encode(&sha2::Sha256::digest(exact.as_bytes())[..8]);
+    let clean =
+        |t: &str| t.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect::<String>();
+    dir.join(format!(
+        "{}-{}-{}-{hash}.lock",
+        clean(&target.instance),
+        clean(what).chars().take(60).collect::<String>(),
+        target.kind
+    ))
+}
+
+/// Takes the lock, or says who holds it.
+pub fn acquire(file: &Path, holder: &Holder, what: &str) -> Result<Lock, Refusal> {
+    let unrecorded =
+        |e: std::io::Error| Refusal::Unrecorded(format!("the lock {} cannot be taken ({e})", file.display()));
+    if let Some(dir) = file.parent() {
+        super::audit::private_dir(dir).map_err(unrecorded)?;
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut f = opts.open(file).map_err(unrecorded)?;
+    if !try_lock(&f).map_err(unrecorded)? {
+        let mut text = String::new();
+        let _ = f.read_to_string(&mut text);
+        let who =
+            serde_json::from_str::<Holder>(&text).map_or_else(|_| "another offsetdeck".to_owned(), |h| h.to_string());
+        return Err(Refusal::Busy(format!("{what} is being written by {who}; wait for that job to finish")));
+    }
+    let written = (|| {
+        f.set_len(0)?;
+        f.rewind()?;
+        f.write_all(&serde_json::to_vec(holder).map_err(std::io::Error::other)?)
+    })();
+    written.map_err(unrecorded)?;
+    Ok(Lock { _file: f, path: file.to_owned() })
+}
+
+#[cfg(unix)]
+fn try_lock(f: &std::fs::File) -> std::io::Result<bool> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: flock on a file descriptor this function borrows; it does not outlive the call.
+    if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+        return Ok(true);
+    }
+    let e = std::io::Error::last_os_error();
+    if e.kind() == std::io::ErrorKind::WouldBlock { Ok(false) } else { Err(e) }
+}
+
+#[cfg(not(unix))]
+fn try_lock(_: &std::fs::File) -> std::io::Result<bool> {
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::target::TargetKind;
+
+    #[test]
+    fn a_second_writer_is_told_who_holds_the_lock_until_it_is_released() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = TargetKey { kind: TargetKind::Huawei, account: "a".into(), instance: "i/x".into() };
+        let file = path(dir.path(), &key, "g");
+        let holder = Holder { pid: 42, host: "h".into(), user: "u".into(), job: "j1".into(), since: "t".into() };
+        let first = acquire(&file, &holder, "group `g`").unwrap();
+        let e = acquire(&file, &Holder { job: "j2".into(), ..holder.clone() }, "group `g`").unwrap_err();
+        assert!(matches!(&e, Refusal::Busy(m) if m.contains("pid 42 of u on h, job j1")), "{e}");
+        drop(first);
+        assert!(acquire(&file, &holder, "group `g`").is_ok(), "released on drop");
+        assert_ne!(path(dir.path(), &key, "g"), path(dir.path(), &key, "g/"), "names that clean alike stay apart");
+    }
+}
