@@ -241,3 +241,22 @@ fn undo_refuses_a_snapshot_of_another_account() {
         text(&o)
     );
 }
+
+#[test]
+fn an_audit_log_others_can_read_is_warned_about_and_new_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let e = start();
+    let o = run(
+        &e,
+        &["reset", "--instance", "orders", "--group", "billing", "--topic", "payments", "--to-earliest", "--yes"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let audit = e.profile.with_file_name("audit.jsonl");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&audit), 0o600);
+    assert_eq!(mode(&e.profile.with_file_name("snapshots")), 0o700, "the snapshot directory is the user's alone");
+    assert!(!text(&o).contains("can be read by other users"));
+    std::fs::set_permissions(&audit, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let o = run(&e, &["snapshots"]);
+    assert!(text(&o).contains("can be read by other users (mode 644); run: chmod 600"), "{}", text(&o));
+}

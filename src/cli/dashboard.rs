@@ -78,10 +78,10 @@ pub fn run(profile_flag: Option<&Path>, demo: bool) -> u8 {
     }
     match result {
         Ok(exit) => {
-            if let Some(m) = exit.message {
+            if let Some(m) = &exit.message {
                 esay!("{m}");
             }
-            0
+            u8::from(exit.interrupted)
         }
         Err(e) => {
             esay!("error: {e}");

@@ -57,7 +57,33 @@ pub fn profile(flag: Option<&Path>) -> R<Profile> {
     for w in &loaded.warnings {
         esay!("{w}");
     }
+    if let Some(w) = audit_readable_by_others(&loaded.profile) {
+        esay!("{w}");
+    }
     Ok(loaded.profile)
+}
+
+/// A warning when the audit trail (request ids, group names, who did what) can be read by other users.
+fn audit_readable_by_others(p: &Profile) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let path = crate::engine::audit::path(p.settings.audit_log.as_deref())?;
+        let mode = std::fs::metadata(&path).ok()?.permissions().mode();
+        (mode & 0o077 != 0).then(|| {
+            format!(
+                "warning: the audit log {} can be read by other users (mode {:o}); run: chmod 600 {}",
+                path.display(),
+                mode & 0o777,
+                path.display()
+            )
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = p;
+        None
+    }
 }
 
 /// The time zone typed datetimes are read in, and its name.

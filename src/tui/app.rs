@@ -12,9 +12,25 @@ use super::view;
 use crate::engine::worker::{Command, EngineEvent};
 
 /// How the session ended, for the message printed after the terminal is restored.
+#[derive(Debug, PartialEq, Eq)]
 pub struct Exit {
     /// Printed on stderr once the screen is given back, when set.
     pub message: Option<String>,
+    /// Whether a job was still running: the dashboard then exits non-zero.
+    pub interrupted: bool,
+}
+
+impl Exit {
+    /// How a session with this state ends.
+    pub fn of(state: &AppState) -> Self {
+        let message = state.job.as_ref().map(|j| {
+            format!(
+                "offsetdeck quit while job {} ({}) was running: {} of {} call(s) had finished and the rest were not sent; `offsetdeck audit` shows it as INTERRUPTED, and `offsetdeck undo` restores its snapshot",
+                j.id, j.label, j.done, j.total
+            )
+        });
+        Self { interrupted: message.is_some(), message }
+    }
 }
 
 /// Runs the dashboard until the user quits or a signal arrives. The terminal is restored on every path, including
@@ -31,13 +47,7 @@ pub async fn run(
     let result = event_loop(&mut terminal, &mut state, &commands, &mut events, refresh, &mut file_log).await;
     ratatui::restore();
     result?;
-    let message = state.job.as_ref().map(|j| {
-        format!(
-            "offsetdeck quit while job {} ({}) was running: {} of {} call(s) had finished; calls in flight are left to finish or time out",
-            j.id, j.label, j.done, j.total
-        )
-    });
-    Ok(Exit { message })
+    Ok(Exit::of(&state))
 }
 
 async fn event_loop(
@@ -153,5 +163,21 @@ impl Signals {
         }
         #[cfg(not(unix))]
         std::future::pending::<()>().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::state::Job;
+
+    #[test]
+    fn quitting_with_a_job_running_is_a_failure_that_says_how_far_it_got() {
+        let mut s = AppState::new(crate::engine::fixtures::profile(), (80, 24), false, false, "UTC".into());
+        assert_eq!(Exit::of(&s), Exit { message: None, interrupted: false });
+        s.job = Some(Job { id: 3, label: "hw/orders".into(), done: 9, total: 15, failed: 0, cancelling: false });
+        let e = Exit::of(&s);
+        assert!(e.interrupted);
+        assert!(e.message.unwrap().contains("job 3 (hw/orders) was running: 9 of 15 call(s)"));
     }
 }

@@ -44,10 +44,10 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                 Level::Error,
                 format!("account {account}: authentication failed: {code} — fix the key, then R (nothing more is sent with it until then)"),
             );
-            s.auth_failed.insert(account.name.clone(), code);
+            s.auth_failed.insert(account.to_string(), code);
         }
         EngineEvent::AuthOk { account } => {
-            s.auth_failed.remove(&account.name);
+            s.auth_failed.remove(&account.to_string());
             s.push_log(at, Level::Ok, format!("account {account}: the key is accepted again"));
         }
         EngineEvent::CallDone { job, outcome, done, total } => {

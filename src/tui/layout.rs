@@ -53,6 +53,31 @@ pub fn tree_rows(width: u16, height: u16) -> usize {
     areas(width, height).panes[0].height.saturating_sub(2) as usize
 }
 
+/// The narrowest screen a confirmation's table fits on.
+pub const CONFIRM_MIN_WIDTH: u16 = 80;
+
+/// How a confirmation fits a `width` x `height` screen: the popup's inner size and how many plan rows it shows.
+pub fn confirm_room(width: u16, height: u16, summary: &str, notes: usize, deleting: bool) -> (u16, u16, usize) {
+    let popup_h = height.saturating_sub(2).min(22);
+    let inner_w = width.saturating_sub(4).min(100).saturating_sub(2);
+    let inner_h = popup_h.saturating_sub(2);
+    let summary_rows = summary.chars().count() / (inner_w.max(1) as usize) + 1;
+    let rows = (inner_h as usize).saturating_sub(6 + summary_rows + notes * 2 + usize::from(deleting));
+    (inner_w, inner_h, rows)
+}
+
+/// `None` when the confirmation's summary, at least one plan row with its scroll position, and its prompt are all on
+/// screen; otherwise the size it needs. A confirmation that does not fit cannot be accepted.
+pub fn confirm_too_small(width: u16, height: u16, summary: &str, notes: usize, deleting: bool) -> Option<(u16, u16)> {
+    let (_, _, rows) = confirm_room(width, height, summary, notes, deleting);
+    if width >= CONFIRM_MIN_WIDTH && rows >= 1 {
+        return None;
+    }
+    let w = width.max(CONFIRM_MIN_WIDTH);
+    let need_h = (height..=400).find(|h| confirm_room(w, *h, summary, notes, deleting).2 >= 1).unwrap_or(400);
+    Some((w, need_h))
+}
+
 /// Rows the log shows inside its frame.
 pub fn log_rows(width: u16, height: u16) -> usize {
     areas(width, height).log.height.saturating_sub(2) as usize

@@ -87,4 +87,25 @@ mod tests {
         assert!(written.starts_with("12:00:00   line 0\n"));
         assert_eq!(state.log.len(), super::super::state::LOG_CAPACITY, "memory stays bounded");
     }
+
+    #[test]
+    fn the_log_is_private_and_inert() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub").join("dashboard.log");
+        let text = include_str!("../../config.example.toml");
+        let profile = crate::core::profile::parse(text, "x").unwrap().profile;
+        let mut state = AppState::new(profile, (80, 24), false, false, "UTC".into());
+        let mut f = LogFile::new(path.clone());
+        state.push_log("12:00:00".into(), Level::Error, "member \u{1b}]52;c;ZXZpbA==\u{7} joined \u{202e}".into());
+        f.catch_up(&mut state);
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert!(!written.contains('\u{1b}') && !written.contains('\u{202e}'), "{written:?}");
+        assert!(written.contains("\\x1b]52"), "{written}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(std::fs::metadata(path.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700);
+        }
+    }
 }

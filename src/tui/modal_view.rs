@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::forms::ResetField;
 use super::keymap::BINDINGS;
+use super::layout::confirm_room;
 use super::state::{AppState, Confirm, Modal};
 use super::view::Theme;
 
@@ -188,10 +189,24 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, m: &Modal, th: &Theme) {
 fn confirm(f: &mut Frame<'_>, _s: &AppState, c: &Confirm, th: &Theme, w: u16) {
     let border = if c.destructive() { th.fg(Color::Red) } else { th.fg(Color::Yellow) };
     let h = f.area().height.saturating_sub(2).min(22);
+    let deleting = c.plan.calls.iter().any(|x| x.op == "DeleteMessages");
+    let area = f.area();
+    if let Some((need_w, need_h)) = c.too_small((area.width, area.height)) {
+        let inner = popup(f, "terminal too small", area.width, area.height, border);
+        f.render_widget(
+            Paragraph::new(vec![
+                Line::styled(format!("terminal too small: need {need_w} x {need_h}"), th.bold()),
+                Line::from(format!("(now {} x {}) to show this plan and its prompt.", area.width, area.height)),
+                Line::from("Enlarge the window; Esc cancels."),
+            ])
+            .wrap(Wrap { trim: true }),
+            inner,
+        );
+        return;
+    }
     let inner = popup(f, if c.destructive() { "confirm DELETE" } else { "confirm reset" }, w, h, border);
     let mut lines = vec![Line::styled(c.plan.summary.clone(), th.bold())];
     let show = |v: Option<i64>| v.map_or("-".to_owned(), |x| x.to_string());
-    let deleting = c.plan.calls.iter().any(|x| x.op == "DeleteMessages");
     if deleting {
         lines.push(Line::styled(
             format!("{:<14}{:>5} {:>9} {:>9} {:>9} {:>9}", "topic", "part", "start", "end", "new start", "deleted"),
@@ -206,9 +221,7 @@ fn confirm(f: &mut Frame<'_>, _s: &AppState, c: &Confirm, th: &Theme, w: u16) {
             th.bold(),
         ));
     }
-    let summary_rows = c.plan.summary.chars().count() / (inner.width.max(1) as usize) + 1;
-    let room =
-        (inner.height as usize).saturating_sub(6 + summary_rows + c.plan.notes.len() * 2 + usize::from(deleting));
+    let (_, _, room) = confirm_room(area.width, area.height, &c.plan.summary, c.plan.notes.len(), deleting);
     for r in c.plan.rows.iter().skip(c.scroll).take(room) {
         let clamp = if r.clamped { " clamped" } else { "" };
         if deleting {

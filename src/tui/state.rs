@@ -57,6 +57,12 @@ impl Confirm {
         self.plan.kind != crate::engine::plan::PlanKind::Reset
     }
 
+    /// The size this confirmation needs, when the screen is smaller: it cannot be accepted then.
+    pub fn too_small(&self, size: (u16, u16)) -> Option<(u16, u16)> {
+        let deleting = self.plan.kind == crate::engine::plan::PlanKind::DeleteMessages;
+        super::layout::confirm_too_small(size.0, size.1, &self.plan.summary, self.plan.notes.len(), deleting)
+    }
+
     /// The name to type, when the safety rules ask for one.
     pub fn type_name(&self) -> Option<&str> {
         self.plan.confirmation.name()
@@ -141,7 +147,8 @@ pub struct AppState {
     pub zone_name: String,
     /// A refresh is under way.
     pub refreshing: bool,
-    /// Accounts whose key the service refused, by account name, with the code: shown until the user refreshes.
+    /// Accounts whose key the service refused (`huawei.NAME`, `tencent.NAME`), with the code: shown until a refresh the
+    /// user asks for succeeds.
     pub auth_failed: std::collections::HashMap<String, String>,
     /// Set when the app should exit.
     pub quit: bool,

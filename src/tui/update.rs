@@ -414,12 +414,14 @@ fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
 
 fn confirm_key(s: &mut AppState, mut c: Confirm, key: KeyEvent) -> Step {
     let asks_name = c.type_name().is_some();
-    let confirmed = c.plan.confirmation.accepts(c.typed.value());
+    // What cannot be seen cannot be agreed to: too small a screen accepts nothing but Esc.
+    let visible = c.too_small(s.size).is_none();
+    let confirmed = visible && c.plan.confirmation.accepts(c.typed.value());
     match (asks_name, key.code) {
         (_, KeyCode::Esc) => return Step::redraw(),
         (_, KeyCode::Down | KeyCode::PageDown) => c.scroll = (c.scroll + 1).min(c.plan.rows.len().saturating_sub(1)),
         (_, KeyCode::Up | KeyCode::PageUp) => c.scroll = c.scroll.saturating_sub(1),
-        (false, KeyCode::Enter | KeyCode::Char('y')) => return run(s, c),
+        (false, KeyCode::Enter | KeyCode::Char('y')) if visible => return run(s, c),
         (false, KeyCode::Char('n')) => return Step::redraw(),
         (true, KeyCode::Enter) if confirmed => return run(s, c),
         (true, _) => {
@@ -503,5 +505,66 @@ mod tests {
         key(&mut s, KeyCode::Char('g'));
         let step = key(&mut s, KeyCode::Enter);
         assert!(matches!(step.effects.first(), Some(Effect::Send(Command::Run { .. }))), "{:?}", step.effects);
+    }
+
+    fn screen(s: &AppState) -> String {
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(s.size.0, s.size.1)).unwrap();
+        term.draw(|f| crate::tui::view::render(f, s)).unwrap();
+        let buf = term.backend().buffer().clone();
+        (0..buf.area.height)
+            .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_owned()).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn a_confirmation_too_big_for_the_screen_says_so_and_cannot_be_accepted() {
+        let mut s = on_group(false);
+        let p = fixtures::profile();
+        let t = crate::engine::target::Target::find(&p, "orders").unwrap();
+        let snap = fixtures::group("Empty", &[(Some(1), Some(0), Some(5)), (Some(2), Some(0), Some(5))]);
+        let req = crate::engine::plan::ResetRequest {
+            group: "g",
+            topic: "t",
+            partitions: &[],
+            strategy: &crate::core::strategy::ResetStrategy::Earliest,
+            now_ms: 0,
+            zone_name: "UTC",
+            time_targets: &[],
+        };
+        let plan = crate::engine::plan::reset(&t, &snap, &req).unwrap();
+        s.modal = Some(Modal::Confirm(Confirm::new(plan)));
+        update(&mut s, Msg::Resize(40, 12));
+        let shown = screen(&s);
+        assert!(shown.contains("terminal too small: need 80 x"), "{shown}");
+        assert!(key(&mut s, KeyCode::Char('y')).effects.is_empty(), "y is ignored while the plan cannot be seen");
+        assert!(key(&mut s, KeyCode::Enter).effects.is_empty());
+        assert!(matches!(s.modal, Some(Modal::Confirm(_))), "still asking");
+        update(&mut s, Msg::Resize(80, 24));
+        assert!(screen(&s).contains("Proceed?"));
+        assert!(matches!(key(&mut s, KeyCode::Char('y')).effects.first(), Some(Effect::Send(Command::Run { .. }))));
+    }
+
+    #[test]
+    fn the_dashboard_never_draws_control_characters_a_server_sent() {
+        let mut s = on_group(false);
+        s.push_log("12:00:00".into(), Level::Error, "x\u{1b}]0;owned\u{7}\u{9b}2J\u{202e}y".into());
+        let shown = screen(&s);
+        for bad in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
+            assert!(!shown.contains(bad), "{bad:?} drawn: {shown:?}");
+        }
+    }
+
+    #[test]
+    fn a_refused_key_is_shown_on_its_account_until_a_refresh_succeeds() {
+        use crate::core::target::AccountKey;
+        let mut s = on_group(false);
+        let account = AccountKey { cloud: crate::core::credentials::Cloud::Huawei, name: "hw".into() };
+        let failed =
+            EngineEvent::AuthFailed { account: account.clone(), code: "APIG.0301".into(), error: "bad".into() };
+        update(&mut s, Msg::Engine { at: String::new(), event: Box::new(failed) });
+        assert!(screen(&s).contains("hw  authentication failed: APIG.0301 — fix the key, then R"), "{}", screen(&s));
+        update(&mut s, Msg::Engine { at: String::new(), event: Box::new(EngineEvent::AuthOk { account }) });
+        assert!(!screen(&s).contains("hw  authentication failed"), "the account row is clear again");
     }
 }

@@ -194,6 +194,15 @@ fn row<'a>(s: &'a AppState, t: &'a Tree, n: usize, th: &Theme, selected: bool) -
     };
     let mut spans = vec![Span::raw(format!("{indent}{marker}")), Span::raw(&*node.name)];
     match &node.kind {
+        Kind::Account { .. } => {
+            let cloud = if std::ptr::eq(t, &s.trees[0]) { "huawei" } else { "tencent" };
+            if let Some(code) = s.auth_failed.get(&format!("{cloud}.{}", node.name)) {
+                spans.push(Span::styled(
+                    format!("  authentication failed: {code} — fix the key, then R"),
+                    th.fg(Color::Red).add_modifier(Modifier::BOLD),
+                ));
+            }
+        }
         Kind::Instance { dts: true, .. } => spans.push(Span::styled("  dts", th.fg(Color::DarkGray))),
         Kind::Group { instance, group } => match snapshot(s, instance, group) {
             Some(Ok(snap)) => {
