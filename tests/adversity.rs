@@ -165,3 +165,20 @@ fn a_second_process_writing_the_same_group_is_refused_and_told_who_holds_it() {
         run(&e, &["reset", "--instance", "orders", "--group", "billing", "--topic", "orders", "--to-latest", "--yes"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_snapshot_that_cannot_be_written_leaves_no_partial_file_and_sends_nothing() {
+    use common::cli::{start, text};
+    let e = start();
+    let before = common::cli::committed(&e, "orders", "billing", "payments");
+    let reset =
+        ["reset", "--instance", "orders", "--group", "billing", "--topic", "payments", "--to-earliest", "--yes"];
+    let o = run_with_file_limit(&e, 400, &reset);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("the snapshot could not be written"), "{}", text(&o));
+    let snaps = e.profile.with_file_name("snapshots");
+    let left: Vec<_> = std::fs::read_dir(&snaps).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    assert!(left.is_empty(), "no .tmp left behind: {left:?}");
+    assert_eq!(common::cli::committed(&e, "orders", "billing", "payments"), before, "nothing was sent");
+}

@@ -260,3 +260,11 @@ fn an_audit_log_others_can_read_is_warned_about_and_new_files_are_private() {
     let o = run(&e, &["snapshots"]);
     assert!(text(&o).contains("can be read by other users (mode 644); run: chmod 600"), "{}", text(&o));
 }
+
+#[test]
+fn audit_since_a_duration_beyond_the_calendar_is_an_error_not_a_panic() {
+    let e = start();
+    let o = run(&e, &["audit", "--since", "99999999d"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("--since") && !text(&o).contains("panicked"), "{}", text(&o));
+}
