@@ -217,3 +217,36 @@ fn a_topic_missing_live_is_refused_with_the_live_list() {
         );
     }
 }
+
+#[test]
+fn ckafka_offsets_are_deleted_with_delete_group_subscribe_topic_and_verified() {
+    let e = start();
+    let o = run(
+        &e,
+        &[
+            "--output",
+            "json",
+            "delete-offsets",
+            "--instance",
+            "events",
+            "--group",
+            "etl",
+            "--topic",
+            "clicks",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["plan"]["calls"][0]["op"], "DeleteGroupSubscribeTopic");
+    assert_eq!(v["plan"]["confirmation"]["by"], "type_name", "a delete asks for the name");
+    let o = run(&e, &["delete-offsets", "--instance", "events", "--group", "etl", "--topic", "clicks", "--yes"]);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("verified: 6 of 6 partition(s) as planned"), "{out}");
+    // An active group is refused, naming its members.
+    let o =
+        run(&e, &["delete-offsets", "--instance", "events", "--group", "cdc-sink", "--topic", "orders-cdc", "--yes"]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("cdc-sink-a"), "{}", text(&o));
+}

@@ -418,7 +418,7 @@ async fn tencent_error_shapes() {
     assert!(
         matches!(e.client.call(&r, &wrong).await, Err(CallError::Auth { code, .. }) if code == "AuthFailure.SignatureFailure")
     );
-    // The scope's service must match: a ckafka action signed for dts is refused by the action check.
+    // The scope's service must match: a ckafka action signed for dts fails its signature, as at the real gateway.
     let mut cross = r.clone();
     cross.signing = offsetdeck::providers::request::Signing::Tencent {
         service: "dts",
@@ -426,7 +426,9 @@ async fn tencent_error_shapes() {
         version: "2021-12-06",
         region: t.region.clone(),
     };
-    assert!(matches!(e.client.call(&cross, &c).await, Err(CallError::Api { code, .. }) if code == "InvalidAction"));
+    assert!(
+        matches!(e.client.call(&cross, &c).await, Err(CallError::Auth { code, .. }) if code == "AuthFailure.SignatureFailure")
+    );
 }
 
 #[tokio::test]
@@ -532,4 +534,50 @@ async fn two_processes_share_one_window_and_together_stay_under_the_limit() {
     let (a, b) = pair(Some(offsetdeck::providers::pacing::SharedWindows { dir: dir.path().into() }));
     let (x, y) = futures_util::future::join(throttled_of_15(&a, &r, &c), throttled_of_15(&b, &r, &c)).await;
     assert_eq!(x + y, 0, "one shared window: never throttled");
+}
+
+#[tokio::test]
+async fn each_api_on_its_own_port_refuses_what_belongs_to_another() {
+    let data = emulator::data::DEMO.replace("live = true", "live = false");
+    let world = emulator::data::parse(&data, jiff::Timestamp::now().as_millisecond()).unwrap();
+    let emu = emulator::spawn_separate(world, false).await.unwrap();
+    let [huawei_url, ckafka_url, dts_url] = emu.urls();
+    assert!(huawei_url != ckafka_url && ckafka_url != dts_url);
+    let text = emulator::write_profile_for(&emu.state().world, &emu.urls());
+    let profile = profile::parse(&text, "separate").unwrap().profile;
+    let client = Client::new(fast()).unwrap();
+    let (h, t) = (&profile.huawei[0], &profile.tencent[0]);
+    let (hc, tc) = (common::creds(&h.credentials), common::creds(&t.credentials));
+    assert!(client.call(&huawei::list_topics(h, HW_INSTANCE, 0, 10), &hc).await.is_ok());
+    let ck = tencent::describe(t, "ckafka", "DescribeTopic", json!({"InstanceId": CK_INSTANCE}));
+    assert!(client.call(&ck, &tc).await.is_ok(), "CKafka on its port");
+    let dts = tencent::describe(t, "dts", "DescribeConsumerGroups", json!({"SubscribeId": SUBS}));
+    assert!(client.call(&dts, &tc).await.is_ok(), "DTS on its port");
+    // A CKafka action signed for ckafka but sent to the DTS host is refused, as the real gateway refuses it.
+    let mut wrong = ck.clone();
+    wrong.endpoint = dts_url.clone();
+    let e = client.call(&wrong, &tc).await.unwrap_err();
+    assert!(matches!(&e, CallError::Auth { code, .. } if code == "AuthFailure.SignatureFailure"), "{e:?}");
+    // On the shared port too, a scope naming the other service is refused.
+    let shared = env().await;
+    let (t, tc) = shared.tc();
+    let mut mis = tencent::describe(t, "ckafka", "DescribeTopic", json!({"InstanceId": CK_INSTANCE}));
+    if let offsetdeck::providers::request::Signing::Tencent { service, .. } = &mut mis.signing {
+        *service = "dts";
+    }
+    let e = shared.client.call(&mis, &tc).await.unwrap_err();
+    assert!(e.to_string().contains("names the service `dts`, but this is the ckafka API"), "{e}");
+}
+
+#[tokio::test]
+async fn documented_page_limits_are_enforced_and_offsetdeck_keeps_within_them() {
+    let e = env().await;
+    let (a, c) = e.hw();
+    let over = huawei::topic_partitions(a, HW_INSTANCE, "orders", 0, 100);
+    assert!(matches!(e.client.call(&over, &c).await, Err(CallError::Api { status: 400, .. })), "limit 100 > 50");
+    let far = huawei::topic_partitions(a, HW_INSTANCE, "orders", 10_001, 10);
+    assert!(matches!(e.client.call(&far, &c).await, Err(CallError::Api { status: 400, .. })), "offset > 10000");
+    let t = offsetdeck::engine::target::Target::find(&e.profile, "orders").unwrap();
+    let log = offsetdeck::engine::reads::topic_log(&e.client, &c, &t, "orders").await.unwrap();
+    assert_eq!(log.len(), 12, "offsetdeck's own reads page within the limits");
 }

@@ -119,9 +119,18 @@ fn three_when_a_safety_rule_refuses_whatever_the_command() {
     expect(&e, DELETE_OFFSETS, 3, "Stop these consumers");
     expect(
         &e,
-        &["delete-offsets", "--instance", "events", "--group", "etl", "--topic", "clicks", "--yes"],
+        &[
+            "delete-offsets",
+            "--instance",
+            "mysql-sub",
+            "--group",
+            "etl",
+            "--topic",
+            "account-subs-635ns8r71g-1",
+            "--yes",
+        ],
         3,
-        "Huawei DMS API",
+        "Huawei DMS and CKafka API",
     );
     expect(
         &e,

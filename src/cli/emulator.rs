@@ -8,15 +8,24 @@ use anyhow::Context;
 use crate::emulator;
 
 /// Runs the emulator; returns when signalled.
-pub async fn run(listen: SocketAddr, data: Option<PathBuf>, write_profile: Option<PathBuf>) -> anyhow::Result<()> {
+pub async fn run(
+    listen: SocketAddr,
+    separate: bool,
+    data: Option<PathBuf>,
+    write_profile: Option<PathBuf>,
+) -> anyhow::Result<()> {
     let text = match &data {
         Some(p) => std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
         None => emulator::data::DEMO.to_owned(),
     };
     let world = emulator::data::parse(&text, jiff::Timestamp::now().as_millisecond()).map_err(anyhow::Error::msg)?;
-    let handle = emulator::spawn_with(world, listen, true).await.with_context(|| format!("binding {listen}"))?;
+    let handle = if separate {
+        emulator::spawn_separate(world, true).await.context("binding three loopback ports")?
+    } else {
+        emulator::spawn_with(world, listen, true).await.with_context(|| format!("binding {listen}"))?
+    };
     if let Some(path) = &write_profile {
-        let profile = emulator::write_profile(&handle.state().world, &handle.url());
+        let profile = emulator::write_profile_for(&handle.state().world, &handle.urls());
         write_private(path, &profile).with_context(|| format!("writing {}", path.display()))?;
         esay!("wrote a profile for the emulator to {}", path.display());
     }

@@ -131,7 +131,7 @@ pub enum Cmd {
         #[command(flatten)]
         write: WriteFlags,
     },
-    /// Delete a group's committed offsets for topics (Huawei DMS).
+    /// Delete a group's committed offsets for topics (Huawei DMS; CKafka DeleteGroupSubscribeTopic).
     DeleteOffsets {
         /// A Huawei instance, by its profile name.
         #[arg(long)]
@@ -179,11 +179,15 @@ pub enum Cmd {
     /// Run the local emulator of both clouds' APIs until Ctrl-C or SIGTERM.
     ///
     /// Prints one JSON line with the addresses on stdout, then logs requests on stderr. One port serves all
-    /// three APIs: Huawei is routed by path, Tencent by the service in the signature scope.
+    /// three APIs (Huawei routed by path, Tencent by action), unless --separate-ports gives each its own.
     Emulator {
         /// Address to listen on; loopback only.
-        #[arg(long, default_value = "127.0.0.1:0")]
+        #[arg(long, default_value = "127.0.0.1:0", conflicts_with = "separate_ports")]
         listen: SocketAddr,
+        /// Serve each API (Huawei, CKafka, DTS) on its own loopback port, as the real services have their own hosts;
+        /// the announcement and the written profile name each.
+        #[arg(long)]
+        separate_ports: bool,
         /// A data file (default: the built-in demo data).
         #[arg(long, value_name = "FILE")]
         data: Option<PathBuf>,
@@ -207,7 +211,7 @@ pub fn main() -> ExitCode {
     };
     let result = match command {
         Cmd::Check => return ExitCode::from(check::run(profile)),
-        Cmd::Emulator { listen, data, write_profile } => {
+        Cmd::Emulator { listen, separate_ports, data, write_profile } => {
             let rt = match tokio::runtime::Runtime::new() {
                 Ok(rt) => rt,
                 Err(e) => {
@@ -215,7 +219,7 @@ pub fn main() -> ExitCode {
                     return ExitCode::from(1);
                 }
             };
-            return match rt.block_on(emulator::run(*listen, data.clone(), write_profile.clone())) {
+            return match rt.block_on(emulator::run(*listen, *separate_ports, data.clone(), write_profile.clone())) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     esay!("error: {e:#}");

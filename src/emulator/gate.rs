@@ -85,8 +85,11 @@ pub struct Gate {
 impl Gate {
     /// A gate with the published limits configured (enforced once switched on).
     pub fn new() -> Self {
-        let limits =
-            HashMap::from([("ModifyGroupOffsets".to_owned(), 100), ("ResetConsumerGroupOffset".to_owned(), 20)]);
+        let limits = HashMap::from([
+            ("ModifyGroupOffsets".to_owned(), 100),
+            ("ResetConsumerGroupOffset".to_owned(), 20),
+            ("DeleteGroupSubscribeTopic".to_owned(), 20),
+        ]);
         Self { limits, ..Self::default() }
     }
 

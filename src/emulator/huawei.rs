@@ -27,6 +27,8 @@ pub fn route(method: &str, path: &str) -> Option<(&'static str, Vec<String>)> {
         ("GET", ["v2", _, "instances", _, "management", "topics", _, "messages"]) => "ShowMessages",
         ("GET", ["v2", _, "kafka", "instances", _, "topics", _, "partitions"]) => "ListTopicPartitions",
         ("PUT", ["v2", "kafka", _, "instances", _, "groups", _, "reset-message-offset"]) => "ResetMessageOffset",
+        // The older form the SDK still has (`reset_message_offset`).
+        ("POST", ["v2", _, "instances", _, "management", "groups", _, "reset-message-offset"]) => "ResetMessageOffset",
         ("POST", ["v2", "kafka", _, "instances", _, "groups", _, "delete-offset"]) => "DeleteConsumerGroupOffsets",
         ("DELETE", ["v2", _, "kafka", "instances", _, "topics", _, "messages"]) => "DeleteMessages",
         ("POST", ["v2", _, "kafka", "instances", _, "topics", _, "messages", "delete"]) => "DeleteMessages",
@@ -292,7 +294,12 @@ fn topic_partitions(instance: &Instance, name: &str, query: &[(String, String)],
                    "message_count": part.end - part.start, "last_update_time": last_update})
         })
         .collect();
-    match page(&all, query, 100, 1000) {
+    // As documented: `limit` 1 to 50, `offset` at most 10000.
+    let offset = query.iter().find(|(k, _)| k == "offset").and_then(|(_, v)| v.parse::<usize>().ok()).unwrap_or(0);
+    if offset > 10_000 {
+        return bad_param("offset");
+    }
+    match page(&all, query, 10, 50) {
         Ok(items) => ok(json!({"total": all.len(), "partitions": items})),
         Err(r) => r,
     }
@@ -397,7 +404,7 @@ fn delete_messages(instance: &mut Instance, topic_name: &str, body: &Value) -> R
                 }
                 Some(part) => {
                     part.start = part.start.max(o);
-                    json!({"partition": p, "result": "success", "error_code": 0})
+                    json!({"partition": p, "result": "success", "error_code": null})
                 }
             }
         })

@@ -1,9 +1,11 @@
 //! A local emulator of both clouds' APIs on 127.0.0.1, for `--demo` and for every test. Depends on `core` alone.
 //!
-//! One port serves all three APIs: Huawei is routed by path (`/v2/...`), Tencent (`POST /`) by the service in the
-//! signature's credential scope (`ckafka` or `dts`). Admin routes under `/_admin/` inject faults and change group
-//! states; only tests and the demo use them.
+//! By default one port serves all three APIs: Huawei is routed by path (`/v2/...`), Tencent (`POST /`) by its action,
+//! and a signature whose credential scope names the other Tencent service is refused, as the real gateway would.
+//! [`spawn_separate`] serves each API on its own port instead. Admin routes under `/_admin/` (on every port) inject
+//! faults and change group states; only tests and the demo use them.
 
+mod admin;
 pub mod data;
 pub mod gate;
 mod huawei;
@@ -20,13 +22,12 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::Response;
-use serde::Deserialize;
 use serde_json::{Value, json};
 
 pub use gate::{Armed, FaultKind, LOCKOUT_FAILURES};
 use gate::{Gate, ReceivedHuawei, ReceivedTencent};
 pub use huawei::ACTIVE_GROUP_CODE;
-pub use profile_out::write_profile;
+pub use profile_out::{write_profile, write_profile_for};
 use state::{GroupState, World};
 
 /// The emulator's shared state. A plain mutex: it is never held across an await.
@@ -69,28 +70,45 @@ pub enum Reply {
     TencentErr(String, String),
 }
 
+/// Which API a port serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    /// All three, on one port.
+    All,
+    Huawei,
+    Ckafka,
+    Dts,
+}
+
 /// A running emulator.
 #[derive(Clone)]
 pub struct Handle {
-    addr: SocketAddr,
+    /// Huawei's, CKafka's and DTS's addresses (the same one when a single port serves all).
+    addrs: [SocketAddr; 3],
     inner: Arc<Mutex<Inner>>,
     shutdown: Arc<tokio::sync::Notify>,
 }
 
 impl Handle {
-    /// The address it listens on.
+    /// The address it listens on (Huawei's, when each API has its own).
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.addrs[0]
     }
 
-    /// `http://127.0.0.1:PORT`, for every API.
+    /// `http://127.0.0.1:PORT`: every API's, or Huawei's when each has its own port.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", self.addrs[0])
+    }
+
+    /// Each API's URL: Huawei, CKafka, DTS.
+    pub fn urls(&self) -> [String; 3] {
+        self.addrs.map(|a| format!("http://{a}"))
     }
 
     /// The one-line JSON announced on start.
     pub fn announcement(&self) -> String {
-        json!({"huawei": self.url(), "ckafka": self.url(), "dts": self.url()}).to_string()
+        let [huawei, ckafka, dts] = self.urls();
+        json!({"huawei": huawei, "ckafka": ckafka, "dts": dts}).to_string()
     }
 
     /// Locks the state, for tests and the demo.
@@ -142,18 +160,37 @@ pub async fn spawn(world: World, addr: SocketAddr) -> std::io::Result<Handle> {
 
 /// Like [`spawn`], optionally logging one line per request on stderr.
 pub async fn spawn_with(world: World, addr: SocketAddr, log: bool) -> std::io::Result<Handle> {
-    if !addr.ip().is_loopback() {
-        return Err(std::io::Error::other("the emulator binds to a loopback address only"));
-    }
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    let addr = listener.local_addr()?;
+    serve(world, &[(addr, Api::All)], log).await
+}
+
+/// Each API on its own loopback port, as the real services have their own hosts: a Tencent request signed for the
+/// other service is refused there.
+pub async fn spawn_separate(world: World, log: bool) -> std::io::Result<Handle> {
+    let any: SocketAddr = ([127, 0, 0, 1], 0).into();
+    serve(world, &[(any, Api::Huawei), (any, Api::Ckafka), (any, Api::Dts)], log).await
+}
+
+async fn serve(world: World, ports: &[(SocketAddr, Api)], log: bool) -> std::io::Result<Handle> {
     let inner = Arc::new(Mutex::new(Inner { world, gate: Gate::new(), next_request: 0, log }));
     let shutdown = Arc::new(tokio::sync::Notify::new());
-    let app = axum::Router::new().fallback(entry).with_state(inner.clone());
-    let stop = shutdown.clone();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).with_graceful_shutdown(async move { stop.notified().await }).await;
-    });
+    let mut bound = Vec::new();
+    for (addr, api) in ports {
+        if !addr.ip().is_loopback() {
+            return Err(std::io::Error::other("the emulator binds to a loopback address only"));
+        }
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        bound.push(listener.local_addr()?);
+        let app = axum::Router::new().fallback(entry).with_state((inner.clone(), *api));
+        let stop = shutdown.clone();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).with_graceful_shutdown(async move { stop.notified().await }).await;
+        });
+    }
+    let addrs = match bound[..] {
+        [one] => [one; 3],
+        [h, c, d] => [h, c, d],
+        _ => return Err(std::io::Error::other("one port, or one per API")),
+    };
     let ticker = inner.clone();
     tokio::spawn(async move {
         // Live topics grow with the wall clock, so lag grows while the demo runs.
@@ -165,7 +202,7 @@ pub async fn spawn_with(world: World, addr: SocketAddr, log: bool) -> std::io::R
             s.world.advance(now);
         }
     });
-    Ok(Handle { addr, inner, shutdown })
+    Ok(Handle { addrs, inner, shutdown })
 }
 
 type Shared = Arc<Mutex<Inner>>;
@@ -174,10 +211,21 @@ fn lock(s: &Shared) -> MutexGuard<'_, Inner> {
     s.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-async fn entry(State(shared): State<Shared>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+async fn entry(
+    State((shared, api)): State<(Shared, Api)>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let path = uri.path().to_owned();
-    if let Some(admin) = path.strip_prefix("/_admin/") {
-        return admin_route(&shared, admin, &body);
+    if let Some(route) = path.strip_prefix("/_admin/") {
+        return admin::route(&shared, route, &body);
+    }
+    // A port of one API answers nothing else, as another cloud's host would not.
+    let huawei_path = path.starts_with("/v2/");
+    if matches!((api, huawei_path), (Api::Huawei, false) | (Api::Ckafka | Api::Dts, true)) {
+        return Response::builder().status(StatusCode::NOT_FOUND).body(Body::from("not this API")).unwrap_or_default();
     }
     let hdrs: Vec<(String, String)> = headers
         .iter()
@@ -276,7 +324,7 @@ async fn entry(State(shared): State<Shared>, method: Method, uri: Uri, headers: 
             }
         }
     } else {
-        tencent_reply(&mut s, &op, &hdrs, &query, &body, now_s)
+        tencent_reply(&mut s, api, &op, &hdrs, &query, &body, now_s)
     };
     if fault == Some(FaultKind::DropAfterApply) {
         return dropped();
@@ -286,6 +334,7 @@ async fn entry(State(shared): State<Shared>, method: Method, uri: Uri, headers: 
 
 fn tencent_reply(
     s: &mut Inner,
+    api: Api,
     action: &str,
     hdrs: &[(String, String)],
     query: &str,
@@ -298,11 +347,26 @@ fn tencent_reply(
         .and_then(crate::core::sign::tencent::parse_authorization)
         .map(|a| a.service.to_owned())
         .unwrap_or_default();
-    if service != "ckafka" && service != "dts" {
-        return Reply::TencentErr(
-            "AuthFailure.SignatureFailure".into(),
-            "The credential scope must name the service ckafka or dts".into(),
-        );
+    // The API is the port's, or on a shared port the one the action belongs to; the scope must name it.
+    let expected = match api {
+        Api::Ckafka => Some("ckafka"),
+        Api::Dts => Some("dts"),
+        _ => tencent_params::service_of(action),
+    };
+    match expected {
+        Some(e) if e != service => {
+            return Reply::TencentErr(
+                "AuthFailure.SignatureFailure".into(),
+                format!("The credential scope names the service `{service}`, but this is the {e} API"),
+            );
+        }
+        None if service != "ckafka" && service != "dts" => {
+            return Reply::TencentErr(
+                "AuthFailure.SignatureFailure".into(),
+                "The credential scope must name the service ckafka or dts".into(),
+            );
+        }
+        _ => {}
     }
     let Some(timestamp) = header("x-tc-timestamp").and_then(|t| t.parse().ok()) else {
         return Reply::TencentErr("AuthFailure.InvalidAuthorization".into(), "bad X-TC-Timestamp".into());
@@ -383,112 +447,4 @@ fn respond(reply: Reply, id: &str) -> Response {
 fn dropped() -> Response {
     let failing = futures_util::stream::once(async { Err::<Bytes, std::io::Error>(std::io::Error::other("dropped")) });
     Response::builder().status(200).body(Body::from_stream(failing)).unwrap_or_default()
-}
-
-#[derive(Deserialize)]
-struct FaultRequest {
-    op: String,
-    kind: Option<FaultKind>,
-    #[serde(default = "one")]
-    count: usize,
-    latency_ms: Option<u64>,
-    #[serde(default)]
-    random: Vec<(FaultKind, f64)>,
-    /// `[probability, ms]`.
-    spike: Option<(f64, u64)>,
-}
-
-/// The most faults one request may arm, and the longest delay: numbers beyond them are mistakes, and a request
-/// for 10^13 faults must be an error, not an allocation that aborts the emulator.
-const MAX_FAULTS: usize = 100_000;
-const MAX_DELAY_MS: u64 = 600_000;
-
-impl FaultRequest {
-    fn checked(self) -> Result<Self, String> {
-        if self.count > MAX_FAULTS {
-            return Err(format!("count {} is more than {MAX_FAULTS}", self.count));
-        }
-        if self.latency_ms.is_some_and(|l| l > MAX_DELAY_MS) || self.spike.is_some_and(|(_, ms)| ms > MAX_DELAY_MS) {
-            return Err(format!("a delay is longer than {MAX_DELAY_MS} ms"));
-        }
-        let probabilities = self.random.iter().map(|(_, p)| *p).chain(self.spike.map(|(p, _)| p));
-        if probabilities.clone().any(|p| !(0.0..=1.0).contains(&p)) || self.random.len() > 16 {
-            return Err("probabilities are between 0 and 1, at most 16 of them".into());
-        }
-        Ok(self)
-    }
-}
-
-fn one() -> usize {
-    1
-}
-
-#[derive(Deserialize)]
-struct GroupRequest {
-    group: String,
-    state: String,
-}
-
-fn admin_route(shared: &Shared, route: &str, body: &[u8]) -> Response {
-    let reply = |status: u16, v: Value| {
-        Response::builder()
-            .status(status)
-            .header("content-type", "application/json")
-            .body(Body::from(v.to_string()))
-            .unwrap_or_default()
-    };
-    let mut s = lock(shared);
-    match route {
-        "faults" => match serde_json::from_slice::<FaultRequest>(body)
-            .map_err(|e| e.to_string())
-            .and_then(FaultRequest::checked)
-        {
-            Ok(f) => {
-                let armed = s.gate.faults.entry(f.op).or_default();
-                if let Some(k) = f.kind {
-                    armed.queue.extend(std::iter::repeat_n(k, f.count));
-                }
-                if let Some(l) = f.latency_ms {
-                    armed.latency_ms = l;
-                }
-                if !f.random.is_empty() {
-                    armed.random = f.random;
-                }
-                if f.spike.is_some() {
-                    armed.spike = f.spike;
-                }
-                reply(200, json!({"ok": true}))
-            }
-            Err(e) => reply(400, json!({"error": e})),
-        },
-        "clear-faults" => {
-            s.gate.faults.clear();
-            reply(200, json!({"ok": true}))
-        }
-        "rate-limits" => {
-            let on = serde_json::from_slice::<Value>(body).ok().and_then(|v| v["on"].as_bool()).unwrap_or(true);
-            s.gate.rate_limits_on = on;
-            reply(200, json!({"ok": true, "on": on}))
-        }
-        "group-state" => match serde_json::from_slice::<GroupRequest>(body) {
-            Ok(g) => match GroupState::parse(&g.state) {
-                Some(state) => {
-                    drop(s);
-                    let h =
-                        Handle { addr: ([127, 0, 0, 1], 0).into(), inner: shared.clone(), shutdown: Arc::default() };
-                    if h.set_group_state(&g.group, state) {
-                        reply(200, json!({"ok": true}))
-                    } else {
-                        reply(404, json!({"error": "no such group"}))
-                    }
-                }
-                None => reply(
-                    400,
-                    json!({"error": "state must be Empty, Stable, PreparingRebalance, CompletingRebalance or Dead"}),
-                ),
-            },
-            Err(e) => reply(400, json!({"error": e.to_string()})),
-        },
-        _ => reply(404, json!({"error": "unknown admin route"})),
-    }
 }

@@ -13,8 +13,14 @@ fn quote_key(k: &str) -> String {
     if k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') { k.to_owned() } else { format!("{k:?}") }
 }
 
-/// The profile text. Keys are the emulator's fake ones, written inline.
+/// The profile text, every API at one URL. Keys are the emulator's fake ones, written inline.
 pub fn write_profile(world: &World, url: &str) -> String {
+    write_profile_for(world, &[url.to_owned(), url.to_owned(), url.to_owned()])
+}
+
+/// The profile text with each API's own URL: Huawei, CKafka, DTS.
+pub fn write_profile_for(world: &World, urls: &[String; 3]) -> String {
+    let [url, ckafka_url, dts_url] = urls;
     let mut out = String::from(
         "# Written by `offsetdeck emulator --write-profile`: every account points at the local emulator.\n\
          # The keys below are the emulator's fake credentials; they open nothing anywhere else.\n\n\
@@ -39,7 +45,7 @@ pub fn write_profile(world: &World, url: &str) -> String {
     for a in &world.tencent {
         let _ = write!(
             out,
-            "\n[tencent.{}]\nregion = \"{}\"\nckafka_endpoint = \"{url}\"\ndts_endpoint = \"{url}\"\nsecret_id = \"{}\"\nsecret_key = \"{}\"\n",
+            "\n[tencent.{}]\nregion = \"{}\"\nckafka_endpoint = \"{ckafka_url}\"\ndts_endpoint = \"{dts_url}\"\nsecret_id = \"{}\"\nsecret_key = \"{}\"\n",
             quote_key(&a.name),
             a.region,
             a.secret_id,

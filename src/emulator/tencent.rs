@@ -62,6 +62,55 @@ pub fn execute(acc: &mut TencentAccount, service: &str, action: &str, body: &[u8
             let items = page(&all, p, 10, 100)?;
             Ok(json!({"Result": {"TotalCount": all.len(), "InstanceList": items}}))
         }
+        "DescribeInstancesDetail" => {
+            let ids = strs(p, "InstanceIdList");
+            let all: Vec<Value> = acc
+                .ckafka
+                .iter()
+                .filter(|x| i_match(p, "InstanceId", &x.id) && x.name.contains(s(p, "SearchWord")))
+                .filter(|x| ids.as_ref().is_none_or(|ids| ids.contains(&x.id)))
+                .map(|x| {
+                    let partitions: usize = x.topics.iter().map(|t| t.partitions.len()).sum();
+                    json!({"InstanceId": x.id, "InstanceName": x.name, "Vip": "127.0.0.1", "Vport": "9092",
+                           "Status": 1, "Healthy": 1, "HealthyMessage": "", "Version": "2.8.1",
+                           "TopicNum": x.topics.len(), "PartitionNumber": partitions, "InstanceType": "profession"})
+                })
+                .collect();
+            let items = page(&all, p, 10, 20)?;
+            Ok(json!({"Result": {"TotalCount": all.len(), "InstanceList": items}}))
+        }
+        "DescribeConsumerGroup" => {
+            let inst = instance(acc, p)?;
+            let all: Vec<Value> = inst
+                .groups
+                .iter()
+                .filter(|g| s(p, "GroupName").is_empty() || g.name == s(p, "GroupName"))
+                .map(|g| {
+                    let subscribed: Vec<Value> = g
+                        .topics()
+                        .iter()
+                        .filter(|t| s(p, "TopicName").is_empty() || **t == s(p, "TopicName"))
+                        .filter_map(|t| {
+                            let topic = inst.topic(t)?;
+                            let parts: Vec<usize> = (0..topic.partitions.len()).collect();
+                            let offsets: Vec<Value> = parts
+                                .iter()
+                                .map(|n| {
+                                    let c = g.committed.get(&(t.clone(), *n as i32)).copied().unwrap_or(-1);
+                                    json!({"Partition": n.to_string(), "Offset": c})
+                                })
+                                .collect();
+                            Some(json!({"TopicName": t, "TopicId": format!("topic-{t}"), "Partition": parts,
+                                        "PartitionOffset": offsets}))
+                        })
+                        .collect();
+                    json!({"ConsumerGroupName": g.name, "SubscribedInfo": subscribed})
+                })
+                .collect();
+            let items = page(&all, p, 50, 50)?;
+            Ok(json!({"Result": {"TotalCount": all.len(), "TopicList": [], "GroupList": items}}))
+        }
+        "DeleteGroupSubscribeTopic" => delete_group_subscribe_topic(acc, p),
         "DescribeGroup" => {
             let inst = instance(acc, p)?;
             let all: Vec<Value> = inst
@@ -148,7 +197,7 @@ pub fn execute(acc: &mut TencentAccount, service: &str, action: &str, body: &[u8
             let mut v = subscribe_job(d, &region);
             let extra = json!({"Broker": "127.0.0.1:9092", "KafkaVersion": "2.8.1", "SubscribeMode": "all",
                 "Protocol": "protobuf", "KafkaConfig": {"NumberOfPartitions": d.topic.partitions.len(),
-                "DistributeRules": [], "DefaultRuleType": "table", "DDLTopicName": ""}, "SubscribeObjects": [],
+                "DistributeRules": [], "DefaultRuleType": "table"}, "SubscribeObjects": [],
                 "ConsumerVpcId": "vpc-demo", "ConsumerSubnetId": "subnet-demo", "Errors": null});
             if let (Some(v), Value::Object(e)) = (v.as_object_mut(), extra) {
                 v.extend(e);
@@ -246,6 +295,29 @@ fn group_offsets(inst: &Instance, p: &Map<String, Value>) -> Out {
         .collect();
     let items = page(&all, p, 50, 50)?;
     Ok(json!({"Result": {"TotalCount": all.len(), "TopicList": items}}))
+}
+
+/// Forgets a group's committed offsets on one topic. Like Kafka's OffsetDelete, it is refused while the group has
+/// members.
+fn delete_group_subscribe_topic(acc: &mut TencentAccount, p: &Map<String, Value>) -> Out {
+    let id = s(p, "InstanceId").to_owned();
+    let inst =
+        acc.ckafka.iter_mut().find(|x| x.id == id).ok_or_else(|| {
+            err("InvalidParameterValue.InstanceNotExist", format!("The instance {id} does not exist"))
+        })?;
+    let t = s(p, "Topic").to_owned();
+    topic(inst, &t)?;
+    let name = s(p, "Group").to_owned();
+    let g = inst
+        .groups
+        .iter_mut()
+        .find(|g| g.name == name)
+        .ok_or_else(|| err("ResourceNotFound", format!("The group {name} does not exist")))?;
+    if !g.members.is_empty() {
+        return Err(err("FailedOperation", format!("The group {name} is not empty; stop its consumers first")));
+    }
+    g.committed.retain(|(topic, _), _| *topic != t);
+    Ok(json!({"Result": {"ReturnCode": "0", "ReturnMessage": "ok", "Data": null}}))
 }
 
 fn modify_group_offsets(acc: &mut TencentAccount, p: &Map<String, Value>) -> Out {

@@ -5,6 +5,11 @@ use serde_json::{Map, Value};
 
 use super::tencent::{TcError, err};
 
+/// The service an action belongs to, when it is one the emulator knows.
+pub fn service_of(action: &str) -> Option<&'static str> {
+    SPECS.iter().find(|(a, _, _)| *a == action).map(|(_, service, _)| *service)
+}
+
 /// Parameter kinds, for validation.
 #[derive(Clone, Copy)]
 enum Kind {
@@ -21,6 +26,34 @@ use Kind::*;
 type Spec = (&'static str, &'static str, &'static [(&'static str, Kind, bool)]);
 
 const SPECS: &[Spec] = &[
+    ("DeleteGroupSubscribeTopic", "ckafka", &[("InstanceId", Str, true), ("Group", Str, true), ("Topic", Str, true)]),
+    (
+        "DescribeInstancesDetail",
+        "ckafka",
+        &[
+            ("InstanceId", Str, false),
+            ("SearchWord", Str, false),
+            ("Status", IntList, false),
+            ("Offset", Int, false),
+            ("Limit", Int, false),
+            ("TagKey", Str, false),
+            ("Filters", Any, false),
+            ("InstanceIds", Str, false),
+            ("InstanceIdList", StrList, false),
+            ("TagList", Any, false),
+        ],
+    ),
+    (
+        "DescribeConsumerGroup",
+        "ckafka",
+        &[
+            ("InstanceId", Str, true),
+            ("GroupName", Str, false),
+            ("TopicName", Str, false),
+            ("Limit", Int, false),
+            ("Offset", Int, false),
+        ],
+    ),
     (
         "ModifyGroupOffsets",
         "ckafka",

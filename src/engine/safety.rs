@@ -131,9 +131,9 @@ pub fn writable(target: &Target<'_>) -> Result<(), Refusal> {
 /// Refuses what the provider cannot do.
 pub fn offers(kind: TargetKind, op: PlanKind) -> Result<(), Refusal> {
     match (op, kind) {
-        (PlanKind::Reset, _) | (_, TargetKind::Huawei) => Ok(()),
+        (PlanKind::Reset, _) | (_, TargetKind::Huawei) | (PlanKind::DeleteOffsets, TargetKind::Ckafka) => Ok(()),
         (PlanKind::DeleteOffsets, _) => Err(Refusal::Unsupported(format!(
-            "deleting committed offsets is a Huawei DMS API; this is {kind}: reset the group instead"
+            "deleting committed offsets is a Huawei DMS and CKafka API; this is {kind}: reset the group instead"
         ))),
         (PlanKind::DeleteMessages, _) => {
             Err(Refusal::Unsupported(format!("deleting messages is a Huawei DMS API; this is {kind}")))
@@ -182,11 +182,12 @@ mod tests {
     }
 
     #[test]
-    fn only_huawei_deletes() {
+    fn what_each_provider_deletes() {
         assert!(offers(TargetKind::Huawei, PlanKind::DeleteMessages).is_ok());
         assert!(offers(TargetKind::Dts, PlanKind::Reset).is_ok());
+        assert!(offers(TargetKind::Ckafka, PlanKind::DeleteOffsets).is_ok(), "DeleteGroupSubscribeTopic");
+        assert!(matches!(offers(TargetKind::Dts, PlanKind::DeleteOffsets), Err(Refusal::Unsupported(_))));
         for k in [TargetKind::Ckafka, TargetKind::Dts] {
-            assert!(matches!(offers(k, PlanKind::DeleteOffsets), Err(Refusal::Unsupported(_))));
             assert!(matches!(offers(k, PlanKind::DeleteMessages), Err(Refusal::Unsupported(_))));
         }
     }

@@ -49,6 +49,7 @@ impl Default for ClientConfig {
             rate_limits: HashMap::from([
                 ("ModifyGroupOffsets", 100),
                 ("ResetConsumerGroupOffset", 20),
+                ("DeleteGroupSubscribeTopic", 20),
                 ("BatchModifyGroupOffsets", 20),
                 ("DescribeGroupOffsets", 100),
                 ("DescribeConsumerGroup", 100),

@@ -21,7 +21,7 @@ pub enum Action {
     Filter,
     /// Reset offsets of the selection.
     Reset,
-    /// Delete the group's committed offsets (Huawei).
+    /// Delete the group's committed offsets (Huawei DMS, CKafka).
     DeleteOffsets,
     /// Delete messages (Huawei).
     DeleteMessages,
@@ -103,7 +103,7 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::DeleteOffsets,
         name: "delete_offsets",
         keys: &["x"],
-        help: "delete the group's committed offsets (Huawei)",
+        help: "delete the group's committed offsets (Huawei, CKafka)",
         hint: "del-offsets",
     },
     Binding {

@@ -15,7 +15,16 @@ cleanup() { [ -n "${emu_pid:-}" ] && kill "$emu_pid" 2>/dev/null || true; rm -rf
 trap cleanup EXIT
 python3 -m venv "$work/venv"
 "$work/venv/bin/pip" install --quiet --disable-pip-version-check -r "$root/tests/vectors/requirements.txt"
-"$bin" emulator --listen 127.0.0.1:0 --write-profile "$work/profile.toml" > "$work/addr" 2> "$work/emulator.log" &
-emu_pid=$!
-for _ in $(seq 100); do [ -s "$work/addr" ] && break; sleep 0.05; done
-HOME="$work" "$work/venv/bin/python" "$here/conformance.py" "$(head -1 "$work/addr")" "$work/profile.toml"
+# Twice: one port for all three APIs, then each API on its own port.
+for ports in "--listen 127.0.0.1:0" "--separate-ports"; do
+  rm -f "$work/addr"
+  # shellcheck disable=SC2086
+  "$bin" emulator $ports --write-profile "$work/profile.toml" > "$work/addr" 2> "$work/emulator.log" &
+  emu_pid=$!
+  for _ in $(seq 100); do [ -s "$work/addr" ] && break; sleep 0.05; done
+  echo "== emulator $ports"
+  HOME="$work" "$work/venv/bin/python" "$here/conformance.py" "$(head -1 "$work/addr")" "$work/profile.toml"
+  kill "$emu_pid" 2>/dev/null || true
+  wait "$emu_pid" 2>/dev/null || true
+  emu_pid=""
+done

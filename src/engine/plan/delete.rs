@@ -1,11 +1,11 @@
-//! Planning deletes: a group's committed offsets, or the messages before an offset (both Huawei).
+//! Planning deletes: a group's committed offsets (Huawei, CKafka), or the messages before an offset (Huawei).
 
 use super::{Direction, Plan, PlanKind, Row};
 use crate::core::live::GroupSnapshot;
 use crate::engine::error::EngineError;
 use crate::engine::safety::{self, Confirmation};
 use crate::engine::target::Target;
-use crate::providers::huawei;
+use crate::providers::{huawei, tencent};
 
 /// Plans deleting the group's committed offsets for topics.
 pub fn delete_offsets(
@@ -15,12 +15,24 @@ pub fn delete_offsets(
     topics: &[String],
 ) -> Result<Plan, EngineError> {
     safety::offers(target.kind(), PlanKind::DeleteOffsets)?;
-    let Target::Huawei(acc, inst) = target else { unreachable!("only Huawei offers it, checked above") };
-    let rows: Vec<Row> = snapshot.partitions.iter().filter(|p| topics.contains(&p.topic)).map(Row::from_live).collect();
+    let mut rows: Vec<Row> =
+        snapshot.partitions.iter().filter(|p| topics.contains(&p.topic)).map(Row::from_live).collect();
+    let calls = match target {
+        Target::Huawei(acc, inst) => vec![huawei::delete_offsets(acc, &inst.id, group, topics)],
+        // One topic per call; each row points at its topic's.
+        Target::Ckafka(acc, inst) => {
+            for r in &mut rows {
+                r.call = topics.iter().position(|t| *t == r.topic).unwrap_or(0);
+            }
+            topics.iter().map(|t| tencent::delete_group_subscribe_topic(acc, &inst.id, group, t)).collect()
+        }
+        Target::Dts(..) => unreachable!("DTS does not offer it, checked above"),
+    };
     let summary = format!(
-        "delete the committed offsets of group `{group}` on huawei `{}` (account {}) for topics {}",
-        inst.name,
-        acc.name,
+        "delete the committed offsets of group `{group}` on {} `{}` (account {}) for topics {}",
+        target.kind(),
+        target.name(),
+        target.account(),
         topics.join(", ")
     );
     let notes =
@@ -32,7 +44,7 @@ pub fn delete_offsets(
         summary,
         confirmation: Confirmation::required(target, PlanKind::DeleteOffsets, group),
         expect: Direction::Changed,
-        calls: vec![huawei::delete_offsets(acc, &inst.id, group, topics)],
+        calls,
         rows,
         notes,
     })

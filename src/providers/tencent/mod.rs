@@ -71,6 +71,19 @@ pub fn modify_group_offsets(
     r
 }
 
+/// `DeleteGroupSubscribeTopic`: forgets the group's committed offsets on one topic (the group must be empty; 20/s).
+/// Deleting what is already gone changes nothing, so it is safe to repeat.
+pub fn delete_group_subscribe_topic(acc: &TencentAccount, instance: &str, group: &str, topic: &str) -> ApiRequest {
+    let mut r = request(
+        acc,
+        "ckafka",
+        "DeleteGroupSubscribeTopic",
+        json!({"InstanceId": instance, "Group": group, "Topic": topic}),
+    );
+    r.idempotent = true;
+    r
+}
+
 /// The time form DTS takes: `YYYY-MM-DD HH:MM:SS` in Beijing time.
 pub fn beijing(at: jiff::Timestamp) -> String {
     let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap_or(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)));
