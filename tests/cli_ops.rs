@@ -170,7 +170,11 @@ fn names_that_match_nothing_list_what_exists() {
     let o =
         run(&e, &["reset", "--instance", "orders", "--group", "nobody", "--topic", "orders", "--to-latest", "--yes"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o).contains("it has: billing, fraud-check, audit, reporting"), "{}", text(&o));
+    assert!(
+        text(&o).contains("no group `nobody` on `orders` live; it has: billing, fraud-check, audit, reporting"),
+        "{}",
+        text(&o)
+    );
     let o = run(
         &e,
         &[
@@ -249,4 +253,48 @@ fn ckafka_offsets_are_deleted_with_delete_group_subscribe_topic_and_verified() {
         run(&e, &["delete-offsets", "--instance", "events", "--group", "cdc-sink", "--topic", "orders-cdc", "--yes"]);
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(text(&o).contains("cdc-sink-a"), "{}", text(&o));
+}
+
+#[test]
+fn a_group_the_profile_does_not_list_is_found_live_everywhere() {
+    let e = start();
+    let before = std::fs::read_to_string(&e.profile).unwrap();
+    let edited = before.replacen("groups = { billing = [\"orders\", \"payments\"], ", "groups = { ", 1);
+    assert_ne!(edited, before, "billing is no longer in the profile");
+    std::fs::write(&e.profile, edited).unwrap();
+    // describe takes it, with its topics read live.
+    let o = run(&e, &["--output", "json", "describe", "--instance", "orders", "--group", "billing"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["partitions"].as_array().unwrap().len(), 15, "orders (12) and payments (3), found live");
+    // So do the writes.
+    let o = run(
+        &e,
+        &["reset", "--instance", "orders", "--group", "billing", "--topic", "payments", "--to-latest", "--yes"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // `groups` lists it, marked.
+    let o = run(&e, &["--output", "json", "groups", "--instance", "orders"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let rows: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let billing = rows.as_array().unwrap().iter().find(|r| r["group"] == "billing").unwrap();
+    for key in ["account", "instance", "group", "state", "members", "lag", "topics", "in_profile"] {
+        assert!(billing.get(key).is_some(), "{key} in {billing}");
+    }
+    assert_eq!((billing["in_profile"].as_bool(), billing["state"].as_str()), (Some(false), Some("EMPTY")));
+    let lags: Vec<i64> = rows.as_array().unwrap().iter().filter_map(|r| r["lag"].as_i64()).collect();
+    assert!(lags.windows(2).all(|w| w[0] >= w[1]), "laggiest first: {lags:?}");
+    let o = run(&e, &["groups", "--instance", "orders"]);
+    assert!(text(&o).contains("billing") && text(&o).contains("(not in the profile)"), "{}", text(&o));
+    let o = run(&e, &["--output", "json", "groups", "--state", "active"]);
+    let active: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        active.as_array().unwrap().iter().all(|r| r["state"] == "ACTIVE") && !active.as_array().unwrap().is_empty()
+    );
+    // A name the cloud does not have lists what it has, live.
+    let o = run(&e, &["describe", "--instance", "orders", "--group", "nobody"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("no group `nobody` on `orders` live; it has: billing"), "{}", text(&o));
+    let o = run(&e, &["groups", "--state", "sleepy"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }

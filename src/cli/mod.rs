@@ -28,6 +28,7 @@ mod audit;
 mod check;
 mod dashboard;
 mod emulator;
+mod groups;
 pub mod load;
 pub mod ops;
 mod report;
@@ -111,6 +112,19 @@ pub enum Cmd {
         /// Only this topic (default: the group's topics in the profile).
         #[arg(long)]
         topic: Option<String>,
+    },
+    /// Every group the cloud has on an instance (default: every instance in the profile): state, members, lag and
+    /// topics, the laggiest first. Groups the profile does not list are shown too, and marked.
+    Groups {
+        /// A Huawei instance, CKafka instance or DTS subscription, by its profile name.
+        #[arg(long)]
+        instance: Option<String>,
+        /// Only groups in this state: EMPTY, ACTIVE, REBALANCING or DEAD.
+        #[arg(long)]
+        state: Option<String>,
+        /// The order.
+        #[arg(long, value_enum, default_value = "lag")]
+        sort: groups::Sort,
     },
     /// Reset a group's committed offsets on one topic (all partitions unless --partition is given).
     Reset {
@@ -246,6 +260,9 @@ pub fn main() -> ExitCode {
                 Order::DeleteOffsets { instance: instance.clone(), group: group.clone(), topics: topics.clone() };
             ops::write(&p, order, mode(write, json))
         }),
+        Cmd::Groups { instance, state, sort } => {
+            ops::profile(profile).and_then(|p| groups::groups(&p, instance.as_deref(), state.as_deref(), *sort, json))
+        }
         Cmd::Snapshots => ops::profile(profile).and_then(|p| audit::list_snapshots(&p)),
         Cmd::Undo { snapshot, write } => {
             ops::profile(profile).and_then(|p| undo::undo(&p, snapshot.as_deref(), mode(write, json)))

@@ -98,7 +98,7 @@ pub fn zone(p: &Profile) -> (jiff::tz::TimeZone, String) {
     }
 }
 
-fn runtime() -> R<tokio::runtime::Runtime> {
+pub(super) fn runtime() -> R<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| Stop(exit::FAILED, e.to_string()))
 }
 
@@ -197,7 +197,6 @@ pub(super) fn write(p: &Profile, order: Order, mode: WriteMode<'_>) -> R<u8> {
 pub fn describe(p: &Profile, instance: &str, group: &str, topic: Option<&str>, json: bool) -> R<u8> {
     let session = session(p)?;
     let target = session.find(instance)?;
-    let api_group = target.api_group(group)?;
     let topics: Vec<String> = match topic {
         Some(t) => vec![target.topic(Some(t))?],
         None => match &target {
@@ -208,9 +207,7 @@ pub fn describe(p: &Profile, instance: &str, group: &str, topic: Option<&str>, j
         },
     };
     let creds = session.credentials(&target)?;
-    let snap = runtime()?
-        .block_on(reads::describe(&session.client, &creds, &target, &api_group, &topics))
-        .map_err(EngineError::reading("reading the group live"))?;
+    let snap = runtime()?.block_on(reads::describe_group(&session.client, &creds, &target, group, &topics))?;
     if json {
         say_json!(serde_json::to_value(&snap).unwrap_or_default());
         return Ok(exit::OK);

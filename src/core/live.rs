@@ -75,6 +75,32 @@ pub fn normalise_state(s: &str) -> String {
     s.chars().filter(|c| *c != '_' && *c != '-' && !c.is_whitespace()).collect::<String>().to_ascii_lowercase()
 }
 
+/// One state vocabulary everywhere (tree, detail, CLI), whatever the API's spelling: EMPTY, ACTIVE, REBALANCING,
+/// DEAD, or UNKNOWN.
+pub fn state_word(state: &str) -> &'static str {
+    match normalise_state(state).as_str() {
+        "empty" => "EMPTY",
+        "dead" => "DEAD",
+        "stable" => "ACTIVE",
+        "preparingrebalance" | "completingrebalance" | "rebalancing" => "REBALANCING",
+        _ => "UNKNOWN",
+    }
+}
+
+/// A group as an instance's group listing shows it: enough to triage without reading every partition.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct GroupSummary {
+    /// The group as the API names it.
+    pub group: String,
+    /// The state as the API spells it.
+    pub state: String,
+    pub members: usize,
+    /// Total lag over its partitions, when the API tells it.
+    pub lag: Option<i64>,
+    /// The topics it has committed offsets on.
+    pub topics: Vec<String>,
+}
+
 impl GroupSnapshot {
     /// Whether offsets may be changed: the group is Empty or Dead.
     pub fn is_inactive(&self) -> bool {
@@ -85,6 +111,14 @@ impl GroupSnapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_word_per_state_whatever_the_spelling() {
+        assert_eq!(state_word("PREPARING_REBALANCE"), "REBALANCING");
+        assert_eq!(state_word("Stable"), "ACTIVE");
+        assert_eq!(state_word("EMPTY"), "EMPTY");
+        assert_eq!(state_word("weird"), "UNKNOWN");
+    }
 
     #[test]
     fn states_compare_loosely() {

@@ -64,9 +64,7 @@ async fn reset(
     let c = session.credentials(&t)?;
     let client = &session.client;
     reads::check_topics_exist(client, &c, &t, &topics).await?;
-    let snap = reads::describe(client, &c, &t, &api_group, &topics)
-        .await
-        .map_err(EngineError::reading("reading the group live"))?;
+    let snap = reads::describe_group(client, &c, &t, group, &topics).await?;
     safety::inactive(&snap)?;
     let now_ms = jiff::Timestamp::now().as_millisecond();
     // DTS publishes no log start: its earliest checkpoint is where a time before every message lands.
@@ -115,9 +113,7 @@ async fn delete_offsets(
     let api_group = t.api_group(group)?;
     let c = session.credentials(&t)?;
     reads::check_topics_exist(&session.client, &c, &t, &topics).await?;
-    let snap = reads::describe(&session.client, &c, &t, &api_group, &topics)
-        .await
-        .map_err(EngineError::reading("reading the group live"))?;
+    let snap = reads::describe_group(&session.client, &c, &t, group, &topics).await?;
     safety::inactive(&snap)?;
     plan::delete_offsets(&t, &api_group, &snap, &topics)
 }

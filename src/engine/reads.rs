@@ -188,3 +188,64 @@ pub async fn read_back(
         (_, Some(group)) => Ok(ReadBack::Group(describe(client, creds, target, group, &topics).await?)),
     }
 }
+
+/// Every group of the instance, live, with state, members, lag and topics.
+pub async fn list_groups(
+    client: &Client,
+    creds: &Credentials,
+    target: &Target<'_>,
+) -> Result<Vec<crate::core::live::GroupSummary>, CallError> {
+    match target {
+        Target::Huawei(acc, inst) => huawei::read::list_groups_live(client, creds, acc, &inst.id).await,
+        Target::Ckafka(acc, inst) => tencent::read::ckafka_list_groups_live(client, creds, acc, &inst.id).await,
+        Target::Dts(acc, sub) => {
+            tencent::read::dts_list_groups_live(client, creds, acc, &sub.subscribe_id, &sub.topic).await
+        }
+    }
+}
+
+/// Whether a failed read means "no such group or topic".
+fn is_not_found(e: &CallError) -> bool {
+    matches!(e, CallError::Api { status: 404, .. })
+        || matches!(e, CallError::Api { code, .. } if code.starts_with("ResourceNotFound"))
+}
+
+/// A group's live state by the name the user gave, whether the profile lists it or not. With no topics given, the
+/// profile's (or, for a group the profile does not list, the ones it has committed offsets on live). A name that
+/// matches no group lists the groups that exist live.
+pub async fn describe_group(
+    client: &Client,
+    creds: &Credentials,
+    target: &Target<'_>,
+    short: &str,
+    topics: &[String],
+) -> Result<GroupSnapshot, EngineError> {
+    let api_group = target.api_group(short)?;
+    let not_found = || async {
+        let names = match list_groups(client, creds, target).await {
+            Ok(groups) => groups.into_iter().map(|g| g.group).collect::<Vec<_>>().join(", "),
+            Err(e) => format!("(the live list could not be read: {e})"),
+        };
+        EngineError::Input(format!("no group `{short}` on `{}` live; it has: {names}", target.name()))
+    };
+    let mut topics = topics.to_vec();
+    if topics.is_empty() {
+        let live = match target {
+            Target::Huawei(acc, inst) => huawei::read::group_topics(client, creds, acc, &inst.id, &api_group).await,
+            Target::Ckafka(acc, inst) => {
+                tencent::read::ckafka_group_topics(client, creds, acc, &inst.id, &api_group).await
+            }
+            Target::Dts(_, sub) => Ok(vec![sub.topic.clone()]),
+        };
+        topics = match live {
+            Ok(t) => t,
+            Err(e) if is_not_found(&e) => return Err(not_found().await),
+            Err(e) => return Err(EngineError::Call { during: "reading the group's topics", error: e }),
+        };
+    }
+    match describe(client, creds, target, &api_group, &topics).await {
+        Ok(snap) => Ok(snap),
+        Err(e) if is_not_found(&e) => Err(not_found().await),
+        Err(e) => Err(EngineError::Call { during: "reading the group live", error: e }),
+    }
+}

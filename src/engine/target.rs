@@ -143,18 +143,15 @@ impl<'a> Target<'a> {
         }
     }
 
-    /// The group name the API wants (DTS: the full `consumer-grp-…` name), after checking the profile knows it.
+    /// The group name the API wants (DTS: the full `consumer-grp-…` name). Any name is taken, listed in the profile
+    /// or not: the cloud is the source of truth, and a name it does not know is refused with what it has.
     pub fn api_group(&self, short: &str) -> Result<String, EngineError> {
-        let (known, full): (Vec<&str>, String) = match self {
-            Self::Huawei(_, i) | Self::Ckafka(_, i) => {
-                (i.groups.iter().map(|g| g.name.as_str()).collect(), short.to_owned())
-            }
-            Self::Dts(_, d) => (d.groups.iter().map(String::as_str).collect(), d.full_group_name(short)),
-        };
-        if known.is_empty() || known.contains(&short) {
-            Ok(full)
-        } else {
-            Err(EngineError::Input(format!("no group `{short}` in `{}`; it has: {}", self.name(), known.join(", "))))
+        if short.trim().is_empty() {
+            return Err(EngineError::Input("the group name is empty".into()));
         }
+        Ok(match self {
+            Self::Huawei(..) | Self::Ckafka(..) => short.to_owned(),
+            Self::Dts(_, d) => d.full_group_name(short),
+        })
     }
 }

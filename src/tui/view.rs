@@ -12,6 +12,7 @@ use super::modal_view;
 use super::state::{AppState, Level, Modal};
 use super::tree::{Kind, Tree};
 use super::update::bounds;
+pub use crate::core::live::state_word;
 use crate::core::live::{GroupSnapshot, normalise_state};
 
 /// Styles, empty when colours are off (`NO_COLOR`).
@@ -147,17 +148,6 @@ fn pane(f: &mut Frame<'_>, s: &AppState, idx: usize, r: Rect, tabs: bool, th: &T
         lines[cur] = lines[cur].clone().patch_style(style);
     }
     f.render_widget(Paragraph::new(lines), inner);
-}
-
-/// A state in one word, the same for every API's spelling; the word is the marker, colour only repeats it.
-pub fn state_word(state: &str) -> &'static str {
-    match normalise_state(state).as_str() {
-        "empty" => "EMPTY",
-        "dead" => "DEAD",
-        "stable" => "ACTIVE",
-        "preparingrebalance" | "completingrebalance" => "REBALANCING",
-        _ => "UNKNOWN",
-    }
 }
 
 fn state_style(th: &Theme, state: &str) -> Style {

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::*;
 use crate::core::credentials::Credentials;
-use crate::core::live::{GroupSnapshot, MemberInfo, PartitionState, TimeTarget, TopicPartition};
+use crate::core::live::{GroupSnapshot, GroupSummary, MemberInfo, PartitionState, TimeTarget, TopicPartition};
 use crate::providers::answer::{self, Pages, with_id};
 use crate::providers::client::{Answer, Client};
 use crate::providers::error::CallError;
@@ -129,4 +129,50 @@ pub async fn topic_names(
 ) -> Result<Vec<String>, CallError> {
     let (rows, _) = paged(client, creds, 50, "topics", |o, l| list_topics(acc, instance, o, l)).await?;
     Ok(rows.iter().filter_map(|t| t["name"].as_str().map(str::to_owned)).collect())
+}
+
+/// Every group of the instance with its state and lag (ListInstanceConsumerGroups, 50 per page), then each group's
+/// members and topics from its management detail.
+pub async fn list_groups_live(
+    client: &Client,
+    creds: &Credentials,
+    acc: &HuaweiAccount,
+    instance: &str,
+) -> Result<Vec<GroupSummary>, CallError> {
+    let (rows, _) = paged(client, creds, 50, "groups", |o, l| list_groups(acc, instance, o, l)).await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let group = text(answer::need(&r, "group_id")?);
+        let a = client.call(&group_detail(acc, instance, &group), creds).await?;
+        let g = answer::need(&a.json, "group").map_err(|e| with_id(e, &a))?;
+        let mut topics: Vec<String> =
+            list(g, "group_message_offsets").iter().map(|o| text(&o["topic"])).filter(|t| !t.is_empty()).collect();
+        topics.sort();
+        topics.dedup();
+        out.push(GroupSummary {
+            state: text(answer::need(&r, "state")?),
+            members: list(g, "members").len(),
+            lag: int(&r["lag"]),
+            topics,
+            group,
+        });
+    }
+    Ok(out)
+}
+
+/// The topics a group has committed offsets on, live.
+pub async fn group_topics(
+    client: &Client,
+    creds: &Credentials,
+    acc: &HuaweiAccount,
+    instance: &str,
+    group: &str,
+) -> Result<Vec<String>, CallError> {
+    let a = client.call(&group_detail(acc, instance, group), creds).await?;
+    let g = answer::need(&a.json, "group").map_err(|e| with_id(e, &a))?;
+    let mut topics: Vec<String> =
+        list(g, "group_message_offsets").iter().map(|o| text(&o["topic"])).filter(|t| !t.is_empty()).collect();
+    topics.sort();
+    topics.dedup();
+    Ok(topics)
 }

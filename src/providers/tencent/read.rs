@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::core::credentials::Credentials;
-use crate::core::live::{GroupSnapshot, MemberInfo, PartitionState, TimeTarget, TopicPartition};
+use crate::core::live::{GroupSnapshot, GroupSummary, MemberInfo, PartitionState, TimeTarget, TopicPartition};
 use crate::providers::answer::{self, Pages, with_id};
 use crate::providers::client::Client;
 use crate::providers::error::CallError;
@@ -253,4 +253,119 @@ pub async fn dts_topic_names(
     let params = json!({"SubscribeId": subscribe_id});
     let a = client.call(&describe(acc, "dts", "DescribeSubscribeDetail", params), creds).await?;
     Ok(a.json["Topic"].as_str().map(str::to_owned).into_iter().collect())
+}
+
+/// Every CKafka group of the instance: names, topics and committed offsets from DescribeConsumerGroup (50 per page),
+/// states and members from DescribeGroupInfo (20 groups a call), lag against each topic's log end (one
+/// DescribeTopicSyncReplica per topic, shared by every group on it).
+pub async fn ckafka_list_groups_live(
+    client: &Client,
+    creds: &Credentials,
+    acc: &TencentAccount,
+    instance: &str,
+) -> Result<Vec<GroupSummary>, CallError> {
+    let groups = paged(
+        client,
+        creds,
+        acc,
+        ("ckafka", "DescribeConsumerGroup"),
+        json!({"InstanceId": instance}),
+        50,
+        (true, "GroupList"),
+    )
+    .await?;
+    let mut ends: HashMap<String, HashMap<i32, i64>> = HashMap::new();
+    let mut out = Vec::new();
+    for chunk in groups.chunks(20) {
+        let names: Vec<String> =
+            chunk.iter().map(|g| answer::need(g, "ConsumerGroupName").map(text)).collect::<Result<_, _>>()?;
+        let info = client
+            .call(
+                &describe(acc, "ckafka", "DescribeGroupInfo", json!({"InstanceId": instance, "GroupList": names})),
+                creds,
+            )
+            .await?;
+        let infos = answer::need_list(&info.json, "Result").map_err(|e| with_id(e, &info))?;
+        for (g, name) in chunk.iter().zip(&names) {
+            let i = infos.iter().find(|i| text(&i["Group"]) == *name);
+            let mut topics = Vec::new();
+            let mut lag: i64 = 0;
+            for sub in list(g, "SubscribedInfo") {
+                let topic = text(answer::need(sub, "TopicName")?);
+                if !ends.contains_key(&topic) {
+                    let log = ckafka_topic_log(client, creds, acc, instance, &topic).await?;
+                    ends.insert(topic.clone(), log.iter().map(|p| (p.partition, p.end)).collect());
+                }
+                for po in list(sub, "PartitionOffset") {
+                    let (p, c) = (answer::partition(po, "Partition")?, answer::committed(po, "Offset")?);
+                    if let (Some(c), Some(end)) = (c, ends[&topic].get(&p)) {
+                        lag = lag.saturating_add((end - c).max(0));
+                    }
+                }
+                topics.push(topic);
+            }
+            out.push(GroupSummary {
+                group: name.clone(),
+                state: i.map(|i| text(&i["State"])).unwrap_or_default(),
+                members: i.map_or(0, |i| list(i, "Members").len()),
+                lag: Some(lag),
+                topics,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Every group of a DTS subscription (DescribeConsumerGroups, 10 per page), named by their short names.
+pub async fn dts_list_groups_live(
+    client: &Client,
+    creds: &Credentials,
+    acc: &TencentAccount,
+    subscribe_id: &str,
+    topic: &str,
+) -> Result<Vec<GroupSummary>, CallError> {
+    let items = paged(
+        client,
+        creds,
+        acc,
+        ("dts", "DescribeConsumerGroups"),
+        json!({"SubscribeId": subscribe_id}),
+        10,
+        (false, "Items"),
+    )
+    .await?;
+    items
+        .iter()
+        .map(|g| {
+            let full = text(answer::need(g, "ConsumerGroupName")?);
+            let prefix = format!("{}{subscribe_id}-", crate::core::profile::DTS_GROUP_PREFIX);
+            let lag = list(g, "StateOfPartition")
+                .iter()
+                .map(|p| answer::committed(p, "ConsumerGroupLag"))
+                .collect::<Result<Vec<_>, _>>()?
+                .into_iter()
+                .flatten()
+                .sum();
+            Ok(GroupSummary {
+                group: full.strip_prefix(&prefix).unwrap_or(&full).to_owned(),
+                state: text(&g["ConsumerGroupState"]),
+                members: list(g, "PartitionAssignment").len(),
+                lag: Some(lag),
+                topics: vec![topic.to_owned()],
+            })
+        })
+        .collect()
+}
+
+/// The topics a CKafka group has committed offsets on, live.
+pub async fn ckafka_group_topics(
+    client: &Client,
+    creds: &Credentials,
+    acc: &TencentAccount,
+    instance: &str,
+    group: &str,
+) -> Result<Vec<String>, CallError> {
+    let params = json!({"InstanceId": instance, "Group": group});
+    let rows = paged(client, creds, acc, ("ckafka", "DescribeGroupOffsets"), params, 50, (true, "TopicList")).await?;
+    rows.iter().map(|t| answer::need(t, "Topic").map(text)).collect()
 }

@@ -1,0 +1,141 @@
+//! `offsetdeck groups`: every group the cloud has on an instance (or on every instance in the profile), with state,
+//! members, lag and topics, the laggiest first: the triage list for "which group is paging me".
+
+use serde::Serialize;
+
+use super::ops::{R, Stop, bad, exit, runtime, session};
+use crate::core::live::state_word;
+use crate::core::profile::Profile;
+use crate::engine::reads;
+use crate::engine::target::Target;
+
+/// How the list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Sort {
+    /// Most lag first.
+    Lag,
+    /// By name.
+    Name,
+    /// By state (active first), then lag.
+    State,
+}
+
+#[derive(Debug, Serialize)]
+struct Row {
+    account: String,
+    instance: String,
+    kind: &'static str,
+    group: String,
+    state: &'static str,
+    state_as_sent: String,
+    members: usize,
+    lag: Option<i64>,
+    topics: Vec<String>,
+    in_profile: bool,
+}
+
+fn in_profile(t: &Target<'_>, group: &str) -> bool {
+    match t {
+        Target::Huawei(_, i) | Target::Ckafka(_, i) => i.groups.iter().any(|g| g.name == group),
+        Target::Dts(_, d) => d.groups.iter().any(|g| g == group),
+    }
+}
+
+/// `groups`.
+pub fn groups(p: &Profile, instance: Option<&str>, state: Option<&str>, sort: Sort, json: bool) -> R<u8> {
+    let wanted_state = match state {
+        None => None,
+        Some(s) => {
+            let word = ["EMPTY", "ACTIVE", "REBALANCING", "DEAD"]
+                .into_iter()
+                .find(|w| w.eq_ignore_ascii_case(s.trim()))
+                .or_else(|| Some(state_word(s)).filter(|w| *w != "UNKNOWN"));
+            Some(word.ok_or_else(|| {
+                bad(format!("--state {s:?}: write EMPTY, ACTIVE, REBALANCING or DEAD (or the cloud's own word)"))
+            })?)
+        }
+    };
+    let session = session(p)?;
+    let targets: Vec<Target<'_>> = match instance {
+        Some(name) => vec![session.find(name)?],
+        None => {
+            let mut all = Vec::new();
+            for a in &session.profile.huawei {
+                all.extend(a.instances.iter().map(|i| Target::Huawei(a, i)));
+            }
+            for a in &session.profile.tencent {
+                all.extend(a.ckafka.iter().map(|i| Target::Ckafka(a, i)));
+                all.extend(a.dts.iter().map(|d| Target::Dts(a, d)));
+            }
+            all
+        }
+    };
+    let rt = runtime()?;
+    let mut rows = Vec::new();
+    let mut failed = Vec::new();
+    for t in &targets {
+        let listed = session
+            .credentials(t)
+            .map_err(|e| e.to_string())
+            .and_then(|c| rt.block_on(reads::list_groups(&session.client, &c, t)).map_err(|e| e.to_string()));
+        match listed {
+            Ok(groups) => rows.extend(groups.into_iter().map(|g| Row {
+                account: t.account().to_owned(),
+                instance: t.name().to_owned(),
+                kind: t.kind().word(),
+                state: state_word(&g.state),
+                in_profile: in_profile(t, &g.group),
+                state_as_sent: g.state,
+                group: g.group,
+                members: g.members,
+                lag: g.lag,
+                topics: g.topics,
+            })),
+            Err(e) => failed.push(format!("{} `{}`: the groups could not be listed: {e}", t.kind(), t.name())),
+        }
+    }
+    if let Some(w) = wanted_state {
+        rows.retain(|r| r.state == w);
+    }
+    let rank = |s: &str| ["ACTIVE", "REBALANCING", "EMPTY", "DEAD", "UNKNOWN"].iter().position(|w| *w == s);
+    match sort {
+        Sort::Lag => rows.sort_by(|a, b| b.lag.cmp(&a.lag).then_with(|| a.group.cmp(&b.group))),
+        Sort::Name => rows.sort_by(|a, b| (&a.group, &a.instance).cmp(&(&b.group, &b.instance))),
+        Sort::State => rows.sort_by(|a, b| rank(a.state).cmp(&rank(b.state)).then_with(|| b.lag.cmp(&a.lag))),
+    }
+    if json {
+        say_json!(serde_json::to_value(&rows).unwrap_or_default());
+    } else {
+        say!(
+            "{:<14} {:<16} {:<28} {:<11} {:>7} {:>12}  topics",
+            "account",
+            "instance",
+            "group",
+            "state",
+            "members",
+            "lag"
+        );
+        for r in &rows {
+            let mark = if r.in_profile { "" } else { "  (not in the profile)" };
+            say!(
+                "{:<14} {:<16} {:<28} {:<11} {:>7} {:>12}  {}{mark}",
+                r.account,
+                r.instance,
+                r.group,
+                r.state,
+                r.members,
+                r.lag.map_or("-".to_owned(), |l| l.to_string()),
+                r.topics.join(",")
+            );
+        }
+        say!("{} group(s)", rows.len());
+    }
+    for f in &failed {
+        esay!("error: {f}");
+    }
+    if failed.is_empty() {
+        Ok(exit::OK)
+    } else {
+        Err(Stop(exit::FAILED, format!("{} instance(s) could not be listed", failed.len())))
+    }
+}
