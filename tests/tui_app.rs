@@ -362,3 +362,37 @@ async fn undo_with_u_restores_the_snapshot() {
     let last = &app.state.log.back().unwrap().text;
     assert!(last.contains("message deletion cannot be undone"), "{last}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_added_in_the_cloud_while_the_dashboard_runs_appears_and_can_be_reset() {
+    use offsetdeck::emulator::state::{Group, GroupState};
+    use offsetdeck::tui::tree::Kind;
+    let mut app = App::new(80, 24).await;
+    {
+        let mut s = app.emu.state();
+        let inst = &mut s.world.huawei[0].instances[0];
+        let committed = (0..3).map(|p| (("payments".to_owned(), p), 100 + i64::from(p))).collect();
+        inst.groups.push(Group { name: "hotfix-replay".into(), state: GroupState::Empty, members: vec![], committed });
+    }
+    // R: a refresh the user asks for lists every instance's groups again.
+    app.key(KeyCode::Char('R'));
+    app.settle().await;
+    let t = &app.state.trees[0];
+    let at = t
+        .nodes
+        .iter()
+        .position(|n| matches!(&n.kind, Kind::Group { group, .. } if &**group == "hotfix-replay"))
+        .expect("the new group is in the tree");
+    assert_eq!(t.nodes[at].children.len(), 1, "its topic, payments");
+    assert_eq!(t.nodes[t.nodes[at].children[0]].children.len(), 3, "with its three partitions, read live");
+    app.state.trees[0].selected = Some(at);
+    app.state.trees[0].scroll_into_view(10);
+    let screen = app.screen();
+    assert!(screen.contains("hotfix-replay  [EMPTY]  lag") && screen.contains("(not in profile)"), "{screen}");
+    app.plan_reset(2).await;
+    assert!(matches!(app.state.modal, Some(Modal::Confirm(_))), "{:?}", app.state.log.back());
+    app.key(KeyCode::Char('y'));
+    app.settle().await;
+    let done = app.state.log.iter().any(|l| l.text.contains("verified, 3 partition(s) as planned"));
+    assert!(done, "{:?}", app.state.log.iter().rev().take(5).collect::<Vec<_>>());
+}

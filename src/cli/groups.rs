@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::ops::{R, Stop, bad, exit, runtime, session};
-use crate::core::live::state_word;
+use crate::core::live::{Listing, state_word};
 use crate::core::profile::Profile;
 use crate::engine::reads;
 use crate::engine::target::Target;
@@ -28,17 +28,10 @@ struct Row {
     group: String,
     state: &'static str,
     state_as_sent: String,
-    members: usize,
+    members: Option<usize>,
     lag: Option<i64>,
     topics: Vec<String>,
     in_profile: bool,
-}
-
-fn in_profile(t: &Target<'_>, group: &str) -> bool {
-    match t {
-        Target::Huawei(_, i) | Target::Ckafka(_, i) => i.groups.iter().any(|g| g.name == group),
-        Target::Dts(_, d) => d.groups.iter().any(|g| g == group),
-    }
 }
 
 /// `groups`.
@@ -74,17 +67,16 @@ pub fn groups(p: &Profile, instance: Option<&str>, state: Option<&str>, sort: So
     let mut rows = Vec::new();
     let mut failed = Vec::new();
     for t in &targets {
-        let listed = session
-            .credentials(t)
-            .map_err(|e| e.to_string())
-            .and_then(|c| rt.block_on(reads::list_groups(&session.client, &c, t)).map_err(|e| e.to_string()));
+        let listed = session.credentials(t).map_err(|e| e.to_string()).and_then(|c| {
+            rt.block_on(reads::list_groups(&session.client, &c, t, Listing::Full)).map_err(|e| e.to_string())
+        });
         match listed {
             Ok(groups) => rows.extend(groups.into_iter().map(|g| Row {
                 account: t.account().to_owned(),
                 instance: t.name().to_owned(),
                 kind: t.kind().word(),
                 state: state_word(&g.state),
-                in_profile: in_profile(t, &g.group),
+                in_profile: t.lists_group(&g.group),
                 state_as_sent: g.state,
                 group: g.group,
                 members: g.members,
@@ -123,7 +115,7 @@ pub fn groups(p: &Profile, instance: Option<&str>, state: Option<&str>, sort: So
                 r.instance,
                 r.group,
                 r.state,
-                r.members,
+                r.members.map_or("-".to_owned(), |m| m.to_string()),
                 r.lag.map_or("-".to_owned(), |l| l.to_string()),
                 r.topics.join(",")
             );

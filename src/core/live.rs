@@ -87,6 +87,15 @@ pub fn state_word(state: &str) -> &'static str {
     }
 }
 
+/// How much a group listing reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    /// Names (and, where the listing itself says so, state and lag): one call per page.
+    Names,
+    /// Members, topics and lag too, at a call or more per group.
+    Full,
+}
+
 /// A group as an instance's group listing shows it: enough to triage without reading every partition.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct GroupSummary {
@@ -94,10 +103,11 @@ pub struct GroupSummary {
     pub group: String,
     /// The state as the API spells it.
     pub state: String,
-    pub members: usize,
+    /// How many members it has, when read.
+    pub members: Option<usize>,
     /// Total lag over its partitions, when the API tells it.
     pub lag: Option<i64>,
-    /// The topics it has committed offsets on.
+    /// The topics it has committed offsets on (empty when not read).
     pub topics: Vec<String>,
 }
 

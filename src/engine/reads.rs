@@ -194,10 +194,11 @@ pub async fn list_groups(
     client: &Client,
     creds: &Credentials,
     target: &Target<'_>,
+    how: crate::core::live::Listing,
 ) -> Result<Vec<crate::core::live::GroupSummary>, CallError> {
     match target {
-        Target::Huawei(acc, inst) => huawei::read::list_groups_live(client, creds, acc, &inst.id).await,
-        Target::Ckafka(acc, inst) => tencent::read::ckafka_list_groups_live(client, creds, acc, &inst.id).await,
+        Target::Huawei(acc, inst) => huawei::read::list_groups_live(client, creds, acc, &inst.id, how).await,
+        Target::Ckafka(acc, inst) => tencent::read::ckafka_list_groups_live(client, creds, acc, &inst.id, how).await,
         Target::Dts(acc, sub) => {
             tencent::read::dts_list_groups_live(client, creds, acc, &sub.subscribe_id, &sub.topic).await
         }
@@ -222,7 +223,7 @@ pub async fn describe_group(
 ) -> Result<GroupSnapshot, EngineError> {
     let api_group = target.api_group(short)?;
     let not_found = || async {
-        let names = match list_groups(client, creds, target).await {
+        let names = match list_groups(client, creds, target, crate::core::live::Listing::Names).await {
             Ok(groups) => groups.into_iter().map(|g| g.group).collect::<Vec<_>>().join(", "),
             Err(e) => format!("(the live list could not be read: {e})"),
         };

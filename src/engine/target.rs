@@ -143,6 +143,14 @@ impl<'a> Target<'a> {
         }
     }
 
+    /// Whether the profile lists this group (by the name the user gives it).
+    pub fn lists_group(&self, short: &str) -> bool {
+        match self {
+            Self::Huawei(_, i) | Self::Ckafka(_, i) => i.groups.iter().any(|g| g.name == short),
+            Self::Dts(_, d) => d.groups.iter().any(|g| g == short),
+        }
+    }
+
     /// The group name the API wants (DTS: the full `consumer-grp-…` name). Any name is taken, listed in the profile
     /// or not: the cloud is the source of truth, and a name it does not know is refused with what it has.
     pub fn api_group(&self, short: &str) -> Result<String, EngineError> {

@@ -46,6 +46,8 @@ pub enum EngineEvent {
     AuthFailed { account: AccountKey, code: String, error: String },
     /// The account's key works again.
     AuthOk { account: AccountKey },
+    /// An instance's groups as the cloud lists them (profile names for instances; DTS short group names).
+    Groups { instance: String, result: Result<Vec<crate::core::live::GroupSummary>, String> },
     /// A refresh finished.
     RefreshDone,
     /// A plan, or why none could be made.
@@ -73,7 +75,12 @@ struct Shared {
     said_missing: std::sync::Mutex<std::collections::HashSet<AccountKey>>,
     /// Accounts whose key the service refused, with the refusal.
     refused: std::sync::Mutex<HashMap<AccountKey, CallError>>,
+    /// When the instances' groups were last listed.
+    listed_at: std::sync::Mutex<Option<std::time::Instant>>,
 }
+
+/// How often a timer refresh lists every instance's groups again (a refresh the user asks for always does).
+const LISTING_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Starts the worker on the current tokio runtime. Every account's keys are resolved once, here.
 pub fn spawn(session: Session, events: mpsc::UnboundedSender<EngineEvent>) -> Worker {
@@ -84,6 +91,7 @@ pub fn spawn(session: Session, events: mpsc::UnboundedSender<EngineEvent>) -> Wo
         cancels: Default::default(),
         said_missing: Default::default(),
         refused: Default::default(),
+        listed_at: Default::default(),
     });
     let (tx, mut rx) = mpsc::unbounded_channel::<Command>();
     tokio::spawn(async move {
@@ -183,6 +191,24 @@ impl Shared {
             let Ok(t) = self.session.find(&instance) else { continue };
             by_account.entry(t.account_key()).or_insert_with(|| (Vec::new(), t)).0.push(Read::Topic(instance, topic));
         }
+        // Every instance's groups as the cloud lists them: the group paging you may not be in the profile. Listed on
+        // every refresh the user asks for, and at most once a minute on the timer's.
+        let list_now = {
+            let mut last = self.listed_at.lock().unwrap_or_else(|e| e.into_inner());
+            let due = asked || last.is_none_or(|t| t.elapsed() >= LISTING_EVERY);
+            if due {
+                *last = Some(std::time::Instant::now());
+            }
+            due
+        };
+        let instances = p.huawei.iter().flat_map(|a| a.instances.iter().map(|i| i.name.clone()));
+        let instances = instances
+            .chain(p.tencent.iter().flat_map(|a| a.ckafka.iter().map(|i| i.name.clone())))
+            .chain(p.tencent.iter().flat_map(|a| a.dts.iter().map(|d| d.name.clone())));
+        for instance in instances.filter(|_| list_now).collect::<Vec<_>>() {
+            let Ok(t) = self.session.find(&instance) else { continue };
+            by_account.entry(t.account_key()).or_insert_with(|| (Vec::new(), t)).0.push(Read::Listing(instance));
+        }
         let accounts =
             by_account.into_iter().filter(|(_, (_, t))| self.usable(t, asked)).map(|(key, (reads, _))| async move {
                 let mut reads = reads.into_iter();
@@ -221,6 +247,34 @@ impl Shared {
                 .await;
                 let (shown, back) = split(result);
                 self.send(EngineEvent::Live { instance, group, result: shown });
+                back
+            }
+            Read::Listing(instance) => {
+                let result = async {
+                    let t = session.find(&instance).map_err(|e| Err(e.to_string()))?;
+                    let c = session.credentials(&t).map_err(|e| Err(e.to_string()))?;
+                    reads::list_groups(&session.client, &c, &t, crate::core::live::Listing::Names).await.map_err(Ok)
+                }
+                .await;
+                let (shown, back) = split(result);
+                let live_only: Vec<String> = match (&shown, session.find(&instance)) {
+                    (Ok(groups), Ok(t)) => {
+                        groups.iter().filter(|g| !t.lists_group(&g.group)).map(|g| g.group.clone()).collect()
+                    }
+                    _ => Vec::new(),
+                };
+                self.send(EngineEvent::Groups { instance: instance.clone(), result: shown });
+                // Groups only the cloud knows are read like the profile's (their topics found live), so their rows
+                // have live detail too.
+                for group in live_only {
+                    let result = async {
+                        let t = session.find(&instance).map_err(|e| e.to_string())?;
+                        let c = session.credentials(&t).map_err(|e| e.to_string())?;
+                        reads::describe_group(&session.client, &c, &t, &group, &[]).await.map_err(|e| e.to_string())
+                    }
+                    .await;
+                    self.send(EngineEvent::Live { instance: instance.clone(), group, result });
+                }
                 back
             }
             Read::Topic(instance, topic) => {
@@ -286,6 +340,8 @@ impl Shared {
 enum Read {
     Group(String, String, Vec<String>),
     Topic(String, String),
+    /// An instance's group listing, then the groups the profile does not list.
+    Listing(String),
 }
 
 /// A read's result for the dashboard (errors in words) and, for a call error, the error itself.

@@ -14,6 +14,10 @@ pub struct SharedWindows {
     pub dir: PathBuf,
 }
 
+/// The window is a little longer than the second the services count in: calls released together when it frees
+/// reach the service spread by the network's jitter, and the earlier ones must have left its window by then.
+const WINDOW_MS: u64 = 1030;
+
 fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
@@ -46,12 +50,12 @@ impl SharedWindows {
             .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
             // A time in the future (a clock stepped back) counts as now, so a window can never stall.
             .map(|t| t.min(now))
-            .filter(|t| now - t < 1000)
+            .filter(|t| now - t < WINDOW_MS)
             .collect();
         times.sort_unstable();
         if times.len() >= allowed {
-            let wait = 1000 - (now - times[times.len() - allowed]);
-            return Ok(Some(Duration::from_millis(wait.clamp(1, 1000))));
+            let wait = WINDOW_MS - (now - times[times.len() - allowed]);
+            return Ok(Some(Duration::from_millis(wait.clamp(1, WINDOW_MS))));
         }
         times.push(now);
         f.set_len(0)?;

@@ -15,6 +15,15 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
             if let (Err(e), false) = (&result, was_error) {
                 s.push_log(at, Level::Error, format!("{instance}/{group}: live read failed: {e}"));
             }
+            // A group found live gets its partitions once a read says how many.
+            if let Ok(snap) = &result
+                && s.live_only.contains(&key)
+            {
+                let parts: Vec<(&str, i32)> = snap.partitions.iter().map(|p| (p.topic.as_str(), p.partition)).collect();
+                for t in &mut s.trees {
+                    t.fill_partitions(&key.0, &key.1, &parts);
+                }
+            }
             s.live.insert(key, result);
         }
         EngineEvent::TopicLog { instance, topic, result } => {
@@ -24,6 +33,26 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                 s.push_log(at, Level::Error, format!("{instance}/{topic}: reading the topic's partitions failed: {e}"));
             }
             s.topic_logs.insert(key, result);
+        }
+        EngineEvent::Groups { instance, result } => {
+            let was_error = s.listed.get(&instance).is_some_and(|r| r.is_err());
+            match &result {
+                Err(e) if !was_error => {
+                    s.push_log(at, Level::Error, format!("{instance}: listing its groups failed: {e}"));
+                }
+                Err(_) => {}
+                Ok(groups) => {
+                    for g in groups {
+                        let topics: Vec<(String, u32)> =
+                            g.topics.iter().map(|t| (t.clone(), partition_count(s, &instance, t))).collect();
+                        let added = s.trees.iter_mut().any(|t| t.add_group(&instance, &g.group, &topics));
+                        if added {
+                            s.live_only.insert((instance.clone(), g.group.clone()));
+                        }
+                    }
+                }
+            }
+            s.listed.insert(instance, result);
         }
         EngineEvent::RefreshDone => s.refreshing = false,
         EngineEvent::Planned { request, result } => {
@@ -102,6 +131,15 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
         EngineEvent::Problem(text) => s.push_log(at, Level::Error, text),
     }
     Step::redraw()
+}
+
+/// How many partitions a topic has, as far as the dashboard knows (its own read, else the profile); 0 when unknown.
+fn partition_count(s: &AppState, instance: &str, topic: &str) -> u32 {
+    if let Some(Ok(log)) = s.topic_logs.get(&(instance.to_owned(), topic.to_owned())) {
+        return log.len() as u32;
+    }
+    let t = crate::engine::target::Target::find(&s.profile, instance).ok();
+    t.and_then(|t| t.topics().into_iter().find(|(n, _)| n == topic).map(|(_, c)| c)).unwrap_or(0)
 }
 
 /// A call's body as short `key=value` pairs, leaving out ids the log line already names.

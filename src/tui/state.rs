@@ -125,6 +125,10 @@ pub struct AppState {
     pub live: HashMap<(String, String), Result<GroupSnapshot, String>>,
     /// Topic logs by (instance, topic).
     pub topic_logs: HashMap<(String, String), Result<Vec<TopicPartition>, String>>,
+    /// Each instance's groups as the cloud lists them, by instance.
+    pub listed: HashMap<String, Result<Vec<crate::core::live::GroupSummary>, String>>,
+    /// Groups the cloud has that the profile does not list: (instance, group).
+    pub live_only: std::collections::HashSet<(String, String)>,
     /// The open modal.
     pub modal: Option<Modal>,
     /// The filter being typed, if any.
@@ -180,6 +184,8 @@ impl AppState {
             zone_name,
             refreshing: false,
             auth_failed: Default::default(),
+            listed: Default::default(),
+            live_only: Default::default(),
             quit: false,
             keymap: super::keymap::Keymap::default(),
         }

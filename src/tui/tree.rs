@@ -279,6 +279,80 @@ impl Tree {
         self.scroll_into_view(height);
     }
 
+    /// Adds a group the cloud listed but the profile does not, under its instance's Groups folder, with its topics
+    /// (and their partitions, where the count is known). Returns false when the instance is not in this tree or the
+    /// group is already there. Nodes are only ever appended, so the selection and expansion stay put.
+    pub fn add_group(&mut self, instance: &str, group: &str, topics: &[(String, u32)]) -> bool {
+        let Some(inst) =
+            self.nodes.iter().position(|n| matches!(&n.kind, Kind::Instance { instance: i, .. } if &**i == instance))
+        else {
+            return false;
+        };
+        let Some(&folder) = self.nodes[inst].children.iter().find(|c| self.nodes[**c].kind == Kind::Groups) else {
+            return false;
+        };
+        if self.nodes[folder].children.iter().any(|c| &*self.nodes[*c].name == group) {
+            return false;
+        }
+        let (instance, group): (Arc<str>, Arc<str>) = (instance.into(), group.into());
+        let gn =
+            self.add(Some(folder), Kind::Group { instance: instance.clone(), group: group.clone() }, group.clone());
+        for (topic, count) in topics {
+            let topic: Arc<str> = topic.as_str().into();
+            let kind = Kind::GroupTopic { instance: instance.clone(), group: group.clone(), topic: topic.clone() };
+            let tn = self.add(Some(gn), kind, topic.clone());
+            for p in 0..*count as i32 {
+                let kind = Kind::GroupPartition {
+                    instance: instance.clone(),
+                    group: group.clone(),
+                    topic: topic.clone(),
+                    partition: p,
+                };
+                self.add(Some(tn), kind, format!("p{p}"));
+            }
+        }
+        self.recompute();
+        true
+    }
+
+    /// Gives a group the topics and partitions a live read found, where its node has none yet.
+    pub fn fill_partitions(&mut self, instance: &str, group: &str, parts: &[(&str, i32)]) -> bool {
+        let Some(gn) = self.nodes.iter().position(
+            |n| matches!(&n.kind, Kind::Group { instance: i, group: g } if &**i == instance && &**g == group),
+        ) else {
+            return false;
+        };
+        let Kind::Group { instance: inst, group: grp } = self.nodes[gn].kind.clone() else { return false };
+        let mut changed = false;
+        let mut topics: Vec<&str> = parts.iter().map(|(t, _)| *t).collect();
+        topics.dedup();
+        for topic in topics {
+            let existing = self.nodes[gn].children.iter().copied().find(|c| &*self.nodes[*c].name == topic);
+            let tn = match existing {
+                Some(tn) if !self.nodes[tn].children.is_empty() => continue,
+                Some(tn) => tn,
+                None => {
+                    let kind = Kind::GroupTopic { instance: inst.clone(), group: grp.clone(), topic: topic.into() };
+                    self.add(Some(gn), kind, topic)
+                }
+            };
+            for (_, p) in parts.iter().filter(|(t, _)| *t == topic) {
+                let kind = Kind::GroupPartition {
+                    instance: inst.clone(),
+                    group: grp.clone(),
+                    topic: topic.into(),
+                    partition: *p,
+                };
+                self.add(Some(tn), kind, format!("p{p}"));
+            }
+            changed = true;
+        }
+        if changed {
+            self.recompute();
+        }
+        changed
+    }
+
     /// The selected node.
     pub fn selected_node(&self) -> Option<&Node> {
         self.selected.map(|s| &self.nodes[s])
@@ -292,6 +366,24 @@ mod tests {
     fn example() -> Profile {
         let text = include_str!("../../config.example.toml");
         crate::core::profile::parse(text, "x").unwrap().profile
+    }
+
+    #[test]
+    fn a_group_found_live_is_added_once_under_its_instance() {
+        let mut t = Tree::huawei(&example());
+        let Kind::Instance { instance, .. } =
+            t.nodes.iter().find(|n| matches!(n.kind, Kind::Instance { .. })).unwrap().kind.clone()
+        else {
+            unreachable!()
+        };
+        let before = t.nodes.len();
+        assert!(t.add_group(&instance, "found-live", &[("t".into(), 0)]));
+        assert!(!t.add_group(&instance, "found-live", &[]), "once");
+        assert!(!t.add_group("no-such-instance", "x", &[]));
+        assert!(t.fill_partitions(&instance, "found-live", &[("t", 0), ("t", 1), ("u", 0)]));
+        assert!(!t.fill_partitions(&instance, "found-live", &[("t", 0)]), "filled once");
+        assert_eq!(t.nodes.len(), before + 6, "group, topics t and u (found by the read), three partitions");
+        assert!(t.visible.iter().any(|v| &*t.nodes[*v].name == "found-live"), "shown in the open Groups folder");
     }
 
     #[test]

@@ -194,17 +194,22 @@ fn row<'a>(s: &'a AppState, t: &'a Tree, n: usize, th: &Theme, selected: bool) -
             }
         }
         Kind::Instance { dts: true, .. } => spans.push(Span::styled("  dts", th.fg(Color::DarkGray))),
-        Kind::Group { instance, group } => match snapshot(s, instance, group) {
-            Some(Ok(snap)) => {
-                spans.push(Span::styled(format!("  [{}]", state_word(&snap.state)), state_style(th, &snap.state)));
-                spans.push(Span::raw(format!("  lag {}", group_lag(snap, None))));
-                if !snap.members.is_empty() {
-                    spans.push(Span::raw(format!("  {} member(s)", snap.members.len())));
+        Kind::Group { instance, group } => {
+            match snapshot(s, instance, group) {
+                Some(Ok(snap)) => {
+                    spans.push(Span::styled(format!("  [{}]", state_word(&snap.state)), state_style(th, &snap.state)));
+                    spans.push(Span::raw(format!("  lag {}", group_lag(snap, None))));
+                    if !snap.members.is_empty() {
+                        spans.push(Span::raw(format!("  {} member(s)", snap.members.len())));
+                    }
                 }
+                Some(Err(_)) => spans.push(Span::styled("  [READ FAILED]", th.fg(Color::Red))),
+                None => spans.push(Span::styled("  …", th.fg(Color::DarkGray))),
             }
-            Some(Err(_)) => spans.push(Span::styled("  [READ FAILED]", th.fg(Color::Red))),
-            None => spans.push(Span::styled("  …", th.fg(Color::DarkGray))),
-        },
+            if s.live_only.contains(&(instance.to_string(), group.to_string())) {
+                spans.push(Span::styled("  (not in profile)", th.fg(Color::DarkGray)));
+            }
+        }
         Kind::GroupTopic { instance, group, topic } => {
             if let Some(Ok(snap)) = snapshot(s, instance, group) {
                 spans.push(Span::raw(format!("  lag {}", group_lag(snap, Some(topic)))));

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::*;
 use crate::core::credentials::Credentials;
-use crate::core::live::{GroupSnapshot, GroupSummary, MemberInfo, PartitionState, TimeTarget, TopicPartition};
+use crate::core::live::{GroupSnapshot, GroupSummary, Listing, MemberInfo, PartitionState, TimeTarget, TopicPartition};
 use crate::providers::answer::{self, Pages, with_id};
 use crate::providers::client::{Answer, Client};
 use crate::providers::error::CallError;
@@ -138,11 +138,17 @@ pub async fn list_groups_live(
     creds: &Credentials,
     acc: &HuaweiAccount,
     instance: &str,
+    how: Listing,
 ) -> Result<Vec<GroupSummary>, CallError> {
     let (rows, _) = paged(client, creds, 50, "groups", |o, l| list_groups(acc, instance, o, l)).await?;
     let mut out = Vec::new();
     for r in rows {
         let group = text(answer::need(&r, "group_id")?);
+        if how == Listing::Names {
+            let state = text(answer::need(&r, "state")?);
+            out.push(GroupSummary { group, state, members: None, lag: int(&r["lag"]), topics: Vec::new() });
+            continue;
+        }
         let a = client.call(&group_detail(acc, instance, &group), creds).await?;
         let g = answer::need(&a.json, "group").map_err(|e| with_id(e, &a))?;
         let mut topics: Vec<String> =
@@ -151,7 +157,7 @@ pub async fn list_groups_live(
         topics.dedup();
         out.push(GroupSummary {
             state: text(answer::need(&r, "state")?),
-            members: list(g, "members").len(),
+            members: Some(list(g, "members").len()),
             lag: int(&r["lag"]),
             topics,
             group,

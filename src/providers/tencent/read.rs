@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::core::credentials::Credentials;
-use crate::core::live::{GroupSnapshot, GroupSummary, MemberInfo, PartitionState, TimeTarget, TopicPartition};
+use crate::core::live::{GroupSnapshot, GroupSummary, Listing, MemberInfo, PartitionState, TimeTarget, TopicPartition};
 use crate::providers::answer::{self, Pages, with_id};
 use crate::providers::client::Client;
 use crate::providers::error::CallError;
@@ -263,7 +263,28 @@ pub async fn ckafka_list_groups_live(
     creds: &Credentials,
     acc: &TencentAccount,
     instance: &str,
+    how: Listing,
 ) -> Result<Vec<GroupSummary>, CallError> {
+    if how == Listing::Names {
+        // DescribeGroup: the cheap listing, names only.
+        let rows = paged(
+            client,
+            creds,
+            acc,
+            ("ckafka", "DescribeGroup"),
+            json!({"InstanceId": instance}),
+            20,
+            (true, "GroupList"),
+        )
+        .await?;
+        return rows
+            .iter()
+            .map(|g| {
+                let group = text(answer::need(g, "Group")?);
+                Ok(GroupSummary { group, state: String::new(), members: None, lag: None, topics: Vec::new() })
+            })
+            .collect();
+    }
     let groups = paged(
         client,
         creds,
@@ -307,7 +328,7 @@ pub async fn ckafka_list_groups_live(
             out.push(GroupSummary {
                 group: name.clone(),
                 state: i.map(|i| text(&i["State"])).unwrap_or_default(),
-                members: i.map_or(0, |i| list(i, "Members").len()),
+                members: Some(i.map_or(0, |i| list(i, "Members").len())),
                 lag: Some(lag),
                 topics,
             });
@@ -349,7 +370,7 @@ pub async fn dts_list_groups_live(
             Ok(GroupSummary {
                 group: full.strip_prefix(&prefix).unwrap_or(&full).to_owned(),
                 state: text(&g["ConsumerGroupState"]),
-                members: list(g, "PartitionAssignment").len(),
+                members: Some(list(g, "PartitionAssignment").len()),
                 lag: Some(lag),
                 topics: vec![topic.to_owned()],
             })
