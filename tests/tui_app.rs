@@ -396,3 +396,40 @@ async fn a_group_added_in_the_cloud_while_the_dashboard_runs_appears_and_can_be_
     let done = app.state.log.iter().any(|l| l.text.contains("verified, 3 partition(s) as planned"));
     assert!(done, "{:?}", app.state.log.iter().rev().take(5).collect::<Vec<_>>());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_groups_view_sorts_filters_jumps_and_acts_on_its_row() {
+    use offsetdeck::tui::tree::Kind;
+    for (w, h) in [(80, 24), (160, 48)] {
+        let mut app = App::new(w, h).await;
+        app.key(KeyCode::Char('v'));
+        snap!(format!("groups_view_by_lag_{w}x{h}"), app);
+        let screen = app.screen();
+        let first = screen.find("sessionizer").unwrap();
+        assert!(first < screen.find("cdc-sink").unwrap(), "laggiest first: {screen}");
+        app.key(KeyCode::Char('s'));
+        snap!(format!("groups_view_by_state_{w}x{h}"), app);
+        app.key(KeyCode::Char('/'));
+        app.typed("state:active");
+        app.key(KeyCode::Enter);
+        snap!(format!("groups_view_filtered_{w}x{h}"), app);
+        let screen = app.screen();
+        assert!(screen.contains("fraud-check") && !screen.contains("billing"), "{screen}");
+        app.key(KeyCode::Esc);
+        app.key(KeyCode::Char('/'));
+        app.typed("lag>5000 orders");
+        app.key(KeyCode::Enter);
+        let screen = app.screen();
+        assert!(screen.contains("billing") && !screen.contains("sessionizer"), "{screen}");
+        // Action keys act on the row's group.
+        app.key(KeyCode::Char('r'));
+        let Some(Modal::Reset(form)) = &app.state.modal else { panic!("no reset form: {:?}", app.state.modal) };
+        assert_eq!((form.instance.as_str(), form.group.as_str()), ("orders", "billing"));
+        app.key(KeyCode::Esc);
+        // Enter jumps to the group in its tree.
+        app.key(KeyCode::Enter);
+        assert!(!app.state.groups_view);
+        let node = app.state.trees[app.state.focus].selected_node().unwrap();
+        assert!(matches!(&node.kind, Kind::Group { group, .. } if &**group == "billing"), "{:?}", node.kind);
+    }
+}

@@ -24,6 +24,9 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                     t.fill_partitions(&key.0, &key.1, &parts);
                 }
             }
+            if let Some(Ok(old)) = s.live.get(&key) {
+                s.previous_lag.insert(key.clone(), old.partitions.iter().filter_map(|p| p.lag()).sum());
+            }
             s.live.insert(key, result);
         }
         EngineEvent::TopicLog { instance, topic, result } => {
@@ -54,7 +57,10 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
             }
             s.listed.insert(instance, result);
         }
-        EngineEvent::RefreshDone => s.refreshing = false,
+        EngineEvent::RefreshDone => {
+            s.refreshing = false;
+            s.read_at = Some(at);
+        }
         EngineEvent::Planned { request, result } => {
             if !matches!(&s.modal, Some(Modal::Planning { request: r, .. }) if *r == request) {
                 return Step::default();

@@ -29,6 +29,10 @@ pub enum Action {
     Undo,
     /// Refresh live data.
     Refresh,
+    /// Switch between the trees and the groups view.
+    GroupsView,
+    /// In the groups view: the next order.
+    Sort,
     /// Scroll the log up.
     LogUp,
     /// Scroll the log down.
@@ -126,6 +130,20 @@ pub const BINDINGS: &[Binding] = &[
         keys: &["R"],
         help: "refresh live data from the clouds",
         hint: "refresh",
+    },
+    Binding {
+        action: Action::GroupsView,
+        name: "groups_view",
+        keys: &["v"],
+        help: "every group of every account in one list, the laggiest first; v again shows the trees",
+        hint: "groups",
+    },
+    Binding {
+        action: Action::Sort,
+        name: "sort",
+        keys: &["s"],
+        help: "in the groups view: order by lag, state, name or members",
+        hint: "sort",
     },
     Binding { action: Action::LogUp, name: "log_up", keys: &["PgUp"], help: "scroll the log up", hint: "" },
     Binding {

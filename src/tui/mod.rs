@@ -4,6 +4,7 @@
 pub mod app;
 mod engine_events;
 pub mod forms;
+pub mod groups_view;
 pub mod keymap;
 pub mod layout;
 pub mod log_file;

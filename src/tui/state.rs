@@ -129,6 +129,16 @@ pub struct AppState {
     pub listed: HashMap<String, Result<Vec<crate::core::live::GroupSummary>, String>>,
     /// Groups the cloud has that the profile does not list: (instance, group).
     pub live_only: std::collections::HashSet<(String, String)>,
+    /// Each group's total lag at the read before the newest, for the trend.
+    pub previous_lag: HashMap<(String, String), i64>,
+    /// Whether the groups view shows instead of the trees.
+    pub groups_view: bool,
+    /// The groups view's order, filter and selected row.
+    pub groups_sort: super::groups_view::GroupSort,
+    pub groups_filter: String,
+    pub groups_cursor: usize,
+    /// When the newest refresh finished, as the log shows times (the header says how fresh the data is).
+    pub read_at: Option<String>,
     /// The open modal.
     pub modal: Option<Modal>,
     /// The filter being typed, if any.
@@ -186,6 +196,12 @@ impl AppState {
             auth_failed: Default::default(),
             listed: Default::default(),
             live_only: Default::default(),
+            previous_lag: Default::default(),
+            groups_view: false,
+            groups_sort: Default::default(),
+            groups_filter: String::new(),
+            groups_cursor: 0,
+            read_at: None,
             quit: false,
             keymap: super::keymap::Keymap::default(),
         }

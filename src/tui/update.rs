@@ -92,17 +92,30 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
     }
     let rows = tree_rows(s.size.0, s.size.1);
     if let Some(input) = &mut s.filter {
+        let groups = s.groups_view;
         match key.code {
             KeyCode::Esc => {
                 s.filter = None;
-                s.trees[s.focus].set_filter("", rows);
+                if groups {
+                    s.groups_filter.clear();
+                } else {
+                    s.trees[s.focus].set_filter("", rows);
+                }
             }
             KeyCode::Enter => s.filter = None,
             _ => {
                 input.handle_event(&Event::Key(key));
                 let text = input.value().to_owned();
-                s.trees[s.focus].set_filter(&text, rows);
+                if groups {
+                    s.groups_filter = text;
+                    s.groups_cursor = 0;
+                } else {
+                    s.trees[s.focus].set_filter(&text, rows);
+                }
             }
+        }
+        if groups {
+            sync_groups_selection(s);
         }
         return Step::redraw();
     }
@@ -110,8 +123,19 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
         return modal_key(s, key);
     }
     let Some(action) = s.keymap.action_for(key) else { return Step::default() };
+    if s.groups_view
+        && let Some(step) = groups_view_key(s, action)
+    {
+        return step;
+    }
     let tree = &mut s.trees[s.focus];
     match action {
+        Action::GroupsView => {
+            s.groups_view = true;
+            sync_groups_selection(s);
+            Step::redraw()
+        }
+        Action::Sort => Step::default(),
         Action::FocusNext | Action::FocusPrev => {
             s.focus = 1 - s.focus;
             Step::redraw()
@@ -169,6 +193,70 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
     }
 }
 
+/// The keys the groups view handles itself: moving, jumping to the tree, sorting, filtering, leaving. Every other
+/// action works on the row's group as it does in the tree (the tree's selection follows the row).
+fn groups_view_key(s: &mut AppState, action: Action) -> Option<Step> {
+    let count = super::groups_view::rows(s).len();
+    match action {
+        Action::Up | Action::Down => {
+            let before = s.groups_cursor;
+            s.groups_cursor = match action {
+                Action::Up => s.groups_cursor.saturating_sub(1),
+                _ => (s.groups_cursor + 1).min(count.saturating_sub(1)),
+            };
+            sync_groups_selection(s);
+            Some(Step { redraw: before != s.groups_cursor, ..Step::default() })
+        }
+        Action::Sort => {
+            s.groups_sort = s.groups_sort.next();
+            s.groups_cursor = 0;
+            sync_groups_selection(s);
+            Some(Step::redraw())
+        }
+        Action::Filter => {
+            s.filter = Some(Input::new(s.groups_filter.clone()));
+            Some(Step::redraw())
+        }
+        Action::Back if !s.groups_filter.is_empty() => {
+            s.groups_filter.clear();
+            sync_groups_selection(s);
+            Some(Step::redraw())
+        }
+        // Enter (or →) jumps to the group in its tree; v goes back to the trees where they were.
+        Action::Expand | Action::GroupsView => {
+            s.groups_view = false;
+            if action == Action::Expand {
+                sync_groups_selection(s);
+                let rows = tree_rows(s.size.0, s.size.1);
+                let t = &mut s.trees[s.focus];
+                if let Some(sel) = t.selected {
+                    let mut cur = t.nodes[sel].parent;
+                    while let Some(c) = cur {
+                        t.opened.insert(c);
+                        cur = t.nodes[c].parent;
+                    }
+                    t.set_filter("", rows);
+                    t.selected = Some(sel);
+                    t.scroll_into_view(rows);
+                }
+            }
+            Some(Step::redraw())
+        }
+        Action::Collapse | Action::FocusNext | Action::FocusPrev => Some(Step::default()),
+        _ => None,
+    }
+}
+
+/// Selects the groups view's row in its tree, so the action keys act on it.
+fn sync_groups_selection(s: &mut AppState) {
+    let rows = super::groups_view::rows(s);
+    s.groups_cursor = s.groups_cursor.min(rows.len().saturating_sub(1));
+    if let Some(r) = rows.get(s.groups_cursor) {
+        s.focus = r.tree;
+        s.trees[r.tree].selected = Some(r.node);
+    }
+}
+
 /// Whether an action does something on the current selection (the hint bar lists only those).
 pub fn applies(s: &AppState, action: Action) -> bool {
     let node = s.trees[s.focus].selected_node();
@@ -188,8 +276,10 @@ pub fn applies(s: &AppState, action: Action) -> bool {
             ) && allowed(PlanKind::DeleteMessages)
         }
         Action::Undo => allowed(PlanKind::Reset),
-        Action::Expand => node.is_some_and(|n| !n.children.is_empty()),
-        Action::FocusNext | Action::FocusPrev => !s.trees[1 - s.focus].nodes.is_empty(),
+        Action::Expand => s.groups_view || node.is_some_and(|n| !n.children.is_empty()),
+        Action::Sort => s.groups_view,
+        Action::FocusNext | Action::FocusPrev => !s.groups_view && !s.trees[1 - s.focus].nodes.is_empty(),
+        Action::Collapse => !s.groups_view,
         _ => true,
     }
 }

@@ -45,7 +45,10 @@ pub fn render(f: &mut Frame<'_>, s: &AppState) {
     let a = areas(area.width, area.height);
     let th = Theme::of(s);
     title(f, s, a.title, &th);
-    if a.tabs {
+    if s.groups_view {
+        let whole = a.panes.iter().fold(a.panes[0], |acc, r| acc.union(*r));
+        super::groups_view::render(f, s, whole, &th);
+    } else if a.tabs {
         pane(f, s, s.focus, a.panes[0], true, &th);
     } else {
         pane(f, s, 0, a.panes[0], false, &th);
@@ -67,6 +70,8 @@ fn title(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
     }
     if s.refreshing {
         spans.push(Span::raw("  refreshing…"));
+    } else if let Some(at) = &s.read_at {
+        spans.push(Span::styled(format!("  live, read {at}"), th.fg(Color::DarkGray)));
     }
     if let Some(j) = &s.job {
         let cancel = if j.cancelling { "cancelling…" } else { "Esc cancels" };

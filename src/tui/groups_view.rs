@@ -1,0 +1,266 @@
+//! The groups view: every group of every account in one list, the laggiest first, for triage. Rows are a pure
+//! function of the state; moving through them selects the same group in its tree, so every action key works here.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::state::AppState;
+use super::tree::Kind;
+use super::view::Theme;
+use crate::core::live::state_word;
+
+/// How the rows are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GroupSort {
+    #[default]
+    Lag,
+    State,
+    Name,
+    Members,
+}
+
+impl GroupSort {
+    pub fn next(self) -> Self {
+        match self {
+            Self::Lag => Self::State,
+            Self::State => Self::Name,
+            Self::Name => Self::Members,
+            Self::Members => Self::Lag,
+        }
+    }
+
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Lag => "lag",
+            Self::State => "state",
+            Self::Name => "name",
+            Self::Members => "members",
+        }
+    }
+}
+
+/// One row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupRow {
+    /// Which tree and node the group is: selecting the row selects it there.
+    pub tree: usize,
+    pub node: usize,
+    pub account: String,
+    pub instance: String,
+    pub group: String,
+    /// EMPTY, ACTIVE, REBALANCING, DEAD, UNKNOWN; `READ FAILED` or `…` before a read.
+    pub state: String,
+    pub members: Option<usize>,
+    pub lag: Option<i64>,
+    /// Lag change since the previous read.
+    pub trend: Option<i64>,
+    pub in_profile: bool,
+}
+
+/// A filter typed in the groups view: words match account, instance or group; `state:active`, `lag>10000`,
+/// `lag<5`, `members>0` compare.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GroupFilter {
+    words: Vec<String>,
+    state: Option<String>,
+    lag: Vec<(char, i64)>,
+    members: Vec<(char, i64)>,
+}
+
+impl GroupFilter {
+    pub fn parse(text: &str) -> Self {
+        let mut f = Self::default();
+        for token in text.split_whitespace() {
+            let lower = token.to_lowercase();
+            let cmp = |key: &str| {
+                let rest = lower.strip_prefix(key)?;
+                let op = rest.chars().next().filter(|c| matches!(c, '>' | '<' | '='))?;
+                Some((op, rest[1..].trim_start_matches('=').parse::<i64>().ok()?))
+            };
+            if let Some(s) = lower.strip_prefix("state:") {
+                f.state = Some(s.to_uppercase());
+            } else if let Some(c) = cmp("lag") {
+                f.lag.push(c);
+            } else if let Some(c) = cmp("members") {
+                f.members.push(c);
+            } else {
+                f.words.push(lower);
+            }
+        }
+        f
+    }
+
+    fn holds((op, n): (char, i64), v: Option<i64>) -> bool {
+        v.is_some_and(|v| match op {
+            '>' => v > n,
+            '<' => v < n,
+            _ => v == n,
+        })
+    }
+
+    pub fn keeps(&self, r: &GroupRow) -> bool {
+        let text = format!("{} {} {}", r.account, r.instance, r.group).to_lowercase();
+        self.words.iter().all(|w| text.contains(w))
+            && self.state.as_ref().is_none_or(|s| r.state.starts_with(s.as_str()))
+            && self.lag.iter().all(|c| Self::holds(*c, r.lag))
+            && self.members.iter().all(|c| Self::holds(*c, r.members.map(|m| m as i64)))
+    }
+}
+
+/// Every group in the trees with what was read of it, filtered and sorted.
+pub fn rows(s: &AppState) -> Vec<GroupRow> {
+    let mut out = Vec::new();
+    for (tree, t) in s.trees.iter().enumerate() {
+        for (node, n) in t.nodes.iter().enumerate() {
+            let Kind::Group { instance, group } = &n.kind else { continue };
+            let key = (instance.to_string(), group.to_string());
+            let mut root = node;
+            while let Some(p) = t.nodes[root].parent {
+                root = p;
+            }
+            let live = s.live.get(&key);
+            let snap = live.and_then(|r| r.as_ref().ok());
+            let lag = snap.map(|g| g.partitions.iter().filter_map(|p| p.lag()).sum::<i64>());
+            out.push(GroupRow {
+                tree,
+                node,
+                account: t.nodes[root].name.to_string(),
+                instance: key.0.clone(),
+                group: key.1.clone(),
+                state: match live {
+                    Some(Ok(g)) => state_word(&g.state).to_owned(),
+                    Some(Err(_)) => "READ FAILED".to_owned(),
+                    None => "…".to_owned(),
+                },
+                members: snap.map(|g| g.members.len()),
+                trend: lag.zip(s.previous_lag.get(&key).copied()).map(|(now, before)| now - before),
+                lag,
+                in_profile: !s.live_only.contains(&key),
+            });
+        }
+    }
+    let filter = GroupFilter::parse(&s.groups_filter);
+    out.retain(|r| filter.keeps(r));
+    let rank = |st: &str| ["ACTIVE", "REBALANCING", "READ FAILED", "EMPTY", "DEAD"].iter().position(|w| *w == st);
+    match s.groups_sort {
+        GroupSort::Lag => out.sort_by(|a, b| b.lag.cmp(&a.lag).then_with(|| a.group.cmp(&b.group))),
+        GroupSort::State => out.sort_by(|a, b| rank(&a.state).cmp(&rank(&b.state)).then_with(|| b.lag.cmp(&a.lag))),
+        GroupSort::Name => out.sort_by(|a, b| (&a.group, &a.instance).cmp(&(&b.group, &b.instance))),
+        GroupSort::Members => out.sort_by(|a, b| b.members.cmp(&a.members).then_with(|| b.lag.cmp(&a.lag))),
+    }
+    out
+}
+
+fn fit(text: &str, w: usize) -> String {
+    if text.chars().count() <= w {
+        format!("{text:<w$}")
+    } else {
+        let cut: String = text.chars().take(w.saturating_sub(1)).collect();
+        format!("{cut}…")
+    }
+}
+
+/// Draws the view in the panes' area.
+pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
+    let all = rows(s);
+    let mut title = vec![
+        Span::styled(format!(" groups: {} ", all.len()), th.bold()),
+        Span::raw(format!("─ by {} ", s.groups_sort.word())),
+    ];
+    if !s.groups_filter.is_empty() || s.filter.is_some() {
+        let text = s.filter.as_ref().map_or(s.groups_filter.clone(), |i| i.value().to_owned());
+        title.push(Span::styled(format!("─ filter: {text}▏"), th.fg(Color::Yellow)));
+    }
+    let block = Block::default().borders(Borders::ALL).border_style(th.fg(Color::Cyan)).title(Line::from(title));
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let w = inner.width as usize;
+    // account, instance, group, state, members, lag, trend; the group column takes what is left.
+    let (acc_w, inst_w, state_w, mem_w, lag_w, trend_w) =
+        if w >= 120 { (14, 18, 11, 7, 10, 9) } else { (8, 10, 11, 3, 9, 7) };
+    let group_w = w.saturating_sub(acc_w + inst_w + state_w + mem_w + lag_w + trend_w + 7).max(8);
+    let header = format!(
+        " {} {} {} {} {:>mem_w$} {:>lag_w$} {:>trend_w$}",
+        fit("account", acc_w),
+        fit("instance", inst_w),
+        fit("group", group_w),
+        fit("state", state_w),
+        if mem_w >= 7 { "members" } else { "mbr" },
+        "lag",
+        "trend"
+    );
+    let mut lines = vec![Line::styled(header, th.bold())];
+    if all.is_empty() {
+        lines.push(Line::from("  no group matches (Esc clears the filter)"));
+    }
+    let rows_h = inner.height.saturating_sub(1) as usize;
+    let cursor = s.groups_cursor.min(all.len().saturating_sub(1));
+    let offset = cursor.saturating_sub(rows_h.saturating_sub(1));
+    for (i, row) in all.iter().enumerate().skip(offset).take(rows_h) {
+        let show = |v: Option<i64>| v.map_or("-".to_owned(), |x| x.to_string());
+        let trend = row.trend.map_or(String::new(), |t| if t > 0 { format!("+{t}") } else { t.to_string() });
+        let name = if row.in_profile { row.group.clone() } else { format!("{} (live)", row.group) };
+        let text = format!(
+            "{}{} {} {} {} {:>mem_w$} {:>lag_w$} {:>trend_w$}",
+            if i == cursor { "›" } else { " " },
+            fit(&row.account, acc_w),
+            fit(&row.instance, inst_w),
+            fit(&name, group_w),
+            fit(&row.state, state_w),
+            row.members.map_or("-".to_owned(), |m| m.to_string()),
+            show(row.lag),
+            trend
+        );
+        let style = if i == cursor { th.selected().add_modifier(Modifier::BOLD) } else { Default::default() };
+        lines.push(Line::styled(text, style));
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(group: &str, state: &str, lag: Option<i64>, members: Option<usize>) -> GroupRow {
+        GroupRow {
+            tree: 0,
+            node: 0,
+            account: "hw".into(),
+            instance: "orders".into(),
+            group: group.into(),
+            state: state.into(),
+            members,
+            lag,
+            trend: None,
+            in_profile: true,
+        }
+    }
+
+    #[test]
+    fn filters_on_words_states_and_numbers() {
+        let rows = [row("billing", "EMPTY", Some(5_274), Some(0)), row("fraud", "ACTIVE", Some(20_000), Some(2))];
+        let kept = |f: &str| {
+            rows.iter().filter(|r| GroupFilter::parse(f).keeps(r)).map(|r| r.group.as_str()).collect::<Vec<_>>()
+        };
+        assert_eq!(kept("state:active"), ["fraud"]);
+        assert_eq!(kept("lag>10000"), ["fraud"]);
+        assert_eq!(kept("lag<10000 bill"), ["billing"]);
+        assert_eq!(kept("members>0"), ["fraud"]);
+        assert_eq!(kept("orders"), ["billing", "fraud"], "words match the instance too");
+        assert!(kept("lag>x").is_empty(), "a comparison that does not parse is a word, matching nothing here");
+    }
+
+    #[test]
+    fn sorts_cycle() {
+        let mut s = GroupSort::default();
+        let mut seen = vec![s.word()];
+        for _ in 0..4 {
+            s = s.next();
+            seen.push(s.word());
+        }
+        assert_eq!(seen, ["lag", "state", "name", "members", "lag"]);
+    }
+}
