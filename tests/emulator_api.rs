@@ -578,3 +578,29 @@ async fn documented_page_limits_are_enforced_and_offsetdeck_keeps_within_them() 
     let log = offsetdeck::engine::reads::topic_log(&e.client, &c, &t, "orders").await.unwrap();
     assert_eq!(log.len(), 12, "offsetdeck's own reads page within the limits");
 }
+
+#[tokio::test]
+async fn pacing_learns_backs_off_on_throttling_creeps_up_and_stays_under_the_ceiling() {
+    let mut e = env_with(ClientConfig { backoff_base: Duration::from_millis(5), ..ClientConfig::default() }).await;
+    e.profile.huawei[0].rate_limit_per_second = 10;
+    e.profile.huawei[0].rate_limit_ceiling_per_second = 12;
+    let changes = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = changes.clone();
+    e.client.watch_rates(offsetdeck::providers::client::RateWatcher(std::sync::Arc::new(move |op, _, b, a| {
+        seen.lock().unwrap().push((op.to_owned(), b, a));
+    })));
+    let (a, c) = e.hw();
+    let r = huawei::list_topics(a, HW_INSTANCE, 0, 10);
+    for _ in 0..40 {
+        e.client.call(&r, &c).await.unwrap();
+    }
+    let learned = e.client.learned_rate("ListTopics", &r.endpoint).unwrap();
+    assert_eq!(learned, 12, "it crept up from 10 to the ceiling, and no further");
+    e.emu.inject("ListTopics", FaultKind::Throttle, 1);
+    assert_eq!(e.client.call(&r, &c).await.unwrap().tries, 2, "the throttled call is retried");
+    let backed_off = e.client.learned_rate("ListTopics", &r.endpoint).unwrap();
+    assert!(backed_off < 12, "sending at the rate, a throttle backs it off: {backed_off}");
+    let changes = changes.lock().unwrap().clone();
+    assert!(changes.iter().any(|(_, b, a)| a > b), "it said when it sped up: {changes:?}");
+    assert_eq!(changes.last(), Some(&("ListTopics".to_owned(), 12, backed_off)), "and when it backed off");
+}

@@ -160,6 +160,14 @@ fn other_checks() {
     assert_diag(&d, 2, "settings.connect_timeout_seconds", "out of range", "from 1 to 120");
     let d = error(&format!("{HW}rate_limit_per_second = 0\n"));
     assert_diag(&d, 5, "huawei.prod.rate_limit_per_second", "out of range", "from 1 to 1000");
+    let d = error(&format!("{HW}rate_limit_per_second = 20\nrate_limit_ceiling_per_second = 5\n"));
+    assert_diag(
+        &d,
+        6,
+        "huawei.prod.rate_limit_ceiling_per_second",
+        "is below `rate_limit_per_second` = 20",
+        "at least the starting rate",
+    );
     let d = error("[settings]\nrefresh_seconds = -1\n[tencent.sg]\nregion = \"r\"\n");
     assert_diag(&d, 2, "refresh_seconds", "out of range", "0 (off)");
 }
@@ -183,6 +191,7 @@ fn example_profile_loads_with_both_clouds() {
     assert_eq!((hw.name.as_str(), hw.endpoint.as_str()), ("prod-bj", "https://dms.cn-north-4.myhuaweicloud.com"));
     assert_eq!(hw.delete_messages_api, DeleteMessagesApi::Delete);
     assert_eq!(hw.rate_limit_per_second, 10);
+    assert_eq!(hw.rate_limit_ceiling_per_second, 50, "by default the pacing may learn up to 50/s");
     assert_eq!((p.settings.connect_timeout_seconds, p.settings.request_timeout_seconds), (5, 30));
     assert!(hw.safety.protected && hw.instances[0].safety.protected, "instances inherit protected");
     assert!(hw.instances[1].safety.read_only && !hw.safety.read_only);

@@ -105,7 +105,14 @@ pub(super) fn runtime() -> R<tokio::runtime::Runtime> {
 /// A session for one command: the profile's timeouts, the published limits, the system's credentials.
 pub(super) fn session(p: &Profile) -> R<Session> {
     let (_, zone_name) = zone(p);
-    Ok(Session::new(p.clone(), Arc::new(SystemEnvironment), zone_name, Via::Cli)?)
+    let session = Session::new(p.clone(), Arc::new(SystemEnvironment), zone_name, Via::Cli)?;
+    // Headless, only a back-off is worth a line on stderr; speeding up is silent.
+    session.client.watch_rates(crate::providers::client::RateWatcher(Arc::new(|op, endpoint, before, after| {
+        if after < before {
+            esay!("pacing {op} at {endpoint}: throttled, {before} -> {after} calls/s");
+        }
+    })));
+    Ok(session)
 }
 
 /// Parses the one strategy flag that was given, with the same parser the dashboard's form uses.

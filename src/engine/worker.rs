@@ -85,6 +85,15 @@ const LISTING_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 /// Starts the worker on the current tokio runtime. Every account's keys are resolved once, here.
 pub fn spawn(session: Session, events: mpsc::UnboundedSender<EngineEvent>) -> Worker {
     session.resolve_all();
+    let tx = events.clone();
+    // A back-off is said in the log; speeding up again (a step a second while calls succeed) is not, or it would
+    // drown the log during a long job.
+    session.client.watch_rates(crate::providers::client::RateWatcher(Arc::new(move |op, endpoint, before, after| {
+        if after < before {
+            let text = format!("pacing {op} at {endpoint}: throttled, backing off {before} -> {after} calls/s");
+            let _ = tx.send(EngineEvent::Note(text));
+        }
+    })));
     let shared = Arc::new(Shared {
         session,
         events,

@@ -39,6 +39,19 @@ pub struct ClientConfig {
     pub shared: Option<super::pacing::SharedWindows>,
 }
 
+/// Someone to tell when a learned rate changes (the dashboard's log, the command line's stderr).
+#[derive(Clone)]
+pub struct RateWatcher(pub std::sync::Arc<RateChanged>);
+
+/// (operation, endpoint, calls per second before, after).
+pub type RateChanged = dyn Fn(&str, &str, u32, u32) + Send + Sync;
+
+impl std::fmt::Debug for RateWatcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RateWatcher")
+    }
+}
+
 impl Default for ClientConfig {
     fn default() -> Self {
         Self {
@@ -100,6 +113,10 @@ pub struct Client {
     config: ClientConfig,
     /// When recent calls were sent, per (operation, endpoint), for the one-second windows.
     sent: Mutex<HashMap<(&'static str, String), std::collections::VecDeque<Instant>>>,
+    /// The learned rate per (operation, endpoint).
+    rates: Mutex<HashMap<(&'static str, String), super::adaptive::Rate>>,
+    /// Told when a learned rate changes.
+    watcher: Mutex<Option<RateWatcher>>,
     /// Huawei keyed HMACs by SK.
     hw_keys: Mutex<HashMap<Secret, huawei::SigningKey>>,
     /// Tencent signing keys by (SecretId, SecretKey, date, service): derived once a day instead of on every call. The
@@ -120,6 +137,8 @@ impl Client {
             http,
             config,
             sent: Mutex::new(HashMap::new()),
+            rates: Mutex::new(HashMap::new()),
+            watcher: Mutex::new(None),
             tc_keys: Mutex::new(HashMap::new()),
             hw_keys: Mutex::new(HashMap::new()),
         })
@@ -134,13 +153,65 @@ impl Client {
             .clone()
     }
 
+    /// The configured or published starting limit.
+    fn base_limit(&self, req: &ApiRequest) -> Option<u32> {
+        req.rate_limit.or_else(|| self.config.rate_limits.get(req.op).copied()).filter(|l| *l > 0)
+    }
+
+    /// The rate learned so far for this API and endpoint (the starting limit at first).
+    fn learned_limit(&self, req: &ApiRequest) -> Option<u32> {
+        let base = self.base_limit(req)?;
+        let mut rates = self.rates.lock().unwrap_or_else(|e| e.into_inner());
+        let ceiling = req.rate_ceiling.unwrap_or(base);
+        Some(
+            rates
+                .entry((req.op, req.endpoint.clone()))
+                .or_insert_with(|| super::adaptive::Rate::new(base, ceiling))
+                .limit(),
+        )
+    }
+
+    /// Who to tell when a learned rate changes: (operation, endpoint, before, after) in calls per second.
+    pub fn watch_rates(&self, w: RateWatcher) {
+        *self.watcher.lock().unwrap_or_else(|e| e.into_inner()) = Some(w);
+    }
+
+    /// Tells the learned rate how a call went (`Some(true)` throttled, `Some(false)` succeeded); says so when it
+    /// changes.
+    fn learn(&self, req: &ApiRequest, throttled: Option<bool>) {
+        let Some(throttled) = throttled else { return };
+        if !self.config.limits_on || self.base_limit(req).is_none() {
+            return;
+        }
+        let key = (req.op, req.endpoint.clone());
+        let sent = {
+            let sent = self.sent.lock().unwrap_or_else(|e| e.into_inner());
+            let now = Instant::now();
+            sent.get(&key).map_or(0, |t| t.iter().filter(|t| now.duration_since(**t) < Duration::from_secs(1)).count())
+        };
+        let change = {
+            let mut rates = self.rates.lock().unwrap_or_else(|e| e.into_inner());
+            let Some(rate) = rates.get_mut(&key) else { return };
+            if throttled { rate.throttled(sent as u32) } else { rate.succeeded() }
+        };
+        let watcher = self.watcher.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        if let (Some((before, after)), Some(w)) = (change, watcher) {
+            (w.0)(req.op, &req.endpoint, before, after);
+        }
+    }
+
+    /// The rate learned for an API at an endpoint, in calls per second, once it has been used.
+    pub fn learned_rate(&self, op: &str, endpoint: &str) -> Option<u32> {
+        let rates = self.rates.lock().unwrap_or_else(|e| e.into_inner());
+        rates.iter().find(|((o, e), _)| *o == op && e == endpoint).map(|(_, r)| r.limit())
+    }
+
     /// Waits for the operation's next rate-limit slot.
     async fn pace(&self, req: &ApiRequest) {
         if !self.config.limits_on {
             return;
         }
-        let limit = req.rate_limit.or_else(|| self.config.rate_limits.get(req.op).copied());
-        let Some(limit) = limit.filter(|l| *l > 0) else { return };
+        let Some(limit) = self.learned_limit(req) else { return };
         // Limits are published per second, so they are kept the way the service counts them: a sliding one-second
         // window. Sparse calls never wait; a long batch runs at the limit. The window admits 2% fewer calls than the
         // limit (at least one), because calls sent exactly at the limit can arrive bunched by network jitter.
@@ -150,7 +221,17 @@ impl Client {
             // If the shared file cannot be used, this process's own window still applies below.
             while let Ok(wait) = shared.admit(req.op, &req.endpoint, allowed) {
                 match wait {
-                    None => return,
+                    None => {
+                        // Kept here too: the learned rate compares a throttle with what this process really sent.
+                        let mut sent = self.sent.lock().unwrap_or_else(|e| e.into_inner());
+                        let now = Instant::now();
+                        let times = sent.entry((req.op, req.endpoint.clone())).or_default();
+                        while times.front().is_some_and(|t| now.duration_since(*t) >= window) {
+                            times.pop_front();
+                        }
+                        times.push_back(now);
+                        return;
+                    }
                     Some(w) => tokio::time::sleep(w).await,
                 }
             }
@@ -184,7 +265,16 @@ impl Client {
         loop {
             tries += 1;
             self.pace(req).await;
-            match self.send_once(req, creds).await {
+            let once = self.send_once(req, creds).await;
+            self.learn(
+                req,
+                match &once {
+                    Ok(_) => Some(false),
+                    Err(CallError::Throttled { .. }) => Some(true),
+                    Err(_) => None,
+                },
+            );
+            match once {
                 Ok(mut a) => {
                     a.tries = tries;
                     return Sent { result: Ok(a), tries };

@@ -1,5 +1,6 @@
 //! Per-cloud request builders, typed responses and the HTTP client, plus the system side of credentials.
 
+pub mod adaptive;
 pub mod answer;
 pub mod client;
 pub mod credentials;

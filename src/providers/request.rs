@@ -31,6 +31,8 @@ pub struct ApiRequest {
     /// The account's own limit for this API, calls per second (Huawei's comes from the profile); `None` uses the
     /// client's table of published limits.
     pub rate_limit: Option<u32>,
+    /// The most the pacing may learn to send per second (Huawei's from the profile); `None`: the starting limit.
+    pub rate_ceiling: Option<u32>,
     /// Signing scheme.
     pub signing: Signing,
 }

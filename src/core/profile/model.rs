@@ -75,6 +75,8 @@ pub struct HuaweiAccount {
     pub delete_messages_api: DeleteMessagesApi,
     /// Client-side limit per Huawei API (Huawei publishes none; default 10).
     pub rate_limit_per_second: u32,
+    /// The most calls per second per API the pacing may learn to send while calls succeed.
+    pub rate_limit_ceiling_per_second: u32,
     /// Account-level safety.
     pub safety: Safety,
     /// Kafka instances.

@@ -45,6 +45,7 @@ pub(super) struct RawHuaweiAccount {
     pub credential_process: Option<S<String>>,
     pub delete_messages_api: Option<S<String>>,
     pub rate_limit_per_second: Option<S<i64>>,
+    pub rate_limit_ceiling_per_second: Option<S<i64>>,
     pub protected: Option<bool>,
     pub read_only: Option<bool>,
     #[serde(default)]

@@ -315,6 +315,21 @@ fn huawei_account(cx: &mut Ctx, name: &S<String>, a: &RawHuaweiAccount) -> Huawe
     );
     let rate_limit_per_second =
         a.rate_limit_per_second.as_ref().map_or(10, |v| cx.bounded(v, &key("rate_limit_per_second"), 1, 1000) as u32);
+    let rate_limit_ceiling_per_second = match &a.rate_limit_ceiling_per_second {
+        None => rate_limit_per_second.max(50),
+        Some(v) => {
+            let c = cx.bounded(v, &key("rate_limit_ceiling_per_second"), 1, 1000) as u32;
+            if c < rate_limit_per_second {
+                cx.error(
+                    v.span(),
+                    &key("rate_limit_ceiling_per_second"),
+                    format!("`rate_limit_ceiling_per_second` = {c} is below `rate_limit_per_second` = {rate_limit_per_second}"),
+                    "the ceiling is the most the pacing may learn to send: make it at least the starting rate",
+                );
+            }
+            c.max(rate_limit_per_second)
+        }
+    };
     let safety = safety(Safety::default(), a.protected, a.read_only);
     let instances = instances(cx, &a.instances, &format!("huawei.{n}.instances"), safety);
     HuaweiAccount {
@@ -325,6 +340,7 @@ fn huawei_account(cx: &mut Ctx, name: &S<String>, a: &RawHuaweiAccount) -> Huawe
         credentials,
         delete_messages_api,
         rate_limit_per_second,
+        rate_limit_ceiling_per_second,
         safety,
         instances,
     }

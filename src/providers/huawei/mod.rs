@@ -36,6 +36,7 @@ fn request(
         body: body.map(|b| b.to_string().into_bytes()).unwrap_or_default(),
         idempotent: method == "GET",
         rate_limit: Some(acc.rate_limit_per_second),
+        rate_ceiling: Some(acc.rate_limit_ceiling_per_second),
         signing: Signing::Huawei { project_id: acc.project_id.clone() },
     }
 }

@@ -28,6 +28,7 @@ fn request(acc: &TencentAccount, service: &'static str, action: &'static str, pa
         body: params.to_string().into_bytes(),
         idempotent: action.starts_with("Describe"),
         rate_limit: None,
+        rate_ceiling: None,
         signing: Signing::Tencent { service, action, version, region: acc.region.clone() },
     }
 }
