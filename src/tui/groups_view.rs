@@ -7,10 +7,14 @@ use ratatui::style::{Color, Modifier};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
+use super::keymap::Action;
+use super::layout::tree_rows;
 use super::state::AppState;
 use super::tree::Kind;
+use super::update::Step;
 use super::view::Theme;
 use crate::core::live::state_word;
+use tui_input::Input;
 
 /// How the rows are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -152,6 +156,70 @@ pub fn rows(s: &AppState) -> Vec<GroupRow> {
         GroupSort::Members => out.sort_by(|a, b| b.members.cmp(&a.members).then_with(|| b.lag.cmp(&a.lag))),
     }
     out
+}
+
+/// The keys the groups view handles itself: moving, jumping to the tree, sorting, filtering, leaving. Every other
+/// action works on the row's group as it does in the tree (the tree's selection follows the row).
+pub(super) fn key(s: &mut AppState, action: Action) -> Option<Step> {
+    let count = rows(s).len();
+    match action {
+        Action::Up | Action::Down => {
+            let before = s.groups_cursor;
+            s.groups_cursor = match action {
+                Action::Up => s.groups_cursor.saturating_sub(1),
+                _ => (s.groups_cursor + 1).min(count.saturating_sub(1)),
+            };
+            sync_selection(s);
+            Some(Step { redraw: before != s.groups_cursor, ..Step::default() })
+        }
+        Action::Sort => {
+            s.groups_sort = s.groups_sort.next();
+            s.groups_cursor = 0;
+            sync_selection(s);
+            Some(Step::redraw())
+        }
+        Action::Filter => {
+            s.filter = Some(Input::new(s.groups_filter.clone()));
+            Some(Step::redraw())
+        }
+        Action::Back if !s.groups_filter.is_empty() => {
+            s.groups_filter.clear();
+            sync_selection(s);
+            Some(Step::redraw())
+        }
+        // Enter (or →) jumps to the group in its tree; v goes back to the trees where they were.
+        Action::Expand | Action::GroupsView => {
+            s.groups_view = false;
+            if action == Action::Expand {
+                sync_selection(s);
+                let rows = tree_rows(s.size.0, s.size.1);
+                let t = &mut s.trees[s.focus];
+                if let Some(sel) = t.selected {
+                    let mut cur = t.nodes[sel].parent;
+                    while let Some(c) = cur {
+                        t.opened.insert(c);
+                        cur = t.nodes[c].parent;
+                    }
+                    t.set_filter("", rows);
+                    t.selected = Some(sel);
+                    t.scroll_into_view(rows);
+                }
+            }
+            Some(Step::redraw())
+        }
+        Action::Collapse | Action::FocusNext | Action::FocusPrev => Some(Step::default()),
+        _ => None,
+    }
+}
+
+/// Selects the groups view's row in its tree, so the action keys act on it.
+pub(super) fn sync_selection(s: &mut AppState) {
+    let rows = rows(s);
+    s.groups_cursor = s.groups_cursor.min(rows.len().saturating_sub(1));
+    if let Some(r) = rows.get(s.groups_cursor) {
+        s.focus = r.tree;
+        s.trees[r.tree].selected = Some(r.node);
+    }
 }
 
 fn fit(text: &str, w: usize) -> String {

@@ -115,7 +115,7 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
             }
         }
         if groups {
-            sync_groups_selection(s);
+            super::groups_view::sync_selection(s);
         }
         return Step::redraw();
     }
@@ -124,7 +124,7 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
     }
     let Some(action) = s.keymap.action_for(key) else { return Step::default() };
     if s.groups_view
-        && let Some(step) = groups_view_key(s, action)
+        && let Some(step) = super::groups_view::key(s, action)
     {
         return step;
     }
@@ -132,7 +132,7 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
     match action {
         Action::GroupsView => {
             s.groups_view = true;
-            sync_groups_selection(s);
+            super::groups_view::sync_selection(s);
             Step::redraw()
         }
         Action::Sort => Step::default(),
@@ -190,70 +190,6 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
             s.quit = true;
             Step::redraw()
         }
-    }
-}
-
-/// The keys the groups view handles itself: moving, jumping to the tree, sorting, filtering, leaving. Every other
-/// action works on the row's group as it does in the tree (the tree's selection follows the row).
-fn groups_view_key(s: &mut AppState, action: Action) -> Option<Step> {
-    let count = super::groups_view::rows(s).len();
-    match action {
-        Action::Up | Action::Down => {
-            let before = s.groups_cursor;
-            s.groups_cursor = match action {
-                Action::Up => s.groups_cursor.saturating_sub(1),
-                _ => (s.groups_cursor + 1).min(count.saturating_sub(1)),
-            };
-            sync_groups_selection(s);
-            Some(Step { redraw: before != s.groups_cursor, ..Step::default() })
-        }
-        Action::Sort => {
-            s.groups_sort = s.groups_sort.next();
-            s.groups_cursor = 0;
-            sync_groups_selection(s);
-            Some(Step::redraw())
-        }
-        Action::Filter => {
-            s.filter = Some(Input::new(s.groups_filter.clone()));
-            Some(Step::redraw())
-        }
-        Action::Back if !s.groups_filter.is_empty() => {
-            s.groups_filter.clear();
-            sync_groups_selection(s);
-            Some(Step::redraw())
-        }
-        // Enter (or →) jumps to the group in its tree; v goes back to the trees where they were.
-        Action::Expand | Action::GroupsView => {
-            s.groups_view = false;
-            if action == Action::Expand {
-                sync_groups_selection(s);
-                let rows = tree_rows(s.size.0, s.size.1);
-                let t = &mut s.trees[s.focus];
-                if let Some(sel) = t.selected {
-                    let mut cur = t.nodes[sel].parent;
-                    while let Some(c) = cur {
-                        t.opened.insert(c);
-                        cur = t.nodes[c].parent;
-                    }
-                    t.set_filter("", rows);
-                    t.selected = Some(sel);
-                    t.scroll_into_view(rows);
-                }
-            }
-            Some(Step::redraw())
-        }
-        Action::Collapse | Action::FocusNext | Action::FocusPrev => Some(Step::default()),
-        _ => None,
-    }
-}
-
-/// Selects the groups view's row in its tree, so the action keys act on it.
-fn sync_groups_selection(s: &mut AppState) {
-    let rows = super::groups_view::rows(s);
-    s.groups_cursor = s.groups_cursor.min(rows.len().saturating_sub(1));
-    if let Some(r) = rows.get(s.groups_cursor) {
-        s.focus = r.tree;
-        s.trees[r.tree].selected = Some(r.node);
     }
 }
 
@@ -533,128 +469,4 @@ fn run(s: &mut AppState, c: Confirm) -> Step {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::engine::fixtures;
-    use crate::engine::safety::Confirmation;
-
-    fn key(s: &mut AppState, code: KeyCode) -> Step {
-        update(s, Msg::Key(KeyEvent::from(code)))
-    }
-
-    /// A dashboard on the fixture profile with the cursor on the Huawei group `g`.
-    fn on_group(read_only: bool) -> AppState {
-        let mut p = fixtures::profile();
-        p.huawei[0].instances[0].safety.read_only = read_only;
-        let mut s = AppState::new(p, (80, 24), false, false, "UTC".into());
-        for _ in 0..10 {
-            if matches!(s.trees[s.focus].selected_node().map(|n| &n.kind), Some(Kind::Group { .. })) {
-                return s;
-            }
-            key(&mut s, KeyCode::Down);
-            key(&mut s, KeyCode::Right);
-        }
-        panic!("no group in the tree");
-    }
-
-    #[test]
-    fn a_read_only_instance_offers_no_writes_and_says_why() {
-        let mut s = on_group(true);
-        assert!(!applies(&s, Action::Reset) && !applies(&s, Action::Undo));
-        let step = key(&mut s, KeyCode::Char('r'));
-        assert!(step.effects.is_empty() && s.modal.is_none());
-        assert!(s.log.back().unwrap().text.contains("read_only"), "{:?}", s.log.back());
-    }
-
-    #[test]
-    fn the_form_sends_an_order_and_the_plan_decides_the_confirmation() {
-        let mut s = on_group(false);
-        assert!(applies(&s, Action::Reset) && applies(&s, Action::DeleteOffsets));
-        key(&mut s, KeyCode::Char('r'));
-        key(&mut s, KeyCode::Right);
-        let step = key(&mut s, KeyCode::Enter);
-        let Some(Effect::Send(Command::Plan { request, order })) = step.effects.into_iter().next() else {
-            panic!("no plan asked for")
-        };
-        assert!(
-            matches!(&order, Order::Reset { instance, strategy: crate::core::strategy::ResetStrategy::Earliest, .. } if instance == "orders")
-        );
-        // The engine answers with a plan that asks for the name: only the exact name runs it.
-        let p = fixtures::profile();
-        let t = crate::engine::target::Target::find(&p, "orders").unwrap();
-        let snap = fixtures::group("Empty", &[(Some(1), Some(0), Some(5))]);
-        let mut plan = crate::engine::plan::delete_offsets(&t, "g", &snap, &["t".into()]).unwrap();
-        assert_eq!(plan.confirmation, Confirmation::TypeName { name: "g".into(), protected: false });
-        plan.summary = "delete".into();
-        update(
-            &mut s,
-            Msg::Engine { at: String::new(), event: Box::new(EngineEvent::Planned { request, result: Ok(plan) }) },
-        );
-        assert!(key(&mut s, KeyCode::Char('y')).effects.is_empty(), "y does not confirm a typed-name plan");
-        key(&mut s, KeyCode::Backspace);
-        key(&mut s, KeyCode::Char('g'));
-        let step = key(&mut s, KeyCode::Enter);
-        assert!(matches!(step.effects.first(), Some(Effect::Send(Command::Run { .. }))), "{:?}", step.effects);
-    }
-
-    fn screen(s: &AppState) -> String {
-        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(s.size.0, s.size.1)).unwrap();
-        term.draw(|f| crate::tui::view::render(f, s)).unwrap();
-        let buf = term.backend().buffer().clone();
-        (0..buf.area.height)
-            .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_owned()).collect::<String>())
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
-    #[test]
-    fn a_confirmation_too_big_for_the_screen_says_so_and_cannot_be_accepted() {
-        let mut s = on_group(false);
-        let p = fixtures::profile();
-        let t = crate::engine::target::Target::find(&p, "orders").unwrap();
-        let snap = fixtures::group("Empty", &[(Some(1), Some(0), Some(5)), (Some(2), Some(0), Some(5))]);
-        let req = crate::engine::plan::ResetRequest {
-            group: "g",
-            topic: "t",
-            partitions: &[],
-            strategy: &crate::core::strategy::ResetStrategy::Earliest,
-            now_ms: 0,
-            zone_name: "UTC",
-            time_targets: &[],
-        };
-        let plan = crate::engine::plan::reset(&t, &snap, &req).unwrap();
-        s.modal = Some(Modal::Confirm(Confirm::new(plan)));
-        update(&mut s, Msg::Resize(40, 12));
-        let shown = screen(&s);
-        assert!(shown.contains("terminal too small: need 80 x"), "{shown}");
-        assert!(key(&mut s, KeyCode::Char('y')).effects.is_empty(), "y is ignored while the plan cannot be seen");
-        assert!(key(&mut s, KeyCode::Enter).effects.is_empty());
-        assert!(matches!(s.modal, Some(Modal::Confirm(_))), "still asking");
-        update(&mut s, Msg::Resize(80, 24));
-        assert!(screen(&s).contains("Proceed?"));
-        assert!(matches!(key(&mut s, KeyCode::Char('y')).effects.first(), Some(Effect::Send(Command::Run { .. }))));
-    }
-
-    #[test]
-    fn the_dashboard_never_draws_control_characters_a_server_sent() {
-        let mut s = on_group(false);
-        s.push_log("12:00:00".into(), Level::Error, "x\u{1b}]0;owned\u{7}\u{9b}2J\u{202e}y".into());
-        let shown = screen(&s);
-        for bad in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
-            assert!(!shown.contains(bad), "{bad:?} drawn: {shown:?}");
-        }
-    }
-
-    #[test]
-    fn a_refused_key_is_shown_on_its_account_until_a_refresh_succeeds() {
-        use crate::core::target::AccountKey;
-        let mut s = on_group(false);
-        let account = AccountKey { cloud: crate::core::credentials::Cloud::Huawei, name: "hw".into() };
-        let failed =
-            EngineEvent::AuthFailed { account: account.clone(), code: "APIG.0301".into(), error: "bad".into() };
-        update(&mut s, Msg::Engine { at: String::new(), event: Box::new(failed) });
-        assert!(screen(&s).contains("hw  authentication failed: APIG.0301 — fix the key, then R"), "{}", screen(&s));
-        update(&mut s, Msg::Engine { at: String::new(), event: Box::new(EngineEvent::AuthOk { account }) });
-        assert!(!screen(&s).contains("hw  authentication failed"), "the account row is clear again");
-    }
-}
+mod tests;

@@ -110,6 +110,17 @@ pub async fn describe_ckafka_group(
     Ok(GroupSnapshot { group: group.to_owned(), state, members, partitions })
 }
 
+/// Every consumer group of a DTS subscription, raw (`DescribeConsumerGroups`, 10 per page).
+async fn dts_groups(
+    client: &Client,
+    creds: &Credentials,
+    acc: &TencentAccount,
+    subscribe_id: &str,
+) -> Result<Vec<Value>, CallError> {
+    let params = json!({"SubscribeId": subscribe_id});
+    paged(client, creds, acc, ("dts", "DescribeConsumerGroups"), params, 10, (false, "Items")).await
+}
+
 /// A DTS group's live state from `DescribeConsumerGroups` (end = offset + lag; the start is not published).
 pub async fn describe_dts_group(
     client: &Client,
@@ -119,16 +130,7 @@ pub async fn describe_dts_group(
     topic: &str,
     full_group: &str,
 ) -> Result<GroupSnapshot, CallError> {
-    let items = paged(
-        client,
-        creds,
-        acc,
-        ("dts", "DescribeConsumerGroups"),
-        json!({"SubscribeId": subscribe_id}),
-        10,
-        (false, "Items"),
-    )
-    .await?;
+    let items = dts_groups(client, creds, acc, subscribe_id).await?;
     let Some(g) = items.iter().find(|g| text(&g["ConsumerGroupName"]) == full_group) else {
         let names: Vec<String> = items.iter().map(|g| text(&g["ConsumerGroupName"])).collect();
         return Err(CallError::Api {
@@ -345,16 +347,7 @@ pub async fn dts_list_groups_live(
     subscribe_id: &str,
     topic: &str,
 ) -> Result<Vec<GroupSummary>, CallError> {
-    let items = paged(
-        client,
-        creds,
-        acc,
-        ("dts", "DescribeConsumerGroups"),
-        json!({"SubscribeId": subscribe_id}),
-        10,
-        (false, "Items"),
-    )
-    .await?;
+    let items = dts_groups(client, creds, acc, subscribe_id).await?;
     items
         .iter()
         .map(|g| {
