@@ -139,3 +139,97 @@ fn three_when_a_safety_rule_refuses_whatever_the_command() {
         "DTS subscription supports",
     );
 }
+
+#[test]
+fn found_by_probing_as_a_user_would() {
+    let e = with_snapshot();
+    // A message delete that would remove nothing is not sent.
+    let o =
+        run(&e, &["delete-messages", "--instance", "orders", "--topic", "audit-log", "--partition", "0:1", "--yes"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("nothing to delete before offset 1"), "{}", text(&o));
+    // Partitions: negative is explained, a list works.
+    expect(
+        &e,
+        &[
+            "reset",
+            "--instance",
+            "orders",
+            "--group",
+            "billing",
+            "--topic",
+            "orders",
+            "--partition",
+            "-1",
+            "--to-latest",
+            "--dry-run",
+        ],
+        2,
+        "0 to 2147483647",
+    );
+    let o = run(
+        &e,
+        &[
+            "--output",
+            "json",
+            "reset",
+            "--instance",
+            "orders",
+            "--group",
+            "billing",
+            "--topic",
+            "orders",
+            "--partition",
+            "0,3",
+            "--to-latest",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["plan"]["rows"].as_array().unwrap().len(), 2);
+    // A duration past any sense is bad input, said so; a negative one reaches the parser.
+    expect(
+        &e,
+        &[
+            "reset",
+            "--instance",
+            "orders",
+            "--group",
+            "billing",
+            "--topic",
+            "orders",
+            "--by-duration",
+            "99999999d",
+            "--dry-run",
+        ],
+        2,
+        "at most 100 years",
+    );
+    expect(
+        &e,
+        &[
+            "reset",
+            "--instance",
+            "orders",
+            "--group",
+            "billing",
+            "--topic",
+            "orders",
+            "--by-duration",
+            "-6h",
+            "--dry-run",
+        ],
+        2,
+        "positive",
+    );
+    // An undo of a snapshot that is not there says where to look.
+    expect(&e, &["undo", "nonexistent.json", "--yes"], 2, "`offsetdeck snapshots` lists them");
+    // --confirm is not --yes; a protected DTS group is confirmed by its short name.
+    edit_profile(&e, |t| {
+        t.replacen("[tencent.tc-demo.dts.mysql-sub]\n", "[tencent.tc-demo.dts.mysql-sub]\nprotected = true\n", 1)
+    });
+    let dts = ["reset", "--instance", "mysql-sub", "--group", "etl", "--to-latest"];
+    expect(&e, &[&dts[..], &["--confirm", "etl"]].concat(), 2, "without --yes");
+    expect(&e, &[&dts[..], &["--yes", "--confirm", "etl"]].concat(), 0, "");
+}

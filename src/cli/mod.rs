@@ -137,8 +137,8 @@ pub enum Cmd {
         /// The topic (may be left out for a DTS subscription, which has one).
         #[arg(long)]
         topic: Option<String>,
-        /// A partition; repeat for several. Default: all partitions.
-        #[arg(long = "partition", value_name = "N")]
+        /// A partition; repeat for several, or list them: 0,3,5. Default: all partitions.
+        #[arg(long = "partition", value_name = "N", value_delimiter = ',', allow_hyphen_values = true, value_parser = ops::parse_partition)]
         partitions: Vec<i32>,
         #[command(flatten)]
         strategy: StrategyArgs,
@@ -187,7 +187,7 @@ pub enum Cmd {
     /// Print the audit trail: one record per write, with each call's request id.
     Audit {
         /// Only records since this long ago (6h, 2d) or this datetime.
-        #[arg(long, value_name = "D")]
+        #[arg(long, value_name = "D", allow_hyphen_values = true)]
         since: Option<String>,
     },
     /// Run the local emulator of both clouds' APIs until Ctrl-C or SIGTERM.

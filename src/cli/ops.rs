@@ -154,7 +154,7 @@ pub struct StrategyArgs {
     #[arg(long, value_name = "MS", allow_hyphen_values = true)]
     pub to_timestamp: Option<String>,
     /// Move to now minus this duration: 6h, 90m, 2d, PT6H.
-    #[arg(long, value_name = "D")]
+    #[arg(long, value_name = "D", allow_hyphen_values = true)]
     pub by_duration: Option<String>,
     /// Move each partition by N (negative replays, positive skips).
     #[arg(long, value_name = "N", allow_hyphen_values = true)]
@@ -246,6 +246,13 @@ pub fn describe(p: &Profile, instance: &str, group: &str, topic: Option<&str>, j
     let total: i64 = snap.partitions.iter().filter_map(|r| r.lag()).sum();
     say!("total lag {total}");
     Ok(exit::OK)
+}
+
+/// Parses a partition number given to `--partition`.
+pub fn parse_partition(s: &str) -> Result<i32, String> {
+    s.trim().parse::<i32>().ok().filter(|p| *p >= 0).ok_or_else(|| {
+        format!("{s:?} is not a partition number: write a whole number from 0 to 2147483647; repeat --partition, or list them as 0,3,5")
+    })
 }
 
 /// Parses `P:OFFSET` or `P:end`.

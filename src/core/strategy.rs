@@ -180,7 +180,9 @@ pub enum ParseError {
     )]
     Datetime(String),
     /// Not a duration.
-    #[error("{0:?} is not a duration; write 6h, 90m, 2d, 45s, 1h30m or ISO 8601 PT6H")]
+    #[error(
+        "{0:?} is not a duration; write a positive span of at most 100 years: 6h, 90m, 2d, 45s, 1h30m or ISO 8601 PT6H"
+    )]
     Duration(String),
     /// Not a usable offset.
     #[error("{0:?} is not an offset; write a whole number, 0 or more")]
@@ -265,7 +267,8 @@ pub fn parse_duration(text: &str) -> Result<SignedDuration, ParseError> {
         }
         SignedDuration::from_secs(total)
     };
-    if d.is_positive() { Ok(d) } else { Err(err()) }
+    // A reset further back than a century is a typo, and past the calendar is no time at all.
+    if d.is_positive() && d <= SignedDuration::from_hours(24 * 36_525) { Ok(d) } else { Err(err()) }
 }
 
 /// A time shown the way every echo shows it: in UTC and in the zone it was read in.
@@ -304,7 +307,7 @@ mod tests {
         assert_eq!(parse_duration("2d").unwrap(), SignedDuration::from_hours(48));
         assert_eq!(parse_duration("1h30m").unwrap(), SignedDuration::from_mins(90));
         assert_eq!(parse_duration("PT6H").unwrap(), SignedDuration::from_hours(6));
-        for bad in ["", "6", "h", "-6h", "6x", "PT0S", "0h"] {
+        for bad in ["", "6", "h", "-6h", "6x", "PT0S", "0h", "99999999d"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
     }

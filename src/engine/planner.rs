@@ -148,6 +148,13 @@ pub fn find_snapshot(session: &Session, from: &UndoFrom) -> Result<(std::path::P
     match from {
         UndoFrom::File(f) => {
             let path = if f.is_file() { f.clone() } else { dir.join(f) };
+            if !path.is_file() {
+                return Err(EngineError::Input(format!(
+                    "no snapshot {:?} (in {}); `offsetdeck snapshots` lists them, give a name from there",
+                    f.display().to_string(),
+                    dir.display()
+                )));
+            }
             let saved = snapshot::read(&path).map_err(|e| EngineError::Input(e.to_string()))?;
             Ok((path, saved))
         }

@@ -71,9 +71,12 @@ pub enum Confirmation {
 }
 
 impl Confirmation {
-    /// The one policy for both front ends: every delete, and every write on a protected target, asks for the name.
+    /// The one policy for both front ends: every delete, and every write on a protected target, asks for the name
+    /// (a DTS group's short name, as the user gives it, not the API's `consumer-grp-…` form).
     pub fn required(target: &Target<'_>, kind: PlanKind, name: &str) -> Self {
         let protected = target.safety().protected;
+        let name = target.short_group(name);
+        let name = name.as_str();
         let deletes = matches!(kind, PlanKind::DeleteOffsets | PlanKind::DeleteMessages);
         if protected || deletes { Self::TypeName { name: name.to_owned(), protected } } else { Self::YesNo }
     }
@@ -96,20 +99,20 @@ impl Confirmation {
     }
 
     /// Whether flags alone confirm: `Ok(true)` yes, `Ok(false)` they do not and the user must be asked, `Err` when
-    /// what was given is wrong. `--yes` suffices unless the target is protected; `--confirm` must match the name.
+    /// what was given is wrong. The README's rule: `--yes` on an unprotected target, `--yes --confirm NAME` on a
+    /// protected one; a `--confirm` that does not match is refused whatever else is given.
     pub fn headless(&self, yes: bool, confirm: Option<&str>) -> Result<bool, Refusal> {
-        if let Some(given) = confirm {
-            return match self.name() {
-                Some(name) if given == name => Ok(true),
-                Some(name) => Err(Refusal::NotConfirmed(format!("--confirm {given:?} does not match `{name}`"))),
-                None => Ok(yes),
-            };
+        if let (Some(given), Some(name)) = (confirm, self.name())
+            && given != name
+        {
+            return Err(Refusal::NotConfirmed(format!("--confirm {given:?} does not match `{name}`")));
         }
         match self {
-            Self::TypeName { name, protected: true } if yes => {
+            _ if !yes => Ok(false),
+            Self::TypeName { name, protected: true } if confirm.is_none() => {
                 Err(Refusal::NotConfirmed(format!("the target is protected; add --confirm {name}")))
             }
-            _ => Ok(yes),
+            _ => Ok(true),
         }
     }
 
@@ -170,6 +173,8 @@ mod tests {
         assert_eq!(named(false).headless(true, None), Ok(true), "a delete on an unprotected target: --yes");
         assert!(named(true).headless(true, None).unwrap_err().to_string().contains("--confirm billing"));
         assert_eq!(named(true).headless(true, Some("billing")), Ok(true));
+        assert_eq!(named(true).headless(false, Some("billing")), Ok(false), "--confirm alone is not --yes");
+        assert_eq!(named(false).headless(false, Some("billing")), Ok(false));
         assert!(matches!(named(true).headless(true, Some("other")), Err(Refusal::NotConfirmed(_))));
         assert!(matches!(named(false).headless(true, Some("other")), Err(Refusal::NotConfirmed(_))));
     }

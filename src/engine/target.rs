@@ -143,6 +143,17 @@ impl<'a> Target<'a> {
         }
     }
 
+    /// The name a user gives a group, from the API's: a DTS group without its `consumer-grp-SUBSCRIPTION-` prefix.
+    pub fn short_group(&self, api_group: &str) -> String {
+        match self {
+            Self::Dts(_, d) => {
+                let prefix = format!("{}{}-", crate::core::profile::DTS_GROUP_PREFIX, d.subscribe_id);
+                api_group.strip_prefix(&prefix).unwrap_or(api_group).to_owned()
+            }
+            _ => api_group.to_owned(),
+        }
+    }
+
     /// Whether the profile lists this group (by the name the user gives it).
     pub fn lists_group(&self, short: &str) -> bool {
         match self {

@@ -77,6 +77,18 @@ pub fn delete_messages(
         if o > end {
             return Err(EngineError::Input(format!("partition {p}: offset {o} is beyond the log end {end}")));
         }
+        if o <= start {
+            // Nothing would go: sending it would only leave a snapshot and a record of a write that did nothing.
+            let why = if offset.is_none() {
+                "the partition is empty".to_owned()
+            } else {
+                format!("the log already starts at {start}")
+            };
+            return Err(EngineError::Input(format!(
+                "partition {p}: nothing to delete before offset {o} ({why}); give an offset between {} and {end}, or {p}:end",
+                start + 1
+            )));
+        }
         rows.push(Row {
             topic: topic.into(),
             partition: *p,
