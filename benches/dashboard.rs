@@ -4,6 +4,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use offsetdeck::core::live::{GroupSnapshot, PartitionState};
 use offsetdeck::core::profile;
 use offsetdeck::tui::state::AppState;
 use offsetdeck::tui::update::{Msg, update};
@@ -119,5 +120,81 @@ fn dashboard(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, dashboard);
+/// 100 instances x 100 groups, each on one topic of 10 partitions (10,000 groups, 100,000 group partitions), every
+/// group read live.
+fn ten_thousand_groups() -> AppState {
+    let mut s =
+        String::from("[huawei.big]\nregion = \"cn-north-4\"\nproject_id = \"0123456789abcdef0123456789abcdef\"\n");
+    for i in 0..100 {
+        s.push_str(&format!(
+            "\n[huawei.big.instances.inst-{i:03}]\nid = \"id-{i}\"\ntopics = {{ t = 10 }}\ngroups = {{ "
+        ));
+        s.push_str(&(0..100).map(|g| format!("group-{g:03} = [\"t\"]")).collect::<Vec<_>>().join(", "));
+        s.push_str(" }\n");
+    }
+    let p = profile::parse(&s, "ten-thousand").unwrap().profile;
+    let mut state = AppState::new(p, (80, 24), false, true, "UTC".into());
+    for i in 0..100 {
+        for g in 0..100 {
+            let partitions = (0..10)
+                .map(|p| PartitionState {
+                    topic: "t".into(),
+                    partition: p,
+                    committed: Some(1000),
+                    start: Some(0),
+                    end: Some(1000 + i64::from(p) * (i * 100 + g) as i64),
+                })
+                .collect();
+            let snap =
+                GroupSnapshot { group: format!("group-{g:03}"), state: "Empty".into(), members: vec![], partitions };
+            state.live.insert((format!("inst-{i:03}"), format!("group-{g:03}")), Ok(snap));
+        }
+    }
+    state
+}
+
+fn groups_view(c: &mut Criterion) {
+    let mut state = ten_thousand_groups();
+    key(&mut state, KeyCode::Char('v'));
+    eprintln!(
+        "groups view: {} rows, {} tree nodes",
+        offsetdeck::tui::groups_view::rows(&state).len(),
+        state.trees[0].nodes.len()
+    );
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    c.bench_function("10k groups/groups view frame 80x24", |b| {
+        b.iter(|| {
+            term.draw(|f| view::render(f, black_box(&state))).unwrap();
+        })
+    });
+    let mut moving = state.clone();
+    c.bench_function("10k groups/key down + frame in the groups view", |b| {
+        b.iter(|| {
+            key(&mut moving, KeyCode::Down);
+            term.draw(|f| view::render(f, &moving)).unwrap();
+        })
+    });
+    let mut filtering = state.clone();
+    key(&mut filtering, KeyCode::Char('/'));
+    let mut typed = false;
+    c.bench_function("10k groups/filter keystroke + frame in the groups view", |b| {
+        b.iter(|| {
+            key(&mut filtering, if typed { KeyCode::Backspace } else { KeyCode::Char('7') });
+            typed = !typed;
+            term.draw(|f| view::render(f, &filtering)).unwrap();
+        })
+    });
+    c.bench_function("10k groups/rebuild the rows after a refresh", |b| {
+        b.iter(|| black_box(offsetdeck::tui::groups_view::build(&state)).len())
+    });
+    let mut sorting = state.clone();
+    c.bench_function("10k groups/sort key + frame in the groups view", |b| {
+        b.iter(|| {
+            key(&mut sorting, KeyCode::Char('s'));
+            term.draw(|f| view::render(f, &sorting)).unwrap();
+        })
+    });
+}
+
+criterion_group!(benches, dashboard, groups_view);
 criterion_main!(benches);

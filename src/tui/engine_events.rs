@@ -28,6 +28,7 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                 s.previous_lag.insert(key.clone(), old.partitions.iter().filter_map(|p| p.lag()).sum());
             }
             s.live.insert(key, result);
+            s.groups_dirty = true;
         }
         EngineEvent::TopicLog { instance, topic, result } => {
             let key = (instance.clone(), topic.clone());
@@ -56,10 +57,18 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                 }
             }
             s.listed.insert(instance, result);
+            s.groups_dirty = true;
         }
         EngineEvent::RefreshDone => {
-            s.refreshing = false;
             s.read_at = Some(at);
+            // The groups view is rebuilt once a refresh has ended, not on each of its thousands of reads.
+            if s.groups_view && s.groups_dirty {
+                super::groups_view::sync_selection(s);
+            }
+            if std::mem::take(&mut s.refresh_again) {
+                return Step::send(crate::engine::worker::Command::Refresh { asked: true });
+            }
+            s.refreshing = false;
         }
         EngineEvent::Planned { request, result } => {
             if !matches!(&s.modal, Some(Modal::Planning { request: r, .. }) if *r == request) {

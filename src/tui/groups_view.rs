@@ -62,6 +62,10 @@ pub struct GroupRow {
     /// Lag change since the previous read.
     pub trend: Option<i64>,
     pub in_profile: bool,
+    /// Account, instance and group lowercased once, for the filter.
+    pub search: String,
+    /// Where the state sorts: active first.
+    pub rank: u8,
 }
 
 /// A filter typed in the groups view: words match account, instance or group; `state:active`, `lag>10000`,
@@ -106,16 +110,15 @@ impl GroupFilter {
     }
 
     pub fn keeps(&self, r: &GroupRow) -> bool {
-        let text = format!("{} {} {}", r.account, r.instance, r.group).to_lowercase();
-        self.words.iter().all(|w| text.contains(w))
+        self.words.iter().all(|w| r.search.contains(w.as_str()))
             && self.state.as_ref().is_none_or(|s| r.state.starts_with(s.as_str()))
             && self.lag.iter().all(|c| Self::holds(*c, r.lag))
             && self.members.iter().all(|c| Self::holds(*c, r.members.map(|m| m as i64)))
     }
 }
 
-/// Every group in the trees with what was read of it, filtered and sorted.
-pub fn rows(s: &AppState) -> Vec<GroupRow> {
+/// Every group in the trees with what was read of it, in tree order: built when live data changed.
+pub fn build(s: &AppState) -> Vec<GroupRow> {
     let mut out = Vec::new();
     for (tree, t) in s.trees.iter().enumerate() {
         for (node, n) in t.nodes.iter().enumerate() {
@@ -128,40 +131,65 @@ pub fn rows(s: &AppState) -> Vec<GroupRow> {
             let live = s.live.get(&key);
             let snap = live.and_then(|r| r.as_ref().ok());
             let lag = snap.map(|g| g.partitions.iter().filter_map(|p| p.lag()).sum::<i64>());
+            let state = match live {
+                Some(Ok(g)) => state_word(&g.state).to_owned(),
+                Some(Err(_)) => "READ FAILED".to_owned(),
+                None => "…".to_owned(),
+            };
+            let rank = ["ACTIVE", "REBALANCING", "READ FAILED", "EMPTY", "DEAD"]
+                .iter()
+                .position(|w| *w == state)
+                .map_or(u8::MAX, |p| p as u8);
+            let account = t.nodes[root].name.to_string();
             out.push(GroupRow {
                 tree,
                 node,
-                account: t.nodes[root].name.to_string(),
-                instance: key.0.clone(),
-                group: key.1.clone(),
-                state: match live {
-                    Some(Ok(g)) => state_word(&g.state).to_owned(),
-                    Some(Err(_)) => "READ FAILED".to_owned(),
-                    None => "…".to_owned(),
-                },
-                members: snap.map(|g| g.members.len()),
+                search: format!("{account} {} {}", key.0, key.1).to_lowercase(),
+                rank,
+                account,
                 trend: lag.zip(s.previous_lag.get(&key).copied()).map(|(now, before)| now - before),
-                lag,
                 in_profile: !s.live_only.contains(&key),
+                instance: key.0,
+                group: key.1,
+                state,
+                members: snap.map(|g| g.members.len()),
+                lag,
             });
         }
     }
-    let filter = GroupFilter::parse(&s.groups_filter);
-    out.retain(|r| filter.keeps(r));
-    let rank = |st: &str| ["ACTIVE", "REBALANCING", "READ FAILED", "EMPTY", "DEAD"].iter().position(|w| *w == st);
-    match s.groups_sort {
-        GroupSort::Lag => out.sort_by(|a, b| b.lag.cmp(&a.lag).then_with(|| a.group.cmp(&b.group))),
-        GroupSort::State => out.sort_by(|a, b| rank(&a.state).cmp(&rank(&b.state)).then_with(|| b.lag.cmp(&a.lag))),
-        GroupSort::Name => out.sort_by(|a, b| (&a.group, &a.instance).cmp(&(&b.group, &b.instance))),
-        GroupSort::Members => out.sort_by(|a, b| b.members.cmp(&a.members).then_with(|| b.lag.cmp(&a.lag))),
-    }
     out
+}
+
+/// Which of the built rows show, in which order: the filter and the sort, over indices (cheap on every key).
+pub fn order(all: &[GroupRow], filter: &str, sort: GroupSort) -> Vec<usize> {
+    let filter = GroupFilter::parse(filter);
+    let mut idx: Vec<usize> = (0..all.len()).filter(|i| filter.keeps(&all[*i])).collect();
+    let by = |a: &usize, b: &usize| {
+        let (a, b) = (&all[*a], &all[*b]);
+        match sort {
+            GroupSort::Lag => b.lag.cmp(&a.lag).then_with(|| a.group.cmp(&b.group)),
+            GroupSort::State => a.rank.cmp(&b.rank).then_with(|| b.lag.cmp(&a.lag)),
+            GroupSort::Name => (&a.group, &a.instance).cmp(&(&b.group, &b.instance)),
+            GroupSort::Members => b.members.cmp(&a.members).then_with(|| b.lag.cmp(&a.lag)),
+        }
+    };
+    idx.sort_by(by);
+    idx
+}
+
+/// The rows as shown: filtered and sorted.
+pub fn rows(s: &AppState) -> Vec<GroupRow> {
+    let all = build(s);
+    order(&all, &s.groups_filter, s.groups_sort).into_iter().map(|i| all[i].clone()).collect()
 }
 
 /// The keys the groups view handles itself: moving, jumping to the tree, sorting, filtering, leaving. Every other
 /// action works on the row's group as it does in the tree (the tree's selection follows the row).
 pub(super) fn key(s: &mut AppState, action: Action) -> Option<Step> {
-    let count = rows(s).len();
+    if s.groups_dirty {
+        sync_selection(s);
+    }
+    let count = s.groups_rows.len();
     match action {
         Action::Up | Action::Down => {
             let before = s.groups_cursor;
@@ -169,7 +197,7 @@ pub(super) fn key(s: &mut AppState, action: Action) -> Option<Step> {
                 Action::Up => s.groups_cursor.saturating_sub(1),
                 _ => (s.groups_cursor + 1).min(count.saturating_sub(1)),
             };
-            sync_selection(s);
+            select_row(s);
             Some(Step { redraw: before != s.groups_cursor, ..Step::default() })
         }
         Action::Sort => {
@@ -191,7 +219,7 @@ pub(super) fn key(s: &mut AppState, action: Action) -> Option<Step> {
         Action::Expand | Action::GroupsView => {
             s.groups_view = false;
             if action == Action::Expand {
-                sync_selection(s);
+                select_row(s);
                 let rows = tree_rows(s.size.0, s.size.1);
                 let t = &mut s.trees[s.focus];
                 if let Some(sel) = t.selected {
@@ -212,11 +240,20 @@ pub(super) fn key(s: &mut AppState, action: Action) -> Option<Step> {
     }
 }
 
-/// Selects the groups view's row in its tree, so the action keys act on it.
+/// Rebuilds the rows when live data changed, orders them by the current sort and filter, and selects the cursor's.
 pub(super) fn sync_selection(s: &mut AppState) {
-    let rows = rows(s);
-    s.groups_cursor = s.groups_cursor.min(rows.len().saturating_sub(1));
-    if let Some(r) = rows.get(s.groups_cursor) {
+    if s.groups_dirty || s.groups_all.is_empty() {
+        s.groups_all = build(s);
+        s.groups_dirty = false;
+    }
+    s.groups_rows = order(&s.groups_all, &s.groups_filter, s.groups_sort);
+    select_row(s);
+}
+
+/// Selects the groups view's row in its tree, so the action keys act on it.
+fn select_row(s: &mut AppState) {
+    s.groups_cursor = s.groups_cursor.min(s.groups_rows.len().saturating_sub(1));
+    if let Some(r) = s.groups_rows.get(s.groups_cursor).and_then(|i| s.groups_all.get(*i)) {
         s.focus = r.tree;
         s.trees[r.tree].selected = Some(r.node);
     }
@@ -233,9 +270,9 @@ fn fit(text: &str, w: usize) -> String {
 
 /// Draws the view in the panes' area.
 pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
-    let all = rows(s);
+    let shown = &s.groups_rows;
     let mut title = vec![
-        Span::styled(format!(" groups: {} ", all.len()), th.bold()),
+        Span::styled(format!(" groups: {} ", shown.len()), th.bold()),
         Span::raw(format!("─ by {} ", s.groups_sort.word())),
     ];
     if !s.groups_filter.is_empty() || s.filter.is_some() {
@@ -261,13 +298,13 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
         "trend"
     );
     let mut lines = vec![Line::styled(header, th.bold())];
-    if all.is_empty() {
+    if shown.is_empty() {
         lines.push(Line::from("  no group matches (Esc clears the filter)"));
     }
     let rows_h = inner.height.saturating_sub(1) as usize;
-    let cursor = s.groups_cursor.min(all.len().saturating_sub(1));
+    let cursor = s.groups_cursor.min(shown.len().saturating_sub(1));
     let offset = cursor.saturating_sub(rows_h.saturating_sub(1));
-    for (i, row) in all.iter().enumerate().skip(offset).take(rows_h) {
+    for (i, row) in shown.iter().filter_map(|i| s.groups_all.get(*i)).enumerate().skip(offset).take(rows_h) {
         let show = |v: Option<i64>| v.map_or("-".to_owned(), |x| x.to_string());
         let trend = row.trend.map_or(String::new(), |t| if t > 0 { format!("+{t}") } else { t.to_string() });
         let name = if row.in_profile { row.group.clone() } else { format!("{} (live)", row.group) };
@@ -304,6 +341,8 @@ mod tests {
             lag,
             trend: None,
             in_profile: true,
+            search: format!("hw orders {group}"),
+            rank: 0,
         }
     }
 

@@ -137,6 +137,12 @@ pub struct AppState {
     pub groups_sort: super::groups_view::GroupSort,
     pub groups_filter: String,
     pub groups_cursor: usize,
+    /// Every group's row, rebuilt when live data changed (not on every frame or key).
+    pub groups_all: Vec<super::groups_view::GroupRow>,
+    /// The rows shown, as indices into `groups_all`: filtered and sorted.
+    pub groups_rows: Vec<usize>,
+    /// Whether live data arrived since the rows were built.
+    pub groups_dirty: bool,
     /// When the newest refresh finished, as the log shows times (the header says how fresh the data is).
     pub read_at: Option<String>,
     /// The open modal.
@@ -161,6 +167,8 @@ pub struct AppState {
     pub zone_name: String,
     /// A refresh is under way.
     pub refreshing: bool,
+    /// A refresh the user asked for while one was running: sent once when it ends (never queued twice).
+    pub refresh_again: bool,
     /// Accounts whose key the service refused (`huawei.NAME`, `tencent.NAME`), with the code: shown until a refresh the
     /// user asks for succeeds.
     pub auth_failed: std::collections::HashMap<String, String>,
@@ -193,6 +201,7 @@ impl AppState {
             color,
             zone_name,
             refreshing: false,
+            refresh_again: false,
             auth_failed: Default::default(),
             listed: Default::default(),
             live_only: Default::default(),
@@ -201,6 +210,9 @@ impl AppState {
             groups_sort: Default::default(),
             groups_filter: String::new(),
             groups_cursor: 0,
+            groups_all: Vec::new(),
+            groups_rows: Vec::new(),
+            groups_dirty: true,
             read_at: None,
             quit: false,
             keymap: super::keymap::Keymap::default(),

@@ -152,7 +152,11 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
         Action::DeleteOffsets => open_delete_offsets(s),
         Action::DeleteMessages => open_delete_messages(s),
         Action::Undo => plan_undo(s),
-        Action::Refresh if s.refreshing => Step::default(),
+        // The newest request replaces a pending one: one more refresh when this one ends, however often R is pressed.
+        Action::Refresh if s.refreshing => {
+            s.refresh_again = true;
+            Step::default()
+        }
         Action::Refresh => {
             s.refreshing = true;
             Step::send(Command::Refresh { asked: true })

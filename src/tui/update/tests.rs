@@ -121,3 +121,18 @@ fn a_refused_key_is_shown_on_its_account_until_a_refresh_succeeds() {
     update(&mut s, Msg::Engine { at: String::new(), event: Box::new(EngineEvent::AuthOk { account }) });
     assert!(!screen(&s).contains("hw  authentication failed"), "the account row is clear again");
 }
+
+#[test]
+fn a_refresh_asked_for_during_one_is_sent_once_when_it_ends() {
+    let mut s = on_group(false);
+    assert!(matches!(key(&mut s, KeyCode::Char('R')).effects[..], [Effect::Send(Command::Refresh { asked: true })]));
+    for _ in 0..3 {
+        assert!(key(&mut s, KeyCode::Char('R')).effects.is_empty(), "not queued while one runs");
+    }
+    let done = update(&mut s, Msg::Engine { at: "12:00:01".into(), event: Box::new(EngineEvent::RefreshDone) });
+    assert!(matches!(done.effects[..], [Effect::Send(Command::Refresh { asked: true })]), "one more, for all three");
+    assert!(s.refreshing);
+    let done = update(&mut s, Msg::Engine { at: "12:00:02".into(), event: Box::new(EngineEvent::RefreshDone) });
+    assert!(done.effects.is_empty() && !s.refreshing);
+    assert_eq!(s.read_at.as_deref(), Some("12:00:02"));
+}
