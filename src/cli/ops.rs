@@ -220,11 +220,12 @@ pub fn describe(p: &Profile, instance: &str, group: &str, topic: Option<&str>, j
         return Ok(exit::OK);
     }
     say!(
-        "group {} on {} `{}` (account {}): state {}",
+        "group {} on {} `{}` (account {}): state {} ({})",
         snap.group,
         target.kind(),
         target.name(),
         target.account(),
+        crate::core::live::state_word(&snap.state),
         snap.state
     );
     for m in &snap.members {
