@@ -13,19 +13,25 @@ use ratatui::Terminal;
 use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
-/// 20 instances x 100 groups x 10 topics x 5 partitions (100,000 group partitions), plus each instance's topics.
-pub fn large_profile() -> String {
+/// A Huawei profile of `instances` x `groups`, every group on every one of `topics` topics of `partitions`
+/// partitions (instances are `inst-000`.., topics `topic-0`.., groups `group-000`..).
+pub fn profile_text(instances: usize, groups: usize, topics: usize, partitions: usize) -> String {
     let mut s =
         String::from("[huawei.big]\nregion = \"cn-north-4\"\nproject_id = \"0123456789abcdef0123456789abcdef\"\n");
-    for i in 0..20 {
-        s.push_str(&format!("\n[huawei.big.instances.inst-{i:02}]\nid = \"id-{i}\"\ntopics = {{ "));
-        s.push_str(&(0..10).map(|t| format!("topic-{t} = 5")).collect::<Vec<_>>().join(", "));
+    let topic_list = (0..topics).map(|t| format!("\"topic-{t}\"")).collect::<Vec<_>>().join(", ");
+    for i in 0..instances {
+        s.push_str(&format!("\n[huawei.big.instances.inst-{i:03}]\nid = \"id-{i}\"\ntopics = {{ "));
+        s.push_str(&(0..topics).map(|t| format!("topic-{t} = {partitions}")).collect::<Vec<_>>().join(", "));
         s.push_str(" }\ngroups = { ");
-        let topics = (0..10).map(|t| format!("\"topic-{t}\"")).collect::<Vec<_>>().join(", ");
-        s.push_str(&(0..100).map(|g| format!("group-{g:03} = [{topics}]")).collect::<Vec<_>>().join(", "));
+        s.push_str(&(0..groups).map(|g| format!("group-{g:03} = [{topic_list}]")).collect::<Vec<_>>().join(", "));
         s.push_str(" }\n");
     }
     s
+}
+
+/// 20 instances x 100 groups x 10 topics x 5 partitions (100,000 group partitions), plus each instance's topics.
+pub fn large_profile() -> String {
+    profile_text(20, 100, 10, 5)
 }
 
 /// A terminal that only counts the bytes it is sent.
@@ -123,22 +129,14 @@ fn dashboard(c: &mut Criterion) {
 /// 100 instances x 100 groups, each on one topic of 10 partitions (10,000 groups, 100,000 group partitions), every
 /// group read live.
 fn ten_thousand_groups() -> AppState {
-    let mut s =
-        String::from("[huawei.big]\nregion = \"cn-north-4\"\nproject_id = \"0123456789abcdef0123456789abcdef\"\n");
-    for i in 0..100 {
-        s.push_str(&format!(
-            "\n[huawei.big.instances.inst-{i:03}]\nid = \"id-{i}\"\ntopics = {{ t = 10 }}\ngroups = {{ "
-        ));
-        s.push_str(&(0..100).map(|g| format!("group-{g:03} = [\"t\"]")).collect::<Vec<_>>().join(", "));
-        s.push_str(" }\n");
-    }
+    let s = profile_text(100, 100, 1, 10);
     let p = profile::parse(&s, "ten-thousand").unwrap().profile;
     let mut state = AppState::new(p, (80, 24), false, true, "UTC".into());
     for i in 0..100 {
         for g in 0..100 {
             let partitions = (0..10)
                 .map(|p| PartitionState {
-                    topic: "t".into(),
+                    topic: "topic-0".into(),
                     partition: p,
                     committed: Some(1000),
                     start: Some(0),

@@ -177,3 +177,23 @@ async fn a_huawei_and_a_tencent_account_of_one_name_keep_their_own_keys() {
     }
     assert!(reads > 10, "{reads} reads");
 }
+
+#[tokio::test]
+async fn a_job_whose_keys_are_gone_is_bad_input_like_the_planner_says_not_a_refusal() {
+    use offsetdeck::engine::error::EngineError;
+    use offsetdeck::engine::job::{self, JobEvent, Observer};
+    struct Quiet;
+    impl Observer for Quiet {
+        fn on(&mut self, _: JobEvent<'_>) {}
+    }
+    let (_emu, profile) = common::emulator_and_profile().await;
+    let plan = planner::plan(&common::session(profile.clone(), Via::Cli), &billing_to_earliest()).await.unwrap();
+    let mut keyless = profile;
+    keyless.huawei[0].credentials.inline = None;
+    let session = common::session(keyless, Via::Cli);
+    let planned = planner::plan(&session, &billing_to_earliest()).await.unwrap_err();
+    let report = job::run(&session, plan, &Default::default(), &mut Quiet).await;
+    assert!(matches!(&report.end, JobEnd::NotStarted { error: EngineError::Input(_) }), "{:?}", report.end);
+    assert_eq!(report.exit_code(), planned.exit_code(), "the same failure, the same code: {planned}");
+    assert_eq!(report.exit_code(), 2);
+}

@@ -115,7 +115,7 @@ pub fn report(done: &JobReport, json: bool) {
     }
     match &done.end {
         JobEnd::Refused { why } => return esay!("refused: {why}"),
-        JobEnd::Unread { error } => return esay!("error: {error}; nothing was sent"),
+        JobEnd::NotStarted { error } => return esay!("error: {error}; nothing was sent"),
         JobEnd::Cancelled { sent } => say!("cancelled after {sent} call(s); the rest were not sent"),
         JobEnd::Unjournaled { sent, error } => {
             esay!("error: {error}; stopped after {sent} of {} call(s)", done.plan.calls.len())

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::Serialize;
 
 use super::audit;
-use super::error::exit;
+use super::error::{EngineError, exit};
 use super::lock;
 use super::outcome::Outcome;
 use super::plan::{Plan, PlanKind};
@@ -50,8 +50,16 @@ pub enum JobEnd {
     },
     /// A call's journal line could not be written, so no further call was sent.
     Unjournaled { sent: usize, error: String },
-    /// A read before the first call failed (the pre-run check); nothing was sent.
-    Unread { error: String },
+    /// The job could not start (its target or keys are gone from the profile, or the read before the first call
+    /// failed); nothing was sent. The error keeps its own exit code: bad input 2, a failed read 1.
+    NotStarted {
+        #[serde(serialize_with = "error_text")]
+        error: EngineError,
+    },
+}
+
+fn error_text<S: serde::Serializer>(e: &EngineError, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&e.to_string())
 }
 
 fn as_text<S: serde::Serializer>(r: &Refusal, s: S) -> Result<S::Ok, S::Error> {
@@ -91,6 +99,7 @@ impl JobReport {
     pub fn exit_code(&self) -> u8 {
         match &self.end {
             JobEnd::Refused { .. } => exit::REFUSED,
+            JobEnd::NotStarted { error } => error.exit_code(),
             JobEnd::Completed
                 if self.failed() == 0
                     && self.unverified() == 0
@@ -119,16 +128,20 @@ pub async fn run(session: &Session, plan: Plan, cancel: &AtomicBool, obs: &mut d
         report
     };
     // The rules again, at run time: a plan handed straight to the engine is held to them too.
+    let not_started = |mut report: JobReport, error: EngineError| {
+        report.end = JobEnd::NotStarted { error };
+        report
+    };
     let target = match session.target(&report.plan.target) {
         Ok(t) => t,
-        Err(e) => return refuse(report, Refusal::Unsupported(e.to_string())),
+        Err(e) => return not_started(report, e),
     };
     if let Err(why) = safety::gate(&target, report.plan.kind) {
         return refuse(report, why);
     }
     let creds = match session.credentials(&target) {
         Ok(c) => c,
-        Err(e) => return refuse(report, Refusal::Unsupported(e.to_string())),
+        Err(e) => return not_started(report, e),
     };
     let Some(audit_path) = audit::path(session.profile.settings.audit_log.as_deref()) else {
         return refuse(
@@ -161,8 +174,8 @@ pub async fn run(session: &Session, plan: Plan, cancel: &AtomicBool, obs: &mut d
         let topics = reads::plan_topics(&report.plan);
         match reads::describe(&session.client, &creds, &target, &group, &topics).await {
             Err(e) => {
-                report.end = JobEnd::Unread { error: format!("reading the group again before the first call: {e}") };
-                return report;
+                let error = EngineError::Call { during: "reading the group again before the first call", error: e };
+                return not_started(report, error);
             }
             Ok(live) => {
                 if let Err(why) = safety::inactive(&live).and_then(|()| unmoved(&report.plan, &live)) {

@@ -329,7 +329,7 @@ impl Shared {
         if let JobEnd::Refused { why } = &report.end {
             self.send(EngineEvent::Problem(format!("job {job} refused: {why}")));
         }
-        if let JobEnd::Unread { error } = &report.end {
+        if let JobEnd::NotStarted { error } = &report.end {
             self.send(EngineEvent::Problem(format!("job {job} not started: {error}; nothing was sent")));
         }
         self.cancels.lock().unwrap_or_else(|e| e.into_inner()).remove(&job);

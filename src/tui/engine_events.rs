@@ -124,7 +124,7 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                         "job {job} cancelled: {sent} of {total} call(s) sent, {failed} failed; the rest were not sent"
                     ),
                 ),
-                JobEnd::Refused { .. } | JobEnd::Unread { .. } => {
+                JobEnd::Refused { .. } | JobEnd::NotStarted { .. } => {
                     (Level::Error, format!("job {job} not run: nothing was sent"))
                 }
                 JobEnd::Unjournaled { .. } => (

@@ -151,10 +151,7 @@ pub async fn list_groups_live(
         }
         let a = client.call(&group_detail(acc, instance, &group), creds).await?;
         let g = answer::need(&a.json, "group").map_err(|e| with_id(e, &a))?;
-        let mut topics: Vec<String> =
-            list(g, "group_message_offsets").iter().map(|o| text(&o["topic"])).filter(|t| !t.is_empty()).collect();
-        topics.sort();
-        topics.dedup();
+        let topics = committed_topics(g);
         out.push(GroupSummary {
             state: text(answer::need(&r, "state")?),
             members: Some(list(g, "members").len()),
@@ -164,6 +161,15 @@ pub async fn list_groups_live(
         });
     }
     Ok(out)
+}
+
+/// The topics in a group's management detail, each once.
+fn committed_topics(g: &Value) -> Vec<String> {
+    let mut topics: Vec<String> =
+        list(g, "group_message_offsets").iter().map(|o| text(&o["topic"])).filter(|t| !t.is_empty()).collect();
+    topics.sort();
+    topics.dedup();
+    topics
 }
 
 /// The topics a group has committed offsets on, live.
@@ -176,9 +182,5 @@ pub async fn group_topics(
 ) -> Result<Vec<String>, CallError> {
     let a = client.call(&group_detail(acc, instance, group), creds).await?;
     let g = answer::need(&a.json, "group").map_err(|e| with_id(e, &a))?;
-    let mut topics: Vec<String> =
-        list(g, "group_message_offsets").iter().map(|o| text(&o["topic"])).filter(|t| !t.is_empty()).collect();
-    topics.sort();
-    topics.dedup();
-    Ok(topics)
+    Ok(committed_topics(g))
 }
