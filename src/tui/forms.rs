@@ -198,6 +198,9 @@ impl DeleteRow {
         if let Some((_, end)) = self.bounds.filter(|(_, end)| o > *end) {
             return Err(format!("{o} is beyond the log end {end}"));
         }
+        if let Some((start, _)) = self.bounds.filter(|(start, _)| o <= *start) {
+            return Err(format!("{o} is at or below the log start {start}: nothing would be deleted"));
+        }
         Ok(Some(Some(o)))
     }
 
@@ -301,5 +304,7 @@ mod tests {
         assert_eq!(r.messages_lost(), Some(400));
         r.offset = Input::new("900".into());
         assert!(r.parsed().unwrap_err().contains("beyond the log end 500"));
+        r.offset = Input::new("100".into());
+        assert!(r.parsed().unwrap_err().contains("nothing would be deleted"), "caught as typed, not after planning");
     }
 }
