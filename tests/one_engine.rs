@@ -197,3 +197,53 @@ async fn a_job_whose_keys_are_gone_is_bad_input_like_the_planner_says_not_a_refu
     assert_eq!(report.exit_code(), planned.exit_code(), "the same failure, the same code: {planned}");
     assert_eq!(report.exit_code(), 2);
 }
+
+/// An environment whose credential helper answers only when the test lets it.
+struct HeldHelper(std::sync::Mutex<std::sync::mpsc::Receiver<()>>, String);
+
+impl offsetdeck::core::credentials::Environment for HeldHelper {
+    fn var(&self, _: &str) -> Option<String> {
+        None
+    }
+    fn run(&self, _: &str) -> Result<String, String> {
+        let _ = self.0.lock().unwrap().recv();
+        Ok(self.1.clone())
+    }
+    fn read_file(&self, _: &str) -> Option<String> {
+        None
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_credential_helper_never_holds_up_the_dashboard() {
+    let (_emu, mut profile) = common::emulator_and_profile().await;
+    let keys = profile.huawei[0].credentials.inline.take().unwrap();
+    profile.huawei[0].credentials.process = Some("a-slow-helper".into());
+    let answer = serde_json::json!({"ak": keys.id.expose(), "sk": keys.secret.expose()}).to_string();
+    let (release, held) = std::sync::mpsc::channel();
+    let env = std::sync::Arc::new(HeldHelper(std::sync::Mutex::new(held), answer));
+    let session = offsetdeck::engine::session::Session::new(profile, env, "UTC".into(), Via::Dashboard).unwrap();
+    let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
+    // The helper answers after 3 s at the latest; spawn must have returned long before that.
+    let released = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (flag, later) = (released.clone(), release.clone());
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(3));
+        flag.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = later.send(());
+    });
+    let w = worker::spawn(session, tx);
+    assert!(!released.load(std::sync::atomic::Ordering::SeqCst), "starting the dashboard waited for the helper");
+    w.commands.send(Command::Refresh { asked: true }).unwrap();
+    release.send(()).unwrap();
+    let mut ok = 0;
+    loop {
+        match next(&mut events, "refresh", |_| true).await {
+            EngineEvent::RefreshDone => break,
+            EngineEvent::Live { result: Ok(_), .. } => ok += 1,
+            EngineEvent::AuthFailed { account, code, .. } => panic!("{account}: {code}"),
+            _ => {}
+        }
+    }
+    assert!(ok > 0, "once the helper answered, the keys it gave read the groups");
+}

@@ -82,9 +82,9 @@ struct Shared {
 /// How often a timer refresh lists every instance's groups again (a refresh the user asks for always does).
 const LISTING_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// Starts the worker on the current tokio runtime. Every account's keys are resolved once, here.
+/// Starts the worker on the current tokio runtime. Every account's keys are resolved once, off the dashboard's path
+/// (a credential helper may take seconds; the first frame does not wait for it), before the first command runs.
 pub fn spawn(session: Session, events: mpsc::UnboundedSender<EngineEvent>) -> Worker {
-    session.resolve_all();
     let tx = events.clone();
     // A back-off is said in the log; speeding up again (a step a second while calls succeed) is not, or it would
     // drown the log during a long job.
@@ -104,6 +104,8 @@ pub fn spawn(session: Session, events: mpsc::UnboundedSender<EngineEvent>) -> Wo
     });
     let (tx, mut rx) = mpsc::unbounded_channel::<Command>();
     tokio::spawn(async move {
+        let resolving = shared.clone();
+        let _ = tokio::task::spawn_blocking(move || resolving.session.resolve_all()).await;
         while let Some(cmd) = rx.recv().await {
             let s = shared.clone();
             match cmd {
