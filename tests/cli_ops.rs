@@ -166,7 +166,7 @@ fn names_that_match_nothing_list_what_exists() {
     let e = start();
     let o = run(&e, &["describe", "--instance", "ordrs", "--group", "billing"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o).contains("it has: orders (huawei hw-demo), clickstream-hw"), "{}", text(&o));
+    assert!(text(&o).contains("known: orders (huawei hw-demo), clickstream-hw"), "{}", text(&o));
     let o =
         run(&e, &["reset", "--instance", "orders", "--group", "nobody", "--topic", "orders", "--to-latest", "--yes"]);
     assert_eq!(o.status.code(), Some(2));

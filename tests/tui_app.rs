@@ -25,6 +25,11 @@ struct App {
 
 impl App {
     async fn new(w: u16, h: u16) -> Self {
+        Self::with_profile(w, h, |t| t).await
+    }
+
+    /// The dashboard on a profile edited from the emulator's own.
+    async fn with_profile(w: u16, h: u16, edit: impl Fn(String) -> String) -> Self {
         let data = emulator::data::DEMO.replace("live = true", "live = false");
         let world = emulator::data::parse(&data, 1_800_000_000_000).unwrap();
         let emu = emulator::spawn(world, "127.0.0.1:0".parse().unwrap()).await.unwrap();
@@ -33,6 +38,7 @@ impl App {
             "[tencent.tc-demo]\nprotected = true\n",
             1,
         );
+        let text = edit(text);
         let mut profile = profile::parse(&text, "t").unwrap().profile;
         // The worker records every job; keep that out of the real home.
         profile.settings.audit_log = Some(common::scratch_audit_log());
@@ -88,6 +94,16 @@ impl App {
                         return;
                     }
                 }
+            }
+        }
+    }
+
+    /// Feeds engine events until `done` holds (or 20 s pass): for reads nothing in the state marks as under way.
+    async fn settle_until(&mut self, done: impl Fn(&AppState) -> bool) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        while !done(&self.state) && tokio::time::Instant::now() < deadline {
+            if let Ok(Some(event)) = tokio::time::timeout(Duration::from_millis(100), self.events.recv()).await {
+                self.apply(Msg::Engine { at: "12:00:00".into(), event: Box::new(event) });
             }
         }
     }
@@ -383,10 +399,16 @@ async fn a_group_added_in_the_cloud_while_the_dashboard_runs_appears_and_can_be_
         .iter()
         .position(|n| matches!(&n.kind, Kind::Group { group, .. } if &**group == "hotfix-replay"))
         .expect("the new group is in the tree");
-    assert_eq!(t.nodes[at].children.len(), 1, "its topic, payments");
-    assert_eq!(t.nodes[t.nodes[at].children[0]].children.len(), 3, "with its three partitions, read live");
+    assert!(t.nodes[at].children.is_empty(), "the listing gives state and lag; detail waits until it is looked at");
+    assert!(app.state.live.keys().all(|(_, g)| g != "hotfix-replay"), "not read before it is selected");
     app.state.trees[0].selected = Some(at);
     app.state.trees[0].scroll_into_view(10);
+    // Any message after the cursor lands on it asks for its detail (the prefetch of the row under the cursor).
+    app.apply(Msg::Resize(80, 24));
+    app.settle_until(|s| s.live.keys().any(|(_, g)| g == "hotfix-replay")).await;
+    let t = &app.state.trees[0];
+    assert_eq!(t.nodes[at].children.len(), 1, "its topic, payments");
+    assert_eq!(t.nodes[t.nodes[at].children[0]].children.len(), 3, "with its three partitions, read live");
     let screen = app.screen();
     assert!(screen.contains("hotfix-replay  [EMPTY]  lag") && screen.contains("(not in profile)"), "{screen}");
     app.plan_reset(2).await;
@@ -432,4 +454,52 @@ async fn the_groups_view_sorts_filters_jumps_and_acts_on_its_row() {
         let node = app.state.trees[app.state.focus].selected_node().unwrap();
         assert!(matches!(&node.kind, Kind::Group { group, .. } if &**group == "billing"), "{:?}", node.kind);
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_the_profile_does_not_name_join_the_tree_from_the_cloud() {
+    use offsetdeck::tui::tree::Kind;
+    // Keep only the Huawei account's own table: its two instances are listed live at start.
+    let keep_accounts = |t: String| {
+        let mut out = String::new();
+        let mut skip = false;
+        for line in t.lines() {
+            if line.starts_with('[') {
+                skip = line.starts_with("[huawei.hw-demo.instances.");
+            }
+            if !skip {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        out
+    };
+    let mut app = App::with_profile(80, 24, keep_accounts).await;
+    app.settle_until(|s| s.listed.contains_key("clickstream-hw")).await;
+    let t = &app.state.trees[0];
+    let instances: Vec<&str> = t
+        .nodes
+        .iter()
+        .filter_map(|n| match &n.kind {
+            Kind::Instance { instance, .. } => Some(&**instance),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(instances, ["orders", "clickstream-hw"], "listed at start, in the cloud's order");
+    assert!(app.state.log.iter().any(|l| l.text.contains("2 instances found live beyond the profile")));
+    let screen = app.screen();
+    assert!(screen.contains("orders") && screen.contains("billing"), "{screen}");
+    // The groups of a discovered instance come from its listing, and a reset on one goes through.
+    let at = t
+        .nodes
+        .iter()
+        .position(
+            |n| matches!(&n.kind, Kind::Group { instance, group } if &**instance == "orders" && &**group == "billing"),
+        )
+        .expect("billing listed");
+    app.state.trees[0].selected = Some(at);
+    app.apply(Msg::Resize(80, 24));
+    app.settle_until(|s| s.live.contains_key(&("orders".to_owned(), "billing".to_owned()))).await;
+    app.plan_reset(1).await;
+    assert!(matches!(app.state.modal, Some(Modal::Confirm(_))), "{:?}", app.state.log.back());
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 use super::load::{load, locate};
 use super::{EXIT_BAD_INPUT, EXIT_OK};
 use crate::core::credentials::{self, CredentialSpec, Environment};
-use crate::core::profile::{KafkaInstance, Profile, Safety, TimeZoneSetting};
+use crate::core::profile::{KafkaInstance, Profile, Safety, Scope, TimeZoneSetting};
 use crate::providers::credentials::SystemEnvironment;
 
 /// Runs the check and returns the exit code.
@@ -64,6 +64,7 @@ pub fn summary(p: &Profile, env: &dyn Environment) -> (String, bool) {
     for a in &p.huawei {
         let _ = writeln!(out, "huawei {}  region {}  {}{}", a.name, a.region, a.endpoint, flags(a.safety));
         creds(&a.credentials, &mut out);
+        let _ = writeln!(out, "    {}", account_scope(&a.scope, a.instances.len(), "instances"));
         a.instances.iter().for_each(|i| instance(&mut out, "instance", i));
     }
     for a in &p.tencent {
@@ -71,6 +72,8 @@ pub fn summary(p: &Profile, env: &dyn Environment) -> (String, bool) {
         let _ = writeln!(out, "tencent {}  region {}  site {site}{}", a.name, a.region, flags(a.safety));
         let _ = writeln!(out, "    endpoints: {} , {}", a.ckafka_endpoint, a.dts_endpoint);
         creds(&a.credentials, &mut out);
+        let pinned = a.ckafka.len() + a.dts.len();
+        let _ = writeln!(out, "    {}", account_scope(&a.scope, pinned, "CKafka instances and DTS subscriptions"));
         a.ckafka.iter().for_each(|i| instance(&mut out, "ckafka", i));
         for d in &a.dts {
             let _ = writeln!(out, "  dts {} ({}){}", d.name, d.subscribe_id, flags(d.safety));
@@ -78,6 +81,7 @@ pub fn summary(p: &Profile, env: &dyn Environment) -> (String, bool) {
             for g in &d.groups {
                 let _ = writeln!(out, "    group {g} = {}", d.full_group_name(g));
             }
+            let _ = writeln!(out, "    other groups: {}", d.scope.describe());
         }
     }
     let t = p.totals();
@@ -97,6 +101,17 @@ fn instance(out: &mut String, kind: &str, i: &KafkaInstance) {
     for g in &i.groups {
         let _ = writeln!(out, "    group {} -> {}", g.name, g.topics.join(", "));
     }
+    let _ = writeln!(out, "    other groups and topics: {}", i.scope.describe());
+}
+
+/// What `check` says of an account's instances: how many are pinned, and whether the rest are listed live.
+fn account_scope(scope: &Scope, pinned: usize, what: &str) -> String {
+    let rest = if scope.discover {
+        "the others are discovered live (`discover = false` turns this off)".to_owned()
+    } else {
+        "no others are discovered (`discover = false`)".to_owned()
+    };
+    format!("{pinned} pinned {what}; {rest}")
 }
 
 fn flags(s: Safety) -> &'static str {

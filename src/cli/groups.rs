@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::ops::{R, Stop, bad, exit, runtime, session};
 use crate::core::live::{Listing, state_word};
 use crate::core::profile::Profile;
+use crate::engine::discover;
 use crate::engine::reads;
 use crate::engine::target::Target;
 
@@ -48,7 +49,13 @@ pub fn groups(p: &Profile, instance: Option<&str>, state: Option<&str>, sort: So
             })?)
         }
     };
-    let session = session(p)?;
+    let mut session = session(p)?;
+    let rt = runtime()?;
+    let mut failed = Vec::new();
+    match instance {
+        Some(name) => rt.block_on(discover::ensure(&mut session, name))?,
+        None => failed.extend(rt.block_on(discover::everything(&mut session))),
+    }
     let targets: Vec<Target<'_>> = match instance {
         Some(name) => vec![session.find(name)?],
         None => {
@@ -63,9 +70,7 @@ pub fn groups(p: &Profile, instance: Option<&str>, state: Option<&str>, sort: So
             all
         }
     };
-    let rt = runtime()?;
     let mut rows = Vec::new();
-    let mut failed = Vec::new();
     for t in &targets {
         let listed = session.credentials(t).map_err(|e| e.to_string()).and_then(|c| {
             rt.block_on(reads::list_groups(&session.client, &c, t, Listing::Full)).map_err(|e| e.to_string())

@@ -10,6 +10,7 @@ use super::load::{load, locate};
 use super::report::{CallPrinter, render_plan, report};
 use crate::core::profile::{Profile, TimeZoneSetting};
 use crate::core::strategy::{ResetStrategy, StrategyKind};
+use crate::engine::discover;
 use crate::engine::error::EngineError;
 pub use crate::engine::error::exit;
 use crate::engine::job;
@@ -179,8 +180,16 @@ fn confirm(plan: &crate::engine::plan::Plan, mode: WriteMode<'_>) -> R<()> {
 
 /// Plans an order, shows it, confirms it, runs it through the engine's one pipeline, and reports.
 pub(super) fn write(p: &Profile, order: Order, mode: WriteMode<'_>) -> R<u8> {
-    let session = session(p)?;
+    let mut session = session(p)?;
     let rt = runtime()?;
+    // A snapshot names its instance; an instance the profile does not pin is found live like a typed name.
+    let instance = match &order {
+        Order::Undo(from) => planner::find_snapshot(&session, from).ok().map(|(_, s)| s.instance),
+        other => other.instance().map(str::to_owned),
+    };
+    if let Some(instance) = instance {
+        rt.block_on(discover::ensure(&mut session, &instance))?;
+    }
     let plan = rt.block_on(planner::plan(&session, &order))?;
     if mode.json && mode.dry_run {
         say_json!(serde_json::json!({"plan": plan, "dry_run": true}));
@@ -202,7 +211,9 @@ pub(super) fn write(p: &Profile, order: Order, mode: WriteMode<'_>) -> R<u8> {
 
 /// `describe`.
 pub fn describe(p: &Profile, instance: &str, group: &str, topic: Option<&str>, json: bool) -> R<u8> {
-    let session = session(p)?;
+    let mut session = session(p)?;
+    let rt = runtime()?;
+    rt.block_on(discover::ensure(&mut session, instance))?;
     let target = session.find(instance)?;
     let topics: Vec<String> = match topic {
         Some(t) => vec![target.topic(Some(t))?],
@@ -214,7 +225,7 @@ pub fn describe(p: &Profile, instance: &str, group: &str, topic: Option<&str>, j
         },
     };
     let creds = session.credentials(&target)?;
-    let snap = runtime()?.block_on(reads::describe_group(&session.client, &creds, &target, group, &topics))?;
+    let snap = rt.block_on(reads::describe_group(&session.client, &creds, &target, group, &topics))?;
     if json {
         say_json!(serde_json::to_value(&snap).unwrap_or_default());
         return Ok(exit::OK);

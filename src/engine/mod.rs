@@ -2,6 +2,7 @@
 //! the dashboard; no terminal code here.
 
 pub mod audit;
+pub mod discover;
 pub mod error;
 #[cfg(test)]
 pub(crate) mod fixtures;

@@ -39,6 +39,17 @@ pub enum UndoFrom {
 }
 
 impl Order {
+    /// The instance the order names, when it names one (an undo names a snapshot).
+    pub fn instance(&self) -> Option<&str> {
+        match self {
+            Self::Reset { instance, .. }
+            | Self::DeleteOffsets { instance, .. }
+            | Self::DeleteMessages { instance, .. } => Some(instance),
+            Self::Undo(UndoFrom::NewestOf(i)) => Some(i),
+            Self::Undo(_) => None,
+        }
+    }
+
     /// What the planner is about to do, in words, while the user waits.
     pub fn describe(&self) -> String {
         match self {

@@ -189,18 +189,25 @@ pub async fn read_back(
     }
 }
 
-/// Every group of the instance, live, with state, members, lag and topics.
+/// Every group of the instance in scope (pinned in the profile, or listed live and kept by its `discover`,
+/// `include` and `exclude`), live, with state, members, lag and topics.
 pub async fn list_groups(
     client: &Client,
     creds: &Credentials,
     target: &Target<'_>,
     how: crate::core::live::Listing,
 ) -> Result<Vec<crate::core::live::GroupSummary>, CallError> {
+    let keep = |g: &str| target.shows_group(g);
     match target {
-        Target::Huawei(acc, inst) => huawei::read::list_groups_live(client, creds, acc, &inst.id, how).await,
-        Target::Ckafka(acc, inst) => tencent::read::ckafka_list_groups_live(client, creds, acc, &inst.id, how).await,
+        Target::Huawei(acc, inst) => huawei::read::list_groups_live(client, creds, acc, &inst.id, (how, &keep)).await,
+        Target::Ckafka(acc, inst) => {
+            tencent::read::ckafka_list_groups_live(client, creds, acc, &inst.id, (how, &keep)).await
+        }
         Target::Dts(acc, sub) => {
-            tencent::read::dts_list_groups_live(client, creds, acc, &sub.subscribe_id, &sub.topic).await
+            let mut all =
+                tencent::read::dts_list_groups_live(client, creds, acc, &sub.subscribe_id, &sub.topic).await?;
+            all.retain(|g| keep(&g.group));
+            Ok(all)
         }
     }
 }

@@ -2,7 +2,9 @@
 
 use super::error::EngineError;
 use crate::core::credentials::CredentialSpec;
-use crate::core::profile::{DtsSubscription, HuaweiAccount, KafkaInstance, Profile, Safety, TencentAccount};
+use crate::core::profile::{
+    DtsSubscription, HuaweiAccount, KafkaInstance, Origin, Profile, Safety, Scope, TencentAccount,
+};
 use crate::core::target::{AccountKey, TargetKey, TargetKind};
 
 /// A resolved target.
@@ -32,6 +34,20 @@ impl<'a> Target<'a> {
                 return Ok(Self::Dts(a, d));
             }
         }
+        // A discovered instance is also addressed by its cloud id.
+        for a in &profile.huawei {
+            if let Some(i) = a.instances.iter().find(|i| i.id == name) {
+                return Ok(Self::Huawei(a, i));
+            }
+        }
+        for a in &profile.tencent {
+            if let Some(i) = a.ckafka.iter().find(|i| i.id == name) {
+                return Ok(Self::Ckafka(a, i));
+            }
+            if let Some(d) = a.dts.iter().find(|d| d.subscribe_id == name) {
+                return Ok(Self::Dts(a, d));
+            }
+        }
         let mut names: Vec<String> = Vec::new();
         for a in &profile.huawei {
             names.extend(a.instances.iter().map(|i| format!("{} (huawei {})", i.name, a.name)));
@@ -41,7 +57,7 @@ impl<'a> Target<'a> {
             names.extend(a.dts.iter().map(|d| format!("{} (dts {})", d.name, a.name)));
         }
         Err(EngineError::Input(format!(
-            "no instance or subscription named `{name}` in the profile; it has: {}",
+            "no instance or subscription named `{name}` (a profile name, or a cloud name or id listed live); known: {}",
             names.join(", ")
         )))
     }
@@ -159,6 +175,27 @@ impl<'a> Target<'a> {
         match self {
             Self::Huawei(_, i) | Self::Ckafka(_, i) => i.groups.iter().any(|g| g.name == short),
             Self::Dts(_, d) => d.groups.iter().any(|g| g == short),
+        }
+    }
+
+    /// Which live names beyond the pins this target shows.
+    pub fn scope(&self) -> &'a Scope {
+        match self {
+            Self::Huawei(_, i) | Self::Ckafka(_, i) => &i.scope,
+            Self::Dts(_, d) => &d.scope,
+        }
+    }
+
+    /// Whether a group is shown in listings: pinned in the profile, or listed live and kept by the scope.
+    pub fn shows_group(&self, short: &str) -> bool {
+        self.lists_group(short) || self.scope().keeps(short)
+    }
+
+    /// Whether the target is written in the profile or was listed by the cloud.
+    pub fn origin(&self) -> Origin {
+        match self {
+            Self::Huawei(_, i) | Self::Ckafka(_, i) => i.origin,
+            Self::Dts(_, d) => d.origin,
         }
     }
 

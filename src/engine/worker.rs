@@ -28,6 +28,9 @@ pub enum Command {
     Refresh { asked: bool },
     /// Plan an order.
     Plan { request: u64, order: Order },
+    /// Read one group's live detail (the dashboard asks for the group under the cursor: listings give every
+    /// group's state and lag, per-partition detail is read only for what is looked at).
+    Describe { instance: String, group: String },
     /// Run a confirmed plan.
     Run { job: u64, plan: Plan },
     /// Stop sending the rest of a job (calls in flight finish).
@@ -48,6 +51,9 @@ pub enum EngineEvent {
     AuthOk { account: AccountKey },
     /// An instance's groups as the cloud lists them (profile names for instances; DTS short group names).
     Groups { instance: String, result: Result<Vec<crate::core::live::GroupSummary>, String> },
+    /// Instances or subscriptions an account has that the profile does not pin, as listed at start; the dashboard
+    /// merges them into its profile the way the worker did (`Profile::add_found`), so both know the same names.
+    Discovered { account: AccountKey, what: &'static str, result: Result<Vec<crate::core::profile::Found>, String> },
     /// A refresh finished.
     RefreshDone,
     /// A plan, or why none could be made.
@@ -94,18 +100,25 @@ pub fn spawn(session: Session, events: mpsc::UnboundedSender<EngineEvent>) -> Wo
             let _ = tx.send(EngineEvent::Note(text));
         }
     })));
-    let shared = Arc::new(Shared {
-        session,
-        events,
-        cancels: Default::default(),
-        said_missing: Default::default(),
-        refused: Default::default(),
-        listed_at: Default::default(),
-    });
     let (tx, mut rx) = mpsc::unbounded_channel::<Command>();
     tokio::spawn(async move {
-        let resolving = shared.clone();
-        let _ = tokio::task::spawn_blocking(move || resolving.session.resolve_all()).await;
+        let Ok(mut session) = tokio::task::spawn_blocking(move || {
+            session.resolve_all();
+            session
+        })
+        .await
+        else {
+            return;
+        };
+        let refused = discover_at_start(&mut session, &events).await;
+        let shared = Arc::new(Shared {
+            session,
+            events,
+            cancels: Default::default(),
+            said_missing: Default::default(),
+            refused: std::sync::Mutex::new(refused),
+            listed_at: Default::default(),
+        });
         while let Some(cmd) = rx.recv().await {
             let s = shared.clone();
             match cmd {
@@ -121,6 +134,33 @@ pub fn spawn(session: Session, events: mpsc::UnboundedSender<EngineEvent>) -> Wo
         }
     });
     Worker { commands: tx }
+}
+
+/// Lists what every account with discovery on has, before the first command is handled (commands wait in the
+/// channel; the first frame does not). A refused key is remembered so that nothing more is signed with it.
+async fn discover_at_start(
+    session: &mut Session,
+    events: &mpsc::UnboundedSender<EngineEvent>,
+) -> HashMap<AccountKey, CallError> {
+    let mut refused = HashMap::new();
+    for key in super::discover::accounts(session) {
+        for listed in super::discover::list(session, &key).await {
+            super::discover::merge(session, &listed);
+            if let Err(e) = &listed.result
+                && e.is_auth()
+            {
+                let code = match e {
+                    CallError::Auth { code, .. } => code.clone(),
+                    other => other.to_string(),
+                };
+                let _ = events.send(EngineEvent::AuthFailed { account: key.clone(), code, error: e.to_string() });
+                refused.insert(key.clone(), e.clone());
+            }
+            let result = listed.result.map_err(|e| e.to_string());
+            let _ = events.send(EngineEvent::Discovered { account: listed.account, what: listed.what, result });
+        }
+    }
+    refused
 }
 
 /// The dashboard's observer of a job: each step becomes an event.
@@ -155,6 +195,13 @@ impl Shared {
                 self.send(EngineEvent::Planned { request, result });
             }
             Command::Run { job, plan } => self.run_job(job, plan).await,
+            Command::Describe { instance, group } => {
+                let Ok(t) = self.session.find(&instance) else { return };
+                if !self.usable(&t, false) {
+                    return;
+                }
+                let _ = self.read(Read::Detail(instance, group)).await;
+            }
             Command::Cancel { .. } => {}
         }
     }
@@ -218,6 +265,9 @@ impl Shared {
             .chain(p.tencent.iter().flat_map(|a| a.dts.iter().map(|d| d.name.clone())));
         for instance in instances.filter(|_| list_now).collect::<Vec<_>>() {
             let Ok(t) = self.session.find(&instance) else { continue };
+            if !t.scope().discover {
+                continue;
+            }
             by_account.entry(t.account_key()).or_insert_with(|| (Vec::new(), t)).0.push(Read::Listing(instance));
         }
         let accounts =
@@ -268,24 +318,21 @@ impl Shared {
                 }
                 .await;
                 let (shown, back) = split(result);
-                let live_only: Vec<String> = match (&shown, session.find(&instance)) {
-                    (Ok(groups), Ok(t)) => {
-                        groups.iter().filter(|g| !t.lists_group(&g.group)).map(|g| g.group.clone()).collect()
-                    }
-                    _ => Vec::new(),
-                };
-                self.send(EngineEvent::Groups { instance: instance.clone(), result: shown });
-                // Groups only the cloud knows are read like the profile's (their topics found live), so their rows
-                // have live detail too.
-                for group in live_only {
-                    let result = async {
-                        let t = session.find(&instance).map_err(|e| e.to_string())?;
-                        let c = session.credentials(&t).map_err(|e| e.to_string())?;
-                        reads::describe_group(&session.client, &c, &t, &group, &[]).await.map_err(|e| e.to_string())
-                    }
-                    .await;
-                    self.send(EngineEvent::Live { instance: instance.clone(), group, result });
+                self.send(EngineEvent::Groups { instance, result: shown });
+                back
+            }
+            Read::Detail(instance, group) => {
+                let result = async {
+                    let t = session.find(&instance).map_err(|e| Err(e.to_string()))?;
+                    let c = session.credentials(&t).map_err(|e| Err(e.to_string()))?;
+                    reads::describe_group(&session.client, &c, &t, &group, &[]).await.map_err(|e| match e {
+                        EngineError::Call { error, .. } => Ok(error),
+                        other => Err(other.to_string()),
+                    })
                 }
+                .await;
+                let (shown, back) = split(result);
+                self.send(EngineEvent::Live { instance, group, result: shown });
                 back
             }
             Read::Topic(instance, topic) => {
@@ -351,8 +398,10 @@ impl Shared {
 enum Read {
     Group(String, String, Vec<String>),
     Topic(String, String),
-    /// An instance's group listing, then the groups the profile does not list.
+    /// An instance's group listing: every group's state and lag.
     Listing(String),
+    /// One group's live detail, its topics found live.
+    Detail(String, String),
 }
 
 /// A read's result for the dashboard (errors in words) and, for a call error, the error itself.

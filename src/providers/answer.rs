@@ -10,7 +10,7 @@ use super::lenient::int;
 /// The most items any listing is followed to: no instance offsetdeck reads has more partitions or groups.
 pub const MAX_ITEMS: usize = 1_000_000;
 
-fn malformed(detail: String) -> CallError {
+pub fn malformed(detail: String) -> CallError {
     CallError::Malformed { detail, request_id: None }
 }
 

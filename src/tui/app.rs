@@ -69,7 +69,9 @@ async fn event_loop(
             }
         }
     });
-    let _ = commands.send(Command::Refresh { asked: true });
+    // Not "asked": the worker's start-up listing has already probed every account once, and an account whose key
+    // it refused is not tried again until the user presses R.
+    let _ = commands.send(Command::Refresh { asked: false });
     state.refreshing = true;
     let mut ticker = refresh.map(|d| tokio::time::interval_at(tokio::time::Instant::now() + d, d));
     let mut signals = Signals::new();

@@ -46,12 +46,16 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                 }
                 Err(_) => {}
                 Ok(groups) => {
-                    for g in groups {
-                        let topics: Vec<(String, u32)> =
-                            g.topics.iter().map(|t| (t.clone(), partition_count(s, &instance, t))).collect();
-                        let added = s.trees.iter_mut().any(|t| t.add_group(&instance, &g.group, &topics));
-                        if added {
-                            s.live_only.insert((instance.clone(), g.group.clone()));
+                    let rows: Vec<(&str, Vec<(String, u32)>)> = groups
+                        .iter()
+                        .map(|g| {
+                            let topics = g.topics.iter().map(|t| (t.clone(), partition_count(s, &instance, t)));
+                            (g.group.as_str(), topics.collect())
+                        })
+                        .collect();
+                    for t in &mut s.trees {
+                        for g in t.add_groups(&instance, &rows) {
+                            s.live_only.insert((instance.clone(), g.to_owned()));
                         }
                     }
                 }
@@ -61,6 +65,8 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
         }
         EngineEvent::RefreshDone => {
             s.read_at = Some(at);
+            // The group under the cursor is read again after each refresh (see `update::prefetch`).
+            s.detail_asked.clear();
             // The groups view is rebuilt once a refresh has ended, not on each of its thousands of reads.
             if s.groups_view && s.groups_dirty {
                 super::groups_view::sync_selection(s);
@@ -90,6 +96,24 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
             );
             s.auth_failed.insert(account.to_string(), code);
         }
+        EngineEvent::Discovered { account, what, result } => match result {
+            Ok(found) => {
+                let names = s.profile.add_found(&account, &found);
+                if !names.is_empty() {
+                    // Tree 0 is Huawei's, tree 1 Tencent's: an account name may be used on both clouds.
+                    let tree = usize::from(account.cloud == crate::core::credentials::Cloud::Tencent);
+                    s.trees[tree].add_found(&s.profile, &account, &names);
+                    let text = format!(
+                        "account {account}: {} {what} found live beyond the profile: {}",
+                        names.len(),
+                        names.join(", ")
+                    );
+                    s.push_log(at, Level::Info, text);
+                    s.groups_dirty = true;
+                }
+            }
+            Err(e) => s.push_log(at, Level::Error, format!("account {account}: listing its {what} failed: {e}")),
+        },
         EngineEvent::AuthOk { account } => {
             s.auth_failed.remove(&account.to_string());
             s.push_log(at, Level::Ok, format!("account {account}: the key is accepted again"));

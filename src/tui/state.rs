@@ -129,6 +129,8 @@ pub struct AppState {
     pub listed: HashMap<String, Result<Vec<crate::core::live::GroupSummary>, String>>,
     /// Groups the cloud has that the profile does not list: (instance, group).
     pub live_only: std::collections::HashSet<(String, String)>,
+    /// Groups only the cloud lists whose detail was asked for since the last refresh.
+    pub detail_asked: std::collections::HashSet<(String, String)>,
     /// Each group's total lag at the read before the newest, for the trend.
     pub previous_lag: HashMap<(String, String), i64>,
     /// Whether the groups view shows instead of the trees.
@@ -205,6 +207,7 @@ impl AppState {
             auth_failed: Default::default(),
             listed: Default::default(),
             live_only: Default::default(),
+            detail_asked: Default::default(),
             previous_lag: Default::default(),
             groups_view: false,
             groups_sort: Default::default(),

@@ -4,7 +4,9 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use crate::core::profile::{KafkaInstance, Profile};
+use crate::core::credentials::Cloud;
+use crate::core::profile::{DtsSubscription, KafkaInstance, Profile};
+use crate::core::target::AccountKey;
 
 /// What a node stands for. Names are profile names; live data is looked up by them at render time.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,24 +141,55 @@ impl Tree {
         for a in &p.tencent {
             let acc = t.add(None, Kind::Account { account: a.name.as_str().into() }, a.name.as_str());
             a.ckafka.iter().for_each(|i| t.add_instance(acc, i));
-            for d in &a.dts {
-                let as_instance = KafkaInstance {
-                    name: d.name.clone(),
-                    id: d.subscribe_id.clone(),
-                    topics: vec![crate::core::profile::TopicSpec { name: d.topic.clone(), partitions: d.partitions }],
-                    groups: d
-                        .groups
-                        .iter()
-                        .map(|g| crate::core::profile::GroupSpec { name: g.clone(), topics: vec![d.topic.clone()] })
-                        .collect(),
-                    safety: d.safety,
-                };
-                t.add_instance(acc, &as_instance);
-                let inst = *t.nodes[acc].children.last().expect("just added");
-                t.nodes[inst].kind = Kind::Instance { instance: d.name.as_str().into(), dts: true };
-            }
+            a.dts.iter().for_each(|d| t.add_dts(acc, d));
         }
         t.finish()
+    }
+
+    fn add_dts(&mut self, acc: usize, d: &DtsSubscription) {
+        let as_instance = KafkaInstance {
+            name: d.name.clone(),
+            id: d.subscribe_id.clone(),
+            topics: vec![crate::core::profile::TopicSpec { name: d.topic.clone(), partitions: d.partitions }],
+            groups: d
+                .groups
+                .iter()
+                .map(|g| crate::core::profile::GroupSpec { name: g.clone(), topics: vec![d.topic.clone()] })
+                .collect(),
+            safety: d.safety,
+            scope: d.scope.clone(),
+            origin: d.origin,
+        };
+        self.add_instance(acc, &as_instance);
+        let inst = *self.nodes[acc].children.last().expect("just added");
+        self.nodes[inst].kind = Kind::Instance { instance: d.name.as_str().into(), dts: true };
+    }
+
+    /// Adds the instances the cloud listed for an account (already merged into the profile under these names).
+    /// Nodes are only appended, so the selection and expansion stay put; the new instances start open.
+    pub fn add_found(&mut self, p: &Profile, account: &AccountKey, names: &[String]) -> bool {
+        let Some(acc) = self.roots.iter().copied().find(|r| &*self.nodes[*r].name == account.name) else {
+            return false;
+        };
+        let before = self.nodes.len();
+        match account.cloud {
+            Cloud::Huawei => {
+                let Some(a) = p.huawei.iter().find(|a| a.name == account.name) else { return false };
+                a.instances.iter().filter(|i| names.contains(&i.name)).for_each(|i| self.add_instance(acc, i));
+            }
+            Cloud::Tencent => {
+                let Some(a) = p.tencent.iter().find(|a| a.name == account.name) else { return false };
+                a.ckafka.iter().filter(|i| names.contains(&i.name)).for_each(|i| self.add_instance(acc, i));
+                a.dts.iter().filter(|d| names.contains(&d.name)).for_each(|d| self.add_dts(acc, d));
+            }
+        }
+        for i in before..self.nodes.len() {
+            if matches!(self.nodes[i].kind, Kind::Instance { .. } | Kind::Groups) {
+                self.opened.insert(i);
+            }
+        }
+        self.recompute();
+        self.nodes.len() > before
     }
 
     fn finish(mut self) -> Self {
@@ -279,40 +312,57 @@ impl Tree {
         self.scroll_into_view(height);
     }
 
-    /// Adds a group the cloud listed but the profile does not, under its instance's Groups folder, with its topics
-    /// (and their partitions, where the count is known). Returns false when the instance is not in this tree or the
-    /// group is already there. Nodes are only ever appended, so the selection and expansion stay put.
-    pub fn add_group(&mut self, instance: &str, group: &str, topics: &[(String, u32)]) -> bool {
+    /// Adds the groups the cloud listed but the profile does not, under their instance's Groups folder, with their
+    /// topics (and partitions, where the count is known). Returns the groups added; none when the instance is not in
+    /// this tree. Nodes are only ever appended, so the selection and expansion stay put; one pass over the tree and
+    /// one recompute for the whole listing, whatever its size.
+    pub fn add_groups<'g>(&mut self, instance: &str, groups: &[(&'g str, Vec<(String, u32)>)]) -> Vec<&'g str> {
         let Some(inst) =
             self.nodes.iter().position(|n| matches!(&n.kind, Kind::Instance { instance: i, .. } if &**i == instance))
         else {
-            return false;
+            return Vec::new();
         };
         let Some(&folder) = self.nodes[inst].children.iter().find(|c| self.nodes[**c].kind == Kind::Groups) else {
-            return false;
+            return Vec::new();
         };
-        if self.nodes[folder].children.iter().any(|c| &*self.nodes[*c].name == group) {
-            return false;
-        }
-        let (instance, group): (Arc<str>, Arc<str>) = (instance.into(), group.into());
-        let gn =
-            self.add(Some(folder), Kind::Group { instance: instance.clone(), group: group.clone() }, group.clone());
-        for (topic, count) in topics {
-            let topic: Arc<str> = topic.as_str().into();
-            let kind = Kind::GroupTopic { instance: instance.clone(), group: group.clone(), topic: topic.clone() };
-            let tn = self.add(Some(gn), kind, topic.clone());
-            for p in 0..*count as i32 {
-                let kind = Kind::GroupPartition {
-                    instance: instance.clone(),
-                    group: group.clone(),
-                    topic: topic.clone(),
-                    partition: p,
-                };
-                self.add(Some(tn), kind, format!("p{p}"));
+        let mut present: HashSet<Arc<str>> =
+            self.nodes[folder].children.iter().map(|c| self.nodes[*c].name.clone()).collect();
+        let instance: Arc<str> = instance.into();
+        let mut added = Vec::new();
+        for (group, topics) in groups {
+            if present.contains(*group) {
+                continue;
             }
+            let group_name: Arc<str> = (*group).into();
+            present.insert(group_name.clone());
+            let kind = Kind::Group { instance: instance.clone(), group: group_name.clone() };
+            let gn = self.add(Some(folder), kind, group_name.clone());
+            for (topic, count) in topics {
+                let topic: Arc<str> = topic.as_str().into();
+                let kind =
+                    Kind::GroupTopic { instance: instance.clone(), group: group_name.clone(), topic: topic.clone() };
+                let tn = self.add(Some(gn), kind, topic.clone());
+                for p in 0..*count as i32 {
+                    let kind = Kind::GroupPartition {
+                        instance: instance.clone(),
+                        group: group_name.clone(),
+                        topic: topic.clone(),
+                        partition: p,
+                    };
+                    self.add(Some(tn), kind, format!("p{p}"));
+                }
+            }
+            added.push(*group);
         }
-        self.recompute();
-        true
+        if !added.is_empty() {
+            self.recompute();
+        }
+        added
+    }
+
+    /// One group: [`Tree::add_groups`] of one.
+    pub fn add_group(&mut self, instance: &str, group: &str, topics: &[(String, u32)]) -> bool {
+        !self.add_groups(instance, &[(group, topics.to_vec())]).is_empty()
     }
 
     /// Gives a group the topics and partitions a live read found, where its node has none yet.

@@ -54,6 +54,32 @@ impl Step {
 
 /// Applies a message.
 pub fn update(s: &mut AppState, msg: Msg) -> Step {
+    let mut step = apply(s, msg);
+    if let Some(cmd) = prefetch(s) {
+        step.redraw = true;
+        step.effects.push(Effect::Send(cmd));
+    }
+    step
+}
+
+/// The read of the group under the cursor, when it is one only the cloud lists and its detail has not been asked
+/// for since the last refresh: listings give every group's state and lag; partitions are read for what is looked at.
+fn prefetch(s: &mut AppState) -> Option<Command> {
+    let (instance, group) = match &s.trees[s.focus].selected_node()?.kind {
+        Kind::Group { instance, group }
+        | Kind::GroupTopic { instance, group, .. }
+        | Kind::GroupPartition { instance, group, .. } => (instance.to_string(), group.to_string()),
+        _ => return None,
+    };
+    let key = (instance, group);
+    if !s.live_only.contains(&key) || s.detail_asked.contains(&key) {
+        return None;
+    }
+    s.detail_asked.insert(key.clone());
+    Some(Command::Describe { instance: key.0, group: key.1 })
+}
+
+fn apply(s: &mut AppState, msg: Msg) -> Step {
     match msg {
         Msg::Resize(w, h) => {
             s.size = (w, h);

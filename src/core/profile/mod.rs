@@ -3,9 +3,11 @@
 mod model;
 mod raw;
 mod rules;
+mod scope;
 mod validate;
 
 pub use model::*;
+pub use scope::{BadGlob, Found, Scope};
 
 use thiserror::Error;
 

@@ -1,6 +1,16 @@
 //! The validated profile: what the dashboard shows and what the commands act on.
 
+use super::scope::Scope;
 use crate::core::credentials::CredentialSpec;
+
+/// Where an instance's entry came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Written in the profile: its name is the one the user chose, its pins are shown even when not found live.
+    Pinned,
+    /// Listed by the cloud at run time.
+    Discovered,
+}
 
 /// A loaded, validated profile.
 #[derive(Debug, Clone)]
@@ -79,6 +89,8 @@ pub struct HuaweiAccount {
     pub rate_limit_ceiling_per_second: u32,
     /// Account-level safety.
     pub safety: Safety,
+    /// Whether the account's instances are listed live, and the default names kept in them.
+    pub scope: Scope,
     /// Kafka instances.
     pub instances: Vec<KafkaInstance>,
 }
@@ -109,6 +121,8 @@ pub struct TencentAccount {
     pub credentials: CredentialSpec,
     /// Account-level safety.
     pub safety: Safety,
+    /// Whether the account's instances and subscriptions are listed live, and the default names kept in them.
+    pub scope: Scope,
     /// CKafka instances.
     pub ckafka: Vec<KafkaInstance>,
     /// DTS data subscriptions.
@@ -128,6 +142,9 @@ pub struct KafkaInstance {
     pub groups: Vec<GroupSpec>,
     /// Effective safety.
     pub safety: Safety,
+    /// Which live groups and topics beyond the pins are shown.
+    pub scope: Scope,
+    pub origin: Origin,
 }
 
 /// A topic and its partition count.
@@ -163,6 +180,9 @@ pub struct DtsSubscription {
     pub groups: Vec<String>,
     /// Effective safety.
     pub safety: Safety,
+    /// Which live groups beyond the pins are shown.
+    pub scope: Scope,
+    pub origin: Origin,
 }
 
 /// The fixed prefix of every DTS consumer group's full name.

@@ -48,6 +48,9 @@ pub(super) struct RawHuaweiAccount {
     pub rate_limit_ceiling_per_second: Option<S<i64>>,
     pub protected: Option<bool>,
     pub read_only: Option<bool>,
+    pub discover: Option<bool>,
+    pub include: Option<Vec<S<String>>>,
+    pub exclude: Option<Vec<S<String>>>,
     #[serde(default)]
     pub instances: Named<RawInstance>,
 }
@@ -62,6 +65,9 @@ pub(super) struct RawInstance {
     pub groups: IndexMap<S<String>, Vec<S<String>>>,
     pub protected: Option<bool>,
     pub read_only: Option<bool>,
+    pub discover: Option<bool>,
+    pub include: Option<Vec<S<String>>>,
+    pub exclude: Option<Vec<S<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -80,6 +86,9 @@ pub(super) struct RawTencentAccount {
     pub credential_process: Option<S<String>>,
     pub protected: Option<bool>,
     pub read_only: Option<bool>,
+    pub discover: Option<bool>,
+    pub include: Option<Vec<S<String>>>,
+    pub exclude: Option<Vec<S<String>>>,
     #[serde(default)]
     pub ckafka: Named<RawInstance>,
     #[serde(default)]
@@ -96,4 +105,7 @@ pub(super) struct RawDts {
     pub groups: Vec<S<String>>,
     pub protected: Option<bool>,
     pub read_only: Option<bool>,
+    pub discover: Option<bool>,
+    pub include: Option<Vec<S<String>>>,
+    pub exclude: Option<Vec<S<String>>>,
 }

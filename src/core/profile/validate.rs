@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use super::raw::{Named, RawDts, RawHuaweiAccount, RawInstance, RawProfile, RawTencentAccount, S};
 use super::rules::{check_endpoint, valid_topic_name};
-use super::{Loaded, ProfileError, model::*};
+use super::{Loaded, ProfileError, model::*, scope::Scope};
 use crate::core::credentials::{Cloud, CredentialSpec, Credentials};
 use crate::core::diag::{Diagnostic, Severity, did_you_mean};
 use crate::core::huawei_regions;
@@ -207,6 +207,32 @@ fn settings(cx: &mut Ctx, raw: &RawProfile) -> Settings {
     s
 }
 
+/// `discover`, `include` and `exclude` at one level, over its parent's; a bad pattern is named where it was typed.
+fn scope(cx: &mut Ctx, parent: &Scope, r: RawScope<'_>, key: &str) -> Scope {
+    let (discover, include, exclude) = r;
+    let mut patterns = |list: &Option<Vec<S<String>>>, which: &str| -> Option<Vec<String>> {
+        let list = list.as_ref()?;
+        let mut out = Vec::new();
+        for p in list {
+            match super::scope::check_glob(p.get_ref()) {
+                Ok(()) => out.push(p.get_ref().clone()),
+                Err(why) => cx.error(
+                    p.span(),
+                    &format!("{key}.{which}"),
+                    format!("{:?} is not a usable name pattern: {why}", p.get_ref()),
+                    "use * for any run of characters and ? for one, e.g. \"etl-*\"",
+                ),
+            }
+        }
+        Some(out)
+    };
+    let include = patterns(include, "include");
+    let exclude = patterns(exclude, "exclude");
+    Scope::inherit(parent, discover, include, exclude).unwrap_or_else(|_| parent.clone())
+}
+
+type RawScope<'a> = (Option<bool>, &'a Option<Vec<S<String>>>, &'a Option<Vec<S<String>>>);
+
 fn safety(parent: Safety, protected: Option<bool>, read_only: Option<bool>) -> Safety {
     Safety { protected: protected.unwrap_or(parent.protected), read_only: read_only.unwrap_or(parent.read_only) }
 }
@@ -331,7 +357,8 @@ fn huawei_account(cx: &mut Ctx, name: &S<String>, a: &RawHuaweiAccount) -> Huawe
         }
     };
     let safety = safety(Safety::default(), a.protected, a.read_only);
-    let instances = instances(cx, &a.instances, &format!("huawei.{n}.instances"), safety);
+    let scope = scope(cx, &Scope::default(), (a.discover, &a.include, &a.exclude), &format!("huawei.{n}"));
+    let instances = instances(cx, &a.instances, &format!("huawei.{n}.instances"), (safety, &scope));
     HuaweiAccount {
         name: n,
         region,
@@ -342,11 +369,12 @@ fn huawei_account(cx: &mut Ctx, name: &S<String>, a: &RawHuaweiAccount) -> Huawe
         rate_limit_per_second,
         rate_limit_ceiling_per_second,
         safety,
+        scope,
         instances,
     }
 }
 
-fn instances(cx: &mut Ctx, raw: &Named<RawInstance>, prefix: &str, parent: Safety) -> Vec<KafkaInstance> {
+fn instances(cx: &mut Ctx, raw: &Named<RawInstance>, prefix: &str, parent: (Safety, &Scope)) -> Vec<KafkaInstance> {
     raw.iter()
         .map(|(name, inst)| {
             let key = format!("{prefix}.{}", name.get_ref());
@@ -356,7 +384,7 @@ fn instances(cx: &mut Ctx, raw: &Named<RawInstance>, prefix: &str, parent: Safet
         .collect()
 }
 
-fn instance(cx: &mut Ctx, name: String, i: &RawInstance, key: &str, parent: Safety) -> KafkaInstance {
+fn instance(cx: &mut Ctx, name: String, i: &RawInstance, key: &str, (parent, up): (Safety, &Scope)) -> KafkaInstance {
     let id = cx.non_empty(&i.id, &format!("{key}.id"), "write the cloud's instance id");
     let mut topics = Vec::new();
     for (t, count) in &i.topics {
@@ -405,7 +433,9 @@ fn instance(cx: &mut Ctx, name: String, i: &RawInstance, key: &str, parent: Safe
         groups
             .push(GroupSpec { name: g.get_ref().clone(), topics: list.iter().map(|t| t.get_ref().clone()).collect() });
     }
-    KafkaInstance { name, id, topics, groups, safety: safety(parent, i.protected, i.read_only) }
+    let scope = scope(cx, up, (i.discover, &i.include, &i.exclude), key);
+    let safety = safety(parent, i.protected, i.read_only);
+    KafkaInstance { name, id, topics, groups, safety, scope, origin: Origin::Pinned }
 }
 
 fn tencent_account(cx: &mut Ctx, name: &S<String>, a: &RawTencentAccount) -> TencentAccount {
@@ -440,20 +470,27 @@ fn tencent_account(cx: &mut Ctx, name: &S<String>, a: &RawTencentAccount) -> Ten
         &a.credential_process,
     );
     let safety = safety(Safety::default(), a.protected, a.read_only);
-    let ckafka = instances(cx, &a.ckafka, &format!("tencent.{n}.ckafka"), safety);
+    let scope = scope(cx, &Scope::default(), (a.discover, &a.include, &a.exclude), &format!("tencent.{n}"));
+    let ckafka = instances(cx, &a.ckafka, &format!("tencent.{n}.ckafka"), (safety, &scope));
     let dts = a
         .dts
         .iter()
         .map(|(name, d)| {
             let dkey = format!("tencent.{n}.dts.{}", name.get_ref());
             let name = cx.instance_name(name, &dkey);
-            dts_subscription(cx, name, d.get_ref(), &dkey, safety)
+            dts_subscription(cx, name, d.get_ref(), &dkey, (safety, &scope))
         })
         .collect();
-    TencentAccount { name: n, region, site, ckafka_endpoint, dts_endpoint, credentials, safety, ckafka, dts }
+    TencentAccount { name: n, region, site, ckafka_endpoint, dts_endpoint, credentials, safety, scope, ckafka, dts }
 }
 
-fn dts_subscription(cx: &mut Ctx, name: String, d: &RawDts, key: &str, parent: Safety) -> DtsSubscription {
+fn dts_subscription(
+    cx: &mut Ctx,
+    name: String,
+    d: &RawDts,
+    key: &str,
+    (parent, up): (Safety, &Scope),
+) -> DtsSubscription {
     let subscribe_id = cx.non_empty(
         &d.subscribe_id,
         &format!("{key}.subscribe_id"),
@@ -484,5 +521,7 @@ fn dts_subscription(cx: &mut Ctx, name: String, d: &RawDts, key: &str, parent: S
         }
         groups.push(gn.clone());
     }
-    DtsSubscription { name, subscribe_id, topic, partitions, groups, safety: safety(parent, d.protected, d.read_only) }
+    let scope = scope(cx, up, (d.discover, &d.include, &d.exclude), key);
+    let safety = safety(parent, d.protected, d.read_only);
+    DtsSubscription { name, subscribe_id, topic, partitions, groups, safety, scope, origin: Origin::Pinned }
 }

@@ -131,19 +131,22 @@ pub async fn topic_names(
     Ok(rows.iter().filter_map(|t| t["name"].as_str().map(str::to_owned)).collect())
 }
 
-/// Every group of the instance with its state and lag (ListInstanceConsumerGroups, 50 per page), then each group's
-/// members and topics from its management detail.
+/// Every group of the instance that `keep` keeps, with its state and lag (ListInstanceConsumerGroups, 50 per page),
+/// then, for a full listing, each group's members and topics from its management detail.
 pub async fn list_groups_live(
     client: &Client,
     creds: &Credentials,
     acc: &HuaweiAccount,
     instance: &str,
-    how: Listing,
+    (how, keep): (Listing, &(dyn Fn(&str) -> bool + Sync)),
 ) -> Result<Vec<GroupSummary>, CallError> {
     let (rows, _) = paged(client, creds, 50, "groups", |o, l| list_groups(acc, instance, o, l)).await?;
     let mut out = Vec::new();
     for r in rows {
         let group = text(answer::need(&r, "group_id")?);
+        if !keep(&group) {
+            continue;
+        }
         if how == Listing::Names {
             let state = text(answer::need(&r, "state")?);
             out.push(GroupSummary { group, state, members: None, lag: int(&r["lag"]), topics: Vec::new() });
@@ -183,4 +186,22 @@ pub async fn group_topics(
     let a = client.call(&group_detail(acc, instance, group), creds).await?;
     let g = answer::need(&a.json, "group").map_err(|e| with_id(e, &a))?;
     Ok(committed_topics(g))
+}
+
+/// The account's Kafka instances, live (ListInstances with `engine=kafka`, 50 per page).
+pub async fn instances(
+    client: &Client,
+    creds: &Credentials,
+    acc: &HuaweiAccount,
+) -> Result<Vec<crate::core::profile::Found>, CallError> {
+    let (rows, _) = paged(client, creds, 50, "instances", |o, l| list_instances(acc, o, l)).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(crate::core::profile::Found::Kafka {
+                kind: crate::core::target::TargetKind::Huawei,
+                id: text(answer::need(r, "instance_id")?),
+                name: text(&r["name"]),
+            })
+        })
+        .collect()
 }

@@ -1,5 +1,6 @@
 //! Tencent CKafka and DTS: pure request builders; the live reads built on them are in `read`, the wire in `wire`.
 
+pub mod instances;
 pub mod read;
 pub mod wire;
 

@@ -265,7 +265,7 @@ pub async fn ckafka_list_groups_live(
     creds: &Credentials,
     acc: &TencentAccount,
     instance: &str,
-    how: Listing,
+    (how, keep): (Listing, &(dyn Fn(&str) -> bool + Sync)),
 ) -> Result<Vec<GroupSummary>, CallError> {
     if how == Listing::Names {
         // DescribeGroup: the cheap listing, names only.
@@ -279,13 +279,14 @@ pub async fn ckafka_list_groups_live(
             (true, "GroupList"),
         )
         .await?;
-        return rows
-            .iter()
-            .map(|g| {
-                let group = text(answer::need(g, "Group")?);
-                Ok(GroupSummary { group, state: String::new(), members: None, lag: None, topics: Vec::new() })
-            })
-            .collect();
+        let mut out = Vec::new();
+        for g in &rows {
+            let group = text(answer::need(g, "Group")?);
+            if keep(&group) {
+                out.push(GroupSummary { group, state: String::new(), members: None, lag: None, topics: Vec::new() });
+            }
+        }
+        return Ok(out);
     }
     let groups = paged(
         client,
@@ -297,6 +298,7 @@ pub async fn ckafka_list_groups_live(
         (true, "GroupList"),
     )
     .await?;
+    let groups: Vec<Value> = groups.into_iter().filter(|g| keep(&text(&g["ConsumerGroupName"]))).collect();
     let mut ends: HashMap<String, HashMap<i32, i64>> = HashMap::new();
     let mut out = Vec::new();
     for chunk in groups.chunks(20) {
