@@ -74,6 +74,8 @@ async fn event_loop(
     let _ = commands.send(Command::Refresh { asked: false });
     state.refreshing = true;
     let mut ticker = refresh.map(|d| tokio::time::interval_at(tokio::time::Instant::now() + d, d));
+    let mut clock = tokio::time::interval(std::time::Duration::from_secs(1));
+    clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut signals = Signals::new();
     let mut dirty = true;
     // Fault injection for the robustness tests: panic on the first key, in update or in render.
@@ -102,6 +104,7 @@ async fn event_loop(
             },
             Some(event) = events.recv() => Msg::Engine { at: now_label(&state.zone_name), event: Box::new(event) },
             _ = tick(&mut ticker) => Msg::RefreshTick,
+            _ = clock.tick() => Msg::Clock(jiff::Timestamp::now().as_millisecond()),
             _ = signals.next() => return Ok(()),
         };
         if let Msg::Key(_) = msg {

@@ -58,6 +58,16 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                             s.live_only.insert((instance.clone(), g.to_owned()));
                         }
                     }
+                    for g in groups {
+                        let key = (instance.clone(), g.group.clone());
+                        // A group read in detail has its trend from its reads; one only listed, from its listings.
+                        if !s.live.contains_key(&key)
+                            && let (Some(old), Some(_)) = (s.summaries.get(&key).and_then(|o| o.lag), g.lag)
+                        {
+                            s.previous_lag.insert(key.clone(), old);
+                        }
+                        s.summaries.insert(key, g.clone());
+                    }
                 }
             }
             s.listed.insert(instance, result);
@@ -65,6 +75,7 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
         }
         EngineEvent::RefreshDone => {
             s.read_at = Some(at);
+            s.read_at_ms = Some(s.now_ms);
             // The group under the cursor is read again after each refresh (see `update::prefetch`).
             s.detail_asked.clear();
             // The groups view is rebuilt once a refresh has ended, not on each of its thousands of reads.

@@ -13,7 +13,6 @@ use super::state::AppState;
 use super::tree::Kind;
 use super::update::Step;
 use super::view::Theme;
-use crate::core::live::state_word;
 use tui_input::Input;
 
 /// How the rows are ordered.
@@ -128,15 +127,10 @@ pub fn build(s: &AppState) -> Vec<GroupRow> {
             while let Some(p) = t.nodes[root].parent {
                 root = p;
             }
-            let live = s.live.get(&key);
-            let snap = live.and_then(|r| r.as_ref().ok());
-            let lag = snap.map(|g| g.partitions.iter().filter_map(|p| p.lag()).sum::<i64>());
-            let state = match live {
-                Some(Ok(g)) => state_word(&g.state).to_owned(),
-                Some(Err(_)) => "READ FAILED".to_owned(),
-                None => "…".to_owned(),
-            };
-            let rank = ["ACTIVE", "REBALANCING", "READ FAILED", "EMPTY", "DEAD"]
+            let status = super::group_status::of(s, &key.0, &key.1);
+            let lag = status.lag();
+            let state = status.word().to_owned();
+            let rank = ["ACTIVE", "REBALANCING", "READ FAILED", "NOT FOUND", "EMPTY", "DEAD"]
                 .iter()
                 .position(|w| *w == state)
                 .map_or(u8::MAX, |p| p as u8);
@@ -152,7 +146,7 @@ pub fn build(s: &AppState) -> Vec<GroupRow> {
                 instance: key.0,
                 group: key.1,
                 state,
-                members: snap.map(|g| g.members.len()),
+                members: status.members(),
                 lag,
             });
         }

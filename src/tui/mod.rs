@@ -4,6 +4,7 @@
 pub mod app;
 mod engine_events;
 pub mod forms;
+pub mod group_status;
 pub mod groups_view;
 pub mod keymap;
 pub mod layout;

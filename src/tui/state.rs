@@ -129,6 +129,8 @@ pub struct AppState {
     pub listed: HashMap<String, Result<Vec<crate::core::live::GroupSummary>, String>>,
     /// Groups the cloud has that the profile does not list: (instance, group).
     pub live_only: std::collections::HashSet<(String, String)>,
+    /// Every listed group's state and lag from its instance's listing, by (instance, group).
+    pub summaries: HashMap<(String, String), crate::core::live::GroupSummary>,
     /// Groups only the cloud lists whose detail was asked for since the last refresh.
     pub detail_asked: std::collections::HashSet<(String, String)>,
     /// Each group's total lag at the read before the newest, for the trend.
@@ -147,6 +149,10 @@ pub struct AppState {
     pub groups_dirty: bool,
     /// When the newest refresh finished, as the log shows times (the header says how fresh the data is).
     pub read_at: Option<String>,
+    /// When the last refresh ended, on the clock below (ms since the epoch).
+    pub read_at_ms: Option<i64>,
+    /// The wall clock as the last `Msg::Clock` gave it (ms since the epoch); 0 before the first tick.
+    pub now_ms: i64,
     /// The open modal.
     pub modal: Option<Modal>,
     /// The filter being typed, if any.
@@ -208,6 +214,7 @@ impl AppState {
             listed: Default::default(),
             live_only: Default::default(),
             detail_asked: Default::default(),
+            summaries: Default::default(),
             previous_lag: Default::default(),
             groups_view: false,
             groups_sort: Default::default(),
@@ -217,6 +224,8 @@ impl AppState {
             groups_rows: Vec::new(),
             groups_dirty: true,
             read_at: None,
+            read_at_ms: None,
+            now_ms: 0,
             quit: false,
             keymap: super::keymap::Keymap::default(),
         }
@@ -246,6 +255,18 @@ impl AppState {
     }
 
     /// A fresh id.
+    /// How long ago the data was read, in words ("12 s ago", "3 min ago"); coarser as it ages, so the clock
+    /// redraws the header once a second for the first minute, then once a minute.
+    pub fn read_age(&self) -> Option<String> {
+        let at = self.read_at_ms.filter(|_| self.now_ms > 0)?;
+        let secs = (self.now_ms - at).max(0) / 1000;
+        Some(match secs {
+            0..60 => format!("{secs} s ago"),
+            60..3600 => format!("{} min ago", secs / 60),
+            _ => format!("{} h ago", secs / 3600),
+        })
+    }
+
     pub fn take_id(&mut self) -> u64 {
         self.next_id += 1;
         self.next_id - 1

@@ -168,7 +168,7 @@ impl Tree {
     /// Adds the instances the cloud listed for an account (already merged into the profile under these names).
     /// Nodes are only appended, so the selection and expansion stay put; the new instances start open.
     pub fn add_found(&mut self, p: &Profile, account: &AccountKey, names: &[String]) -> bool {
-        let Some(acc) = self.roots.iter().copied().find(|r| &*self.nodes[*r].name == account.name) else {
+        let Some(acc) = self.roots.iter().copied().find(|r| *self.nodes[*r].name == *account.name) else {
             return false;
         };
         let before = self.nodes.len();

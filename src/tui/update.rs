@@ -25,6 +25,8 @@ pub enum Msg {
     Engine { at: String, event: Box<EngineEvent> },
     /// The live-refresh timer fired.
     RefreshTick,
+    /// The wall clock, once a second (ms since the epoch): the header says how old the data is.
+    Clock(i64),
 }
 
 /// What update asks the outside world to do.
@@ -92,6 +94,12 @@ fn apply(s: &mut AppState, msg: Msg) -> Step {
             Step::send(Command::Refresh { asked: false })
         }
         Msg::RefreshTick => Step::default(),
+        Msg::Clock(ms) => {
+            let before = s.read_age();
+            s.now_ms = ms;
+            // Only a change in what the header says is drawn: idle stays idle between the words changing.
+            if s.read_age() != before { Step::redraw() } else { Step::default() }
+        }
         Msg::Engine { at, event } => super::engine_events::apply(s, at, *event),
         // Terminals send Alt-x as ESC followed by x, so a fast "Esc, then x" arrives as Alt-x. Nothing is bound to
         // Alt, so it is read as the two keys the user typed.

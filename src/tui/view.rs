@@ -40,6 +40,19 @@ impl Theme {
 }
 
 /// Draws the whole screen.
+/// The screen as text, drawn on a test backend of the state's size (for unit tests).
+#[cfg(test)]
+pub fn render_to_string(s: &AppState) -> String {
+    let mut term =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(s.size.0, s.size.1)).expect("test backend");
+    let _ = term.draw(|f| render(f, s));
+    let buf = term.backend().buffer().clone();
+    (0..buf.area.height)
+        .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_owned()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 pub fn render(f: &mut Frame<'_>, s: &AppState) {
     let area = f.area();
     let a = areas(area.width, area.height);
@@ -71,7 +84,8 @@ fn title(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
     if s.refreshing {
         spans.push(Span::raw("  refreshing…"));
     } else if let Some(at) = &s.read_at {
-        spans.push(Span::styled(format!("  live, read {at}"), th.fg(Color::DarkGray)));
+        let age = s.read_age().map(|a| format!(" ({a})")).unwrap_or_default();
+        spans.push(Span::styled(format!("  live, read {at}{age}"), th.fg(Color::DarkGray)));
     }
     if let Some(j) = &s.job {
         let cancel = if j.cancelling { "cancelling…" } else { "Esc cancels" };
@@ -200,16 +214,26 @@ fn row<'a>(s: &'a AppState, t: &'a Tree, n: usize, th: &Theme, selected: bool) -
         }
         Kind::Instance { dts: true, .. } => spans.push(Span::styled("  dts", th.fg(Color::DarkGray))),
         Kind::Group { instance, group } => {
-            match snapshot(s, instance, group) {
-                Some(Ok(snap)) => {
+            use super::group_status::Status;
+            let status = super::group_status::of(s, instance, group);
+            match status {
+                Status::Live(snap) => {
                     spans.push(Span::styled(format!("  [{}]", state_word(&snap.state)), state_style(th, &snap.state)));
                     spans.push(Span::raw(format!("  lag {}", group_lag(snap, None))));
-                    if !snap.members.is_empty() {
-                        spans.push(Span::raw(format!("  {} member(s)", snap.members.len())));
+                }
+                Status::Listed(g) => {
+                    let word = status.word();
+                    spans.push(Span::styled(format!("  [{word}]"), state_style(th, &g.state)));
+                    if let Some(lag) = g.lag {
+                        spans.push(Span::raw(format!("  lag {lag}")));
                     }
                 }
-                Some(Err(_)) => spans.push(Span::styled("  [READ FAILED]", th.fg(Color::Red))),
-                None => spans.push(Span::styled("  …", th.fg(Color::DarkGray))),
+                Status::NotFound => spans.push(Span::styled("  [NOT FOUND]", th.fg(Color::Red))),
+                Status::Failed(_) => spans.push(Span::styled("  [READ FAILED]", th.fg(Color::Red))),
+                Status::Pending => spans.push(Span::styled("  …", th.fg(Color::DarkGray))),
+            }
+            if let Some(n) = status.members().filter(|n| *n > 0) {
+                spans.push(Span::raw(format!("  {n} member(s)")));
             }
             if s.live_only.contains(&(instance.to_string(), group.to_string())) {
                 spans.push(Span::styled("  (not in profile)", th.fg(Color::DarkGray)));

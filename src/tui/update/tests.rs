@@ -63,13 +63,7 @@ fn the_form_sends_an_order_and_the_plan_decides_the_confirmation() {
 }
 
 fn screen(s: &AppState) -> String {
-    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(s.size.0, s.size.1)).unwrap();
-    term.draw(|f| crate::tui::view::render(f, s)).unwrap();
-    let buf = term.backend().buffer().clone();
-    (0..buf.area.height)
-        .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_owned()).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("\n")
+    crate::tui::view::render_to_string(s)
 }
 
 #[test]
@@ -135,4 +129,18 @@ fn a_refresh_asked_for_during_one_is_sent_once_when_it_ends() {
     let done = update(&mut s, Msg::Engine { at: "12:00:02".into(), event: Box::new(EngineEvent::RefreshDone) });
     assert!(done.effects.is_empty() && !s.refreshing);
     assert_eq!(s.read_at.as_deref(), Some("12:00:02"));
+}
+
+#[test]
+fn the_header_says_how_old_the_data_is_and_redraws_only_when_the_words_change() {
+    let mut s = on_group(false);
+    let t0 = 1_800_000_000_000;
+    update(&mut s, Msg::Clock(t0));
+    s.refreshing = true;
+    update(&mut s, Msg::Engine { at: "12:00:00".into(), event: Box::new(EngineEvent::RefreshDone) });
+    assert!(update(&mut s, Msg::Clock(t0 + 12_000)).redraw);
+    assert!(screen(&s).contains("live, read 12:00:00 (12 s ago)"), "{}", screen(&s));
+    assert!(update(&mut s, Msg::Clock(t0 + 125_000)).redraw, "12 s -> 2 min");
+    assert!(!update(&mut s, Msg::Clock(t0 + 126_000)).redraw, "still 2 min: nothing to draw");
+    assert!(screen(&s).contains("(2 min ago)"));
 }
