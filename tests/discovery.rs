@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::cli::{Emulator, run, start, text};
+use common::cli::{Emulator, run, start, start_with, text};
 use serde_json::Value;
 
 /// The emulator's profile with every instance and subscription table removed (accounts only), plus `extra` lines
@@ -113,4 +113,18 @@ fn a_pinned_instance_keeps_its_name_and_its_pins_beside_listed_groups() {
     assert!(on("orders").is_empty(), "the same instance is not listed again under its cloud name: {rows:?}");
     let billing = rows.iter().find(|r| r["group"] == "billing").unwrap();
     assert_eq!(billing["in_profile"], true);
+}
+
+#[test]
+fn the_large_instances_are_served_unpinned_and_found_by_discovery() {
+    let e = start_with(&["--large"]);
+    let profile = std::fs::read_to_string(&e.profile).unwrap();
+    assert!(!profile.contains("bulk-"), "the written profile does not pin the generated instances");
+    let o = run(&e, &["--output", "json", "describe", "--instance", "bulk-ck", "--group", "svc-0005-orders"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["partitions"].as_array().unwrap().len(), 1);
+    let o = run(&e, &["describe", "--instance", "bulk-hw", "--group", "svc-0008-mail"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("state DEAD"), "{}", text(&o));
 }

@@ -161,7 +161,7 @@ fn an_endless_answer_is_cut_off_not_read_into_memory() {
         token: None,
     };
     let e = rt.block_on(client.call(&req, &creds)).unwrap_err();
-    assert!(e.to_string().contains("larger than 8 MiB"), "{e}");
+    assert!(e.to_string().contains("larger than 64 MiB"), "{e}");
 }
 
 #[test]

@@ -15,10 +15,16 @@ use crate::tui::state::Level;
 use crate::tui::{app, state::AppState};
 use std::sync::Arc;
 
-/// Runs the dashboard; returns the exit code.
-pub fn run(profile_flag: Option<&Path>, demo: bool) -> u8 {
+/// Which demo: the built-in data, and whether the generated large instances join it.
+#[derive(Debug, Clone, Copy)]
+pub struct Demo {
+    pub large: bool,
+}
+
+/// Runs the dashboard (on the emulator when `demo` is given); returns the exit code.
+pub fn run(profile_flag: Option<&Path>, demo: Option<Demo>) -> u8 {
     // A profile error is printed the way `check` prints it, before the screen is taken.
-    let profile = if demo { None } else { Some(ops::profile(profile_flag)) };
+    let profile = if demo.is_some() { None } else { Some(ops::profile(profile_flag)) };
     let profile = match profile.transpose() {
         Ok(p) => p,
         Err(Stop(code, msg)) => {
@@ -37,7 +43,7 @@ pub fn run(profile_flag: Option<&Path>, demo: bool) -> u8 {
         let (profile, _emulator) = match profile {
             Some(p) => (p, None),
             None => {
-                let (p, h) = demo_profile().await?;
+                let (p, h) = demo_profile(demo.is_some_and(|d| d.large)).await?;
                 (p, Some(h))
             }
         };
@@ -50,7 +56,7 @@ pub fn run(profile_flag: Option<&Path>, demo: bool) -> u8 {
             .map_err(|e| e.to_string())?;
         let w = worker::spawn(session, tx);
         let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        let mut state = AppState::new(profile, (80, 24), demo, color, tz_name).with_profile_keys();
+        let mut state = AppState::new(profile, (80, 24), demo.is_some(), color, tz_name).with_profile_keys();
         // Jobs a crash or kill left unfinished in the last week are the first thing the user sees.
         if let Some(text) =
             audit::path(state.profile.settings.audit_log.as_deref()).and_then(|p| audit::read_tail(&p, 4 << 20))
@@ -73,7 +79,7 @@ pub fn run(profile_flag: Option<&Path>, demo: bool) -> u8 {
         app::run(state, w.commands, rx, refresh, log_file).await.map_err(|e| e.to_string())
     });
     rt.shutdown_timeout(Duration::from_millis(200));
-    if demo {
+    if demo.is_some() {
         let _ = std::fs::remove_dir_all(demo_dir());
     }
     match result {
@@ -96,12 +102,16 @@ pub fn demo_dir() -> std::path::PathBuf {
     std::env::temp_dir().join(format!("offsetdeck-demo-{}", std::process::id()))
 }
 
-/// The emulator with the demo data, and a profile pointing at it.
-pub async fn demo_profile() -> Result<(Profile, emulator::Handle), String> {
+/// The emulator with the demo data, and a profile pointing at it. The large instances are added after the profile
+/// is written, so the dashboard discovers them as it would a real account's.
+pub async fn demo_profile(large: bool) -> Result<(Profile, emulator::Handle), String> {
     let world = emulator::data::parse(emulator::data::DEMO, jiff::Timestamp::now().as_millisecond())?;
     let handle =
         emulator::spawn(world, ([127, 0, 0, 1], 0).into()).await.map_err(|e| format!("starting the emulator: {e}"))?;
     let mut text = emulator::write_profile(&handle.state().world, &handle.url());
+    if large {
+        emulator::large::add_to(&mut handle.state().world);
+    }
     // The demo shows a protected account too: the Tencent one.
     text = text.replacen("[tencent.tc-demo]\n", "[tencent.tc-demo]\nprotected = true\n", 1);
     let audit = demo_dir().join("audit.jsonl");

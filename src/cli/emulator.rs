@@ -10,7 +10,7 @@ use crate::emulator;
 /// Runs the emulator; returns when signalled.
 pub async fn run(
     listen: SocketAddr,
-    separate: bool,
+    (separate, large): (bool, bool),
     data: Option<PathBuf>,
     write_profile: Option<PathBuf>,
 ) -> anyhow::Result<()> {
@@ -28,6 +28,9 @@ pub async fn run(
         let profile = emulator::write_profile_for(&handle.state().world, &handle.urls());
         write_private(path, &profile).with_context(|| format!("writing {}", path.display()))?;
         esay!("wrote a profile for the emulator to {}", path.display());
+    }
+    if large {
+        emulator::large::add_to(&mut handle.state().world);
     }
     say!("{}", handle.announcement());
     wait_for_signal().await;

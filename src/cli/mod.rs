@@ -66,6 +66,11 @@ pub struct Args {
     #[arg(long)]
     pub demo: bool,
 
+    /// The demo with one more instance on each cloud, discovered live: 10,000 groups and a topic of 100,000
+    /// partitions (`bulk-hw`, `bulk-ck`).
+    #[arg(long)]
+    pub demo_large: bool,
+
     /// Without a subcommand, the full-screen dashboard opens.
     #[command(subcommand)]
     pub command: Option<Cmd>,
@@ -208,6 +213,10 @@ pub enum Cmd {
         /// Write a profile pointing every account at the emulator, with its fake keys inline.
         #[arg(long, value_name = "PATH")]
         write_profile: Option<PathBuf>,
+        /// Add the generated instance of 10,000 groups and 100,000 partitions to each cloud (`bulk-hw`, `bulk-ck`);
+        /// the written profile does not pin them, so they are discovered live.
+        #[arg(long)]
+        large: bool,
     },
 }
 
@@ -221,11 +230,12 @@ pub fn main() -> ExitCode {
     let json = args.output == Output::Json;
     let profile = args.profile.as_deref();
     let Some(command) = &args.command else {
-        return ExitCode::from(dashboard::run(profile, args.demo));
+        let demo = (args.demo || args.demo_large).then_some(dashboard::Demo { large: args.demo_large });
+        return ExitCode::from(dashboard::run(profile, demo));
     };
     let result = match command {
         Cmd::Check => return ExitCode::from(check::run(profile)),
-        Cmd::Emulator { listen, separate_ports, data, write_profile } => {
+        Cmd::Emulator { listen, separate_ports, data, write_profile, large } => {
             let rt = match tokio::runtime::Runtime::new() {
                 Ok(rt) => rt,
                 Err(e) => {
@@ -233,7 +243,12 @@ pub fn main() -> ExitCode {
                     return ExitCode::from(1);
                 }
             };
-            return match rt.block_on(emulator::run(*listen, *separate_ports, data.clone(), write_profile.clone())) {
+            return match rt.block_on(emulator::run(
+                *listen,
+                (*separate_ports, *large),
+                data.clone(),
+                write_profile.clone(),
+            )) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     esay!("error: {e:#}");

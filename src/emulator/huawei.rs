@@ -80,13 +80,20 @@ pub fn auth_error(e: &AuthError, request_id: &str) -> Reply {
 
 /// Pages a list with `offset`/`limit` query parameters; `limit` must lie in 1..=max.
 fn page<T: Clone>(items: &[T], query: &[(String, String)], default: usize, max: usize) -> Result<Vec<T>, Reply> {
+    let (offset, limit) = window(query, default, max)?;
+    Ok(items.iter().skip(offset).take(limit).cloned().collect())
+}
+
+/// `offset` and `limit` of a page, checked. Large listings build only the page's items from it: a listing of
+/// 100,000 partitions read 50 at a time must not build all 100,000 on every call.
+fn window(query: &[(String, String)], default: usize, max: usize) -> Result<(usize, usize), Reply> {
     let get = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     let offset: usize = get("offset").unwrap_or("0").parse().map_err(|_| bad_param("offset"))?;
     let limit: usize = match get("limit") {
         Some(l) => l.parse().ok().filter(|l| (1..=max).contains(l)).ok_or_else(|| bad_param("limit"))?,
         None => default,
     };
-    Ok(items.iter().skip(offset).take(limit).cloned().collect())
+    Ok((offset, limit))
 }
 
 fn bad_param(name: &str) -> Reply {
@@ -175,19 +182,20 @@ fn group_lag(instance: &Instance, g: &super::state::Group) -> i64 {
 
 fn list_groups(instance: &Instance, query: &[(String, String)]) -> Reply {
     let filter = query.iter().find(|(k, _)| k == "group").map(|(_, v)| v.as_str()).unwrap_or("");
-    let all: Vec<Value> = instance
-        .groups
-        .iter()
-        .filter(|g| g.name.contains(filter))
+    let (offset, limit) = match window(query, 10, 50) {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let matching = || instance.groups.iter().filter(|g| g.name.contains(filter));
+    let items: Vec<Value> = matching()
+        .skip(offset)
+        .take(limit)
         .map(|g| {
             json!({"group_id": g.name, "state": g.state.upper(), "coordinator_id": 1, "group_desc": "",
                    "lag": group_lag(instance, g), "createdAt": 1700000000000i64})
         })
         .collect();
-    match page(&all, query, 10, 50) {
-        Ok(items) => ok(json!({"total": all.len(), "groups": items})),
-        Err(r) => r,
-    }
+    ok(json!({"total": matching().count(), "groups": items}))
 }
 
 fn group_basics(g: &super::state::Group) -> Value {
@@ -237,11 +245,14 @@ fn group_message_offsets(instance: &Instance, name: &str, query: &[(String, Stri
         return error(404, "DMS.00404022", format!("The consumer group {name} does not exist"));
     };
     let only: Option<i32> = get("partition").and_then(|p| p.parse().ok()).filter(|p| *p >= 0);
-    let all: Vec<Value> = topic
-        .partitions
-        .iter()
-        .enumerate()
-        .filter(|(p, _)| only.is_none_or(|o| o as usize == *p))
+    let (offset, limit) = match window(query, 10, 50) {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let matching = || topic.partitions.iter().enumerate().filter(|(p, _)| only.is_none_or(|o| o as usize == *p));
+    let items: Vec<Value> = matching()
+        .skip(offset)
+        .take(limit)
         .map(|(p, part)| {
             let c = g.committed.get(&(topic_name.clone(), p as i32)).copied().unwrap_or(-1);
             let owner = g
@@ -256,10 +267,7 @@ fn group_message_offsets(instance: &Instance, name: &str, query: &[(String, Stri
                    "client_id": owner.map_or("", |m| m.client_id.as_str())})
         })
         .collect();
-    match page(&all, query, 10, 50) {
-        Ok(items) => ok(json!({"total": all.len(), "group_message_offsets": items})),
-        Err(r) => r,
-    }
+    ok(json!({"total": matching().count(), "group_message_offsets": items}))
 }
 
 fn list_topics(instance: &Instance, query: &[(String, String)]) -> Reply {
@@ -283,26 +291,26 @@ fn topic_partitions(instance: &Instance, name: &str, query: &[(String, String)],
     let Some(topic) = instance.topic(name) else {
         return error(404, "DMS.00404023", format!("The topic {name} does not exist"));
     };
+    // As documented: `limit` 1 to 50, `offset` at most 10000.
+    let (offset, limit) = match window(query, 10, 50) {
+        Ok(w) if w.0 > 10_000 => return bad_param("offset"),
+        Ok(w) => w,
+        Err(r) => return r,
+    };
     // `last_offset` is the log end offset: the offset the next message will get.
-    let all: Vec<Value> = topic
+    let items: Vec<Value> = topic
         .partitions
         .iter()
         .enumerate()
+        .skip(offset)
+        .take(limit)
         .map(|(p, part)| {
             let last_update = if part.end > 0 { topic.timestamp_of(part.end - 1) } else { now_ms };
             json!({"partition": p, "start_offset": part.start, "last_offset": part.end,
                    "message_count": part.end - part.start, "last_update_time": last_update})
         })
         .collect();
-    // As documented: `limit` 1 to 50, `offset` at most 10000.
-    let offset = query.iter().find(|(k, _)| k == "offset").and_then(|(_, v)| v.parse::<usize>().ok()).unwrap_or(0);
-    if offset > 10_000 {
-        return bad_param("offset");
-    }
-    match page(&all, query, 10, 50) {
-        Ok(items) => ok(json!({"total": all.len(), "partitions": items})),
-        Err(r) => r,
-    }
+    ok(json!({"total": topic.partitions.len(), "partitions": items}))
 }
 
 fn active_refusal(g: &super::state::Group) -> Reply {

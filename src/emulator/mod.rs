@@ -9,6 +9,7 @@ mod admin;
 pub mod data;
 pub mod gate;
 mod huawei;
+pub mod large;
 mod profile_out;
 pub mod state;
 mod tencent;

@@ -35,12 +35,18 @@ fn strs(p: &Map<String, Value>, k: &str) -> Option<Vec<String>> {
 
 /// `Offset`/`Limit` paging with a default and a maximum limit.
 fn page<T: Clone>(items: &[T], p: &Map<String, Value>, default: i64, max: i64) -> Result<Vec<T>, TcError> {
+    let (offset, limit) = window(p, default, max)?;
+    Ok(items.iter().skip(offset).take(limit).cloned().collect())
+}
+
+/// `Offset` and `Limit` of a page, checked. Large listings build only the page's items from it.
+fn window(p: &Map<String, Value>, default: i64, max: i64) -> Result<(usize, usize), TcError> {
     let offset = i(p, "Offset").unwrap_or(0);
     let limit = i(p, "Limit").unwrap_or(default);
     if offset < 0 || !(1..=max).contains(&limit) {
         return Err(err("InvalidParameterValue", format!("Offset must be >= 0 and Limit between 1 and {max}")));
     }
-    Ok(items.iter().skip(offset as usize).take(limit as usize).cloned().collect())
+    Ok((offset as usize, limit as usize))
 }
 
 /// Runs an action for an authenticated account. `now_ms` is the emulator's clock.
@@ -81,10 +87,12 @@ pub fn execute(acc: &mut TencentAccount, service: &str, action: &str, body: &[u8
         }
         "DescribeConsumerGroup" => {
             let inst = instance(acc, p)?;
-            let all: Vec<Value> = inst
-                .groups
-                .iter()
-                .filter(|g| s(p, "GroupName").is_empty() || g.name == s(p, "GroupName"))
+            let (offset, limit) = window(p, 50, 50)?;
+            let matching =
+                || inst.groups.iter().filter(|g| s(p, "GroupName").is_empty() || g.name == s(p, "GroupName"));
+            let items: Vec<Value> = matching()
+                .skip(offset)
+                .take(limit)
                 .map(|g| {
                     let subscribed: Vec<Value> = g
                         .topics()
@@ -107,20 +115,16 @@ pub fn execute(acc: &mut TencentAccount, service: &str, action: &str, body: &[u8
                     json!({"ConsumerGroupName": g.name, "SubscribedInfo": subscribed})
                 })
                 .collect();
-            let items = page(&all, p, 50, 50)?;
-            Ok(json!({"Result": {"TotalCount": all.len(), "TopicList": [], "GroupList": items}}))
+            Ok(json!({"Result": {"TotalCount": matching().count(), "TopicList": [], "GroupList": items}}))
         }
         "DeleteGroupSubscribeTopic" => delete_group_subscribe_topic(acc, p),
         "DescribeGroup" => {
             let inst = instance(acc, p)?;
-            let all: Vec<Value> = inst
-                .groups
-                .iter()
-                .filter(|g| g.name.contains(s(p, "SearchWord")))
-                .map(|g| json!({"Group": g.name, "Protocol": "consumer"}))
-                .collect();
-            let items = page(&all, p, 20, 100)?;
-            Ok(json!({"Result": {"TotalCount": all.len(), "GroupList": items, "GroupCountQuota": 1000}}))
+            let (offset, limit) = window(p, 20, 100)?;
+            let matching = || inst.groups.iter().filter(|g| g.name.contains(s(p, "SearchWord")));
+            let items: Vec<Value> =
+                matching().skip(offset).take(limit).map(|g| json!({"Group": g.name, "Protocol": "consumer"})).collect();
+            Ok(json!({"Result": {"TotalCount": matching().count(), "GroupList": items, "GroupCountQuota": 1000}}))
         }
         "DescribeGroupInfo" => {
             let inst = instance(acc, p)?;
@@ -143,18 +147,20 @@ pub fn execute(acc: &mut TencentAccount, service: &str, action: &str, body: &[u8
         "DescribeTopicSyncReplica" => {
             let inst = instance(acc, p)?;
             let t = topic(inst, s(p, "TopicName"))?;
-            let all: Vec<Value> = t
+            let (offset, limit) = window(p, 20, 100)?;
+            let items: Vec<Value> = t
                 .partitions
                 .iter()
                 .enumerate()
+                .skip(offset)
+                .take(limit)
                 .map(|(n, part)| {
                     json!({"Partition": format!("partition-{n}"), "Leader": 1, "Replica": "1,2,3",
                            "InSyncReplica": "1,2,3", "BeginOffset": part.start, "EndOffset": part.end,
                            "MessageCount": part.end - part.start, "OutOfSyncReplica": ""})
                 })
                 .collect();
-            let items = page(&all, p, 20, 100)?;
-            Ok(json!({"Result": {"TotalCount": all.len(), "TopicInSyncReplicaList": items}}))
+            Ok(json!({"Result": {"TotalCount": t.partitions.len(), "TopicInSyncReplicaList": items}}))
         }
         "ModifyGroupOffsets" => modify_group_offsets(acc, p),
         "FetchMessageListByTimestamp" => {

@@ -142,9 +142,11 @@ pub async fn groups_left_behind(client: &Client, creds: &Credentials, target: &T
     for g in inst.groups.iter().filter(|g| g.topics.contains(&topic)) {
         match describe(client, creds, target, &g.name, std::slice::from_ref(&topic)).await {
             Ok(snap) => {
+                // Indexed: the topic may have 100,000 partitions.
+                let at: std::collections::HashMap<i32, Option<i64>> =
+                    snap.partitions.iter().map(|p| (p.partition, p.committed)).collect();
                 for r in &plan.rows {
-                    let committed =
-                        snap.partitions.iter().find(|p| p.partition == r.partition).and_then(|p| p.committed);
+                    let committed = at.get(&r.partition).copied().flatten();
                     if let Some((c, new_start)) = committed.zip(r.target).filter(|(c, new_start)| c < new_start) {
                         notes.push(format!(
                             "group `{}` is at {c} on partition {}, below the new log start {new_start}: it will jump to {new_start} on its next poll, skipping {} message(s)",
@@ -218,8 +220,8 @@ fn is_not_found(e: &CallError) -> bool {
         || matches!(e, CallError::Api { code, .. } if code.starts_with("ResourceNotFound"))
 }
 
-/// A group's live state by the name the user gave, whether the profile lists it or not. With no topics given, the
-/// profile's (or, for a group the profile does not list, the ones it has committed offsets on live). A name that
+/// A group's live state by the name the user gave, whether the profile lists it or not. With no topics given, every
+/// topic it has committed offsets on live. A name that
 /// matches no group lists the groups that exist live.
 pub async fn describe_group(
     client: &Client,
@@ -236,22 +238,8 @@ pub async fn describe_group(
         };
         EngineError::Input(format!("no group `{short}` on `{}` live; it has: {names}", target.name()))
     };
-    let mut topics = topics.to_vec();
-    if topics.is_empty() {
-        let live = match target {
-            Target::Huawei(acc, inst) => huawei::read::group_topics(client, creds, acc, &inst.id, &api_group).await,
-            Target::Ckafka(acc, inst) => {
-                tencent::read::ckafka_group_topics(client, creds, acc, &inst.id, &api_group).await
-            }
-            Target::Dts(_, sub) => Ok(vec![sub.topic.clone()]),
-        };
-        topics = match live {
-            Ok(t) => t,
-            Err(e) if is_not_found(&e) => return Err(not_found().await),
-            Err(e) => return Err(EngineError::Call { during: "reading the group's topics", error: e }),
-        };
-    }
-    match describe(client, creds, target, &api_group, &topics).await {
+    // No topics: each cloud's group read covers every topic the group has committed offsets on.
+    match describe(client, creds, target, &api_group, topics).await {
         Ok(snap) => Ok(snap),
         Err(e) if is_not_found(&e) => Err(not_found().await),
         Err(e) => Err(EngineError::Call { during: "reading the group live", error: e }),

@@ -19,6 +19,8 @@ pub fn restore(target: &Target<'_>, saved: &Snapshot, live: &GroupSnapshot) -> R
     }
     let mut rows = Vec::new();
     let mut notes = Vec::new();
+    let live_at: std::collections::HashMap<(&str, i32), &crate::core::live::PartitionState> =
+        live.partitions.iter().map(|p| ((p.topic.as_str(), p.partition), p)).collect();
     for s in &saved.partitions {
         let Some(c) = s.committed else {
             notes.push(format!(
@@ -27,7 +29,7 @@ pub fn restore(target: &Target<'_>, saved: &Snapshot, live: &GroupSnapshot) -> R
             ));
             continue;
         };
-        let now = live.partitions.iter().find(|p| p.topic == s.topic && p.partition == s.partition);
+        let now = live_at.get(&(s.topic.as_str(), s.partition)).copied();
         let (start, end, current) = (now.and_then(|p| p.start), now.and_then(|p| p.end), now.and_then(|p| p.committed));
         let (t, clamped) = clamp(c, start, end);
         if clamped {

@@ -16,9 +16,14 @@ pub fn malformed(detail: String) -> CallError {
 
 /// A malformed-answer error given the request id of the answer it was found in.
 pub fn with_id(e: CallError, a: &Answer) -> CallError {
+    with_request_id(e, a.request_id.as_deref())
+}
+
+/// [`with_id`] for when the answer itself has been taken apart.
+pub fn with_request_id(e: CallError, id: Option<&str>) -> CallError {
     match e {
         CallError::Malformed { detail, request_id: None } => {
-            CallError::Malformed { detail, request_id: a.request_id.clone() }
+            CallError::Malformed { detail, request_id: id.map(str::to_owned) }
         }
         other => other,
     }
@@ -93,7 +98,49 @@ pub fn total(v: Option<&Value>) -> Result<usize, CallError> {
 /// lists more than the total it claimed.
 pub struct Pages {
     items: Vec<Value>,
-    last_first: Option<Value>,
+    /// A fingerprint of the last page's first item: pages are taken, not copied (one item may hold a topic's
+    /// 100,000 partitions), so the repeat check compares fingerprints.
+    last_first: Option<u64>,
+}
+
+/// A hash of a listing item: every top-level field in full (names, ids), and nested values up to a budget, so a
+/// huge item costs little and two different items at the same position practically never collide.
+fn fingerprint(v: &Value) -> u64 {
+    use std::hash::{Hash, Hasher};
+    fn walk(v: &Value, h: &mut std::collections::hash_map::DefaultHasher, budget: &mut usize, top: bool) {
+        if *budget == 0 {
+            return;
+        }
+        *budget -= 1;
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    k.hash(h);
+                    walk(x, h, budget, false);
+                    if top && *budget == 0 {
+                        *budget = 1;
+                    }
+                }
+            }
+            Value::Array(a) => {
+                a.len().hash(h);
+                a.iter().for_each(|x| walk(x, h, budget, false));
+            }
+            other => other.to_string().hash(h),
+        }
+    }
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    walk(v, &mut h, &mut 512, true);
+    h.finish()
+}
+
+/// Takes the list under `key` out of an answer (a listing's pages are moved into the result, not copied).
+pub fn take_list(v: &mut Value, key: &str) -> Result<Vec<Value>, CallError> {
+    need_list(v, key)?;
+    match v.get_mut(key).map(Value::take) {
+        Some(Value::Array(a)) => Ok(a),
+        _ => Err(malformed(format!("the field `{key}` is not a list"))),
+    }
 }
 
 impl Pages {
@@ -110,15 +157,13 @@ impl Pages {
     }
 
     /// Adds a page; `Ok(true)` when the listing is complete.
-    pub fn add(&mut self, page: &[Value], total: usize) -> Result<bool, CallError> {
-        if page.is_empty() {
-            return Ok(true);
-        }
-        if page.first() == self.last_first.as_ref() {
+    pub fn add(&mut self, page: Vec<Value>, total: usize) -> Result<bool, CallError> {
+        let Some(first) = page.first().map(fingerprint) else { return Ok(true) };
+        if Some(first) == self.last_first {
             return Err(malformed(format!("the service sent the same page twice (after {} items)", self.items.len())));
         }
-        self.last_first = page.first().cloned();
-        self.items.extend(page.iter().cloned());
+        self.last_first = Some(first);
+        self.items.extend(page);
         if self.items.len() > MAX_ITEMS {
             return Err(malformed(format!("the listing goes past {MAX_ITEMS} items")));
         }
@@ -154,7 +199,13 @@ mod tests {
     #[test]
     fn a_repeated_page_ends_the_listing_with_an_error() {
         let mut p = Pages::new();
-        assert!(!p.add(&[json!(1), json!(2)], 10).unwrap());
-        assert!(p.add(&[json!(1), json!(2)], 10).is_err());
+        assert!(!p.add(vec![json!(1), json!(2)], 10).unwrap());
+        assert!(p.add(vec![json!(1), json!(2)], 10).is_err());
+        // Two items alike in their first hundreds of nested values still differ by their top-level fields.
+        let big = |name: &str| json!({"Partitions": (0..2000).collect::<Vec<_>>(), "Topic": name});
+        let mut p = Pages::new();
+        assert!(!p.add(vec![big("a")], 3).unwrap());
+        assert!(!p.add(vec![big("b")], 3).unwrap(), "a different topic is a new page");
+        assert!(p.add(vec![big("b")], 3).is_err(), "the same one again is a repeat");
     }
 }

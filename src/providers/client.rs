@@ -94,8 +94,9 @@ pub struct Answer {
     pub tries: u32,
 }
 
-/// The most of an answer's body that is read; no answer offsetdeck asks for comes near it.
-pub const MAX_BODY_BYTES: usize = 8 << 20;
+/// The most of an answer's body that is read. The largest answers offsetdeck asks for are one group's offsets on a
+/// topic of 100,000 partitions (CKafka DescribeGroupOffsets, Huawei's group detail), about 10-15 MiB.
+pub const MAX_BODY_BYTES: usize = 64 << 20;
 
 /// A call's end after its retries: the answer or the last error, and how many tries were made.
 #[derive(Debug)]

@@ -58,6 +58,8 @@ pub struct GroupRow {
     pub state: String,
     pub members: Option<usize>,
     pub lag: Option<i64>,
+    /// Position in (group, instance) order among all rows: every sort breaks ties by it.
+    pub name_rank: u32,
     /// Lag change since the previous read.
     pub trend: Option<i64>,
     pub in_profile: bool,
@@ -148,8 +150,14 @@ pub fn build(s: &AppState) -> Vec<GroupRow> {
                 state,
                 members: status.members(),
                 lag,
+                name_rank: 0,
             });
         }
+    }
+    let mut by_name: Vec<usize> = (0..out.len()).collect();
+    by_name.sort_by(|a, b| (&out[*a].group, &out[*a].instance).cmp(&(&out[*b].group, &out[*b].instance)));
+    for (rank, i) in by_name.into_iter().enumerate() {
+        out[i].name_rank = rank as u32;
     }
     out
 }
@@ -158,16 +166,16 @@ pub fn build(s: &AppState) -> Vec<GroupRow> {
 pub fn order(all: &[GroupRow], filter: &str, sort: GroupSort) -> Vec<usize> {
     let filter = GroupFilter::parse(filter);
     let mut idx: Vec<usize> = (0..all.len()).filter(|i| filter.keeps(&all[*i])).collect();
-    let by = |a: &usize, b: &usize| {
-        let (a, b) = (&all[*a], &all[*b]);
-        match sort {
-            GroupSort::Lag => b.lag.cmp(&a.lag).then_with(|| a.group.cmp(&b.group)),
-            GroupSort::State => a.rank.cmp(&b.rank).then_with(|| b.lag.cmp(&a.lag)),
-            GroupSort::Name => (&a.group, &a.instance).cmp(&(&b.group, &b.instance)),
-            GroupSort::Members => b.members.cmp(&a.members).then_with(|| b.lag.cmp(&a.lag)),
-        }
-    };
-    idx.sort_by(by);
+    // Integer keys only (names were ranked once, when the rows were built): a sort key on 20,000 rows stays well
+    // inside a frame.
+    use std::cmp::Reverse;
+    let lag = |r: &GroupRow| Reverse(r.lag.unwrap_or(i64::MIN));
+    match sort {
+        GroupSort::Lag => idx.sort_by_key(|i| (lag(&all[*i]), all[*i].name_rank)),
+        GroupSort::State => idx.sort_by_key(|i| (all[*i].rank, lag(&all[*i]), all[*i].name_rank)),
+        GroupSort::Name => idx.sort_by_key(|i| all[*i].name_rank),
+        GroupSort::Members => idx.sort_by_key(|i| (Reverse(all[*i].members), lag(&all[*i]), all[*i].name_rank)),
+    }
     idx
 }
 
@@ -337,7 +345,27 @@ mod tests {
             in_profile: true,
             search: format!("hw orders {group}"),
             rank: 0,
+            name_rank: 0,
         }
+    }
+
+    #[test]
+    fn each_sort_orders_by_its_key_then_by_name_and_unknowns_go_last() {
+        let mut rows = vec![
+            row("c", "EMPTY", Some(10), Some(0)),
+            row("a", "ACTIVE", Some(10), Some(2)),
+            row("b", "…", None, None),
+            row("d", "DEAD", Some(99), Some(0)),
+        ];
+        for (i, r) in rows.iter_mut().enumerate() {
+            r.name_rank = [2, 0, 1, 3][i];
+            r.rank = [3, 0, 9, 4][i];
+        }
+        let names = |sort| order(&rows, "", sort).into_iter().map(|i| rows[i].group.as_str()).collect::<Vec<_>>();
+        assert_eq!(names(GroupSort::Lag), ["d", "a", "c", "b"], "lag down, a tie by name, no lag last");
+        assert_eq!(names(GroupSort::State), ["a", "c", "d", "b"]);
+        assert_eq!(names(GroupSort::Name), ["a", "b", "c", "d"]);
+        assert_eq!(names(GroupSort::Members), ["a", "d", "c", "b"], "members down, then lag down");
     }
 
     #[test]

@@ -21,10 +21,17 @@ impl Drop for Emulator {
 }
 
 pub fn start() -> Emulator {
+    start_with(&[])
+}
+
+/// The emulator with extra arguments (`--large`).
+pub fn start_with(extra: &[&str]) -> Emulator {
     let dir = tempfile::tempdir().unwrap();
     let profile = dir.path().join("emu.toml");
     let mut child = Command::new(env!("CARGO_BIN_EXE_offsetdeck"))
-        .args(["emulator", "--listen", "127.0.0.1:0", "--write-profile"])
+        .args(["emulator", "--listen", "127.0.0.1:0"])
+        .args(extra)
+        .arg("--write-profile")
         .arg(&profile)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -168,10 +168,11 @@ fn select(snapshot: &GroupSnapshot, topic: &str, chosen: &[i32]) -> Result<Vec<R
     if chosen.is_empty() {
         return Ok(live);
     }
+    let at: std::collections::HashMap<i32, &Row> = live.iter().map(|r| (r.partition, r)).collect();
     chosen
         .iter()
         .map(|c| {
-            live.iter().find(|r| r.partition == *c).cloned().ok_or_else(|| {
+            at.get(c).map(|r| (*r).clone()).ok_or_else(|| {
                 let have: Vec<String> = live.iter().map(|r| r.partition.to_string()).collect();
                 EngineError::Input(format!("topic `{topic}` has no partition {c}; it has {}", have.join(", ")))
             })

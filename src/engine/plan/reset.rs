@@ -39,8 +39,10 @@ pub fn reset(target: &Target<'_>, snapshot: &GroupSnapshot, req: &ResetRequest<'
     let mut rows = select(snapshot, topic, chosen)?;
     let all = chosen.is_empty();
     let time_ms = strategy.time_ms(now_ms);
+    let by_partition: std::collections::HashMap<(&str, i32), &TimeTarget> =
+        time_targets.iter().map(|t| ((t.topic.as_str(), t.partition), t)).collect();
     let looked_up = |r: &mut Row| {
-        time_targets.iter().find(|t| t.topic == r.topic && t.partition == r.partition).map(|t| {
+        by_partition.get(&(r.topic.as_str(), r.partition)).map(|t| {
             r.target_time_ms = t.message_ms;
             t.offset
         })

@@ -27,11 +27,13 @@ pub async fn paged(
         let mut p = params.clone();
         p["Offset"] = (pages.len() as i64).into();
         p["Limit"] = limit.into();
-        let a = client.call(&describe(acc, service, action, p), creds).await?;
-        let id = |e| with_id(e, &a);
-        let body = if in_result { answer::need(&a.json, "Result").map_err(id)? } else { &a.json };
-        let page = answer::need_list(body, key).map_err(id)?;
+        let mut a = client.call(&describe(acc, service, action, p), creds).await?;
+        let request_id = a.request_id.clone();
+        let id = |e| answer::with_request_id(e, request_id.as_deref());
+        let body = if in_result { a.json.get_mut("Result").filter(|r| !r.is_null()) } else { Some(&mut a.json) };
+        let body = body.ok_or_else(|| id(answer::malformed("the field `Result` is missing".into())))?;
         let total = answer::total(body.get("TotalCount")).map_err(id)?;
+        let page = answer::take_list(body, key).map_err(id)?;
         if pages.add(page, total).map_err(id)? {
             return Ok(pages.into_items());
         }
@@ -67,7 +69,12 @@ pub async fn describe_ckafka_group(
         .iter()
         .map(|m| MemberInfo { client_id: text(&m["ClientId"]), host: text(&m["ClientHost"]) })
         .collect();
-    let params = json!({"InstanceId": instance, "Group": group, "Topics": topics});
+    // No topics: every topic the group has committed offsets on, in the same call (a second listing of a group on a
+    // 100,000-partition topic would read ~10 MiB twice).
+    let mut params = json!({"InstanceId": instance, "Group": group});
+    if !topics.is_empty() {
+        params["Topics"] = json!(topics);
+    }
     let rows = paged(client, creds, acc, ("ckafka", "DescribeGroupOffsets"), params, 50, (true, "TopicList")).await?;
     let mut partitions = Vec::new();
     for t in &rows {
@@ -371,17 +378,4 @@ pub async fn dts_list_groups_live(
             })
         })
         .collect()
-}
-
-/// The topics a CKafka group has committed offsets on, live.
-pub async fn ckafka_group_topics(
-    client: &Client,
-    creds: &Credentials,
-    acc: &TencentAccount,
-    instance: &str,
-    group: &str,
-) -> Result<Vec<String>, CallError> {
-    let params = json!({"InstanceId": instance, "Group": group});
-    let rows = paged(client, creds, acc, ("ckafka", "DescribeGroupOffsets"), params, 50, (true, "TopicList")).await?;
-    rows.iter().map(|t| answer::need(t, "Topic").map(text)).collect()
 }

@@ -51,7 +51,8 @@ pub fn prepare(
 /// Reads a Tencent answer: errors arrive inside HTTP 200.
 pub fn interpret(status: u16, body: &[u8], request_id: Option<String>) -> Result<Answer, CallError> {
     let parsed: Option<Value> = serde_json::from_slice(body).ok();
-    let response = parsed.as_ref().and_then(|v| v.get("Response")).cloned();
+    // Taken, not cloned: one answer may be a group's 100,000 partitions.
+    let response = parsed.and_then(|mut v| v.get_mut("Response").map(Value::take)).filter(|r| !r.is_null());
     let Some(response) = response else {
         if status >= 500 {
             let message = String::from_utf8_lossy(body).chars().take(200).collect();
