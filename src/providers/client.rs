@@ -92,6 +92,8 @@ pub struct Answer {
     pub request_id: Option<String>,
     /// How many tries it took.
     pub tries: u32,
+    /// The body as sent, when the request asked for it unparsed (`json` is then `Null`); empty otherwise.
+    pub raw: Vec<u8>,
 }
 
 /// The most of an answer's body that is read. The largest answers offsetdeck asks for are one group's offsets on a
@@ -344,6 +346,9 @@ impl Client {
             bytes.extend_from_slice(&chunk);
         }
         match req.signing {
+            Signing::Huawei { .. } if req.raw_answer && status < 400 => {
+                Ok(Answer { status, json: serde_json::Value::Null, request_id, tries: 1, raw: bytes })
+            }
             Signing::Huawei { .. } => huawei_wire::interpret(status, &bytes, request_id),
             Signing::Tencent { .. } => tencent_wire::interpret(status, &bytes, request_id),
         }

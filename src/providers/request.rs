@@ -35,6 +35,9 @@ pub struct ApiRequest {
     pub rate_ceiling: Option<u32>,
     /// Signing scheme.
     pub signing: Signing,
+    /// Keep a successful Huawei answer's bytes unparsed (`Answer::raw`): a group's detail on a 100,000-partition
+    /// topic is ~15 MiB of JSON, ten times that as a JSON tree; its reader takes only the fields it needs.
+    pub raw_answer: bool,
 }
 
 impl fmt::Display for ApiRequest {

@@ -84,8 +84,13 @@ fn title(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
     if s.refreshing {
         spans.push(Span::raw("  refreshing…"));
     } else if let Some(at) = &s.read_at {
-        let age = s.read_age().map(|a| format!(" ({a})")).unwrap_or_default();
-        spans.push(Span::styled(format!("  live, read {at}{age}"), th.fg(Color::DarkGray)));
+        // At 80 columns (with the demo banner) only the age fits; wider, the time it was read too.
+        let text = match s.read_age() {
+            Some(age) if r.width < 100 => format!("  live, {age}"),
+            Some(age) => format!("  live, read {at} ({age})"),
+            None => format!("  live, read {at}"),
+        };
+        spans.push(Span::styled(text, th.fg(Color::DarkGray)));
     }
     if let Some(j) = &s.job {
         let cancel = if j.cancelling { "cancelling…" } else { "Esc cancels" };

@@ -38,6 +38,7 @@ fn request(
         rate_limit: Some(acc.rate_limit_per_second),
         rate_ceiling: Some(acc.rate_limit_ceiling_per_second),
         signing: Signing::Huawei { project_id: acc.project_id.clone() },
+        raw_answer: false,
     }
 }
 
@@ -110,7 +111,9 @@ pub fn list_groups(acc: &HuaweiAccount, instance: &str, offset: usize, limit: us
 /// `GET …/management/groups/{group}`: members and per-partition offsets.
 pub fn group_detail(acc: &HuaweiAccount, instance: &str, group: &str) -> ApiRequest {
     let path = format!("/v2/{}/instances/{}/management/groups/{}", enc(&acc.project_id), enc(instance), enc(group));
-    request(acc, "ShowGroupDetail", "GET", path, None)
+    let mut r = request(acc, "ShowGroupDetail", "GET", path, None);
+    r.raw_answer = true;
+    r
 }
 
 /// `GET /v2/kafka/{project}/instances/{id}/groups/{group}/message-offset?topic=`: offsets with log start.

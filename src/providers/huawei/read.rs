@@ -8,7 +8,7 @@ use crate::core::live::{GroupSnapshot, GroupSummary, Listing, MemberInfo, Partit
 use crate::providers::answer::{self, Pages, with_id};
 use crate::providers::client::{Answer, Client};
 use crate::providers::error::CallError;
-use crate::providers::lenient::{int, list, text};
+use crate::providers::lenient::{int, text};
 
 /// Follows `offset`/`limit` pages until `total` items (under `key`) have been read.
 pub async fn paged(
@@ -42,17 +42,12 @@ pub async fn describe_group(
     topics: &[String],
 ) -> Result<GroupSnapshot, CallError> {
     let a = client.call(&group_detail(acc, instance, group), creds).await?;
-    let g = answer::need(&a.json, "group").map_err(|e| with_id(e, &a))?;
-    let state = answer::need(g, "state").map(text).map_err(|e| with_id(e, &a))?;
-    let members = list(g, "members")
-        .iter()
-        .map(|m| MemberInfo { client_id: text(&m["client_id"]), host: text(&m["host"]) })
-        .collect();
+    let Detail { state, members, topics: committed } = detail(&a)?;
     // No topics: those the group has committed offsets on, from the same detail (for a group on a 100,000-partition
     // topic it is ~15 MiB; it is read once).
     let found;
     let topics = if topics.is_empty() {
-        found = committed_topics(g);
+        found = committed;
         &found[..]
     } else {
         topics
@@ -163,11 +158,10 @@ pub async fn list_groups_live(
             continue;
         }
         let a = client.call(&group_detail(acc, instance, &group), creds).await?;
-        let g = answer::need(&a.json, "group").map_err(|e| with_id(e, &a))?;
-        let topics = committed_topics(g);
+        let Detail { members, topics, .. } = detail(&a)?;
         out.push(GroupSummary {
             state: text(answer::need(&r, "state")?),
-            members: Some(list(g, "members").len()),
+            members: Some(members.len()),
             lag: int(&r["lag"]),
             topics,
             group,
@@ -176,13 +170,58 @@ pub async fn list_groups_live(
     Ok(out)
 }
 
-/// The topics in a group's management detail, each once.
-fn committed_topics(g: &Value) -> Vec<String> {
-    let mut topics: Vec<String> =
-        list(g, "group_message_offsets").iter().map(|o| text(&o["topic"])).filter(|t| !t.is_empty()).collect();
+/// What offsetdeck reads of a group's management detail: its state, its members, and the topics it has committed
+/// offsets on (each once).
+struct Detail {
+    state: String,
+    members: Vec<MemberInfo>,
+    topics: Vec<String>,
+}
+
+/// Reads the detail from its bytes, taking only those fields: the per-partition rows are skipped but for their
+/// topic, so a group on a 100,000-partition topic never becomes a JSON tree of 100,000 objects.
+fn detail(a: &Answer) -> Result<Detail, CallError> {
+    #[derive(serde::Deserialize)]
+    struct Body {
+        group: Option<Group>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Group {
+        state: Option<Value>,
+        members: Option<Vec<Member>>,
+        group_message_offsets: Option<Vec<Row>>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Member {
+        client_id: Option<Value>,
+        host: Option<Value>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Row {
+        topic: Option<Value>,
+    }
+    let bad = |detail: String| with_id(answer::malformed(detail), a);
+    let body: Body =
+        serde_json::from_slice(&a.raw).map_err(|e| bad(format!("the group detail is not JSON as expected: {e}")))?;
+    let g = body.group.ok_or_else(|| bad("the field `group` is missing".into()))?;
+    let state = g.state.filter(|s| !s.is_null()).ok_or_else(|| bad("the field `state` is missing".into()))?;
+    let text_of = |v: &Option<Value>| v.as_ref().map(text).unwrap_or_default();
+    let members = g
+        .members
+        .unwrap_or_default()
+        .iter()
+        .map(|m| MemberInfo { client_id: text_of(&m.client_id), host: text_of(&m.host) })
+        .collect();
+    let mut topics: Vec<String> = g
+        .group_message_offsets
+        .unwrap_or_default()
+        .iter()
+        .map(|r| text_of(&r.topic))
+        .filter(|t| !t.is_empty())
+        .collect();
     topics.sort();
     topics.dedup();
-    topics
+    Ok(Detail { state: text(&state), members, topics })
 }
 
 /// The account's Kafka instances, live (ListInstances with `engine=kafka`, 50 per page).

@@ -31,6 +31,7 @@ fn request(acc: &TencentAccount, service: &'static str, action: &'static str, pa
         rate_limit: None,
         rate_ceiling: None,
         signing: Signing::Tencent { service, action, version, region: acc.region.clone() },
+        raw_answer: false,
     }
 }
 
