@@ -286,11 +286,34 @@ pub async fn ckafka_list_groups_live(
             (true, "GroupList"),
         )
         .await?;
-        let mut out = Vec::new();
+        let mut names = Vec::new();
         for g in &rows {
             let group = text(answer::need(g, "Group")?);
             if keep(&group) {
-                out.push(GroupSummary { group, state: String::new(), members: None, lag: None, topics: Vec::new() });
+                names.push(group);
+            }
+        }
+        // States and members, 20 groups a call (DescribeGroupInfo); lag needs each group's offsets and is read
+        // when the group is looked at.
+        let mut out = Vec::new();
+        for chunk in names.chunks(20) {
+            let info = client
+                .call(
+                    &describe(acc, "ckafka", "DescribeGroupInfo", json!({"InstanceId": instance, "GroupList": chunk})),
+                    creds,
+                )
+                .await?;
+            let infos = answer::need_list(&info.json, "Result").map_err(|e| with_id(e, &info))?;
+            let by_name: HashMap<String, &Value> = infos.iter().map(|i| (text(&i["Group"]), i)).collect();
+            for name in chunk {
+                let i = by_name.get(name);
+                out.push(GroupSummary {
+                    group: name.clone(),
+                    state: i.map(|i| text(&i["State"])).unwrap_or_default(),
+                    members: i.map(|i| list(i, "Members").len()),
+                    lag: None,
+                    topics: Vec::new(),
+                });
             }
         }
         return Ok(out);
