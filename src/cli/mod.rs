@@ -31,6 +31,7 @@ mod emulator;
 mod groups;
 pub mod load;
 pub mod ops;
+mod planfile;
 mod report;
 mod undo;
 
@@ -97,6 +98,17 @@ pub struct WriteFlags {
     /// On a protected account: the group (or, for delete-messages, topic) name, typed to confirm.
     #[arg(long, value_name = "NAME")]
     pub confirm: Option<String>,
+    /// With --dry-run: exit 0 when the plan changes nothing, 2 when it would change something (other codes as
+    /// usual), so a script can tell.
+    #[arg(long, requires = "dry_run")]
+    pub detailed_exitcode: bool,
+    /// Write the plan to FILE (JSON, with a SHA-256) and send nothing; `offsetdeck apply FILE` runs it later if
+    /// nothing it depends on moved.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["yes", "dry_run"])]
+    pub plan_out: Option<PathBuf>,
+    /// How long a --plan-out file may be applied: 1h, 30m, 2d.
+    #[arg(long, value_name = "D", default_value = "1h", requires = "plan_out")]
+    pub expires: String,
 }
 
 /// The subcommands.
@@ -147,6 +159,10 @@ pub enum Cmd {
         partitions: Vec<i32>,
         #[command(flatten)]
         strategy: StrategyArgs,
+        /// Print the planned targets as CSV (topic,partition,offset, as kafka-consumer-groups --export does) and
+        /// send nothing.
+        #[arg(long, conflicts_with_all = ["yes", "plan_out"])]
+        export: bool,
         #[command(flatten)]
         write: WriteFlags,
     },
@@ -175,6 +191,19 @@ pub enum Cmd {
         /// PARTITION:OFFSET (messages before OFFSET go), or PARTITION:end; repeat for several.
         #[arg(long = "partition", value_name = "P:OFFSET", required = true, value_parser = ops::parse_partition_offset)]
         partitions: Vec<(i32, Option<i64>)>,
+        #[command(flatten)]
+        write: WriteFlags,
+    },
+    /// Print a plan file as the confirmation shows it: the table, the notes, the requests, who planned it and when.
+    Show {
+        /// A file written by --plan-out.
+        file: PathBuf,
+    },
+    /// Apply a plan file: check its hash and expiry, re-read the live state, refuse (exit 3) with a per-partition
+    /// diff if anything it depends on moved, else confirm, snapshot, send, verify and record it.
+    Apply {
+        /// A file written by --plan-out.
+        file: PathBuf,
         #[command(flatten)]
         write: WriteFlags,
     },
@@ -221,7 +250,15 @@ pub enum Cmd {
 }
 
 fn mode(w: &WriteFlags, json: bool) -> WriteMode<'_> {
-    WriteMode { dry_run: w.dry_run, yes: w.yes, confirm: w.confirm.as_deref(), json }
+    WriteMode {
+        dry_run: w.dry_run,
+        yes: w.yes,
+        confirm: w.confirm.as_deref(),
+        json,
+        detailed: w.detailed_exitcode,
+        plan_out: w.plan_out.as_deref().map(|p| (p, w.expires.as_str())),
+        export: false,
+    }
 }
 
 /// Parses the arguments and runs the command.
@@ -259,17 +296,21 @@ pub fn main() -> ExitCode {
         Cmd::Describe { instance, group, topic } => {
             ops::profile(profile).and_then(|p| ops::describe(&p, instance, group, topic.as_deref(), json))
         }
-        Cmd::Reset { instance, group, topic, partitions, strategy, write } => ops::profile(profile).and_then(|p| {
-            let (tz, zone_name) = ops::zone(&p);
-            let order = Order::Reset {
-                instance: instance.clone(),
-                group: group.clone(),
-                topics: topic.iter().cloned().collect(),
-                partitions: partitions.clone(),
-                strategy: ops::parse_strategy(strategy, &tz, &zone_name)?,
-            };
-            ops::write(&p, order, mode(write, json))
-        }),
+        Cmd::Reset { instance, group, topic, partitions, strategy, export, write } => {
+            ops::profile(profile).and_then(|p| {
+                let (tz, zone_name) = ops::zone(&p);
+                let order = Order::Reset {
+                    instance: instance.clone(),
+                    group: group.clone(),
+                    topics: topic.iter().cloned().collect(),
+                    partitions: partitions.clone(),
+                    strategy: ops::parse_strategy(strategy, group, &tz, &zone_name)?,
+                };
+                ops::write(&p, order, WriteMode { export: *export, ..mode(write, json) })
+            })
+        }
+        Cmd::Show { file } => planfile::show(file, json),
+        Cmd::Apply { file, write } => ops::profile(profile).and_then(|p| planfile::apply(&p, file, mode(write, json))),
         Cmd::DeleteOffsets { instance, group, topics, write } => ops::profile(profile).and_then(|p| {
             let order =
                 Order::DeleteOffsets { instance: instance.clone(), group: group.clone(), topics: topics.clone() };

@@ -49,6 +49,12 @@ pub struct WriteMode<'a> {
     pub confirm: Option<&'a str>,
     /// JSON output.
     pub json: bool,
+    /// With `dry_run`: exit 2 when the plan would change something, 0 when not.
+    pub detailed: bool,
+    /// Write the plan to this file (valid for this long, as typed) and send nothing.
+    pub plan_out: Option<(&'a Path, &'a str)>,
+    /// Print the planned targets as CSV and send nothing.
+    pub export: bool,
 }
 
 /// Loads the profile, printing diagnostics the way `check` does.
@@ -117,7 +123,16 @@ pub(super) fn session(p: &Profile) -> R<Session> {
 }
 
 /// Parses the one strategy flag that was given, with the same parser the dashboard's form uses.
-pub fn parse_strategy(s: &StrategyArgs, zone: &jiff::tz::TimeZone, zone_name: &str) -> R<ResetStrategy> {
+pub fn parse_strategy(s: &StrategyArgs, group: &str, zone: &jiff::tz::TimeZone, zone_name: &str) -> R<ResetStrategy> {
+    if s.to_current {
+        return Ok(ResetStrategy::ToCurrent);
+    }
+    if let Some(path) = &s.from_file {
+        let text = std::fs::read_to_string(path).map_err(|e| bad(format!("--from-file {}: {e}", path.display())))?;
+        let pins = crate::core::offsets_csv::parse(&text, &path.display().to_string(), group)
+            .map_err(|e| bad(format!("--from-file: {e}")))?;
+        return Ok(ResetStrategy::Pinned(pins));
+    }
     let given = [
         (StrategyKind::Earliest, s.to_earliest.then_some("")),
         (StrategyKind::Latest, s.to_latest.then_some("")),
@@ -129,7 +144,7 @@ pub fn parse_strategy(s: &StrategyArgs, zone: &jiff::tz::TimeZone, zone_name: &s
     ];
     let Some((kind, value)) = given.into_iter().find_map(|(k, v)| v.map(|v| (k, v))) else {
         return Err(bad(
-            "give one strategy: --to-earliest, --to-latest, --to-offset, --to-datetime, --to-timestamp, --by-duration or --shift-by",
+            "give one strategy: --to-earliest, --to-latest, --to-offset, --to-datetime, --to-timestamp, --by-duration, --shift-by, --to-current or --from-file",
         ));
     };
     kind.parse(value, zone, zone_name).map_err(|e| bad(format!("{}: {e}", kind.flag())))
@@ -160,6 +175,13 @@ pub struct StrategyArgs {
     /// Move each partition by N (negative replays, positive skips).
     #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub shift_by: Option<String>,
+    /// The committed offsets as they are (nothing moves): with --export, a backup that --from-file restores.
+    #[arg(long)]
+    pub to_current: bool,
+    /// Exactly the offsets in this CSV: topic,partition,offset or group,topic,partition,offset (as
+    /// kafka-consumer-groups --export writes), clamped to the log.
+    #[arg(long, value_name = "FILE")]
+    pub from_file: Option<std::path::PathBuf>,
 }
 
 /// Asks on the terminal, when flags alone do not confirm.
@@ -191,20 +213,44 @@ pub(super) fn write(p: &Profile, order: Order, mode: WriteMode<'_>) -> R<u8> {
         rt.block_on(discover::ensure(&mut session, &instance))?;
     }
     let plan = rt.block_on(planner::plan(&session, &order))?;
-    if mode.json && mode.dry_run {
-        say_json!(serde_json::json!({"plan": plan, "dry_run": true}));
+    run_plan(&session, &rt, plan, mode)
+}
+
+/// Shows, saves or runs a plan as the flags say: the same path for a fresh plan and a plan file's.
+pub(super) fn run_plan(
+    session: &Session,
+    rt: &tokio::runtime::Runtime,
+    plan: crate::engine::plan::Plan,
+    mode: WriteMode<'_>,
+) -> R<u8> {
+    if mode.export {
+        let rows = plan.rows.iter().filter_map(|r| Some((r.topic.clone(), r.partition, r.target?)));
+        sayn!("{}", crate::core::offsets_csv::write(rows, None));
         return Ok(exit::OK);
+    }
+    if let Some((path, valid)) = mode.plan_out {
+        return super::planfile::save(session, rt, plan, path, valid, mode.json);
+    }
+    // "Would change something": a partition whose target differs from where it is, or is not known before the call.
+    let changes = match plan.kind {
+        crate::engine::plan::PlanKind::Reset => plan.rows.iter().any(|r| r.target.is_none() || r.target != r.current),
+        _ => !plan.rows.is_empty(),
+    };
+    let dry_code = if mode.detailed && changes { exit::BAD_INPUT } else { exit::OK };
+    if mode.json && mode.dry_run {
+        say_json!(serde_json::json!({"plan": plan, "dry_run": true, "changes": changes}));
+        return Ok(dry_code);
     }
     if !mode.json {
         sayn!("{}", render_plan(&plan));
     }
     if mode.dry_run {
-        say!("dry run: nothing was sent");
-        return Ok(exit::OK);
+        say!("dry run: nothing was sent{}", if changes { "" } else { " (and it would change nothing)" });
+        return Ok(dry_code);
     }
     confirm(&plan, mode)?;
     let mut printer = CallPrinter { json: mode.json };
-    let done = rt.block_on(job::run(&session, plan, &AtomicBool::new(false), &mut printer));
+    let done = rt.block_on(job::run(session, plan, &AtomicBool::new(false), &mut printer));
     report(&done, mode.json);
     Ok(done.exit_code())
 }

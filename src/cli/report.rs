@@ -2,20 +2,26 @@
 
 use crate::engine::job::{JobEnd, JobEvent, JobReport, Observer};
 use crate::engine::outcome::{CallResult, Outcome};
-use crate::engine::plan::{Plan, PlanKind};
+use crate::engine::plan::{Plan, PlanKind, Row};
 
 /// Shows the plan: summary, rows, notes, and the calls.
 pub fn render_plan(plan: &Plan) -> String {
-    let reset = plan.kind == PlanKind::Reset;
-    let mut out = format!("{}\n", plan.summary);
+    let calls: Vec<String> = plan.calls.iter().map(ToString::to_string).collect();
+    render_rows(plan.kind, &plan.summary, &plan.rows, &plan.notes, &calls)
+}
+
+/// The confirmation's table, notes and calls, for a plan or a plan file.
+pub fn render_rows(kind: PlanKind, summary: &str, rows: &[Row], notes: &[String], calls: &[String]) -> String {
+    let reset = kind == PlanKind::Reset;
+    let mut out = format!("{summary}\n");
     let show = |v: Option<i64>| v.map_or("-".to_owned(), |x| x.to_string());
     if reset {
         out.push_str(&format!(
             "{:<24} {:>5} {:>12} {:>12} {:>12} {:>12} {:>14} {:>10} {:>10}\n",
             "topic", "part", "committed", "start", "end", "-> target", "effect", "lag now", "lag after"
         ));
-        let timed = plan.rows.iter().any(|r| r.target_time_ms.is_some());
-        for r in &plan.rows {
+        let timed = rows.iter().any(|r| r.target_time_ms.is_some());
+        for r in rows {
             let mut mark = if r.clamped { " (clamped to the log)".to_owned() } else { String::new() };
             if let Some(at) =
                 r.target_time_ms.filter(|_| timed).and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
@@ -35,14 +41,14 @@ pub fn render_plan(plan: &Plan) -> String {
                 show(r.lag_after())
             ));
         }
-        let (replayed, skipped) = plan.totals();
+        let (replayed, skipped) = crate::engine::plan::totals(rows);
         out.push_str(&format!("in all: {replayed} message(s) will be consumed again, {skipped} skipped\n"));
-        if let Some((now, after)) = plan.lag_totals() {
+        if let Some((now, after)) = crate::engine::plan::lag_totals(rows) {
             out.push_str(&format!("lag in all: {now} now, {after} after\n"));
         }
     } else {
         out.push_str(&format!("{:<24} {:>5} {:>12} {:>12} {:>14}\n", "topic", "part", "start", "end", "committed"));
-        for r in &plan.rows {
+        for r in rows {
             out.push_str(&format!(
                 "{:<24} {:>5} {:>12} {:>12} {:>14}\n",
                 r.topic,
@@ -56,11 +62,11 @@ pub fn render_plan(plan: &Plan) -> String {
             }
         }
     }
-    for n in &plan.notes {
+    for n in notes {
         out.push_str(&format!("note: {n}\n"));
     }
     out.push_str("calls:\n");
-    for c in &plan.calls {
+    for c in calls {
         out.push_str(&format!("  {c}\n"));
     }
     out

@@ -5,6 +5,7 @@ pub mod diag;
 pub mod huawei_regions;
 pub mod inert;
 pub mod live;
+pub mod offsets_csv;
 pub mod profile;
 pub mod secret;
 pub mod sign;

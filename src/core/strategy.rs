@@ -23,6 +23,19 @@ pub enum ResetStrategy {
     ByDuration(SignedDuration),
     /// The committed offset plus N (N may be negative, never 0).
     ShiftBy(i64),
+    /// Exactly these offsets, per partition (a CSV file or a plan file); clamped to the log as the others are.
+    Pinned(Vec<Pin>),
+    /// The committed offsets as they are now: nothing moves (with `--export`, a backup).
+    ToCurrent,
+}
+
+/// One partition's exact target, with the line of the file it came from (for messages).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pin {
+    pub topic: String,
+    pub partition: i32,
+    pub offset: i64,
+    pub line: Option<usize>,
 }
 
 /// The strategies by name, without their values: what a form offers and what a flag names.
@@ -35,6 +48,10 @@ pub enum StrategyKind {
     ByDuration,
     ToTimestamp,
     ShiftBy,
+    /// Exact offsets from a file (`--from-file`, a plan file): not offered in the forms.
+    Pinned,
+    /// `--to-current`: not offered in the forms (it changes nothing; it exists for `--export`).
+    ToCurrent,
 }
 
 /// Every strategy, in the order the forms offer them.
@@ -69,7 +86,12 @@ impl StrategyKind {
 
     /// Why a target does not offer this strategy, if it does not.
     pub fn refusal(self, kind: TargetKind) -> Option<String> {
-        (!Self::offered(kind).contains(&self)).then(|| {
+        // Exact offsets per partition are what --to-offset sends: the same targets offer them.
+        let like = match self {
+            Self::Pinned | Self::ToCurrent => Self::ToOffset,
+            other => other,
+        };
+        (!Self::offered(kind).contains(&like)).then(|| {
             format!(
                 "{} cannot reset {}; a DTS subscription supports --to-earliest, --to-latest and a time (--to-datetime, --to-timestamp, --by-duration)",
                 kind,
@@ -88,6 +110,8 @@ impl StrategyKind {
             Self::ByDuration => "duration",
             Self::ToTimestamp => "timestamp",
             Self::ShiftBy => "shift",
+            Self::Pinned => "offsets from a file",
+            Self::ToCurrent => "current",
         }
     }
 
@@ -101,12 +125,14 @@ impl StrategyKind {
             Self::ByDuration => "--by-duration",
             Self::ToTimestamp => "--to-timestamp",
             Self::ShiftBy => "--shift-by",
+            Self::Pinned => "--from-file",
+            Self::ToCurrent => "--to-current",
         }
     }
 
     fn label_long(self) -> &'static str {
         match self {
-            Self::ToOffset => "to an offset (--to-offset)",
+            Self::ToOffset | Self::Pinned | Self::ToCurrent => "to an offset (--to-offset, --from-file, --to-current)",
             Self::ShiftBy => "by a shift (--shift-by)",
             Self::Earliest => "to the earliest offset",
             Self::Latest => "to the latest offset",
@@ -124,11 +150,13 @@ impl StrategyKind {
             Self::ByDuration => "how far back from now: 6h, 90m, 2d, 1h30m or PT6H",
             Self::ToTimestamp => "Unix time in milliseconds, e.g. 1735787045000",
             Self::ShiftBy => "a non-zero whole number: negative replays, positive skips",
+            Self::Pinned => "a CSV file of topic,partition,offset (or group,topic,partition,offset)",
+            Self::ToCurrent => "the committed offsets now: nothing moves",
         }
     }
 
     pub fn needs_value(self) -> bool {
-        !matches!(self, Self::Earliest | Self::Latest)
+        !matches!(self, Self::Earliest | Self::Latest | Self::ToCurrent)
     }
 
     /// Reads the value typed for this strategy: the one parser behind the flags and the forms.
@@ -143,6 +171,9 @@ impl StrategyKind {
             Self::ByDuration => ResetStrategy::ByDuration(parse_duration(value)?),
             Self::ToTimestamp => ResetStrategy::ToTimestamp(parse_timestamp_ms(value)?),
             Self::ShiftBy => ResetStrategy::ShiftBy(parse_shift(value)?),
+            Self::ToCurrent => ResetStrategy::ToCurrent,
+            // A file's offsets are read by `offsets_csv::parse`, with line numbers; never typed as one value.
+            Self::Pinned => return Err(ParseError::Offset(value.to_owned())),
         })
     }
 }
@@ -157,6 +188,8 @@ impl ResetStrategy {
             Self::ToTimestamp(_) => StrategyKind::ToTimestamp,
             Self::ByDuration(_) => StrategyKind::ByDuration,
             Self::ShiftBy(_) => StrategyKind::ShiftBy,
+            Self::Pinned(_) => StrategyKind::Pinned,
+            Self::ToCurrent => StrategyKind::ToCurrent,
         }
     }
 

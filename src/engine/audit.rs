@@ -134,13 +134,17 @@ pub struct Start<'a> {
     pub calls: usize,
     /// The snapshot taken before it.
     pub snapshot: &'a str,
+    /// The SHA-256 of the plan file it applies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_file: Option<&'a str>,
 }
 
 impl<'a> Start<'a> {
     /// A start line, stamped now.
     pub fn new(job: &'a str, via: &'a str, plan: &'a Plan, snapshot: &'a str) -> Self {
         let origin = Origin::now(&plan.target, via);
-        Self { event: "start", job, origin, summary: &plan.summary, calls: plan.calls.len(), snapshot }
+        let plan_file = plan.plan_file.as_deref();
+        Self { event: "start", job, origin, summary: &plan.summary, calls: plan.calls.len(), snapshot, plan_file }
     }
 }
 

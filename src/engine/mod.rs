@@ -11,6 +11,7 @@ pub mod lock;
 pub mod order;
 pub mod outcome;
 pub mod plan;
+pub mod planfile;
 pub mod planner;
 pub mod reads;
 pub mod safety;

@@ -53,7 +53,20 @@ async fn reset(
     if let Some(why) = strategy.kind().refusal(t.kind()) {
         return Err(safety::Refusal::Unsupported(why).into());
     }
-    let topics = topics_of(&t, topics)?;
+    // Pinned offsets name their own topics.
+    let pinned_topics: Vec<String> = match strategy {
+        ResetStrategy::Pinned(pins) if topics.is_empty() => {
+            let mut seen: Vec<String> = Vec::new();
+            for p in pins {
+                if !seen.contains(&p.topic) {
+                    seen.push(p.topic.clone());
+                }
+            }
+            seen
+        }
+        _ => topics.to_vec(),
+    };
+    let topics = topics_of(&t, &pinned_topics)?;
     let mut chosen: Vec<i32> = Vec::new();
     for p in partitions {
         if !chosen.contains(p) {
@@ -66,6 +79,9 @@ async fn reset(
     reads::check_topics_exist(client, &c, &t, &topics).await?;
     let snap = reads::describe_group(client, &c, &t, group, &topics).await?;
     safety::inactive(&snap)?;
+    if let ResetStrategy::Pinned(pins) = strategy {
+        check_pins(pins, &snap, &topics)?;
+    }
     let now_ms = jiff::Timestamp::now().as_millisecond();
     // DTS publishes no log start: its earliest checkpoint is where a time before every message lands.
     let lookup_ms = match (strategy, &t) {
@@ -74,6 +90,10 @@ async fn reset(
     };
     let mut merged: Option<Plan> = None;
     for topic in &topics {
+        let chosen: Vec<i32> = match strategy {
+            ResetStrategy::Pinned(pins) => pins.iter().filter(|p| &p.topic == topic).map(|p| p.partition).collect(),
+            _ => chosen.clone(),
+        };
         let (targets, problem) = reads::time_targets(client, &c, &t, &snap, topic, &chosen, (lookup_ms, now_ms)).await;
         let req = ResetRequest {
             group: &api_group,
@@ -94,7 +114,33 @@ async fn reset(
             }
         });
     }
-    merged.ok_or_else(|| EngineError::Input("no topic to reset".into()))
+    let mut p = merged.ok_or_else(|| EngineError::Input("no topic to reset".into()))?;
+    p.seen = plan::Seen::of_group(&snap, &topics);
+    Ok(p)
+}
+
+/// Every pinned partition must exist live, on a topic of the plan; a miss names the file's line.
+fn check_pins(
+    pins: &[crate::core::strategy::Pin],
+    snap: &crate::core::live::GroupSnapshot,
+    topics: &[String],
+) -> Result<(), EngineError> {
+    let live: std::collections::HashSet<(&str, i32)> =
+        snap.partitions.iter().map(|p| (p.topic.as_str(), p.partition)).collect();
+    for p in pins {
+        let at = p.line.map(|l| format!("line {l}: ")).unwrap_or_default();
+        if !topics.contains(&p.topic) {
+            return Err(EngineError::Input(format!("{at}topic `{}` is not one of the plan's topics", p.topic)));
+        }
+        if !live.contains(&(p.topic.as_str(), p.partition)) {
+            let count = snap.partitions.iter().filter(|x| x.topic == p.topic).count();
+            return Err(EngineError::Input(format!(
+                "{at}topic `{}` has no partition {} live (it has {count}, from 0)",
+                p.topic, p.partition
+            )));
+        }
+    }
+    Ok(())
 }
 
 async fn delete_offsets(
@@ -115,7 +161,9 @@ async fn delete_offsets(
     reads::check_topics_exist(&session.client, &c, &t, &topics).await?;
     let snap = reads::describe_group(&session.client, &c, &t, group, &topics).await?;
     safety::inactive(&snap)?;
-    plan::delete_offsets(&t, &api_group, &snap, &topics)
+    let mut p = plan::delete_offsets(&t, &api_group, &snap, &topics)?;
+    p.seen = plan::Seen::of_group(&snap, &topics);
+    Ok(p)
 }
 
 async fn delete_messages(
@@ -133,6 +181,7 @@ async fn delete_messages(
         .await
         .map_err(EngineError::reading("reading the topic's partitions"))?;
     let mut p = plan::delete_messages(&t, &topic, &bounds, partitions)?;
+    p.seen.partitions = vec![(topic.clone(), bounds.len() as u32)];
     p.notes.extend(reads::groups_left_behind(&session.client, &c, &t, &p).await);
     Ok(p)
 }

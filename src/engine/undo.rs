@@ -103,5 +103,7 @@ pub fn restore(target: &Target<'_>, saved: &Snapshot, live: &GroupSnapshot) -> R
         calls,
         rows,
         notes,
+        seen: Default::default(),
+        plan_file: None,
     })
 }

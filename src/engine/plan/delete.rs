@@ -47,6 +47,8 @@ pub fn delete_offsets(
         calls,
         rows,
         notes,
+        seen: Default::default(),
+        plan_file: None,
     })
 }
 
@@ -120,5 +122,7 @@ pub fn delete_messages(
         calls: vec![huawei::delete_messages(acc, &inst.id, topic, &body)],
         rows,
         notes: Vec::new(),
+        seen: Default::default(),
+        plan_file: None,
     })
 }

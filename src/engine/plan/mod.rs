@@ -95,6 +95,32 @@ pub struct Plan {
     pub rows: Vec<Row>,
     /// Things the user should know.
     pub notes: Vec<String>,
+    /// What it was planned from beyond its rows (a plan file pins these).
+    pub seen: Seen,
+    /// The SHA-256 of the plan file this plan applies, when it came from one (the audit trail names it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_file: Option<String>,
+}
+
+/// The live state a plan was made from, beyond its rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seen {
+    /// The group's state as the cloud spelled it (empty for message deletes).
+    pub group_state: String,
+    pub members: usize,
+    /// Each topic of the plan with the partition count it had.
+    pub partitions: Vec<(String, u32)>,
+}
+
+impl Seen {
+    /// From a group's live read, for the plan's topics.
+    pub fn of_group(snap: &GroupSnapshot, topics: &[String]) -> Self {
+        let partitions = topics
+            .iter()
+            .map(|t| (t.clone(), snap.partitions.iter().filter(|p| &p.topic == t).count() as u32))
+            .collect();
+        Self { group_state: snap.state.clone(), members: snap.members.len(), partitions }
+    }
 }
 
 /// The kinds of write.
@@ -124,12 +150,12 @@ pub enum Direction {
 impl Plan {
     /// Total lag before and after, when every partition's is known.
     pub fn lag_totals(&self) -> Option<(i64, i64)> {
-        self.rows.iter().try_fold((0, 0), |(n, a), r| Some((n + r.lag_now()?, a + r.lag_after()?)))
+        lag_totals(&self.rows)
     }
 
     /// Messages replayed and skipped in all, over the partitions whose target is known.
     pub fn totals(&self) -> (i64, i64) {
-        self.rows.iter().filter_map(Row::moves_by).fold((0, 0), |(r, k), n| if n < 0 { (r - n, k) } else { (r, k + n) })
+        totals(&self.rows)
     }
 
     /// Appends another plan of the same group (another topic): its calls follow, its rows point at them.
@@ -148,6 +174,16 @@ impl Plan {
 
 fn calls_as_views<S: serde::Serializer>(calls: &[ApiRequest], s: S) -> Result<S::Ok, S::Error> {
     s.collect_seq(calls.iter().map(ApiRequest::view))
+}
+
+/// Total lag of rows before and after, when every one's is known.
+pub fn lag_totals(rows: &[Row]) -> Option<(i64, i64)> {
+    rows.iter().try_fold((0, 0), |(n, a), r| Some((n + r.lag_now()?, a + r.lag_after()?)))
+}
+
+/// Messages replayed and skipped over rows whose target is known.
+pub fn totals(rows: &[Row]) -> (i64, i64) {
+    rows.iter().filter_map(Row::moves_by).fold((0, 0), |(r, k), n| if n < 0 { (r - n, k) } else { (r, k + n) })
 }
 
 /// Clamps to the log's bounds where known; says whether it clamped.

@@ -38,6 +38,25 @@ pub fn reset(target: &Target<'_>, snapshot: &GroupSnapshot, req: &ResetRequest<'
     }
     let mut rows = select(snapshot, topic, chosen)?;
     let all = chosen.is_empty();
+    let mut notes = Vec::new();
+    if matches!(strategy, ResetStrategy::ToCurrent) {
+        // Nothing to keep where nothing is committed: a restore of this plan leaves those partitions alone.
+        let none: Vec<String> = rows.iter().filter(|r| r.current.is_none()).map(|r| r.partition.to_string()).collect();
+        if !none.is_empty() {
+            notes.push(format!(
+                "topic `{topic}` partitions {} have no committed offset and are left out",
+                none.join(", ")
+            ));
+            rows.retain(|r| r.current.is_some());
+        }
+        if rows.is_empty() {
+            return Err(EngineError::Input(format!("the group has no committed offset on topic `{topic}`")));
+        }
+    }
+    let pins: std::collections::HashMap<(&str, i32), i64> = match strategy {
+        ResetStrategy::Pinned(p) => p.iter().map(|p| ((p.topic.as_str(), p.partition), p.offset)).collect(),
+        _ => Default::default(),
+    };
     let time_ms = strategy.time_ms(now_ms);
     let by_partition: std::collections::HashMap<(&str, i32), &TimeTarget> =
         time_targets.iter().map(|t| ((t.topic.as_str(), t.partition), t)).collect();
@@ -54,6 +73,8 @@ pub fn reset(target: &Target<'_>, snapshot: &GroupSnapshot, req: &ResetRequest<'
             ResetStrategy::Latest => r.end,
             ResetStrategy::ToOffset(n) => Some(*n),
             ResetStrategy::ShiftBy(n) => r.current.map(|c| c.saturating_add(*n)),
+            ResetStrategy::Pinned(_) => pins.get(&(r.topic.as_str(), r.partition)).copied(),
+            ResetStrategy::ToCurrent => r.current,
             _ => looked_up(r),
         };
         if let Some(w) = want {
@@ -65,7 +86,6 @@ pub fn reset(target: &Target<'_>, snapshot: &GroupSnapshot, req: &ResetRequest<'
     let zone = jiff::tz::TimeZone::get(zone_name).unwrap_or(jiff::tz::TimeZone::UTC);
     let show =
         |ms: i64| jiff::Timestamp::from_millisecond(ms).map(|t| echo_time(t, &zone, zone_name)).unwrap_or_default();
-    let mut notes = Vec::new();
     if let Some(ms) = time_ms {
         let times: Vec<i64> = rows.iter().filter_map(|r| r.target_time_ms).collect();
         if let (Some(lo), Some(hi)) = (times.iter().min(), times.iter().max()) {
@@ -130,7 +150,11 @@ pub fn reset(target: &Target<'_>, snapshot: &GroupSnapshot, req: &ResetRequest<'
                     (ResetStrategy::Latest, _) => tencent::Modify::Timestamp(-1),
                     (ResetStrategy::ToOffset(n), _) => tencent::Modify::Offset(*n),
                     (ResetStrategy::ShiftBy(n), _) => tencent::Modify::Shift(*n),
-                    (_, None) => unreachable!("a strategy without a time is one of the four above"),
+                    (ResetStrategy::Pinned(_) | ResetStrategy::ToCurrent, _) => {
+                        let p = rows.iter().find(|r| r.target.is_none()).map_or(0, |r| r.partition);
+                        return Err(EngineError::Input(format!("partition {p} has no offset to set")));
+                    }
+                    (_, None) => unreachable!("a strategy without a time is one of those above"),
                 };
                 vec![send(&parts, how)]
             }
@@ -176,6 +200,8 @@ pub fn reset(target: &Target<'_>, snapshot: &GroupSnapshot, req: &ResetRequest<'
         calls,
         rows,
         notes,
+        seen: Default::default(),
+        plan_file: None,
     })
 }
 
@@ -203,6 +229,8 @@ pub fn describe_strategy(s: &ResetStrategy) -> String {
         ResetStrategy::ToTimestamp(ms) => format!("to the time {ms} ms since the epoch"),
         ResetStrategy::ByDuration(d) => format!("to {d:#} ago"),
         ResetStrategy::ShiftBy(n) => format!("shift by {n:+}"),
+        ResetStrategy::Pinned(p) => format!("to the offsets given for {} partition(s)", p.len()),
+        ResetStrategy::ToCurrent => "to the offsets committed now (nothing moves)".into(),
     }
 }
 

@@ -1,0 +1,118 @@
+//! Offsets as `kafka-consumer-groups.sh --reset-offsets --export` writes them: `topic,partition,offset` lines with no
+//! header, or `group,topic,partition,offset` when several groups are exported. Either tool reads the other's file.
+
+use super::strategy::Pin;
+
+/// A line that cannot be used, with its number (from 1) and the fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file} line {line}: {message}")]
+pub struct CsvError {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+/// Reads a CSV of offsets for `group`: both forms; a group column must name `group`; each topic and partition once.
+/// Empty lines are skipped; anything else that does not parse is refused with its line number.
+pub fn parse(text: &str, file: &str, group: &str) -> Result<Vec<Pin>, CsvError> {
+    let err = |line: usize, message: String| CsvError { file: file.to_owned(), line, message };
+    let mut pins: Vec<Pin> = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        let raw = raw.trim();
+        if raw.is_empty() {
+            continue;
+        }
+        let fields: Vec<&str> = raw.split(',').map(str::trim).collect();
+        let (topic, partition, offset) = match fields[..] {
+            [t, p, o] => (t, p, o),
+            [g, t, p, o] => {
+                if g != group {
+                    return Err(err(
+                        line,
+                        format!(
+                            "the group column says `{g}`, but the plan is for `{group}`; give --group {g}, or remove the other groups' lines"
+                        ),
+                    ));
+                }
+                (t, p, o)
+            }
+            _ => {
+                return Err(err(
+                    line,
+                    format!(
+                        "expected topic,partition,offset or group,topic,partition,offset; found {} field(s)",
+                        fields.len()
+                    ),
+                ));
+            }
+        };
+        if topic.is_empty() {
+            return Err(err(line, "the topic is empty".into()));
+        }
+        let partition: i32 =
+            partition.parse().ok().filter(|p| *p >= 0).ok_or_else(|| {
+                err(line, format!("partition {partition:?} is not a whole number from 0 to 2147483647"))
+            })?;
+        let offset: i64 = offset
+            .parse()
+            .ok()
+            .filter(|o| *o >= 0)
+            .ok_or_else(|| err(line, format!("offset {offset:?} is not a whole number, 0 or more")))?;
+        if let Some(first) = seen.insert((topic.to_owned(), partition), line) {
+            return Err(err(
+                line,
+                format!("{topic} partition {partition} is already given on line {first}; give each partition once"),
+            ));
+        }
+        pins.push(Pin { topic: topic.to_owned(), partition, offset, line: Some(line) });
+    }
+    if pins.is_empty() {
+        return Err(err(1, "the file has no offsets".into()));
+    }
+    Ok(pins)
+}
+
+/// Writes offsets as CSV: `topic,partition,offset`, or with a leading group column when `group` is given.
+pub fn write(rows: impl IntoIterator<Item = (String, i32, i64)>, group: Option<&str>) -> String {
+    rows.into_iter()
+        .map(|(t, p, o)| match group {
+            Some(g) => format!("{g},{t},{p},{o}\n"),
+            None => format!("{t},{p},{o}\n"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_both_forms_and_writes_what_it_reads() {
+        let pins = parse("orders,0,120\n\norders,1,0\npayments,2,7\n", "a.csv", "g").unwrap();
+        assert_eq!(pins.len(), 3);
+        assert_eq!(
+            (pins[2].topic.as_str(), pins[2].partition, pins[2].offset, pins[2].line),
+            ("payments", 2, 7, Some(4))
+        );
+        let text = write(pins.iter().map(|p| (p.topic.clone(), p.partition, p.offset)), Some("g"));
+        assert_eq!(text, "g,orders,0,120\ng,orders,1,0\ng,payments,2,7\n");
+        let again = parse(&text, "b.csv", "g").unwrap();
+        assert_eq!(again.iter().map(|p| p.offset).collect::<Vec<_>>(), [120, 0, 7]);
+    }
+
+    #[test]
+    fn refuses_with_the_line_and_the_fix() {
+        let e = |t: &str| parse(t, "f.csv", "g").unwrap_err().to_string();
+        assert_eq!(
+            e("t,0,1\nt,0,2\n"),
+            "f.csv line 2: t partition 0 is already given on line 1; give each partition once"
+        );
+        assert!(e("other,t,0,1\n").contains("line 1: the group column says `other`"));
+        assert!(e("t,x,1\n").contains("line 1: partition \"x\""));
+        assert!(e("t,0,-4\n").contains("offset \"-4\""));
+        assert!(e("t,0\n").contains("found 2 field(s)"));
+        assert!(e("\n\n").contains("no offsets"));
+    }
+}

@@ -1,0 +1,300 @@
+//! Plans as files: planned now, reviewed, applied later only if nothing they depend on moved (Terraform's "saved
+//! plan is stale", for offsets). A file pins an absolute target per partition and records what it was planned from;
+//! a SHA-256 over all of it refuses an edited file. Applying it plans again from the pins through the same planner,
+//! compares the live state with the recorded one, and runs the one job pipeline.
+
+use serde::{Deserialize, Serialize};
+use sha2::Digest;
+
+use super::error::EngineError;
+use super::order::Order;
+use super::plan::{Plan, PlanKind, Seen};
+use super::safety::Refusal;
+use super::session::Session;
+use super::target::Target;
+use crate::core::strategy::{Pin, ResetStrategy};
+use crate::core::target::TargetKey;
+use crate::providers::request::RequestView;
+
+/// The file format's version.
+pub const FORMAT: u32 = 1;
+
+/// Where the plan applies, as the cloud knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Where {
+    pub key: TargetKey,
+    pub region: String,
+    /// Huawei's project id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    /// The instance id (DTS: the subscription id).
+    pub instance_id: String,
+}
+
+/// One partition as planned: what it was, and the target it is pinned to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinnedRow {
+    pub topic: String,
+    pub partition: i32,
+    pub committed: Option<i64>,
+    pub start: Option<i64>,
+    pub end: Option<i64>,
+    pub target: Option<i64>,
+}
+
+/// A saved plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanFile {
+    pub format: u32,
+    pub tool_version: String,
+    /// `user@host`.
+    pub planned_by: String,
+    /// RFC 3339, UTC.
+    pub planned_at: String,
+    pub expires_at: String,
+    pub target: Where,
+    pub kind: PlanKind,
+    pub group: Option<String>,
+    pub summary: String,
+    pub notes: Vec<String>,
+    pub seen: Seen,
+    pub rows: Vec<PinnedRow>,
+    /// Exactly what will be sent.
+    pub requests: Vec<RequestView>,
+    /// SHA-256 (hex) of the file with this field empty.
+    pub sha256: String,
+}
+
+impl PlanFile {
+    /// A plan as a file, stamped now, expiring after `valid`.
+    pub fn of(session: &Session, plan: &Plan, valid: jiff::SignedDuration) -> Result<Self, EngineError> {
+        if let Some(why) = crate::core::strategy::StrategyKind::Pinned.refusal(plan.target.kind) {
+            return Err(Refusal::Unsupported(format!("a plan file pins exact offsets: {why}")).into());
+        }
+        if plan.kind == PlanKind::Reset && plan.rows.iter().any(|r| r.target.is_none()) {
+            return Err(EngineError::Input(
+                "this plan has partitions whose target only the service decides, so a file cannot pin it (DTS resets by time or to the ends; give --to-offset, or plan on a Kafka instance)".into(),
+            ));
+        }
+        let t = session.target(&plan.target)?;
+        let (region, project_id, instance_id) = match &t {
+            Target::Huawei(a, i) => (a.region.clone(), Some(a.project_id.clone()), i.id.clone()),
+            Target::Ckafka(a, i) => (a.region.clone(), None, i.id.clone()),
+            Target::Dts(a, d) => (a.region.clone(), None, d.subscribe_id.clone()),
+        };
+        let now = jiff::Timestamp::now();
+        let expires = now.checked_add(valid).map_err(|e| EngineError::Input(format!("--expires: {e}")))?;
+        let mut f = Self {
+            format: FORMAT,
+            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+            planned_by: format!("{}@{}", super::audit::user(), super::audit::hostname()),
+            planned_at: now.round(jiff::Unit::Second).unwrap_or(now).to_string(),
+            expires_at: expires.round(jiff::Unit::Second).unwrap_or(expires).to_string(),
+            target: Where { key: plan.target.clone(), region, project_id, instance_id },
+            kind: plan.kind,
+            group: plan.group.clone(),
+            summary: plan.summary.clone(),
+            notes: plan.notes.clone(),
+            seen: plan.seen.clone(),
+            rows: plan
+                .rows
+                .iter()
+                .map(|r| PinnedRow {
+                    topic: r.topic.clone(),
+                    partition: r.partition,
+                    committed: r.current,
+                    start: r.start,
+                    end: r.end,
+                    target: r.target,
+                })
+                .collect(),
+            requests: plan.calls.iter().map(|c| c.view()).collect(),
+            sha256: String::new(),
+        };
+        f.sha256 = f.digest();
+        Ok(f)
+    }
+
+    fn digest(&self) -> String {
+        let mut bare = self.clone();
+        bare.sha256.clear();
+        let text = serde_json::to_string(&bare).unwrap_or_default();
+        hex::encode(sha2::Sha256::digest(text.as_bytes()))
+    }
+
+    /// Reads a plan file, refusing one that was edited, is of another format, or has expired (`now`).
+    pub fn read(text: &str, path: &str, now: jiff::Timestamp) -> Result<Self, EngineError> {
+        let f: Self = serde_json::from_str(text)
+            .map_err(|e| EngineError::Input(format!("{path} is not an offsetdeck plan file: {e}")))?;
+        if f.format != FORMAT {
+            return Err(EngineError::Input(format!(
+                "{path} is plan format {}; this offsetdeck reads format {FORMAT}: plan it again",
+                f.format
+            )));
+        }
+        if f.digest() != f.sha256 {
+            return Err(Refusal::Stale(format!(
+                "{path} was changed after it was planned (its SHA-256 does not match): plan it again rather than edit it"
+            ))
+            .into());
+        }
+        let expires: jiff::Timestamp = f
+            .expires_at
+            .parse()
+            .map_err(|e| EngineError::Input(format!("{path}: expires_at {:?}: {e}", f.expires_at)))?;
+        if now > expires {
+            return Err(Refusal::Stale(format!(
+                "{path} expired at {} (planned {} by {}): plan it again",
+                f.expires_at, f.planned_at, f.planned_by
+            ))
+            .into());
+        }
+        Ok(f)
+    }
+
+    /// The order that plans the same write again from the pins.
+    pub fn order(&self) -> Result<Order, EngineError> {
+        let instance = self.target.key.instance.clone();
+        let group = || self.group.clone().ok_or_else(|| EngineError::Input("the plan file names no group".into()));
+        let mut topics: Vec<String> = Vec::new();
+        for r in &self.rows {
+            if !topics.contains(&r.topic) {
+                topics.push(r.topic.clone());
+            }
+        }
+        Ok(match self.kind {
+            PlanKind::Reset => Order::Reset {
+                instance,
+                group: group()?,
+                topics: topics.clone(),
+                partitions: Vec::new(),
+                strategy: ResetStrategy::Pinned(
+                    self.rows
+                        .iter()
+                        .filter_map(|r| {
+                            Some(Pin { topic: r.topic.clone(), partition: r.partition, offset: r.target?, line: None })
+                        })
+                        .collect(),
+                ),
+            },
+            PlanKind::DeleteOffsets => Order::DeleteOffsets { instance, group: group()?, topics },
+            PlanKind::DeleteMessages => Order::DeleteMessages {
+                instance,
+                topic: topics.first().cloned().unwrap_or_default(),
+                partitions: self.rows.iter().map(|r| (r.partition, r.target)).collect(),
+            },
+        })
+    }
+
+    /// What moved since the plan was made, per partition, in words; empty when nothing it depends on did.
+    pub fn diff(&self, now: &Plan) -> Vec<String> {
+        let mut out = Vec::new();
+        if now.target != self.target.key {
+            out.push(format!("the target is now {} (the plan is for {})", now.target, self.target.key));
+        }
+        for (topic, count) in &self.seen.partitions {
+            let live = now.seen.partitions.iter().find(|(t, _)| t == topic).map(|(_, c)| *c);
+            match live {
+                Some(c) if c > *count => out.push(format!("topic {topic}: partitions were added ({count} -> {c})")),
+                Some(c) if c < *count => out.push(format!("topic {topic}: partitions are gone ({count} -> {c})")),
+                _ => {}
+            }
+        }
+        let rows: std::collections::HashMap<(&str, i32), &super::plan::Row> =
+            now.rows.iter().map(|r| ((r.topic.as_str(), r.partition), r)).collect();
+        let show = |v: Option<i64>| v.map_or("none".to_owned(), |x| x.to_string());
+        for r in &self.rows {
+            let Some(live) = rows.get(&(r.topic.as_str(), r.partition)) else {
+                out.push(format!("{} partition {}: gone", r.topic, r.partition));
+                continue;
+            };
+            let at = format!("{} partition {}", r.topic, r.partition);
+            if self.kind != PlanKind::DeleteMessages && live.current != r.committed {
+                out.push(format!("{at}: committed offset moved {} -> {}", show(r.committed), show(live.current)));
+            }
+            if let Some(t) = r.target {
+                if live.start.is_some_and(|s| t < s) {
+                    out.push(format!("{at}: the log start {} passed the target {t}", show(live.start)));
+                }
+                if live.end.is_some_and(|e| t > e) {
+                    out.push(format!("{at}: the log end {} is now below the target {t}", show(live.end)));
+                }
+            }
+        }
+        let sent: Vec<RequestView> = now.calls.iter().map(|c| c.view()).collect();
+        if out.is_empty() && sent != self.requests {
+            out.push(
+                "the requests would differ from the plan's (another offsetdeck version or profile endpoint)".into(),
+            );
+        }
+        out
+    }
+}
+
+/// The plan as a file will hold it: a reset is planned again from its own targets, so the requests saved are the
+/// exact per-partition ones `apply` sends (a strategy such as "all partitions to offset 40" or a time becomes an
+/// offset per partition, resolved now). Other writes already name exact partitions.
+pub async fn pinned(session: &Session, plan: Plan) -> Result<Plan, EngineError> {
+    if plan.kind != PlanKind::Reset {
+        return Ok(plan);
+    }
+    let rows = plan
+        .rows
+        .iter()
+        .map(|r| PinnedRow {
+            topic: r.topic.clone(),
+            partition: r.partition,
+            committed: r.current,
+            start: r.start,
+            end: r.end,
+            target: r.target,
+        })
+        .collect();
+    let probe = PlanFile { rows, kind: plan.kind, group: plan.group.clone(), ..PlanFile::empty(plan.target.clone()) };
+    let mut again = super::planner::plan(session, &probe.order()?).await?;
+    again.summary = format!("{}, pinned per partition", plan.summary);
+    for n in plan.notes {
+        if !again.notes.contains(&n) {
+            again.notes.push(n);
+        }
+    }
+    Ok(again)
+}
+
+impl PlanFile {
+    fn empty(key: TargetKey) -> Self {
+        Self {
+            format: FORMAT,
+            tool_version: String::new(),
+            planned_by: String::new(),
+            planned_at: String::new(),
+            expires_at: String::new(),
+            target: Where { key, region: String::new(), project_id: None, instance_id: String::new() },
+            kind: PlanKind::Reset,
+            group: None,
+            summary: String::new(),
+            notes: Vec::new(),
+            seen: Seen::default(),
+            rows: Vec::new(),
+            requests: Vec::new(),
+            sha256: String::new(),
+        }
+    }
+}
+
+/// Plans a saved plan again from its pins and checks nothing moved: the plan to run (naming the file's hash), or a
+/// refusal (exit 3) listing every difference. The group must still be inactive (the planner refuses otherwise).
+pub async fn replan(session: &Session, file: &PlanFile) -> Result<Plan, EngineError> {
+    let mut plan = super::planner::plan(session, &file.order()?).await?;
+    let moved = file.diff(&plan);
+    if !moved.is_empty() {
+        return Err(Refusal::Stale(format!(
+            "the live state moved since the plan was made, so nothing was sent:\n  {}",
+            moved.join("\n  ")
+        ))
+        .into());
+    }
+    plan.plan_file = Some(file.sha256.clone());
+    plan.summary = format!("{} (plan file {}…)", plan.summary, &file.sha256[..12]);
+    Ok(plan)
+}
