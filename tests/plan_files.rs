@@ -170,3 +170,89 @@ fn a_dts_plan_cannot_be_pinned_to_a_file() {
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(!f.exists());
 }
+
+#[test]
+fn from_group_copies_another_groups_offsets_on_the_same_instance_and_across_clouds() {
+    let e = start();
+    let o = run(
+        &e,
+        &[
+            "reset",
+            "--instance",
+            "orders",
+            "--group",
+            "audit",
+            "--topic",
+            "payments",
+            "--from-group",
+            "billing",
+            "--yes",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("to group `billing`'s committed offsets"), "{}", text(&o));
+    assert_eq!(committed(&e, "orders", "audit", "payments"), committed(&e, "orders", "billing", "payments"));
+    // From CKafka `events` (clicks: 6 partitions) to Huawei `clickstream-hw` (clicks: 24), by topic and partition.
+    let o = run(
+        &e,
+        &[
+            "reset",
+            "--instance",
+            "clickstream-hw",
+            "--group",
+            "sessionizer",
+            "--from-group",
+            "etl",
+            "--from-instance",
+            "events",
+            "--yes",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let copied = committed(&e, "clickstream-hw", "sessionizer", "clicks");
+    assert_eq!(&copied[..6], &committed(&e, "events", "etl", "clicks")[..]);
+    let o = run(
+        &e,
+        &[
+            "reset",
+            "--instance",
+            "orders",
+            "--group",
+            "audit",
+            "--from-group",
+            "nobody",
+            "--topic",
+            "payments",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}
+
+#[test]
+fn topic_colon_partitions_and_all_topics_choose_what_kafka_consumer_groups_would() {
+    let e = start();
+    let o = run(
+        &e,
+        &[
+            "reset",
+            "--instance",
+            "orders",
+            "--group",
+            "billing",
+            "--topic",
+            "payments:0,2",
+            "--to-offset",
+            "5",
+            "--yes",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(committed(&e, "orders", "billing", "payments"), [Some(5), Some(8773), Some(5)]);
+    let o =
+        run(&e, &["reset", "--instance", "orders", "--group", "billing", "--all-topics", "--to-current", "--export"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let csv = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(csv.lines().filter(|l| l.starts_with("orders,")).count(), 12, "{csv}");
+    assert_eq!(csv.lines().filter(|l| l.starts_with("payments,")).count(), 3, "{csv}");
+}

@@ -151,14 +151,22 @@ pub enum Cmd {
         /// The group (for DTS, its short name).
         #[arg(long)]
         group: String,
-        /// The topic (may be left out for a DTS subscription, which has one).
-        #[arg(long)]
+        /// The topic (may be left out for a DTS subscription, which has one); `TOPIC:0,1,5` also chooses partitions,
+        /// as kafka-consumer-groups does.
+        #[arg(long, conflicts_with = "all_topics")]
         topic: Option<String>,
+        /// Every topic the group has committed offsets on, live.
+        #[arg(long)]
+        all_topics: bool,
         /// A partition; repeat for several, or list them: 0,3,5. Default: all partitions.
         #[arg(long = "partition", value_name = "N", value_delimiter = ',', allow_hyphen_values = true, value_parser = ops::parse_partition)]
         partitions: Vec<i32>,
         #[command(flatten)]
         strategy: StrategyArgs,
+        /// With --from-group: the other group's instance (matched by topic name and partition number), on either
+        /// cloud.
+        #[arg(long, value_name = "INSTANCE", requires = "from_group")]
+        from_instance: Option<String>,
         /// Print the planned targets as CSV (topic,partition,offset, as kafka-consumer-groups --export does) and
         /// send nothing.
         #[arg(long, conflicts_with_all = ["yes", "plan_out"])]
@@ -296,15 +304,19 @@ pub fn main() -> ExitCode {
         Cmd::Describe { instance, group, topic } => {
             ops::profile(profile).and_then(|p| ops::describe(&p, instance, group, topic.as_deref(), json))
         }
-        Cmd::Reset { instance, group, topic, partitions, strategy, export, write } => {
+        Cmd::Reset { instance, group, topic, all_topics, partitions, strategy, from_instance, export, write } => {
             ops::profile(profile).and_then(|p| {
                 let (tz, zone_name) = ops::zone(&p);
+                let (mut topics, partitions) = ops::topic_spec(topic.as_deref(), partitions)?;
+                if *all_topics {
+                    topics = ops::committed_topics(&p, instance, group)?;
+                }
                 let order = Order::Reset {
                     instance: instance.clone(),
                     group: group.clone(),
-                    topics: topic.iter().cloned().collect(),
-                    partitions: partitions.clone(),
-                    strategy: ops::parse_strategy(strategy, group, &tz, &zone_name)?,
+                    topics,
+                    partitions,
+                    strategy: ops::parse_strategy(strategy, (group, from_instance.as_deref()), &tz, &zone_name)?,
                 };
                 ops::write(&p, order, WriteMode { export: *export, ..mode(write, json) })
             })

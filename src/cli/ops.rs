@@ -123,9 +123,23 @@ pub(super) fn session(p: &Profile) -> R<Session> {
 }
 
 /// Parses the one strategy flag that was given, with the same parser the dashboard's form uses.
-pub fn parse_strategy(s: &StrategyArgs, group: &str, zone: &jiff::tz::TimeZone, zone_name: &str) -> R<ResetStrategy> {
+pub fn parse_strategy(
+    s: &StrategyArgs,
+    (group, from_instance): (&str, Option<&str>),
+    zone: &jiff::tz::TimeZone,
+    zone_name: &str,
+) -> R<ResetStrategy> {
     if s.to_current {
         return Ok(ResetStrategy::ToCurrent);
+    }
+    if let Some(other) = &s.from_group {
+        if other.trim().is_empty() {
+            return Err(bad("--from-group: give the group whose offsets to copy"));
+        }
+        return Ok(ResetStrategy::FromGroup {
+            group: other.trim().to_owned(),
+            instance: from_instance.map(str::to_owned),
+        });
     }
     if let Some(path) = &s.from_file {
         let text = std::fs::read_to_string(path).map_err(|e| bad(format!("--from-file {}: {e}", path.display())))?;
@@ -182,6 +196,10 @@ pub struct StrategyArgs {
     /// kafka-consumer-groups --export writes), clamped to the log.
     #[arg(long, value_name = "FILE")]
     pub from_file: Option<std::path::PathBuf>,
+    /// Another group's committed offsets on the same topics and partitions; partitions it never committed are left
+    /// out (and listed).
+    #[arg(long, value_name = "GROUP")]
+    pub from_group: Option<String>,
 }
 
 /// Asks on the terminal, when flags alone do not confirm.
@@ -211,6 +229,9 @@ pub(super) fn write(p: &Profile, order: Order, mode: WriteMode<'_>) -> R<u8> {
     };
     if let Some(instance) = instance {
         rt.block_on(discover::ensure(&mut session, &instance))?;
+    }
+    if let Order::Reset { strategy: ResetStrategy::FromGroup { instance: Some(from), .. }, .. } = &order {
+        rt.block_on(discover::ensure(&mut session, from))?;
     }
     let plan = rt.block_on(planner::plan(&session, &order))?;
     run_plan(&session, &rt, plan, mode)
@@ -304,6 +325,32 @@ pub fn describe(p: &Profile, instance: &str, group: &str, topic: Option<&str>, j
     let total: i64 = snap.partitions.iter().filter_map(|r| r.lag()).sum();
     say!("total lag {total}");
     Ok(exit::OK)
+}
+
+/// `--topic T` or `--topic T:0,1,5` (kafka-consumer-groups' form), with any `--partition`s.
+pub fn topic_spec(topic: Option<&str>, partitions: &[i32]) -> R<(Vec<String>, Vec<i32>)> {
+    let Some(topic) = topic else { return Ok((Vec::new(), partitions.to_vec())) };
+    let Some((name, list)) = topic.split_once(':') else { return Ok((vec![topic.to_owned()], partitions.to_vec())) };
+    let mut all = partitions.to_vec();
+    for p in list.split(',') {
+        all.push(parse_partition(p).map_err(|e| bad(format!("--topic {topic:?}: {e}")))?);
+    }
+    if name.trim().is_empty() {
+        return Err(bad(format!("--topic {topic:?}: the topic name is missing before the colon")));
+    }
+    Ok((vec![name.to_owned()], all))
+}
+
+/// `--all-topics`: the topics the group has committed offsets on, live.
+pub fn committed_topics(p: &Profile, instance: &str, group: &str) -> R<Vec<String>> {
+    let mut session = session(p)?;
+    let rt = runtime()?;
+    rt.block_on(discover::ensure(&mut session, instance))?;
+    let topics = rt.block_on(planner::committed_topics(&session, instance, group))?;
+    if topics.is_empty() {
+        return Err(bad(format!("--all-topics: group `{group}` has no committed offsets on `{instance}`")));
+    }
+    Ok(topics)
 }
 
 /// Parses a partition number given to `--partition`.

@@ -27,6 +27,9 @@ pub enum ResetStrategy {
     Pinned(Vec<Pin>),
     /// The committed offsets as they are now: nothing moves (with `--export`, a backup).
     ToCurrent,
+    /// Another group's committed offsets on the same topics and partitions (on another instance, by topic name and
+    /// partition number, when `instance` is given); resolved to exact offsets when planned.
+    FromGroup { group: String, instance: Option<String> },
 }
 
 /// One partition's exact target, with the line of the file it came from (for messages).
@@ -52,6 +55,8 @@ pub enum StrategyKind {
     Pinned,
     /// `--to-current`: not offered in the forms (it changes nothing; it exists for `--export`).
     ToCurrent,
+    /// `--from-group`: not offered in the forms.
+    FromGroup,
 }
 
 /// Every strategy, in the order the forms offer them.
@@ -88,7 +93,7 @@ impl StrategyKind {
     pub fn refusal(self, kind: TargetKind) -> Option<String> {
         // Exact offsets per partition are what --to-offset sends: the same targets offer them.
         let like = match self {
-            Self::Pinned | Self::ToCurrent => Self::ToOffset,
+            Self::Pinned | Self::ToCurrent | Self::FromGroup => Self::ToOffset,
             other => other,
         };
         (!Self::offered(kind).contains(&like)).then(|| {
@@ -112,6 +117,7 @@ impl StrategyKind {
             Self::ShiftBy => "shift",
             Self::Pinned => "offsets from a file",
             Self::ToCurrent => "current",
+            Self::FromGroup => "another group's offsets",
         }
     }
 
@@ -127,12 +133,15 @@ impl StrategyKind {
             Self::ShiftBy => "--shift-by",
             Self::Pinned => "--from-file",
             Self::ToCurrent => "--to-current",
+            Self::FromGroup => "--from-group",
         }
     }
 
     fn label_long(self) -> &'static str {
         match self {
-            Self::ToOffset | Self::Pinned | Self::ToCurrent => "to an offset (--to-offset, --from-file, --to-current)",
+            Self::ToOffset | Self::Pinned | Self::ToCurrent | Self::FromGroup => {
+                "to an offset (--to-offset, --from-file, --to-current, --from-group)"
+            }
             Self::ShiftBy => "by a shift (--shift-by)",
             Self::Earliest => "to the earliest offset",
             Self::Latest => "to the latest offset",
@@ -152,6 +161,7 @@ impl StrategyKind {
             Self::ShiftBy => "a non-zero whole number: negative replays, positive skips",
             Self::Pinned => "a CSV file of topic,partition,offset (or group,topic,partition,offset)",
             Self::ToCurrent => "the committed offsets now: nothing moves",
+            Self::FromGroup => "another group's committed offsets on the same topics and partitions",
         }
     }
 
@@ -172,6 +182,7 @@ impl StrategyKind {
             Self::ToTimestamp => ResetStrategy::ToTimestamp(parse_timestamp_ms(value)?),
             Self::ShiftBy => ResetStrategy::ShiftBy(parse_shift(value)?),
             Self::ToCurrent => ResetStrategy::ToCurrent,
+            Self::FromGroup => ResetStrategy::FromGroup { group: value.trim().to_owned(), instance: None },
             // A file's offsets are read by `offsets_csv::parse`, with line numbers; never typed as one value.
             Self::Pinned => return Err(ParseError::Offset(value.to_owned())),
         })
@@ -190,6 +201,7 @@ impl ResetStrategy {
             Self::ShiftBy(_) => StrategyKind::ShiftBy,
             Self::Pinned(_) => StrategyKind::Pinned,
             Self::ToCurrent => StrategyKind::ToCurrent,
+            Self::FromGroup { .. } => StrategyKind::FromGroup,
         }
     }
 

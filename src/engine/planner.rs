@@ -53,6 +53,20 @@ async fn reset(
     if let Some(why) = strategy.kind().refusal(t.kind()) {
         return Err(safety::Refusal::Unsupported(why).into());
     }
+    // Another group's offsets become exact pins, read now; the summary still says what was asked.
+    let asked_for = matches!(strategy, ResetStrategy::FromGroup { .. }).then(|| plan::describe_strategy(strategy));
+    let (resolved, copied_note);
+    let strategy = match strategy {
+        ResetStrategy::FromGroup { group: other, instance: from } => {
+            let (pins, note) = from_group(session, from.as_deref().unwrap_or(instance), other, topics).await?;
+            (resolved, copied_note) = (ResetStrategy::Pinned(pins), note);
+            &resolved
+        }
+        s => {
+            copied_note = None;
+            s
+        }
+    };
     // Pinned offsets name their own topics.
     let pinned_topics: Vec<String> = match strategy {
         ResetStrategy::Pinned(pins) if topics.is_empty() => {
@@ -116,7 +130,57 @@ async fn reset(
     }
     let mut p = merged.ok_or_else(|| EngineError::Input("no topic to reset".into()))?;
     p.seen = plan::Seen::of_group(&snap, &topics);
+    if let Some(asked) = asked_for {
+        p.summary = p.summary.replace(&plan::describe_strategy(strategy), &asked);
+    }
+    p.notes.extend(copied_note);
     Ok(p)
+}
+
+/// The topics a group has committed offsets on, live (`--all-topics`).
+pub async fn committed_topics(session: &Session, instance: &str, group: &str) -> Result<Vec<String>, EngineError> {
+    let t = session.find(instance)?;
+    let c = session.credentials(&t)?;
+    let snap = reads::describe_group(&session.client, &c, &t, group, &[]).await?;
+    let mut topics: Vec<String> = Vec::new();
+    for p in snap.partitions.iter().filter(|p| p.committed.is_some()) {
+        if !topics.contains(&p.topic) {
+            topics.push(p.topic.clone());
+        }
+    }
+    Ok(topics)
+}
+
+/// Another group's committed offsets as pins (its topics, or the ones given), and a note naming the partitions it
+/// never committed, which are left out.
+async fn from_group(
+    session: &Session,
+    instance: &str,
+    group: &str,
+    topics: &[String],
+) -> Result<(Vec<crate::core::strategy::Pin>, Option<String>), EngineError> {
+    let t = session.find(instance)?;
+    let c = session.credentials(&t)?;
+    let snap = reads::describe_group(&session.client, &c, &t, group, topics).await?;
+    let mut pins = Vec::new();
+    let mut never = Vec::new();
+    for p in &snap.partitions {
+        match p.committed {
+            Some(offset) => pins.push(crate::core::strategy::Pin {
+                topic: p.topic.clone(),
+                partition: p.partition,
+                offset,
+                line: None,
+            }),
+            None => never.push(format!("{} {}", p.topic, p.partition)),
+        }
+    }
+    if pins.is_empty() {
+        return Err(EngineError::Input(format!("group `{group}` on `{instance}` has no committed offset to copy")));
+    }
+    let note = (!never.is_empty())
+        .then(|| format!("group `{group}` never committed on {}: those partitions are left out", never.join(", ")));
+    Ok((pins, note))
 }
 
 /// Every pinned partition must exist live, on a topic of the plan; a miss names the file's line.

@@ -231,6 +231,10 @@ pub fn describe_strategy(s: &ResetStrategy) -> String {
         ResetStrategy::ShiftBy(n) => format!("shift by {n:+}"),
         ResetStrategy::Pinned(p) => format!("to the offsets given for {} partition(s)", p.len()),
         ResetStrategy::ToCurrent => "to the offsets committed now (nothing moves)".into(),
+        ResetStrategy::FromGroup { group, instance: None } => format!("to group `{group}`'s committed offsets"),
+        ResetStrategy::FromGroup { group, instance: Some(i) } => {
+            format!("to group `{group}`'s committed offsets on `{i}`")
+        }
     }
 }
 
