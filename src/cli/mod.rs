@@ -112,6 +112,8 @@ pub struct WriteFlags {
 }
 
 /// The subcommands.
+// Parsed once per process; boxing the large variant would only complicate clap's derive.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Cmd {
     /// Load and validate the profile, resolve every account's credentials (never shown), and print the tree.
