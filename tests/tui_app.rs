@@ -503,3 +503,38 @@ async fn instances_the_profile_does_not_name_join_the_tree_from_the_cloud() {
     app.plan_reset(1).await;
     assert!(matches!(app.state.modal, Some(Modal::Confirm(_))), "{:?}", app.state.log.back());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_confirmation_saves_its_plan_and_a_plan_file_opens_as_a_confirmation_unless_the_group_moved() {
+    let mut app = App::new(80, 24).await;
+    app.keys(&down(3));
+    app.plan_reset(1).await;
+    assert!(matches!(app.state.modal, Some(Modal::Confirm(_))));
+    app.apply(Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
+    assert!(matches!(app.state.modal, Some(Modal::Confirm(_))), "the confirmation stays open");
+    app.settle_until(|s| s.log.iter().any(|l| l.text.starts_with("plan saved to"))).await;
+    let line = app.state.log.iter().find(|l| l.text.starts_with("plan saved to")).unwrap().text.clone();
+    let path = std::path::PathBuf::from(line.trim_start_matches("plan saved to ").split(" (sha256").next().unwrap());
+    assert!(path.is_file(), "{line}");
+    let file = offsetdeck::engine::planfile::load(&path).unwrap();
+    assert_eq!(file.rows.len(), 15);
+    app.key(KeyCode::Esc);
+    // Opened again (as `offsetdeck --plan FILE` does): planned from its pins, the confirmation names the file.
+    let open = |app: &mut App, request: u64| {
+        app.state.modal = Some(Modal::Planning { request, what: "plan file".into() });
+        app.commands.send(Command::OpenPlan { request, path: path.clone() }).unwrap();
+    };
+    open(&mut app, 900);
+    app.settle().await;
+    let Some(Modal::Confirm(c)) = &app.state.modal else { panic!("{:?}", app.state.log.back()) };
+    assert!(c.plan.summary.contains("(plan file"), "{}", c.plan.summary);
+    assert_eq!(c.plan.plan_file.as_deref(), Some(file.sha256.as_str()));
+    app.key(KeyCode::Esc);
+    // The group moves: the file is refused with the difference, and nothing opens.
+    app.emu.state().world.huawei[0].instances[0].groups[0].committed.values_mut().for_each(|c| *c -= 1);
+    open(&mut app, 901);
+    app.settle().await;
+    assert!(app.state.modal.is_none());
+    let last = &app.state.log.back().unwrap().text;
+    assert!(last.contains("moved since the plan was made") && last.contains("committed offset moved"), "{last}");
+}

@@ -22,7 +22,7 @@ pub struct Demo {
 }
 
 /// Runs the dashboard (on the emulator when `demo` is given); returns the exit code.
-pub fn run(profile_flag: Option<&Path>, demo: Option<Demo>) -> u8 {
+pub fn run(profile_flag: Option<&Path>, demo: Option<Demo>, plan_file: Option<&Path>) -> u8 {
     // A profile error is printed the way `check` prints it, before the screen is taken.
     let profile = if demo.is_some() { None } else { Some(ops::profile(profile_flag)) };
     let profile = match profile.transpose() {
@@ -71,6 +71,12 @@ pub fn run(profile_flag: Option<&Path>, demo: Option<Demo>) -> u8 {
                     state.push_log(String::new(), Level::Error, audit::describe_interrupted(i));
                 }
             }
+        }
+        if let Some(path) = plan_file {
+            let request = state.take_id();
+            let what = format!("reading the plan file {} and the live state…", path.display());
+            state.modal = Some(crate::tui::state::Modal::Planning { request, what });
+            let _ = w.commands.send(worker::Command::OpenPlan { request, path: path.to_owned() });
         }
         let refresh = (refresh > 0).then(|| Duration::from_secs(refresh));
         // The full log goes next to the audit trail; the pane keeps only the newest lines.

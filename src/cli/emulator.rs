@@ -39,9 +39,8 @@ pub async fn run(
     Ok(())
 }
 
-/// Writes a file only its owner can read: a written profile holds the emulator's (fake) keys inline, a plan file
-/// names accounts, groups and request URLs.
-pub(super) fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+/// Writes a file only its owner can read: it holds the emulator's (fake) keys inline.
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create(true).truncate(true);
     #[cfg(unix)]

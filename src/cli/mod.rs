@@ -67,6 +67,11 @@ pub struct Args {
     #[arg(long)]
     pub demo: bool,
 
+    /// Open the dashboard on a plan file (`--plan-out`, or Ctrl-S in a confirmation): it is checked and planned again
+    /// from the live state, and its confirmation opens.
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+
     /// The demo with one more instance on each cloud, discovered live: 10,000 groups and a topic of 100,000
     /// partitions (`bulk-hw`, `bulk-ck`).
     #[arg(long)]
@@ -278,7 +283,7 @@ pub fn main() -> ExitCode {
     let profile = args.profile.as_deref();
     let Some(command) = &args.command else {
         let demo = (args.demo || args.demo_large).then_some(dashboard::Demo { large: args.demo_large });
-        return ExitCode::from(dashboard::run(profile, demo));
+        return ExitCode::from(dashboard::run(profile, demo, args.plan.as_deref()));
     };
     let result = match command {
         Cmd::Check => return ExitCode::from(check::run(profile)),

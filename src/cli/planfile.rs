@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::ops::{R, Stop, WriteMode, bad, exit, run_plan, runtime, session};
+use super::ops::{R, WriteMode, bad, exit, run_plan, runtime, session};
 use super::report::render_rows;
 use crate::core::profile::Profile;
 use crate::engine::discover;
@@ -20,12 +20,7 @@ pub fn save(
     json: bool,
 ) -> R<u8> {
     let valid = crate::core::strategy::parse_duration(valid).map_err(|e| bad(format!("--expires: {e}")))?;
-    // Refused before the second read when it cannot be pinned at all (DTS).
-    PlanFile::of(session, &plan, valid)?;
-    let plan = rt.block_on(planfile::pinned(session, plan))?;
-    let file = PlanFile::of(session, &plan, valid)?;
-    let text = serde_json::to_string_pretty(&file).map_err(|e| Stop(exit::FAILED, e.to_string()))?;
-    super::emulator::write_private(path, &text).map_err(|e| bad(format!("--plan-out {}: {e}", path.display())))?;
+    let file = rt.block_on(planfile::save(session, plan, path, valid))?;
     if json {
         say_json!(
             serde_json::json!({"plan_file": path.display().to_string(), "sha256": file.sha256, "expires_at": file.expires_at})
@@ -44,8 +39,7 @@ pub fn save(
 }
 
 fn read(path: &Path) -> R<PlanFile> {
-    let text = std::fs::read_to_string(path).map_err(|e| bad(format!("{}: {e}", path.display())))?;
-    Ok(PlanFile::read(&text, &path.display().to_string(), jiff::Timestamp::now())?)
+    Ok(planfile::load(path)?)
 }
 
 /// The file as the confirmation shows a plan, with who planned it and when.

@@ -282,6 +282,48 @@ impl PlanFile {
     }
 }
 
+/// Writes a plan file only its owner can read (it names accounts, groups and request URLs).
+pub fn write(path: &std::path::Path, file: &PlanFile) -> Result<(), EngineError> {
+    let text = serde_json::to_string_pretty(file).map_err(|e| EngineError::Input(e.to_string()))?;
+    let fail = |e: std::io::Error| EngineError::Input(format!("cannot write the plan file {}: {e}", path.display()));
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    std::io::Write::write_all(&mut opts.open(path).map_err(fail)?, text.as_bytes()).map_err(fail)
+}
+
+/// Where the dashboard saves plan files: `plans/` next to the snapshots, named by time, instance and group.
+pub fn default_path(session: &Session, plan: &Plan) -> Option<std::path::PathBuf> {
+    let dir = super::snapshot::dir(session.profile.settings.audit_log.as_deref())?.with_file_name("plans");
+    super::audit::private_dir(&dir).ok()?;
+    let clean =
+        |t: &str| t.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect::<String>();
+    let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
+    let group = plan.group.as_deref().unwrap_or("messages");
+    Some(dir.join(format!("{stamp}-{}-{}.json", clean(&plan.target.instance), clean(group))))
+}
+
+/// Saves a plan as a file (pinned per partition, as `--plan-out` does): the file and where it went.
+pub async fn save(
+    session: &Session,
+    plan: Plan,
+    path: &std::path::Path,
+    valid: jiff::SignedDuration,
+) -> Result<PlanFile, EngineError> {
+    PlanFile::of(session, &plan, valid)?;
+    let plan = pinned(session, plan).await?;
+    let file = PlanFile::of(session, &plan, valid)?;
+    write(path, &file)?;
+    Ok(file)
+}
+
+/// Reads a plan file from disk, checked (hash, format, expiry).
+pub fn load(path: &std::path::Path) -> Result<PlanFile, EngineError> {
+    let text = std::fs::read_to_string(path).map_err(|e| EngineError::Input(format!("{}: {e}", path.display())))?;
+    PlanFile::read(&text, &path.display().to_string(), jiff::Timestamp::now())
+}
+
 /// Plans a saved plan again from its pins and checks nothing moved: the plan to run (naming the file's hash), or a
 /// refusal (exit 3) listing every difference. The group must still be inactive (the planner refuses otherwise).
 pub async fn replan(session: &Session, file: &PlanFile) -> Result<Plan, EngineError> {

@@ -33,6 +33,10 @@ pub enum Command {
     Describe { instance: String, group: String },
     /// Run a confirmed plan.
     Run { job: u64, plan: Plan },
+    /// Save a plan as a plan file (pinned per partition) under the data dir, valid for an hour.
+    SavePlan { plan: Plan },
+    /// Read a plan file and plan it again from its pins; the result comes back as `Planned`.
+    OpenPlan { request: u64, path: std::path::PathBuf },
     /// Stop sending the rest of a job (calls in flight finish).
     Cancel { job: u64 },
 }
@@ -195,6 +199,30 @@ impl Shared {
                 self.send(EngineEvent::Planned { request, result });
             }
             Command::Run { job, plan } => self.run_job(job, plan).await,
+            Command::SavePlan { plan } => {
+                let Some(path) = super::planfile::default_path(&self.session, &plan) else {
+                    return self.send(EngineEvent::Problem(
+                        "no data directory to save the plan in: set settings.audit_log".into(),
+                    ));
+                };
+                match super::planfile::save(&self.session, plan, &path, jiff::SignedDuration::from_hours(1)).await {
+                    Ok(f) => self.send(EngineEvent::Note(format!(
+                        "plan saved to {} (sha256 {}…, expires {}); apply it with: offsetdeck apply {}",
+                        path.display(),
+                        &f.sha256[..12],
+                        f.expires_at,
+                        path.display()
+                    ))),
+                    Err(e) => self.send(EngineEvent::Problem(format!("the plan was not saved: {e}"))),
+                }
+            }
+            Command::OpenPlan { request, path } => {
+                let result = match super::planfile::load(&path) {
+                    Ok(f) => super::planfile::replan(&self.session, &f).await,
+                    Err(e) => Err(e),
+                };
+                self.send(EngineEvent::Planned { request, result });
+            }
             Command::Describe { instance, group } => {
                 let Ok(t) = self.session.find(&instance) else { return };
                 if !self.usable(&t, false) {

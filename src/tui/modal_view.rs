@@ -259,7 +259,7 @@ fn confirm(f: &mut Frame<'_>, _s: &AppState, c: &Confirm, th: &Theme, w: u16) {
         let lag = c.plan.lag_totals().map(|(n, a)| format!(" Lag: {n} now, {a} after.")).unwrap_or_default();
         lines.push(Line::from(format!("In all: {replayed} message(s) consumed again, {skipped} skipped.{lag}")));
     }
-    lines.push(Line::from(format!("{} call(s) will be sent.", c.plan.calls.len())));
+    lines.push(Line::from(format!("{} call(s) will be sent. Ctrl-S saves it as a plan file.", c.plan.calls.len())));
     if deleting {
         lines.push(Line::styled(
             "Deleted messages cannot be brought back.",

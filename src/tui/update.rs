@@ -483,6 +483,13 @@ fn confirm_key(s: &mut AppState, mut c: Confirm, key: KeyEvent) -> Step {
     let confirmed = visible && c.plan.confirmation.accepts(c.typed.value());
     match (asks_name, key.code) {
         (_, KeyCode::Esc) => return Step::redraw(),
+        // Saved for later review and `offsetdeck apply` (the worker says where); the confirmation stays open.
+        (_, KeyCode::Char('s')) if key.modifiers.contains(KeyModifiers::CONTROL) => {
+            s.push_log(String::new(), Level::Info, "saving the plan to a file…".into());
+            let plan = c.plan.clone();
+            s.modal = Some(Modal::Confirm(c));
+            return Step::send(Command::SavePlan { plan });
+        }
         (_, KeyCode::Down | KeyCode::PageDown) => c.scroll = (c.scroll + 1).min(c.plan.rows.len().saturating_sub(1)),
         (_, KeyCode::Up | KeyCode::PageUp) => c.scroll = c.scroll.saturating_sub(1),
         (false, KeyCode::Enter | KeyCode::Char('y')) if visible => return run(s, c),
