@@ -486,7 +486,12 @@ async fn instances_the_profile_does_not_name_join_the_tree_from_the_cloud() {
         })
         .collect();
     assert_eq!(instances, ["orders", "clickstream-hw"], "listed at start, in the cloud's order");
-    assert!(app.state.log.iter().any(|l| l.text.contains("2 instances found live beyond the profile")));
+    assert!(
+        app.state
+            .log
+            .iter()
+            .any(|l| l.text.contains("instances found live beyond the profile (2): orders, clickstream-hw"))
+    );
     let screen = app.screen();
     assert!(screen.contains("orders") && screen.contains("billing"), "{screen}");
     // The groups of a discovered instance come from its listing, and a reset on one goes through.

@@ -117,6 +117,12 @@ pub async fn demo_profile(large: bool) -> Result<(Profile, emulator::Handle), St
     let mut text = emulator::write_profile(&handle.state().world, &handle.url());
     if large {
         emulator::large::add_to(&mut handle.state().world);
+        // The emulator is local: Huawei's unpublished default of 10 calls/s would make 200 listing pages take 20 s.
+        text = text.replacen(
+            "[huawei.hw-demo]\n",
+            "[huawei.hw-demo]\nrate_limit_per_second = 1000\nrate_limit_ceiling_per_second = 1000\n",
+            1,
+        );
     }
     // The demo shows a protected account too: the Tencent one.
     text = text.replacen("[tencent.tc-demo]\n", "[tencent.tc-demo]\nprotected = true\n", 1);

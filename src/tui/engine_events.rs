@@ -115,7 +115,7 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                     let tree = usize::from(account.cloud == crate::core::credentials::Cloud::Tencent);
                     s.trees[tree].add_found(&s.profile, &account, &names);
                     let text = format!(
-                        "account {account}: {} {what} found live beyond the profile: {}",
+                        "account {account}: {what} found live beyond the profile ({}): {}",
                         names.len(),
                         names.join(", ")
                     );

@@ -94,6 +94,11 @@ mod tests {
         assert_eq!(of(&s, "orders", "other").lag(), Some(5), "state and lag from the listing, before any detail");
         let screen = crate::tui::view::render_to_string(&s);
         assert!(screen.contains("g  [NOT FOUND]") && screen.contains("other  [EMPTY]  lag 5"), "{screen}");
+        let t = &mut s.trees[0];
+        t.selected = t.nodes.iter().position(|n| &*n.name == "other");
+        let screen = crate::tui::view::render_to_string(&s);
+        assert!(screen.contains("group other on orders: EMPTY  total lag 5  0 member(s)"), "{screen}");
+        assert!(screen.contains("from the listing; reading its partitions"), "{screen}");
     }
 
     #[test]

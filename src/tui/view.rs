@@ -306,7 +306,19 @@ fn detail(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
                     ]
                 }
                 Some(Err(e)) => vec![Line::styled(format!("group {group}: live read failed: {e}"), th.fg(Color::Red))],
-                None => vec![Line::from(format!("group {group}: waiting for live data (R refreshes)"))],
+                None => match s.summaries.get(&(instance.to_string(), group.to_string())) {
+                    // Known from its instance's listing; the detail is on its way (read when the cursor lands).
+                    Some(g) => vec![
+                        Line::from(vec![
+                            Span::raw(format!("group {group} on {instance}: ")),
+                            Span::styled(state_word(&g.state).to_owned(), state_style(th, &g.state)),
+                            Span::raw(g.lag.map(|l| format!("  total lag {l}")).unwrap_or_default()),
+                            Span::raw(g.members.map(|m| format!("  {m} member(s)")).unwrap_or_default()),
+                        ]),
+                        Line::styled("from the listing; reading its partitions…", th.fg(Color::DarkGray)),
+                    ],
+                    None => vec![Line::from(format!("group {group}: waiting for live data (R refreshes)"))],
+                },
             }
         }
         Some(Kind::GroupPartition { instance, group, topic, partition }) => {
