@@ -209,12 +209,12 @@ impl Client {
         rates.iter().find(|((o, e), _)| *o == op && e == endpoint).map(|(_, r)| r.limit())
     }
 
-    /// Waits for the operation's next rate-limit slot.
-    async fn pace(&self, req: &ApiRequest) {
+    /// Waits for the operation's next rate-limit slot; the shared window's stamp, when it gave the slot.
+    async fn pace(&self, req: &ApiRequest) -> Option<u64> {
         if !self.config.limits_on {
-            return;
+            return None;
         }
-        let Some(limit) = self.learned_limit(req) else { return };
+        let limit = self.learned_limit(req)?;
         // Limits are published per second, so they are kept the way the service counts them: a sliding one-second
         // window. Sparse calls never wait; a long batch runs at the limit. The window admits 2% fewer calls than the
         // limit (at least one), because calls sent exactly at the limit can arrive bunched by network jitter.
@@ -224,7 +224,7 @@ impl Client {
             // If the shared file cannot be used, this process's own window still applies below.
             while let Ok(wait) = shared.admit(req.op, &req.endpoint, allowed) {
                 match wait {
-                    None => {
+                    Ok(stamp) => {
                         // Kept here too: the learned rate compares a throttle with what this process really sent.
                         let mut sent = self.sent.lock().unwrap_or_else(|e| e.into_inner());
                         let now = Instant::now();
@@ -233,9 +233,9 @@ impl Client {
                             times.pop_front();
                         }
                         times.push_back(now);
-                        return;
+                        return Some(stamp);
                     }
-                    Some(w) => tokio::time::sleep(w).await,
+                    Err(w) => tokio::time::sleep(w).await,
                 }
             }
         }
@@ -249,7 +249,7 @@ impl Client {
                 }
                 if times.len() < allowed {
                     times.push_back(now);
-                    return;
+                    return None;
                 }
                 times[0] + window
             };
@@ -267,8 +267,12 @@ impl Client {
         let mut tries = 0;
         loop {
             tries += 1;
-            self.pace(req).await;
+            let stamp = self.pace(req).await;
             let once = self.send_once(req, creds).await;
+            if let (Some(shared), Some(stamp)) = (&self.config.shared, stamp) {
+                // Best effort: a window file that cannot be written leaves the send time, which is still counted.
+                let _ = shared.settle(req.op, &req.endpoint, stamp);
+            }
             self.learn(
                 req,
                 match &once {

@@ -28,41 +28,67 @@ impl SharedWindows {
         self.dir.join(format!("{op}-{hash}.window"))
     }
 
-    /// Takes a slot in the window: `Ok(None)` when this call may go now, `Ok(Some(wait))` when the window is full.
-    pub fn admit(&self, op: &str, endpoint: &str, allowed: usize) -> std::io::Result<Option<Duration>> {
+    /// Takes a slot in the window: `Ok(Ok(stamp))` when this call may go now, `Ok(Err(wait))` when the window is
+    /// full. Give the stamp back to [`SharedWindows::settle`] when the answer arrives.
+    pub fn admit(&self, op: &str, endpoint: &str, allowed: usize) -> std::io::Result<Result<u64, Duration>> {
+        let f = self.open(op, endpoint)?;
+        let _held = Exclusive::take(&f)?;
+        let now = now_ms();
+        let mut times = read_times(&f, now)?;
+        if times.len() >= allowed {
+            let wait = WINDOW_MS - (now - times[times.len() - allowed]);
+            return Ok(Err(Duration::from_millis(wait.clamp(1, WINDOW_MS))));
+        }
+        times.push(now);
+        write_times(&f, &times)?;
+        Ok(Ok(now))
+    }
+
+    /// Moves a call's slot from when it was sent to when its answer arrived. The service counts a call when it
+    /// arrives, which is no later than its answer: a call held up on its way (a loaded machine, a slow network)
+    /// then cannot make a later one reach the service inside the same second.
+    pub fn settle(&self, op: &str, endpoint: &str, stamp: u64) -> std::io::Result<()> {
+        let f = self.open(op, endpoint)?;
+        let _held = Exclusive::take(&f)?;
+        let now = now_ms();
+        let mut times = read_times(&f, now)?;
+        if let Some(t) = times.iter_mut().find(|t| **t == stamp) {
+            *t = now.max(stamp);
+        }
+        times.sort_unstable();
+        write_times(&f, &times)
+    }
+
+    fn open(&self, op: &str, endpoint: &str) -> std::io::Result<std::fs::File> {
         let mut b = std::fs::DirBuilder::new();
         b.recursive(true);
         #[cfg(unix)]
         std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
         b.create(&self.dir)?;
-        let f = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(self.file(op, endpoint))?;
-        let _held = Exclusive::take(&f)?;
-        let mut bytes = Vec::new();
-        (&f).read_to_end(&mut bytes)?;
-        let now = now_ms();
-        let mut times: Vec<u64> = bytes
-            .chunks_exact(8)
-            .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
-            // A time in the future (a clock stepped back) counts as now, so a window can never stall.
-            .map(|t| t.min(now))
-            .filter(|t| now - t < WINDOW_MS)
-            .collect();
-        times.sort_unstable();
-        if times.len() >= allowed {
-            let wait = WINDOW_MS - (now - times[times.len() - allowed]);
-            return Ok(Some(Duration::from_millis(wait.clamp(1, WINDOW_MS))));
-        }
-        times.push(now);
-        f.set_len(0)?;
-        (&f).rewind()?;
-        (&f).write_all(&times.iter().flat_map(|t| t.to_le_bytes()).collect::<Vec<u8>>())?;
-        Ok(None)
+        std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(self.file(op, endpoint))
     }
+}
+
+/// The window's send times within the last window, sorted.
+fn read_times(f: &std::fs::File, now: u64) -> std::io::Result<Vec<u64>> {
+    let mut bytes = Vec::new();
+    (&*f).rewind()?;
+    (&*f).read_to_end(&mut bytes)?;
+    let mut times: Vec<u64> = bytes
+        .chunks_exact(8)
+        .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
+        // A time in the future (a clock stepped back) counts as now, so a window can never stall.
+        .map(|t| t.min(now))
+        .filter(|t| now - t < WINDOW_MS)
+        .collect();
+    times.sort_unstable();
+    Ok(times)
+}
+
+fn write_times(f: &std::fs::File, times: &[u64]) -> std::io::Result<()> {
+    f.set_len(0)?;
+    (&*f).rewind()?;
+    (&*f).write_all(&times.iter().flat_map(|t| t.to_le_bytes()).collect::<Vec<u8>>())
 }
 
 /// An exclusive lock on an open file, held until dropped.
@@ -108,11 +134,18 @@ mod tests {
         let a = SharedWindows { dir: dir.path().into() };
         let b = a.clone();
         for _ in 0..3 {
-            assert_eq!(a.admit("Op", "http://e", 5).unwrap(), None);
+            assert!(a.admit("Op", "http://e", 5).unwrap().is_ok());
         }
-        assert_eq!(b.admit("Op", "http://e", 5).unwrap(), None);
-        assert_eq!(b.admit("Op", "http://e", 5).unwrap(), None);
-        assert!(a.admit("Op", "http://e", 5).unwrap().is_some(), "five in the last second, whoever sent them");
-        assert_eq!(a.admit("Other", "http://e", 5).unwrap(), None, "each API has its own window");
+        assert!(b.admit("Op", "http://e", 5).unwrap().is_ok());
+        let last = b.admit("Op", "http://e", 5).unwrap().unwrap();
+        assert!(a.admit("Op", "http://e", 5).unwrap().is_err(), "five in the last second, whoever sent them");
+        assert!(a.admit("Other", "http://e", 5).unwrap().is_ok(), "each API has its own window");
+        // An answer that comes late moves its slot to when it came: the window stays full for longer.
+        std::thread::sleep(Duration::from_millis(20));
+        b.settle("Op", "http://e", last).unwrap();
+        let f = a.open("Op", "http://e").unwrap();
+        let times = read_times(&f, now_ms()).unwrap();
+        assert_eq!(times.len(), 5);
+        assert!(*times.last().unwrap() >= last + 20, "{times:?} vs {last}");
     }
 }
