@@ -42,6 +42,21 @@ pub struct PinnedRow {
     pub target: Option<i64>,
 }
 
+/// A plan's rows as a file pins them.
+fn pinned_rows(plan: &Plan) -> Vec<PinnedRow> {
+    plan.rows
+        .iter()
+        .map(|r| PinnedRow {
+            topic: r.topic.clone(),
+            partition: r.partition,
+            committed: r.current,
+            start: r.start,
+            end: r.end,
+            target: r.target,
+        })
+        .collect()
+}
+
 /// A saved plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlanFile {
@@ -96,18 +111,7 @@ impl PlanFile {
             summary: plan.summary.clone(),
             notes: plan.notes.clone(),
             seen: plan.seen.clone(),
-            rows: plan
-                .rows
-                .iter()
-                .map(|r| PinnedRow {
-                    topic: r.topic.clone(),
-                    partition: r.partition,
-                    committed: r.current,
-                    start: r.start,
-                    end: r.end,
-                    target: r.target,
-                })
-                .collect(),
+            rows: pinned_rows(plan),
             requests: plan.calls.iter().map(|c| c.view()).collect(),
             sha256: String::new(),
         };
@@ -238,18 +242,7 @@ pub async fn pinned(session: &Session, plan: Plan) -> Result<Plan, EngineError> 
     if plan.kind != PlanKind::Reset {
         return Ok(plan);
     }
-    let rows = plan
-        .rows
-        .iter()
-        .map(|r| PinnedRow {
-            topic: r.topic.clone(),
-            partition: r.partition,
-            committed: r.current,
-            start: r.start,
-            end: r.end,
-            target: r.target,
-        })
-        .collect();
+    let rows = pinned_rows(&plan);
     let probe = PlanFile { rows, kind: plan.kind, group: plan.group.clone(), ..PlanFile::empty(plan.target.clone()) };
     let mut again = super::planner::plan(session, &probe.order()?).await?;
     again.summary = format!("{}, pinned per partition", plan.summary);

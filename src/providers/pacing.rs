@@ -35,11 +35,17 @@ impl SharedWindows {
         let _held = Exclusive::take(&f)?;
         let now = now_ms();
         let mut times = read_times(&f, now)?;
-        if times.len() >= allowed {
-            let wait = WINDOW_MS - (now - times[times.len() - allowed]);
+        // A call still on its way may reach the service at any moment: it counts as sent now, and the wait for its
+        // slot is short (it frees a full window after its answer).
+        let effective = |t: u64| if t & IN_FLIGHT != 0 { now } else { t };
+        let mut sorted: Vec<u64> = times.iter().map(|t| effective(*t)).collect();
+        sorted.sort_unstable();
+        if sorted.len() >= allowed {
+            let wait = (WINDOW_MS - (now - sorted[sorted.len() - allowed]))
+                .min(if sorted[sorted.len() - allowed] == now { 10 } else { WINDOW_MS });
             return Ok(Err(Duration::from_millis(wait.clamp(1, WINDOW_MS))));
         }
-        times.push(now);
+        times.push(now | IN_FLIGHT);
         write_times(&f, &times)?;
         Ok(Ok(now))
     }
@@ -52,10 +58,9 @@ impl SharedWindows {
         let _held = Exclusive::take(&f)?;
         let now = now_ms();
         let mut times = read_times(&f, now)?;
-        if let Some(t) = times.iter_mut().find(|t| **t == stamp) {
+        if let Some(t) = times.iter_mut().find(|t| **t == stamp | IN_FLIGHT) {
             *t = now.max(stamp);
         }
-        times.sort_unstable();
         write_times(&f, &times)
     }
 
@@ -69,19 +74,27 @@ impl SharedWindows {
     }
 }
 
-/// The window's send times within the last window, sorted.
+/// Marks a slot whose call has not been answered yet (times are milliseconds, far below this bit).
+const IN_FLIGHT: u64 = 1 << 63;
+
+/// A call unanswered this long is taken as lost (its process died) and its slot as free.
+const IN_FLIGHT_MAX_MS: u64 = 60_000;
+
+/// The window's slots still counted: answered within the last window, or unanswered and not yet given up on.
 fn read_times(f: &std::fs::File, now: u64) -> std::io::Result<Vec<u64>> {
     let mut bytes = Vec::new();
     (&*f).rewind()?;
     (&*f).read_to_end(&mut bytes)?;
-    let mut times: Vec<u64> = bytes
+    let times: Vec<u64> = bytes
         .chunks_exact(8)
         .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
         // A time in the future (a clock stepped back) counts as now, so a window can never stall.
-        .map(|t| t.min(now))
-        .filter(|t| now - t < WINDOW_MS)
+        .map(|t| (t & IN_FLIGHT) | (t & !IN_FLIGHT).min(now))
+        .filter(|t| {
+            let at = t & !IN_FLIGHT;
+            if t & IN_FLIGHT != 0 { now - at < IN_FLIGHT_MAX_MS } else { now - at < WINDOW_MS }
+        })
         .collect();
-    times.sort_unstable();
     Ok(times)
 }
 
@@ -146,6 +159,7 @@ mod tests {
         let f = a.open("Op", "http://e").unwrap();
         let times = read_times(&f, now_ms()).unwrap();
         assert_eq!(times.len(), 5);
-        assert!(*times.last().unwrap() >= last + 20, "{times:?} vs {last}");
+        assert_eq!(times.iter().filter(|t| **t & IN_FLIGHT != 0).count(), 4, "the others are still on their way");
+        assert!(times.iter().any(|t| *t >= last + 20 && *t & IN_FLIGHT == 0), "{times:?} vs {last}");
     }
 }

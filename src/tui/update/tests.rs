@@ -2,6 +2,7 @@
 use super::*;
 use crate::engine::fixtures;
 use crate::engine::safety::Confirmation;
+use crate::tui::state::Confirm;
 
 fn key(s: &mut AppState, code: KeyCode) -> Step {
     update(s, Msg::Key(KeyEvent::from(code)))
