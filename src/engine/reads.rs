@@ -215,7 +215,7 @@ pub async fn list_groups(
 }
 
 /// Whether a failed read means "no such group or topic".
-fn is_not_found(e: &CallError) -> bool {
+pub fn is_not_found(e: &CallError) -> bool {
     matches!(e, CallError::Api { status: 404, .. })
         || matches!(e, CallError::Api { code, .. } if code.starts_with("ResourceNotFound"))
 }

@@ -48,6 +48,8 @@ pub enum EngineEvent {
     Live { instance: String, group: String, result: Result<GroupSnapshot, String> },
     /// A topic's partitions as the topic itself reports them, or why they could not be read.
     TopicLog { instance: String, topic: String, result: Result<Vec<TopicPartition>, String> },
+    /// A topic the profile pins is not on the instance live.
+    TopicMissing { instance: String, topic: String },
     /// The account's key was refused (`code` as the service said it): nothing more is sent for it until the user
     /// refreshes.
     AuthFailed { account: AccountKey, code: String, error: String },
@@ -370,6 +372,12 @@ impl Shared {
                     reads::topic_log(&session.client, &c, &t, &topic).await.map_err(Ok)
                 }
                 .await;
+                if let Err(Ok(e)) = &result
+                    && reads::is_not_found(e)
+                {
+                    self.send(EngineEvent::TopicMissing { instance, topic });
+                    return Ok(());
+                }
                 let (shown, back) = split(result);
                 self.send(EngineEvent::TopicLog { instance, topic, result: shown });
                 back

@@ -36,6 +36,7 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
             if let (Err(e), false) = (&result, was_error) {
                 s.push_log(at, Level::Error, format!("{instance}/{topic}: reading the topic's partitions failed: {e}"));
             }
+            s.topics_missing.remove(&key);
             s.topic_logs.insert(key, result);
         }
         EngineEvent::Groups { instance, result } => {
@@ -97,6 +98,15 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                     s.modal = None;
                     s.push_log(at, Level::Error, format!("nothing was sent: {e}"));
                 }
+            }
+        }
+        EngineEvent::TopicMissing { instance, topic } => {
+            if s.topics_missing.insert((instance.clone(), topic.clone())) {
+                s.push_log(
+                    at,
+                    Level::Error,
+                    format!("{instance}/{topic}: the profile pins this topic, but the instance does not have it"),
+                );
             }
         }
         EngineEvent::AuthFailed { account, code, error: _ } => {

@@ -102,6 +102,23 @@ mod tests {
     }
 
     #[test]
+    fn a_pinned_topic_the_instance_lacks_says_not_found() {
+        let mut s = AppState::new(fixtures::profile(), (80, 24), false, false, "UTC".into());
+        event(&mut s, EngineEvent::TopicMissing { instance: "orders".into(), topic: "t".into() });
+        let t = &mut s.trees[0];
+        let at = t.nodes.iter().position(|n| matches!(&n.kind, crate::tui::tree::Kind::Topic { .. })).unwrap();
+        let mut cur = t.nodes[at].parent;
+        while let Some(c) = cur {
+            t.opened.insert(c);
+            cur = t.nodes[c].parent;
+        }
+        t.recompute();
+        let screen = crate::tui::view::render_to_string(&s);
+        assert!(screen.contains("t  [NOT FOUND]"), "{screen}");
+        assert!(s.log.back().unwrap().text.contains("does not have it"));
+    }
+
+    #[test]
     fn a_listed_groups_trend_comes_from_its_listings() {
         let mut s = AppState::new(fixtures::profile(), (80, 24), false, false, "UTC".into());
         for lag in [100, 160] {

@@ -129,6 +129,8 @@ pub struct AppState {
     pub listed: HashMap<String, Result<Vec<crate::core::live::GroupSummary>, String>>,
     /// Groups the cloud has that the profile does not list: (instance, group).
     pub live_only: std::collections::HashSet<(String, String)>,
+    /// Pinned topics the instance does not have live, by (instance, topic).
+    pub topics_missing: std::collections::HashSet<(String, String)>,
     /// Every listed group's state and lag from its instance's listing, by (instance, group).
     pub summaries: HashMap<(String, String), crate::core::live::GroupSummary>,
     /// Groups only the cloud lists whose detail was asked for since the last refresh.
@@ -215,6 +217,7 @@ impl AppState {
             live_only: Default::default(),
             detail_asked: Default::default(),
             summaries: Default::default(),
+            topics_missing: Default::default(),
             previous_lag: Default::default(),
             groups_view: false,
             groups_sort: Default::default(),

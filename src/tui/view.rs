@@ -263,8 +263,12 @@ fn row<'a>(s: &'a AppState, t: &'a Tree, n: usize, th: &Theme, selected: bool) -
                 )));
             }
         }
-        Kind::Topic { .. } => {
-            spans.push(Span::styled(format!("  {} partitions", node.children.len()), th.fg(Color::DarkGray)))
+        Kind::Topic { instance, topic } => {
+            if s.topics_missing.contains(&(instance.to_string(), topic.to_string())) {
+                spans.push(Span::styled("  [NOT FOUND]", th.fg(Color::Red)));
+            } else {
+                spans.push(Span::styled(format!("  {} partitions", node.children.len()), th.fg(Color::DarkGray)))
+            }
         }
         Kind::Partition { instance, topic, partition } => {
             if let Some((a, b)) = bounds(s, instance, topic, *partition) {
