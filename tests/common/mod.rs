@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod dashboard;
 
 use std::sync::Arc;
 
