@@ -184,3 +184,20 @@ fn a_snapshot_that_cannot_be_written_leaves_no_partial_file_and_sends_nothing() 
     assert!(left.is_empty(), "no .tmp left behind: {left:?}");
     assert_eq!(common::cli::committed(&e, "orders", "billing", "payments"), before, "nothing was sent");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_plan_file_that_cannot_be_written_leaves_nothing_behind() {
+    use common::cli::{start, text};
+    let e = start();
+    let file = e._dir.path().join("plan.json");
+    let f = file.display().to_string();
+    let args =
+        ["reset", "--instance", "orders", "--group", "billing", "--topic", "orders", "--to-earliest", "--plan-out", &f];
+    // 2 KiB: the 12-partition plan is larger, so the disk "fills" while it is written.
+    let o = run_with_file_limit(&e, 2048, &args);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("cannot write the plan file"), "{}", text(&o));
+    let left: Vec<_> = std::fs::read_dir(e._dir.path()).unwrap().flatten().map(|d| d.file_name()).collect();
+    assert!(left.iter().all(|n| !n.to_string_lossy().starts_with("plan.json")), "nothing half-written: {left:?}");
+}

@@ -38,10 +38,6 @@ pub fn save(
     Ok(exit::OK)
 }
 
-fn read(path: &Path) -> R<PlanFile> {
-    Ok(planfile::load(path)?)
-}
-
 /// The file as the confirmation shows a plan, with who planned it and when.
 fn render(f: &PlanFile) -> String {
     let rows: Vec<Row> = f
@@ -75,7 +71,7 @@ fn render(f: &PlanFile) -> String {
 
 /// `show FILE`.
 pub fn show(path: &Path, json: bool) -> R<u8> {
-    let f = read(path)?;
+    let f = planfile::load(path)?;
     if json {
         say_json!(serde_json::to_value(&f).unwrap_or_default());
     } else {
@@ -87,7 +83,7 @@ pub fn show(path: &Path, json: bool) -> R<u8> {
 /// `apply FILE`: the file's pins planned again, refused with a diff when anything moved, else the usual
 /// confirmation and job.
 pub fn apply(p: &Profile, path: &Path, mode: WriteMode<'_>) -> R<u8> {
-    let f = read(path)?;
+    let f = planfile::load(path)?;
     let mut session = session(p)?;
     let rt = runtime()?;
     rt.block_on(discover::ensure(&mut session, &f.target.key.instance))?;

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod discover;
+pub mod durable;
 pub mod error;
 #[cfg(test)]
 pub(crate) mod fixtures;

@@ -16,6 +16,9 @@ use crate::core::strategy::{Pin, ResetStrategy};
 use crate::core::target::TargetKey;
 use crate::providers::request::RequestView;
 
+/// The largest plan file read.
+const MAX_FILE_BYTES: u64 = 64 << 20;
+
 /// The file format's version.
 pub const FORMAT: u32 = 1;
 
@@ -40,6 +43,20 @@ pub struct PinnedRow {
     pub start: Option<i64>,
     pub end: Option<i64>,
     pub target: Option<i64>,
+}
+
+/// Whether a plan can be pinned per partition: the target resets to exact offsets, and every target is known (a
+/// row without one would be dropped from the pins).
+fn pinnable(plan: &Plan) -> Result<(), EngineError> {
+    if let Some(why) = crate::core::strategy::StrategyKind::Pinned.refusal(plan.target.kind) {
+        return Err(Refusal::Unsupported(format!("a plan file pins exact offsets: {why}")).into());
+    }
+    if plan.kind == PlanKind::Reset && plan.rows.iter().any(|r| r.target.is_none()) {
+        return Err(EngineError::Input(
+            "this plan has partitions whose target only the service decides, so a file cannot pin it (give --to-offset, or plan again once the time lookup works)".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// A plan's rows as a file pins them.
@@ -83,14 +100,7 @@ pub struct PlanFile {
 impl PlanFile {
     /// A plan as a file, stamped now, expiring after `valid`.
     pub fn of(session: &Session, plan: &Plan, valid: jiff::SignedDuration) -> Result<Self, EngineError> {
-        if let Some(why) = crate::core::strategy::StrategyKind::Pinned.refusal(plan.target.kind) {
-            return Err(Refusal::Unsupported(format!("a plan file pins exact offsets: {why}")).into());
-        }
-        if plan.kind == PlanKind::Reset && plan.rows.iter().any(|r| r.target.is_none()) {
-            return Err(EngineError::Input(
-                "this plan has partitions whose target only the service decides, so a file cannot pin it (DTS resets by time or to the ends; give --to-offset, or plan on a Kafka instance)".into(),
-            ));
-        }
+        pinnable(plan)?;
         let t = session.target(&plan.target)?;
         let (region, project_id, instance_id) = match &t {
             Target::Huawei(a, i) => (a.region.clone(), Some(a.project_id.clone()), i.id.clone()),
@@ -278,12 +288,8 @@ impl PlanFile {
 /// Writes a plan file only its owner can read (it names accounts, groups and request URLs).
 pub fn write(path: &std::path::Path, file: &PlanFile) -> Result<(), EngineError> {
     let text = serde_json::to_string_pretty(file).map_err(|e| EngineError::Input(e.to_string()))?;
-    let fail = |e: std::io::Error| EngineError::Input(format!("cannot write the plan file {}: {e}", path.display()));
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    std::io::Write::write_all(&mut opts.open(path).map_err(fail)?, text.as_bytes()).map_err(fail)
+    super::durable::write(path, text.as_bytes())
+        .map_err(|e| EngineError::Input(format!("cannot write the plan file {}: {e}", path.display())))
 }
 
 /// Where the dashboard saves plan files: `plans/` next to the snapshots, named by time, instance and group.
@@ -304,7 +310,7 @@ pub async fn save(
     path: &std::path::Path,
     valid: jiff::SignedDuration,
 ) -> Result<PlanFile, EngineError> {
-    PlanFile::of(session, &plan, valid)?;
+    pinnable(&plan)?;
     let plan = pinned(session, plan).await?;
     let file = PlanFile::of(session, &plan, valid)?;
     write(path, &file)?;
@@ -313,7 +319,18 @@ pub async fn save(
 
 /// Reads a plan file from disk, checked (hash, format, expiry).
 pub fn load(path: &std::path::Path) -> Result<PlanFile, EngineError> {
-    let text = std::fs::read_to_string(path).map_err(|e| EngineError::Input(format!("{}: {e}", path.display())))?;
+    use std::io::Read;
+    let fail = |e: std::io::Error| EngineError::Input(format!("{}: {e}", path.display()));
+    // Bounded like every other input: a plan of 100,000 partitions is ~30 MiB.
+    let mut text = String::new();
+    std::fs::File::open(path).map_err(fail)?.take(MAX_FILE_BYTES + 1).read_to_string(&mut text).map_err(fail)?;
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(EngineError::Input(format!(
+            "{} is larger than {} MiB: not a plan file",
+            path.display(),
+            MAX_FILE_BYTES >> 20
+        )));
+    }
     PlanFile::read(&text, &path.display().to_string(), jiff::Timestamp::now())
 }
 

@@ -1,7 +1,6 @@
 //! Snapshots: the offsets a write is about to change, written and fsynced before its first call, so it can be undone
 //! (and survives a crash between the snapshot and the call).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -93,26 +92,9 @@ fn file_name(s: &Snapshot) -> String {
 pub fn write(dir: &Path, s: &Snapshot) -> std::io::Result<PathBuf> {
     crate::engine::audit::private_dir(dir)?;
     let path = dir.join(file_name(s));
-    let tmp = path.with_extension("json.tmp");
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let written = (|| {
-        let mut f = opts.open(&tmp)?;
-        f.write_all(&serde_json::to_vec_pretty(s).map_err(std::io::Error::other)?)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, &path)?;
-        std::fs::File::open(dir)?.sync_all()
-    })();
-    match written {
-        Ok(()) => Ok(path),
-        Err(e) => {
-            // A full disk must not leave a half-written file behind for undo to trip over.
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
-    }
+    // A full disk must not leave a half-written file behind for undo to trip over.
+    super::durable::write(&path, &serde_json::to_vec_pretty(s).map_err(std::io::Error::other)?)?;
+    Ok(path)
 }
 
 /// Takes a snapshot back when its job never started (its journal line could not be written): undo must not offer

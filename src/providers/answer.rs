@@ -103,34 +103,41 @@ pub struct Pages {
     last_first: Option<u64>,
 }
 
-/// A hash of a listing item: every top-level field in full (names, ids), and nested values up to a budget, so a
-/// huge item costs little and two different items at the same position practically never collide.
+/// A hash of a listing item: every top-level field in full (names, ids), and the first nested values up to a
+/// budget, so a huge item costs little and two different items at the same position practically never collide.
 fn fingerprint(v: &Value) -> u64 {
     use std::hash::{Hash, Hasher};
-    fn walk(v: &Value, h: &mut std::collections::hash_map::DefaultHasher, budget: &mut usize, top: bool) {
+    fn nested(v: &Value, h: &mut std::collections::hash_map::DefaultHasher, budget: &mut usize) {
         if *budget == 0 {
             return;
         }
         *budget -= 1;
         match v {
-            Value::Object(m) => {
-                for (k, x) in m {
-                    k.hash(h);
-                    walk(x, h, budget, false);
-                    if top && *budget == 0 {
-                        *budget = 1;
-                    }
-                }
-            }
+            Value::Object(m) => m.iter().for_each(|(k, x)| {
+                k.hash(h);
+                nested(x, h, budget);
+            }),
             Value::Array(a) => {
                 a.len().hash(h);
-                a.iter().for_each(|x| walk(x, h, budget, false));
+                a.iter().for_each(|x| nested(x, h, budget));
             }
             other => other.to_string().hash(h),
         }
     }
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    walk(v, &mut h, &mut 512, true);
+    let mut budget = 512;
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                k.hash(&mut h);
+                match x {
+                    Value::Object(_) | Value::Array(_) => nested(x, &mut h, &mut budget),
+                    scalar => scalar.to_string().hash(&mut h),
+                }
+            }
+        }
+        other => nested(other, &mut h, &mut budget),
+    }
     h.finish()
 }
 

@@ -41,8 +41,9 @@ impl SharedWindows {
         let mut sorted: Vec<u64> = times.iter().map(|t| effective(*t)).collect();
         sorted.sort_unstable();
         if sorted.len() >= allowed {
-            let wait = (WINDOW_MS - (now - sorted[sorted.len() - allowed]))
-                .min(if sorted[sorted.len() - allowed] == now { 10 } else { WINDOW_MS });
+            let oldest = sorted[sorted.len() - allowed];
+            // An unanswered call frees its slot a window after its answer, which may come any moment: look again soon.
+            let wait = if oldest == now { 10 } else { WINDOW_MS - (now - oldest) };
             return Ok(Err(Duration::from_millis(wait.clamp(1, WINDOW_MS))));
         }
         times.push(now | IN_FLIGHT);
