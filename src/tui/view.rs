@@ -451,9 +451,9 @@ fn screen_hint(s: &AppState) -> String {
         Some(Modal::DeleteMessages(_)) => "↑↓ partition · type an offset or `end` · Enter plan · Esc cancel".into(),
         Some(Modal::Planning { .. }) => "reading live state… · Esc cancels".into(),
         Some(Modal::Confirm(c)) if c.type_name().is_some() => {
-            "type the name · Enter runs · ↑↓ scroll · Esc cancel".into()
+            "type the name · Enter runs · ↑↓ scroll · Ctrl-S save plan · Esc cancel".into()
         }
-        Some(Modal::Confirm(_)) => "y runs · n or Esc cancels · ↑↓ scroll".into(),
+        Some(Modal::Confirm(_)) => "y runs · n or Esc cancels · ↑↓ scroll · Ctrl-S save plan".into(),
         Some(Modal::QuitConfirm) => "y quits · n stays".into(),
         None => main_hints(s).join(" · "),
     }
