@@ -24,7 +24,7 @@ fn billing_to_earliest() -> Order {
     Order::Reset {
         instance: "orders".into(),
         group: "billing".into(),
-        topics: vec!["payments".into()],
+        topics: vec!["payments".to_owned()].into(),
         partitions: vec![],
         strategy: ResetStrategy::Earliest,
     }

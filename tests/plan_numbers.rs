@@ -21,7 +21,7 @@ async fn plan_for(
     let order = Order::Reset {
         instance: instance.into(),
         group: group.into(),
-        topics: topic.into_iter().map(str::to_owned).collect(),
+        topics: topic.into_iter().map(str::to_owned).collect::<Vec<_>>().into(),
         partitions: partitions.to_vec(),
         strategy,
     };
@@ -85,7 +85,7 @@ async fn time_plan(
     let order = Order::Reset {
         instance: instance.into(),
         group: group.into(),
-        topics: topic.into_iter().map(str::to_owned).collect(),
+        topics: topic.into_iter().map(str::to_owned).collect::<Vec<_>>().into(),
         partitions: vec![],
         strategy: ResetStrategy::ToTimestamp(at_ms),
     };

@@ -24,7 +24,7 @@ fn reset(instance: &str, group: &str, topic: Option<&str>, partitions: &[i32], s
     Order::Reset {
         instance: instance.into(),
         group: group.into(),
-        topics: topic.into_iter().map(str::to_owned).collect(),
+        topics: topic.into_iter().map(str::to_owned).collect::<Vec<_>>().into(),
         partitions: partitions.to_vec(),
         strategy,
     }

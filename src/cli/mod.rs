@@ -33,6 +33,7 @@ pub mod load;
 pub mod ops;
 mod planfile;
 mod report;
+mod reset;
 mod undo;
 
 use std::net::SocketAddr;
@@ -42,7 +43,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::engine::order::Order;
-use ops::{Stop, StrategyArgs, WriteMode};
+use ops::{Stop, WriteMode};
 
 /// Exit code: everything succeeded.
 pub const EXIT_OK: u8 = 0;
@@ -150,37 +151,9 @@ pub enum Cmd {
         #[arg(long, value_enum, default_value = "lag")]
         sort: groups::Sort,
     },
-    /// Reset a group's committed offsets on one topic (all partitions unless --partition is given).
-    Reset {
-        /// A Huawei instance, CKafka instance or DTS subscription, by its profile name.
-        #[arg(long)]
-        instance: String,
-        /// The group (for DTS, its short name).
-        #[arg(long)]
-        group: String,
-        /// The topic (may be left out for a DTS subscription, which has one); `TOPIC:0,1,5` also chooses partitions,
-        /// as kafka-consumer-groups does.
-        #[arg(long, conflicts_with = "all_topics")]
-        topic: Option<String>,
-        /// Every topic the group has committed offsets on, live.
-        #[arg(long)]
-        all_topics: bool,
-        /// A partition; repeat for several, or list them: 0,3,5. Default: all partitions.
-        #[arg(long = "partition", value_name = "N", value_delimiter = ',', allow_hyphen_values = true, value_parser = ops::parse_partition)]
-        partitions: Vec<i32>,
-        #[command(flatten)]
-        strategy: StrategyArgs,
-        /// With --from-group: the other group's instance (matched by topic name and partition number), on either
-        /// cloud.
-        #[arg(long, value_name = "INSTANCE", requires = "from_group")]
-        from_instance: Option<String>,
-        /// Print the planned targets as CSV (topic,partition,offset, as kafka-consumer-groups --export does) and
-        /// send nothing.
-        #[arg(long, conflicts_with_all = ["yes", "plan_out"])]
-        export: bool,
-        #[command(flatten)]
-        write: WriteFlags,
-    },
+    /// Reset a group's committed offsets on one topic (all partitions unless --partition is given); or several
+    /// groups' at once (--group repeated or a glob, --all-groups), under one confirmation.
+    Reset(reset::ResetArgs),
     /// Delete a group's committed offsets for topics (Huawei DMS; CKafka DeleteGroupSubscribeTopic).
     DeleteOffsets {
         /// A Huawei instance, by its profile name.
@@ -311,23 +284,7 @@ pub fn main() -> ExitCode {
         Cmd::Describe { instance, group, topic } => {
             ops::profile(profile).and_then(|p| ops::describe(&p, instance, group, topic.as_deref(), json))
         }
-        Cmd::Reset { instance, group, topic, all_topics, partitions, strategy, from_instance, export, write } => {
-            ops::profile(profile).and_then(|p| {
-                let (tz, zone_name) = ops::zone(&p);
-                let (mut topics, partitions) = ops::topic_spec(topic.as_deref(), partitions)?;
-                if *all_topics {
-                    topics = ops::committed_topics(&p, instance, group)?;
-                }
-                let order = Order::Reset {
-                    instance: instance.clone(),
-                    group: group.clone(),
-                    topics,
-                    partitions,
-                    strategy: ops::parse_strategy(strategy, (group, from_instance.as_deref()), &tz, &zone_name)?,
-                };
-                ops::write(&p, order, WriteMode { export: *export, ..mode(write, json) })
-            })
-        }
+        Cmd::Reset(r) => ops::profile(profile).and_then(|p| reset::run(&p, r, mode(&r.write, json))),
         Cmd::Show { file } => planfile::show(file, json),
         Cmd::Apply { file, write } => ops::profile(profile).and_then(|p| planfile::apply(&p, file, mode(write, json))),
         Cmd::DeleteOffsets { instance, group, topics, write } => ops::profile(profile).and_then(|p| {

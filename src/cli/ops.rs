@@ -57,6 +57,11 @@ pub struct WriteMode<'a> {
     pub export: bool,
 }
 
+/// A warning on stderr, made inert.
+pub fn warn(line: &str) {
+    esay!("warning: {line}");
+}
+
 /// Loads the profile, printing diagnostics the way `check` does.
 pub fn profile(flag: Option<&Path>) -> R<Profile> {
     let located = locate(flag).map_err(bad)?;
@@ -125,7 +130,7 @@ pub(super) fn session(p: &Profile) -> R<Session> {
 /// Parses the one strategy flag that was given, with the same parser the dashboard's form uses.
 pub fn parse_strategy(
     s: &StrategyArgs,
-    (group, from_instance): (&str, Option<&str>),
+    (group, several, from_instance): (&str, bool, Option<&str>),
     zone: &jiff::tz::TimeZone,
     zone_name: &str,
 ) -> R<ResetStrategy> {
@@ -143,7 +148,7 @@ pub fn parse_strategy(
     }
     if let Some(path) = &s.from_file {
         let text = std::fs::read_to_string(path).map_err(|e| bad(format!("--from-file {}: {e}", path.display())))?;
-        let pins = crate::core::offsets_csv::parse(&text, &path.display().to_string(), group)
+        let pins = crate::core::offsets_csv::parse(&text, &path.display().to_string(), group, several)
             .map_err(|e| bad(format!("--from-file: {e}")))?;
         return Ok(ResetStrategy::Pinned(pins));
     }
@@ -203,8 +208,7 @@ pub struct StrategyArgs {
 }
 
 /// Asks on the terminal, when flags alone do not confirm.
-fn confirm(plan: &crate::engine::plan::Plan, mode: WriteMode<'_>) -> R<()> {
-    let c = &plan.confirmation;
+pub(super) fn confirm(c: &crate::engine::safety::Confirmation, mode: WriteMode<'_>) -> R<()> {
     if c.headless(mode.yes, mode.confirm).map_err(|r| Stop(exit::REFUSED, format!("refused: {r}")))? {
         return Ok(());
     }
@@ -269,7 +273,7 @@ pub(super) fn run_plan(
         say!("dry run: nothing was sent{}", if changes { "" } else { " (and it would change nothing)" });
         return Ok(dry_code);
     }
-    confirm(&plan, mode)?;
+    confirm(&plan.confirmation, mode)?;
     let mut printer = CallPrinter { json: mode.json };
     let done = rt.block_on(job::run(session, plan, &AtomicBool::new(false), &mut printer));
     report(&done, mode.json);
@@ -339,18 +343,6 @@ pub fn topic_spec(topic: Option<&str>, partitions: &[i32]) -> R<(Vec<String>, Ve
         return Err(bad(format!("--topic {topic:?}: the topic name is missing before the colon")));
     }
     Ok((vec![name.to_owned()], all))
-}
-
-/// `--all-topics`: the topics the group has committed offsets on, live.
-pub fn committed_topics(p: &Profile, instance: &str, group: &str) -> R<Vec<String>> {
-    let mut session = session(p)?;
-    let rt = runtime()?;
-    rt.block_on(discover::ensure(&mut session, instance))?;
-    let topics = rt.block_on(planner::committed_topics(&session, instance, group))?;
-    if topics.is_empty() {
-        return Err(bad(format!("--all-topics: group `{group}` has no committed offsets on `{instance}`")));
-    }
-    Ok(topics)
 }
 
 /// Parses a partition number given to `--partition`.

@@ -85,6 +85,8 @@ impl Observer for CallPrinter {
             JobEvent::Call { outcome, .. } if !self.json => sayn!("{}", outcome_line(outcome)),
             JobEvent::Call { .. } => {}
             JobEvent::Problem(text) => esay!("error: {text}"),
+            JobEvent::Group { group, index, of } if !self.json => say!("== group {index} of {of}: `{group}`"),
+            JobEvent::Group { .. } => {}
         }
     }
 }
@@ -106,17 +108,23 @@ fn outcome_line(o: &Outcome) -> String {
     }
 }
 
+/// A job's end as JSON: the plan, each call's result, the verification, how it ended and the snapshot.
+pub fn report_value(done: &JobReport) -> serde_json::Value {
+    let checks = done.verification.as_ref().and_then(|v| v.as_ref().ok());
+    serde_json::json!({
+        "plan": done.plan,
+        "results": done.outcomes,
+        "verification": checks,
+        "end": done.end,
+        "snapshot": done.snapshot,
+    })
+}
+
 /// Prints how the job ended: JSON as one document, or the totals and the verification in words.
 pub fn report(done: &JobReport, json: bool) {
     let checks = done.verification.as_ref().and_then(|v| v.as_ref().ok());
     if json {
-        say_json!(serde_json::json!({
-            "plan": done.plan,
-            "results": done.outcomes,
-            "verification": checks,
-            "end": done.end,
-            "snapshot": done.snapshot,
-        }));
+        say_json!(report_value(done));
         return;
     }
     match &done.end {

@@ -8,6 +8,7 @@ pub mod live;
 pub mod offsets_csv;
 pub mod profile;
 pub mod secret;
+pub mod select;
 pub mod sign;
 pub mod strategy;
 pub mod target;

@@ -13,8 +13,9 @@ pub struct CsvError {
 }
 
 /// Reads a CSV of offsets for `group`: both forms; a group column must name `group`; each topic and partition once.
-/// Empty lines are skipped; anything else that does not parse is refused with its line number.
-pub fn parse(text: &str, file: &str, group: &str) -> Result<Vec<Pin>, CsvError> {
+/// Empty lines are skipped; anything else that does not parse is refused with its line number. With `several`
+/// (one file for several groups) every line needs its group column, and other groups' lines are skipped.
+pub fn parse(text: &str, file: &str, group: &str, several: bool) -> Result<Vec<Pin>, CsvError> {
     let err = |line: usize, message: String| CsvError { file: file.to_owned(), line, message };
     let mut pins: Vec<Pin> = Vec::new();
     let mut seen = std::collections::HashMap::new();
@@ -26,7 +27,14 @@ pub fn parse(text: &str, file: &str, group: &str) -> Result<Vec<Pin>, CsvError> 
         }
         let fields: Vec<&str> = raw.split(',').map(str::trim).collect();
         let (topic, partition, offset) = match fields[..] {
+            [_, _, _] if several => {
+                return Err(err(
+                    line,
+                    "with several groups, each line needs its group: group,topic,partition,offset".into(),
+                ));
+            }
             [t, p, o] => (t, p, o),
+            [g, ..] if several && g != group => continue,
             [g, t, p, o] => {
                 if g != group {
                     return Err(err(
@@ -68,6 +76,9 @@ pub fn parse(text: &str, file: &str, group: &str) -> Result<Vec<Pin>, CsvError> 
         }
         pins.push(Pin { topic: topic.to_owned(), partition, offset, line: Some(line) });
     }
+    if pins.is_empty() && several {
+        return Err(err(1, format!("the file has no lines for group `{group}`; add them, or leave the group out")));
+    }
     if pins.is_empty() {
         return Err(err(1, "the file has no offsets".into()));
     }
@@ -90,7 +101,7 @@ mod tests {
 
     #[test]
     fn reads_both_forms_and_writes_what_it_reads() {
-        let pins = parse("orders,0,120\n\norders,1,0\npayments,2,7\n", "a.csv", "g").unwrap();
+        let pins = parse("orders,0,120\n\norders,1,0\npayments,2,7\n", "a.csv", "g", false).unwrap();
         assert_eq!(pins.len(), 3);
         assert_eq!(
             (pins[2].topic.as_str(), pins[2].partition, pins[2].offset, pins[2].line),
@@ -98,13 +109,13 @@ mod tests {
         );
         let text = write(pins.iter().map(|p| (p.topic.clone(), p.partition, p.offset)), Some("g"));
         assert_eq!(text, "g,orders,0,120\ng,orders,1,0\ng,payments,2,7\n");
-        let again = parse(&text, "b.csv", "g").unwrap();
+        let again = parse(&text, "b.csv", "g", false).unwrap();
         assert_eq!(again.iter().map(|p| p.offset).collect::<Vec<_>>(), [120, 0, 7]);
     }
 
     #[test]
     fn refuses_with_the_line_and_the_fix() {
-        let e = |t: &str| parse(t, "f.csv", "g").unwrap_err().to_string();
+        let e = |t: &str| parse(t, "f.csv", "g", false).unwrap_err().to_string();
         assert_eq!(
             e("t,0,1\nt,0,2\n"),
             "f.csv line 2: t partition 0 is already given on line 1; give each partition once"
@@ -114,5 +125,18 @@ mod tests {
         assert!(e("t,0,-4\n").contains("offset \"-4\""));
         assert!(e("t,0\n").contains("found 2 field(s)"));
         assert!(e("\n\n").contains("no offsets"));
+    }
+
+    #[test]
+    fn one_file_for_several_groups_gives_each_its_lines() {
+        let text = "a,t,0,5\nb,t,0,9\na,t,1,6\n";
+        let a = parse(text, "f.csv", "a", true).unwrap();
+        assert_eq!(
+            a.iter().map(|p| (p.partition, p.offset, p.line)).collect::<Vec<_>>(),
+            [(0, 5, Some(1)), (1, 6, Some(3))]
+        );
+        assert_eq!(parse(text, "f.csv", "b", true).unwrap()[0].offset, 9);
+        assert!(parse(text, "f.csv", "c", true).unwrap_err().to_string().contains("no lines for group `c`"));
+        assert!(parse("t,0,5\n", "f.csv", "a", true).unwrap_err().to_string().contains("needs its group"));
     }
 }

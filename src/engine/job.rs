@@ -22,6 +22,8 @@ use crate::providers::error::CallError;
 /// What a job tells its observer as it goes.
 #[derive(Debug)]
 pub enum JobEvent<'a> {
+    /// One group of several begins (`index` from 1).
+    Group { group: &'a str, index: usize, of: usize },
     /// The snapshot is on disk; calls follow.
     Snapshot(&'a std::path::Path),
     /// One call ended.

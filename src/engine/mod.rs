@@ -2,6 +2,7 @@
 //! the dashboard; no terminal code here.
 
 pub mod audit;
+pub mod batch;
 pub mod discover;
 pub mod durable;
 pub mod error;

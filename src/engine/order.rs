@@ -13,8 +13,7 @@ pub enum Order {
         instance: String,
         /// The group as the profile names it (DTS: the short name).
         group: String,
-        /// The topics; empty means the one topic of a DTS subscription.
-        topics: Vec<String>,
+        topics: Topics,
         /// Chosen partitions; empty for all.
         partitions: Vec<i32>,
         strategy: ResetStrategy,
@@ -25,6 +24,21 @@ pub enum Order {
     DeleteMessages { instance: String, topic: String, partitions: Vec<(i32, Option<i64>)> },
     /// Restore the offsets a snapshot saved.
     Undo(UndoFrom),
+}
+
+/// Which topics a reset covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Topics {
+    /// These topics (none: the one topic of a DTS subscription, or the topics pinned offsets name).
+    Named(Vec<String>),
+    /// Every topic the group has committed offsets on, live (`--all-topics`).
+    Committed,
+}
+
+impl From<Vec<String>> for Topics {
+    fn from(v: Vec<String>) -> Self {
+        Self::Named(v)
+    }
 }
 
 /// Which snapshot an undo restores.
@@ -47,6 +61,14 @@ impl Order {
             | Self::DeleteMessages { instance, .. } => Some(instance),
             Self::Undo(UndoFrom::NewestOf(i)) => Some(i),
             Self::Undo(_) => None,
+        }
+    }
+
+    /// The group the order writes, when it writes one.
+    pub fn group(&self) -> Option<&str> {
+        match self {
+            Self::Reset { group, .. } | Self::DeleteOffsets { group, .. } => Some(group),
+            Self::DeleteMessages { .. } | Self::Undo(_) => None,
         }
     }
 

@@ -180,7 +180,7 @@ impl PlanFile {
             PlanKind::Reset => Order::Reset {
                 instance,
                 group: group()?,
-                topics: topics.clone(),
+                topics: topics.clone().into(),
                 partitions: Vec::new(),
                 strategy: ResetStrategy::Pinned(
                     self.rows

@@ -2,7 +2,7 @@
 //! Nothing here writes.
 
 use super::error::EngineError;
-use super::order::{Order, UndoFrom};
+use super::order::{Order, Topics, UndoFrom};
 use super::plan::{self, Plan, PlanKind, ResetRequest};
 use super::reads;
 use super::safety;
@@ -44,7 +44,7 @@ async fn reset(
     session: &Session,
     instance: &str,
     group: &str,
-    topics: &[String],
+    topics: &Topics,
     partitions: &[i32],
     strategy: &ResetStrategy,
 ) -> Result<Plan, EngineError> {
@@ -53,6 +53,24 @@ async fn reset(
     if let Some(why) = strategy.kind().refusal(t.kind()) {
         return Err(safety::Refusal::Unsupported(why).into());
     }
+    let api_group = t.api_group(group)?;
+    let c = session.credentials(&t)?;
+    let client = &session.client;
+    // All committed topics: one read of the group says which they are, and is the plan's read too.
+    let (topics, committed_snap) = match topics {
+        Topics::Named(named) => (named.clone(), None),
+        Topics::Committed => {
+            let snap = reads::describe_group(client, &c, &t, group, &[]).await?;
+            let topics = committed_of(&snap);
+            if topics.is_empty() {
+                return Err(EngineError::Input(format!(
+                    "group `{group}` has no committed offsets on `{instance}`, so it has no topics to reset; name one"
+                )));
+            }
+            (topics, Some(snap))
+        }
+    };
+    let topics = &topics[..];
     // Another group's offsets become exact pins, read now; the summary still says what was asked.
     let asked_for = matches!(strategy, ResetStrategy::FromGroup { .. }).then(|| plan::describe_strategy(strategy));
     let (resolved, copied_note);
@@ -87,11 +105,13 @@ async fn reset(
             chosen.push(*p);
         }
     }
-    let api_group = t.api_group(group)?;
-    let c = session.credentials(&t)?;
-    let client = &session.client;
-    reads::check_topics_exist(client, &c, &t, &topics).await?;
-    let snap = reads::describe_group(client, &c, &t, group, &topics).await?;
+    let snap = match committed_snap {
+        Some(snap) => snap,
+        None => {
+            reads::check_topics_exist(client, &c, &t, &topics).await?;
+            reads::describe_group(client, &c, &t, group, &topics).await?
+        }
+    };
     safety::inactive(&snap)?;
     if let ResetStrategy::Pinned(pins) = strategy {
         check_pins(pins, &snap, &topics)?;
@@ -142,13 +162,17 @@ pub async fn committed_topics(session: &Session, instance: &str, group: &str) ->
     let t = session.find(instance)?;
     let c = session.credentials(&t)?;
     let snap = reads::describe_group(&session.client, &c, &t, group, &[]).await?;
+    Ok(committed_of(&snap))
+}
+
+fn committed_of(snap: &crate::core::live::GroupSnapshot) -> Vec<String> {
     let mut topics: Vec<String> = Vec::new();
     for p in snap.partitions.iter().filter(|p| p.committed.is_some()) {
         if !topics.contains(&p.topic) {
             topics.push(p.topic.clone());
         }
     }
-    Ok(topics)
+    topics
 }
 
 /// Another group's committed offsets as pins (its topics, or the ones given), and a note naming the partitions it

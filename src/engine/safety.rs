@@ -68,6 +68,9 @@ pub enum Confirmation {
     /// the name even headless (`--confirm NAME`); a delete on an unprotected one needs it only when asked on a
     /// terminal.
     TypeName { name: String, protected: bool },
+    /// Several groups at once: type their count (`3 groups`). `strict` when one of them is protected or some groups
+    /// were refused, so that even headless the count of what will really be written is typed (`--confirm '2 groups'`).
+    Count { name: String, strict: bool },
 }
 
 impl Confirmation {
@@ -85,7 +88,7 @@ impl Confirmation {
     pub fn name(&self) -> Option<&str> {
         match self {
             Self::YesNo => None,
-            Self::TypeName { name, .. } => Some(name),
+            Self::TypeName { name, .. } | Self::Count { name, .. } => Some(name),
         }
     }
 
@@ -94,7 +97,7 @@ impl Confirmation {
         let answer = answer.trim();
         match self {
             Self::YesNo => answer.eq_ignore_ascii_case("y") || answer.eq_ignore_ascii_case("yes"),
-            Self::TypeName { name, .. } => answer == name,
+            Self::TypeName { name, .. } | Self::Count { name, .. } => answer == name,
         }
     }
 
@@ -112,8 +115,19 @@ impl Confirmation {
             Self::TypeName { name, protected: true } if confirm.is_none() => {
                 Err(Refusal::NotConfirmed(format!("the target is protected; add --confirm {name}")))
             }
+            Self::Count { name, strict: true } if confirm.is_none() => Err(Refusal::NotConfirmed(format!(
+                "a group is protected or was refused; to write exactly {name} add --confirm '{name}'"
+            ))),
             _ => Ok(true),
         }
+    }
+
+    /// One confirmation for several plans: the count of groups written, strict when one is protected or some were
+    /// left out.
+    pub fn several(plans: &[super::plan::Plan], left_out: usize) -> Self {
+        let n = plans.len();
+        let protected = plans.iter().any(|p| matches!(p.confirmation, Self::TypeName { protected: true, .. }));
+        Self::Count { name: format!("{n} group{}", if n == 1 { "" } else { "s" }), strict: protected || left_out > 0 }
     }
 
     /// The prompt for a terminal.
@@ -122,6 +136,7 @@ impl Confirmation {
             Self::YesNo => "Proceed? [y/N] ".to_owned(),
             Self::TypeName { name, protected: true } => format!("This target is protected. Type `{name}` to proceed: "),
             Self::TypeName { name, .. } => format!("This deletes. Type `{name}` to proceed: "),
+            Self::Count { name, .. } => format!("This writes {name}. Type `{name}` to proceed: "),
         }
     }
 }
@@ -177,6 +192,18 @@ mod tests {
         assert_eq!(named(false).headless(false, Some("billing")), Ok(false));
         assert!(matches!(named(true).headless(true, Some("other")), Err(Refusal::NotConfirmed(_))));
         assert!(matches!(named(false).headless(true, Some("other")), Err(Refusal::NotConfirmed(_))));
+    }
+
+    #[test]
+    fn several_groups_type_their_count_strictly_when_some_are_refused() {
+        let loose = Confirmation::Count { name: "3 groups".into(), strict: false };
+        assert_eq!(loose.headless(true, None), Ok(true));
+        assert!(loose.accepts("3 groups") && !loose.accepts("y"));
+        let strict = Confirmation::Count { name: "2 groups".into(), strict: true };
+        assert!(strict.headless(true, None).unwrap_err().to_string().contains("--confirm '2 groups'"));
+        assert!(matches!(strict.headless(true, Some("3 groups")), Err(Refusal::NotConfirmed(_))));
+        assert_eq!(strict.headless(true, Some("2 groups")), Ok(true));
+        assert_eq!(Confirmation::several(&[], 1), Confirmation::Count { name: "0 groups".into(), strict: true });
     }
 
     #[test]

@@ -183,6 +183,9 @@ impl Observer for Events<'_> {
                 EngineEvent::CallDone { job: self.job, outcome: outcome.clone(), done, total }
             }
             JobEvent::Problem(text) => EngineEvent::Problem(format!("job {}: {text}", self.job)),
+            JobEvent::Group { group, index, of } => {
+                EngineEvent::Note(format!("job {}: group {index} of {of}: `{group}`", self.job))
+            }
         };
         let _ = self.tx.send(e);
     }

@@ -436,7 +436,13 @@ fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
                 }
                 Ok((partitions, strategy)) => plan(
                     s,
-                    Order::Reset { instance: f.instance, group: f.group, topics: f.topics, partitions, strategy },
+                    Order::Reset {
+                        instance: f.instance,
+                        group: f.group,
+                        topics: f.topics.into(),
+                        partitions,
+                        strategy,
+                    },
                 ),
             }
         }
