@@ -1,5 +1,5 @@
 //! The dashboard against a cloud that changes under it and knows more than the profile: instances and groups found
-//! live, and plans saved to files and opened again.
+//! live, plans saved to files and opened again, and several marked groups reset or exported together.
 
 mod common;
 
@@ -135,4 +135,45 @@ async fn a_confirmation_saves_its_plan_and_a_plan_file_opens_as_a_confirmation_u
     assert!(app.state.modal.is_none());
     let last = &app.state.log.back().unwrap().text;
     assert!(last.contains("moved since the plan was made") && last.contains("committed offset moved"), "{last}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn marked_groups_are_exported_and_reset_together_under_one_confirmation_by_their_count() {
+    let mut app = App::new(80, 24).await;
+    for g in ["billing", "audit"] {
+        app.select_group("orders", g);
+        app.key(KeyCode::Char(' '));
+    }
+    assert_eq!(app.state.marked.len(), 2);
+    let screen = app.screen();
+    assert!(screen.contains("● billing") && screen.contains("● audit"), "{screen}");
+    app.plan_reset(1).await;
+    let Some(Modal::ConfirmBatch(c)) = &app.state.modal else { panic!("{:?}", app.state.log.back()) };
+    assert_eq!(c.batch.plans.len(), 2);
+    let screen = app.screen();
+    for want in ["confirm reset of 2 groups", "audit: 1 partition(s)", "billing: 15 partition(s)", "Type `2 groups`"] {
+        assert!(screen.contains(want), "{want}:\n{screen}");
+    }
+    // Ctrl-S exports the targets as one CSV that `reset --from-file` reads.
+    app.apply(Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
+    app.settle_until(|s| s.log.iter().any(|l| l.text.starts_with("exported 2 group(s) to"))).await;
+    let line = app.state.log.iter().find(|l| l.text.starts_with("exported")).unwrap().text.clone();
+    let path = line.trim_start_matches("exported 2 group(s) to ").split(';').next().unwrap().to_owned();
+    let csv = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(csv.lines().filter(|l| l.starts_with("billing,")).count(), 15, "{csv}");
+    assert_eq!(csv.lines().filter(|l| l.starts_with("audit,audit-log,0,")).count(), 1, "{csv}");
+    // Enter does nothing until the count is typed.
+    app.key(KeyCode::Enter);
+    assert!(matches!(app.state.modal, Some(Modal::ConfirmBatch(_))));
+    app.typed("2 groups");
+    app.key(KeyCode::Enter);
+    assert!(app.state.modal.is_none() && app.state.marked.is_empty());
+    app.settle().await;
+    let world = &app.emu.state().world;
+    let groups = &world.huawei[0].instances[0].groups;
+    let billing = groups.iter().find(|g| g.name == "billing").unwrap();
+    assert!(billing.committed.iter().filter(|((t, _), _)| t == "payments").all(|(_, o)| *o == 0), "{billing:?}");
+    let log: Vec<&str> = app.state.log.iter().map(|l| l.text.as_str()).collect();
+    assert!(log.iter().any(|l| l.contains("group 2 of 2: `billing`")), "{log:?}");
+    assert!(log.iter().any(|l| l.contains("verified, 15 partition(s) as planned")), "{log:?}");
 }

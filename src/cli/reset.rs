@@ -136,7 +136,7 @@ pub fn render_batch(batch: &Batch) -> String {
         out.push_str(&render_plan(plan));
     }
     for line in batch.left_out_lines() {
-        out.push_str(&format!("LEFT OUT: {line}\n"));
+        out.push_str(&format!("{}\n", line.replacen("left out", "LEFT OUT", 1)));
     }
     let (partitions, replayed, skipped) = batch.totals();
     let kind = batch.plans.first().map_or(PlanKind::Reset, |p| p.kind);

@@ -53,7 +53,7 @@ pub enum StrategyKind {
     ShiftBy,
     /// Exact offsets from a file (`--from-file`, a plan file): not offered in the forms.
     Pinned,
-    /// `--to-current`: not offered in the forms (it changes nothing; it exists for `--export`).
+    /// `--to-current`: it changes nothing; it exists to export (offered in the form only for marked groups).
     ToCurrent,
     /// `--from-group`: not offered in the forms.
     FromGroup,
@@ -68,6 +68,18 @@ pub const ALL_STRATEGIES: &[StrategyKind] = &[
     StrategyKind::ByDuration,
     StrategyKind::ToTimestamp,
     StrategyKind::ShiftBy,
+];
+
+/// What a reset of several marked groups offers: every strategy, and the committed offsets as they are (to export).
+const MANY_STRATEGIES: &[StrategyKind] = &[
+    StrategyKind::Earliest,
+    StrategyKind::Latest,
+    StrategyKind::ToOffset,
+    StrategyKind::ToDatetime,
+    StrategyKind::ByDuration,
+    StrategyKind::ToTimestamp,
+    StrategyKind::ShiftBy,
+    StrategyKind::ToCurrent,
 ];
 
 /// What a DTS subscription's ResetConsumerGroupOffset can do: earliest, latest and a datetime (a timestamp or a
@@ -86,6 +98,15 @@ impl StrategyKind {
         match kind {
             TargetKind::Dts => DTS_STRATEGIES,
             TargetKind::Huawei | TargetKind::Ckafka => ALL_STRATEGIES,
+        }
+    }
+
+    /// The strategies a reset of several groups offers: `current` too (it exports a backup), where exact offsets can
+    /// be set.
+    pub fn offered_to_many(kind: TargetKind) -> &'static [StrategyKind] {
+        match kind {
+            TargetKind::Dts => DTS_STRATEGIES,
+            TargetKind::Huawei | TargetKind::Ckafka => MANY_STRATEGIES,
         }
     }
 

@@ -80,7 +80,7 @@ impl Batch {
 
     /// The groups left out, one line each.
     pub fn left_out_lines(&self) -> Vec<String> {
-        self.left_out.iter().map(|l| format!("`{}` is left out: {}", l.group, l.why)).collect()
+        self.left_out.iter().map(|l| format!("left out `{}`: {}", l.group, l.why)).collect()
     }
 
     /// Partitions in all, and replayed and skipped messages in all.
@@ -99,20 +99,25 @@ pub async fn run(session: &Session, batch: Batch, cancel: &AtomicBool, obs: &mut
     let mut reports = Vec::with_capacity(of);
     for (i, plan) in batch.plans.into_iter().enumerate() {
         if cancel.load(Ordering::SeqCst) {
-            reports.push(JobReport {
-                plan,
-                outcomes: Vec::new(),
-                verification: None,
-                end: JobEnd::Cancelled { sent: 0 },
-                snapshot: None,
-                recorded: false,
-            });
+            reports.push(not_begun(plan));
             continue;
         }
         obs.on(JobEvent::Group { group: plan.group.as_deref().unwrap_or_default(), index: i + 1, of });
         reports.push(job::run(session, plan, cancel, obs).await);
     }
     reports
+}
+
+/// The report of a plan a cancelled batch did not begin: nothing sent, nothing recorded.
+pub fn not_begun(plan: Plan) -> JobReport {
+    JobReport {
+        plan,
+        outcomes: Vec::new(),
+        verification: None,
+        end: JobEnd::Cancelled { sent: 0 },
+        snapshot: None,
+        recorded: false,
+    }
 }
 
 /// A batch's exit code: 0 when every group written succeeded, 3 when none was sent because of refusals, else 1.

@@ -294,13 +294,19 @@ pub fn write(path: &std::path::Path, file: &PlanFile) -> Result<(), EngineError>
 
 /// Where the dashboard saves plan files: `plans/` next to the snapshots, named by time, instance and group.
 pub fn default_path(session: &Session, plan: &Plan) -> Option<std::path::PathBuf> {
-    let dir = super::snapshot::dir(session.profile.settings.audit_log.as_deref())?.with_file_name("plans");
-    super::audit::private_dir(&dir).ok()?;
+    let dir = default_dir(session)?;
     let clean =
         |t: &str| t.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect::<String>();
     let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
     let group = plan.group.as_deref().unwrap_or("messages");
     Some(dir.join(format!("{stamp}-{}-{}.json", clean(&plan.target.instance), clean(group))))
+}
+
+/// The directory plans and exports are saved in (beside the snapshots), created private.
+pub fn default_dir(session: &Session) -> Option<std::path::PathBuf> {
+    let dir = super::snapshot::dir(session.profile.settings.audit_log.as_deref())?.with_file_name("plans");
+    super::audit::private_dir(&dir).ok()?;
+    Some(dir)
 }
 
 /// Saves a plan as a file (pinned per partition, as `--plan-out` does): the file and where it went.

@@ -100,6 +100,20 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                 }
             }
         }
+        EngineEvent::BatchPlanned { request, batch } => {
+            if !matches!(&s.modal, Some(Modal::Planning { request: r, .. }) if *r == request) {
+                return Step::default();
+            }
+            for line in batch.left_out_lines() {
+                s.push_log(at.clone(), Level::Error, line);
+            }
+            s.modal = if batch.plans.is_empty() {
+                s.push_log(at, Level::Error, "nothing was sent: none of the marked groups can be written".into());
+                None
+            } else {
+                Some(Modal::ConfirmBatch(crate::tui::state::BatchConfirm::new(batch)))
+            };
+        }
         EngineEvent::TopicMissing { instance, topic } => {
             if s.topics_missing.insert((instance.clone(), topic.clone())) {
                 s.push_log(

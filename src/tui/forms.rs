@@ -27,6 +27,9 @@ pub struct ResetForm {
     pub group: String,
     /// Topics in scope.
     pub topics: Vec<String>,
+    /// Several groups marked to be reset together (then `group` and `topics` are unused: each group's committed
+    /// topics, all partitions).
+    pub groups: Vec<String>,
     /// Partitions typed (`0,3,5`); empty means all.
     pub partitions: Input,
     /// Offered strategies.
@@ -48,6 +51,7 @@ impl ResetForm {
             instance,
             group,
             topics,
+            groups: Vec::new(),
             partitions: Input::new(partition.map(|p| p.to_string()).unwrap_or_default()),
             offered: StrategyKind::offered(kind),
             strategy: None,
@@ -55,6 +59,15 @@ impl ResetForm {
             focus: ResetField::Strategy,
             error: None,
         }
+    }
+
+    /// A form for several groups of one instance: each group's committed topics, all partitions; `current` is
+    /// offered too, to export a backup of them all.
+    pub fn many(instance: String, groups: Vec<String>, kind: TargetKind) -> Self {
+        let mut f = Self::new(instance, String::new(), Vec::new(), None, kind);
+        f.offered = StrategyKind::offered_to_many(kind);
+        f.groups = groups;
+        f
     }
 
     /// The chosen strategy kind.
@@ -97,7 +110,12 @@ impl ResetForm {
     /// Handles a key inside the form; returns true when something changed.
     pub fn key(&mut self, key: KeyEvent) -> bool {
         self.error = None;
+        let bulk = !self.groups.is_empty();
         match (self.focus, key.code) {
+            // Several groups have no partitions field: each group's partitions are all of its topics'.
+            (_, KeyCode::Tab | KeyCode::BackTab) if bulk => {
+                self.focus = if self.focus == ResetField::Value { ResetField::Strategy } else { ResetField::Value };
+            }
             (_, KeyCode::Tab) => {
                 self.focus = match self.focus {
                     ResetField::Partitions => ResetField::Strategy,

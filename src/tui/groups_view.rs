@@ -193,10 +193,12 @@ pub(super) fn key(s: &mut AppState, action: Action) -> Option<Step> {
     }
     let count = s.groups_rows.len();
     match action {
-        Action::Up | Action::Down => {
+        Action::Up | Action::Down | Action::Top | Action::Bottom => {
             let before = s.groups_cursor;
             s.groups_cursor = match action {
                 Action::Up => s.groups_cursor.saturating_sub(1),
+                Action::Top => 0,
+                Action::Bottom => count.saturating_sub(1),
                 _ => (s.groups_cursor + 1).min(count.saturating_sub(1)),
             };
             select_row(s);
@@ -310,6 +312,8 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
         let show = |v: Option<i64>| v.map_or("-".to_owned(), |x| x.to_string());
         let trend = row.trend.map_or(String::new(), |t| if t > 0 { format!("+{t}") } else { t.to_string() });
         let name = if row.in_profile { row.group.clone() } else { format!("{} (live)", row.group) };
+        let marked = s.marked.contains(&(row.instance.clone(), row.group.clone()));
+        let name = if marked { format!("● {name}") } else { name };
         let text = format!(
             "{}{} {} {} {} {:>mem_w$} {:>lag_w$} {:>trend_w$}",
             if i == cursor { "›" } else { " " },

@@ -17,6 +17,12 @@ pub enum Action {
     Expand,
     /// Collapse, or step out.
     Collapse,
+    /// To the first row.
+    Top,
+    /// To the last row.
+    Bottom,
+    /// Mark or unmark the selected group, to reset or export several together.
+    Mark,
     /// Filter the focused tree.
     Filter,
     /// Reset offsets of the selection.
@@ -88,6 +94,15 @@ pub const BINDINGS: &[Binding] = &[
     },
     Binding {
         action: Action::Collapse, name: "collapse", keys: &["←", "h"], help: "collapse, or step out", hint: ""
+    },
+    Binding { action: Action::Top, name: "top", keys: &["g", "Home"], help: "to the first row", hint: "" },
+    Binding { action: Action::Bottom, name: "bottom", keys: &["G", "End"], help: "to the last row", hint: "" },
+    Binding {
+        action: Action::Mark,
+        name: "mark",
+        keys: &["Space"],
+        help: "mark or unmark the selected group; r then resets (or exports) the marked groups together",
+        hint: "mark",
     },
     Binding {
         action: Action::Filter,
@@ -199,6 +214,9 @@ pub fn key_matches(spec: &str, key: KeyEvent) -> bool {
         "Esc" => KeyCode::Esc,
         "PgUp" => KeyCode::PageUp,
         "PgDn" => KeyCode::PageDown,
+        "Space" => KeyCode::Char(' '),
+        "Home" => KeyCode::Home,
+        "End" => KeyCode::End,
         other => {
             let mut chars = other.chars();
             match (chars.next(), chars.next()) {
@@ -212,7 +230,9 @@ pub fn key_matches(spec: &str, key: KeyEvent) -> bool {
 
 /// Whether a key spec names any key at all.
 pub fn valid_spec(spec: &str) -> bool {
-    const NAMED: [&str; 16] = [
+    const NAMED: [&str; 18] = [
+        "Home",
+        "End",
         "Tab",
         "Shift-Tab",
         "↑",
@@ -299,7 +319,7 @@ impl Keymap {
         BINDINGS
             .iter()
             .map(|b| b.action)
-            .find(|a| self.keys(*a).iter().any(|k| key_matches(if k == "Space" { " " } else { k }, key)))
+            .find(|a| self.keys(*a).iter().any(|k| key_matches(k, key)))
     }
 }
 
@@ -363,6 +383,9 @@ mod tests {
             KeyCode::Esc,
             KeyCode::PageUp,
             KeyCode::PageDown,
+            KeyCode::Home,
+            KeyCode::End,
+            KeyCode::Char(' '),
         ];
         for b in BINDINGS {
             for k in b.keys {

@@ -2,6 +2,7 @@
 //! terminal and the engine.
 
 pub mod app;
+mod batch_view;
 mod engine_events;
 pub mod forms;
 pub mod group_status;
@@ -9,6 +10,7 @@ pub mod groups_view;
 pub mod keymap;
 pub mod layout;
 pub mod log_file;
+mod marks;
 mod modal_view;
 pub mod state;
 pub mod tree;

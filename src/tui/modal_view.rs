@@ -12,7 +12,7 @@ use super::layout::confirm_room;
 use super::state::{AppState, Confirm, Modal};
 use super::view::Theme;
 
-fn popup(f: &mut Frame<'_>, title: &str, width: u16, height: u16, border: Style) -> Rect {
+pub(super) fn popup(f: &mut Frame<'_>, title: &str, width: u16, height: u16, border: Style) -> Rect {
     let area = f.area();
     let w = width.min(area.width);
     let h = height.min(area.height);
@@ -49,13 +49,11 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, m: &Modal, th: &Theme) {
             f.render_widget(Paragraph::new(lines), inner);
         }
         Modal::Reset(form) => {
-            let inner = popup(
-                f,
-                &format!("reset offsets: group {} on {}", form.group, form.instance),
-                w,
-                14,
-                th.fg(Color::Cyan),
-            );
+            let title = match form.groups.len() {
+                0 => format!("reset offsets: group {} on {}", form.group, form.instance),
+                n => format!("reset offsets: {n} marked groups on {}", form.instance),
+            };
+            let inner = popup(f, &title, w, 14, th.fg(Color::Cyan));
             let tz = jiff::tz::TimeZone::get(&s.zone_name).unwrap_or(jiff::tz::TimeZone::UTC);
             let strategies: Vec<String> = form
                 .offered
@@ -64,21 +62,30 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, m: &Modal, th: &Theme) {
                 .map(|(i, k)| if form.strategy == Some(i) { format!("[{}]", k.label()) } else { k.label().to_owned() })
                 .collect();
             let parts = form.partitions.value();
-            let mut lines = vec![
-                Line::from(format!("topics:     {}", form.topics.join(", "))),
-                field(
-                    "partitions",
-                    if parts.is_empty() { "all (type e.g. 0,3,5)".into() } else { parts.to_owned() },
-                    form.focus == ResetField::Partitions,
-                    th,
-                ),
+            let mut lines = if form.groups.is_empty() {
+                vec![
+                    Line::from(format!("topics:     {}", form.topics.join(", "))),
+                    field(
+                        "partitions",
+                        if parts.is_empty() { "all (type e.g. 0,3,5)".into() } else { parts.to_owned() },
+                        form.focus == ResetField::Partitions,
+                        th,
+                    ),
+                ]
+            } else {
+                vec![
+                    Line::from(format!("groups:     {}", form.groups.join(", "))),
+                    Line::from("topics:     each group's committed topics, all partitions"),
+                ]
+            };
+            lines.extend([
                 field("strategy", strategies.join("  "), form.focus == ResetField::Strategy, th),
                 field("value", format!("{}▏", form.value.value()), form.focus == ResetField::Value, th),
                 Line::styled(
                     form.kind().map_or("choose a strategy with ← → (nothing is chosen for you)", |k| k.help()),
                     th.fg(Color::DarkGray),
                 ),
-            ];
+            ]);
             if let Err(e) = form.parsed_partitions() {
                 lines.push(Line::styled(format!("partitions: {e}"), th.fg(Color::Red)));
             }
@@ -173,6 +180,7 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, m: &Modal, th: &Theme) {
             );
         }
         Modal::Confirm(c) => confirm(f, s, c, th, w),
+        Modal::ConfirmBatch(c) => super::batch_view::render(f, c, th, w),
         Modal::QuitConfirm => {
             let inner = popup(f, "quit?", 60, 4, th.fg(Color::Yellow));
             f.render_widget(
@@ -287,7 +295,7 @@ fn confirm(f: &mut Frame<'_>, _s: &AppState, c: &Confirm, th: &Theme, w: u16) {
 }
 
 /// Cuts a name to a column width, marking the cut.
-fn clip(s: &str, width: usize) -> String {
+pub(super) fn clip(s: &str, width: usize) -> String {
     if s.chars().count() <= width {
         s.to_owned()
     } else {

@@ -69,6 +69,28 @@ impl Confirm {
     }
 }
 
+/// What a confirmation of several groups will run.
+#[derive(Debug, Clone)]
+pub struct BatchConfirm {
+    /// One plan per group, the groups left out, and the one confirmation (their count).
+    pub batch: crate::engine::batch::Batch,
+    /// What was typed.
+    pub typed: Input,
+    /// First row shown.
+    pub scroll: usize,
+}
+
+impl BatchConfirm {
+    pub fn new(batch: crate::engine::batch::Batch) -> Self {
+        Self { batch, typed: Input::default(), scroll: 0 }
+    }
+
+    /// Every partition row, each with its group, in the order shown.
+    pub fn rows(&self) -> impl Iterator<Item = (&str, &crate::engine::plan::Row)> {
+        self.batch.plans.iter().flat_map(|p| p.rows.iter().map(move |r| (p.group.as_deref().unwrap_or_default(), r)))
+    }
+}
+
 /// A modal on top of the panes.
 #[derive(Debug, Clone)]
 pub enum Modal {
@@ -89,6 +111,8 @@ pub enum Modal {
     },
     /// The confirmation.
     Confirm(Confirm),
+    /// The confirmation of several groups at once.
+    ConfirmBatch(BatchConfirm),
     /// "A job is running; quit anyway?"
     QuitConfirm,
 }
@@ -186,6 +210,8 @@ pub struct AppState {
     pub quit: bool,
     /// Effective key bindings.
     pub keymap: super::keymap::Keymap,
+    /// Groups marked (Space) to be reset or exported together: (instance, group), all on one instance.
+    pub marked: std::collections::BTreeSet<(String, String)>,
 }
 
 impl AppState {
@@ -231,6 +257,7 @@ impl AppState {
             now_ms: 0,
             quit: false,
             keymap: super::keymap::Keymap::default(),
+            marked: Default::default(),
         }
     }
 

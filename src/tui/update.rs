@@ -175,6 +175,9 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
             Step::redraw()
         }
         Action::Up => Step { redraw: tree.move_by(-1, rows), ..Step::default() },
+        Action::Top => Step { redraw: tree.move_by(isize::MIN / 2, rows), ..Step::default() },
+        Action::Bottom => Step { redraw: tree.move_by(isize::MAX / 2, rows), ..Step::default() },
+        Action::Mark => super::marks::toggle(s),
         Action::Down => Step { redraw: tree.move_by(1, rows), ..Step::default() },
         Action::Expand => Step { redraw: tree.expand(rows), ..Step::default() },
         Action::Collapse => Step { redraw: tree.collapse(rows), ..Step::default() },
@@ -218,6 +221,10 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
                 tree.set_filter("", rows);
                 Step::redraw()
             }
+            _ if !s.marked.is_empty() => {
+                s.marked.clear();
+                status(s, "marks cleared")
+            }
             _ => Step::default(),
         },
         Action::Quit if s.job.is_some() => {
@@ -239,7 +246,8 @@ pub fn applies(s: &AppState, action: Action) -> bool {
     let allowed = |op: PlanKind| instance.as_deref().is_some_and(|i| write_refusal(s, i, op).is_none());
     let in_group = matches!(kind, Some(Kind::Group { .. } | Kind::GroupTopic { .. } | Kind::GroupPartition { .. }));
     match action {
-        Action::Reset => in_group && allowed(PlanKind::Reset),
+        Action::Reset => (in_group || !s.marked.is_empty()) && allowed(PlanKind::Reset),
+        Action::Mark => in_group,
         Action::DeleteOffsets => in_group && allowed(PlanKind::DeleteOffsets),
         Action::DeleteMessages => {
             matches!(
@@ -260,7 +268,7 @@ pub fn applies(s: &AppState, action: Action) -> bool {
 
 /// Why this write is not offered here, if it is not: the engine's own rules (read-only, what the provider
 /// offers), asked before a form opens so that nobody fills in a form that will be refused.
-fn write_refusal(s: &AppState, instance: &str, op: PlanKind) -> Option<String> {
+pub(super) fn write_refusal(s: &AppState, instance: &str, op: PlanKind) -> Option<String> {
     if s.job.is_some() {
         return Some("a job is running: wait for it, or press Esc to cancel it".into());
     }
@@ -269,7 +277,7 @@ fn write_refusal(s: &AppState, instance: &str, op: PlanKind) -> Option<String> {
 }
 
 /// The instance the selection belongs to.
-fn selected_instance(s: &AppState) -> Option<String> {
+pub(super) fn selected_instance(s: &AppState) -> Option<String> {
     match &s.trees[s.focus].selected_node()?.kind {
         Kind::Instance { instance, .. }
         | Kind::Group { instance, .. }
@@ -282,7 +290,7 @@ fn selected_instance(s: &AppState) -> Option<String> {
 }
 
 /// Sends an order to be planned; the confirmation opens when the plan arrives.
-fn plan(s: &mut AppState, order: Order) -> (Option<Modal>, Vec<Effect>) {
+pub(super) fn plan(s: &mut AppState, order: Order) -> (Option<Modal>, Vec<Effect>) {
     let request = s.take_id();
     let what = order.describe();
     (Some(Modal::Planning { request, what }), vec![Effect::Send(Command::Plan { request, order })])
@@ -299,6 +307,9 @@ fn plan_undo(s: &mut AppState) -> Step {
 }
 
 fn open_reset(s: &mut AppState) -> Step {
+    if !s.marked.is_empty() {
+        return super::marks::open_reset(s);
+    }
     let Some(node) = s.trees[s.focus].selected_node().cloned() else { return Step::default() };
     let (instance, group, topic, partition) = match node.kind {
         Kind::Group { instance, group } => (instance.to_string(), group.to_string(), None, None),
@@ -406,7 +417,7 @@ pub fn bounds(s: &AppState, instance: &str, topic: &str, partition: i32) -> Opti
     })
 }
 
-fn zone(s: &AppState) -> jiff::tz::TimeZone {
+pub(super) fn zone(s: &AppState) -> jiff::tz::TimeZone {
     jiff::tz::TimeZone::get(&s.zone_name).unwrap_or(jiff::tz::TimeZone::UTC)
 }
 
@@ -426,6 +437,7 @@ fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
             _ => (Some(Modal::QuitConfirm), vec![]),
         },
         Modal::Reset(_) | Modal::DeleteOffsets(_) | Modal::DeleteMessages(_) if esc => (None, vec![]),
+        Modal::Reset(f) if enter && !f.groups.is_empty() => super::marks::submit(s, f),
         Modal::Reset(mut f) if enter => {
             let parsed =
                 f.parsed_partitions().and_then(|p| f.parsed_strategy(&zone(s), &s.zone_name).map(|st| (p, st)));
@@ -477,6 +489,7 @@ fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
         Modal::Planning { .. } if esc => (None, vec![]),
         planning @ Modal::Planning { .. } => (Some(planning), vec![]),
         Modal::Confirm(c) => return confirm_key(s, c, key),
+        Modal::ConfirmBatch(c) => return confirm::batch_key(s, c, key),
     };
     s.modal = next;
     Step { redraw: true, effects }

@@ -6,7 +6,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::keymap::BINDINGS;
+use super::keymap::{Action, BINDINGS};
 use super::layout::areas;
 use super::modal_view;
 use super::state::{AppState, Level, Modal};
@@ -206,7 +206,13 @@ fn row<'a>(s: &'a AppState, t: &'a Tree, n: usize, th: &Theme, selected: bool) -
     } else {
         "▸ "
     };
-    let mut spans = vec![Span::raw(format!("{indent}{marker}")), Span::raw(&*node.name)];
+    let mut spans = vec![Span::raw(format!("{indent}{marker}"))];
+    if let Kind::Group { instance, group } = &node.kind
+        && s.marked.contains(&(instance.to_string(), group.to_string()))
+    {
+        spans.push(Span::styled("● ", th.fg(Color::Cyan).add_modifier(Modifier::BOLD)));
+    }
+    spans.push(Span::raw(&*node.name));
     match &node.kind {
         Kind::Account { .. } => {
             let cloud = if std::ptr::eq(t, &s.trees[0]) { "huawei" } else { "tencent" };
@@ -424,20 +430,40 @@ fn log(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((overflow, 0)), inner);
 }
 
-/// The hint bar's text for the current screen, fitted to the width (help and quit always stay).
+/// The hint bar's text for the current screen, fitted to the width: the keys that act (and, during a job, how to
+/// cancel it) stay; navigation goes first, and `…` says something was dropped (`?` lists every key).
 pub fn hint_text(s: &AppState) -> String {
     let width = s.size.0 as usize;
     let full = screen_hint(s);
     if full.chars().count() <= width || s.modal.is_some() || s.filter.is_some() {
         return full;
     }
-    let keep_last = ["? help", "q quit"];
     let mut parts = main_hints(s);
-    while parts.iter().map(|p| p.chars().count() + 3).sum::<usize>() > width && parts.len() > 2 {
-        let drop = parts.iter().rposition(|p| !keep_last.contains(&p.as_str())).unwrap_or(0);
-        parts.remove(drop);
+    let fits = |parts: &[(u8, String)]| parts.iter().map(|(_, p)| p.chars().count() + 3).sum::<usize>() + 1 <= width;
+    let mut dropped = false;
+    while !fits(&parts) && parts.len() > 1 {
+        let lowest = parts.iter().map(|(rank, _)| *rank).min().unwrap_or(0);
+        let Some(at) = parts.iter().rposition(|(rank, _)| *rank == lowest) else { break };
+        parts.remove(at);
+        dropped = true;
     }
-    parts.join(" · ")
+    let mut text = parts.into_iter().map(|(_, p)| p).collect::<Vec<_>>().join(" · ");
+    if dropped {
+        text.push_str(" · …");
+    }
+    text
+}
+
+/// How much a hint is worth keeping on a narrow bar: acting on the selection first, then cancelling, help and quit,
+/// then the views, and moving about last (the arrows are guessed; `?` lists them).
+fn hint_rank(a: Action) -> u8 {
+    match a {
+        Action::Reset | Action::DeleteOffsets | Action::DeleteMessages | Action::Undo | Action::Back => 4,
+        Action::Help | Action::Quit => 3,
+        Action::Mark | Action::Refresh | Action::GroupsView | Action::Sort => 2,
+        Action::Filter => 1,
+        _ => 0,
+    }
 }
 
 fn screen_hint(s: &AppState) -> String {
@@ -454,17 +480,32 @@ fn screen_hint(s: &AppState) -> String {
             "type the name · Enter runs · ↑↓ scroll · Ctrl-S save plan · Esc cancel".into()
         }
         Some(Modal::Confirm(_)) => "y runs · n or Esc cancels · ↑↓ scroll · Ctrl-S save plan".into(),
+        Some(Modal::ConfirmBatch(_)) => {
+            "type the count · Enter runs · ↑↓ scroll · Ctrl-S export CSV · Esc cancel".into()
+        }
         Some(Modal::QuitConfirm) => "y quits · n stays".into(),
-        None => main_hints(s).join(" · "),
+        None => main_hints(s).into_iter().map(|(_, p)| p).collect::<Vec<_>>().join(" · "),
     }
 }
 
-/// The registry's hints for the keys that work on the current selection.
-fn main_hints(s: &AppState) -> Vec<String> {
-    BINDINGS
-        .iter()
-        .filter(|b| !b.hint.is_empty() && super::update::applies(s, b.action))
-        .map(|b| format!("{} {}", s.keymap.keys(b.action).first().map_or("", String::as_str), b.hint))
+/// The registry's hints for the keys that work on the current selection, with their rank; during a job, how to
+/// cancel it comes first.
+fn main_hints(s: &AppState) -> Vec<(u8, String)> {
+    let cancel = s.job.as_ref().filter(|j| !j.cancelling).map(|j| {
+        let esc = s.keymap.keys(Action::Back).first().cloned().unwrap_or_default();
+        (5, format!("{esc} cancel job {}", j.id))
+    });
+    cancel
+        .into_iter()
+        .chain(
+            BINDINGS
+                .iter()
+                .filter(|b| !b.hint.is_empty() && super::update::applies(s, b.action))
+                .map(|b| {
+                    let key = s.keymap.keys(b.action).first().cloned().unwrap_or_default();
+                    (hint_rank(b.action), format!("{key} {}", b.hint))
+                }),
+        )
         .collect()
 }
 

@@ -125,6 +125,25 @@ impl App {
         t.scroll_into_view(10);
     }
 
+    /// Selects group `name` of instance `instance` in the Huawei tree, opening what is needed.
+    pub fn select_group(&mut self, instance: &str, name: &str) {
+        use offsetdeck::tui::tree::Kind;
+        let t = &mut self.state.trees[0];
+        let target = t
+            .nodes
+            .iter()
+            .position(|n| matches!(&n.kind, Kind::Group { instance: i, group } if &**i == instance && &**group == name))
+            .unwrap();
+        let mut cur = t.nodes[target].parent;
+        while let Some(c) = cur {
+            t.opened.insert(c);
+            cur = t.nodes[c].parent;
+        }
+        t.recompute();
+        t.selected = Some(target);
+        t.scroll_into_view(10);
+    }
+
     pub fn screen(&self) -> String {
         let (w, h) = self.state.size;
         let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();

@@ -5,7 +5,7 @@ use tui_input::backend::crossterm::EventHandler;
 
 use super::Step;
 use crate::engine::worker::Command;
-use crate::tui::state::{AppState, Confirm, Job, Level, Modal};
+use crate::tui::state::{AppState, BatchConfirm, Confirm, Job, Level, Modal};
 
 pub(super) fn confirm_key(s: &mut AppState, mut c: Confirm, key: KeyEvent) -> Step {
     let asks_name = c.type_name().is_some();
@@ -42,4 +42,47 @@ fn run(s: &mut AppState, c: Confirm) -> Step {
     s.job = Some(Job { id: job, label, done: 0, total, failed: 0, cancelling: false });
     s.push_log(String::new(), Level::Info, format!("job {job} started: {} ({total} call(s))", c.plan.summary));
     Step::send(Command::Run { job, plan: c.plan })
+}
+
+/// The keys of a confirmation of several groups: type their count and Enter runs them as one job; Ctrl-S exports
+/// their targets as one CSV; Esc cancels.
+pub(super) fn batch_key(s: &mut AppState, mut c: BatchConfirm, key: KeyEvent) -> Step {
+    let rows = c.rows().count();
+    match key.code {
+        KeyCode::Esc => return Step::redraw(),
+        KeyCode::Char('s') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+            s.push_log(String::new(), Level::Info, "exporting the targets as CSV…".into());
+            let batch = c.batch.clone();
+            s.modal = Some(Modal::ConfirmBatch(c));
+            return Step::send(Command::ExportBatch { batch });
+        }
+        KeyCode::Down | KeyCode::PageDown => c.scroll = (c.scroll + 1).min(rows.saturating_sub(1)),
+        KeyCode::Up | KeyCode::PageUp => c.scroll = c.scroll.saturating_sub(1),
+        KeyCode::Enter if c.batch.confirmation.accepts(c.typed.value()) && s.size.0 >= 80 => {
+            let job = s.take_id();
+            let total = c.batch.plans.iter().map(|p| p.calls.len()).sum();
+            let n = c.batch.plans.len();
+            let instance = c.batch.plans.first().map(|p| p.target.instance.clone()).unwrap_or_default();
+            s.job = Some(Job {
+                id: job,
+                label: format!("{n} groups on {instance}"),
+                done: 0,
+                total,
+                failed: 0,
+                cancelling: false,
+            });
+            s.push_log(
+                String::new(),
+                Level::Info,
+                format!("job {job} started: reset {n} group(s) on {instance} ({total} call(s))"),
+            );
+            s.marked.clear();
+            return Step::send(Command::RunBatch { job, batch: c.batch });
+        }
+        _ => {
+            c.typed.handle_event(&Event::Key(key));
+        }
+    }
+    s.modal = Some(Modal::ConfirmBatch(c));
+    Step::redraw()
 }

@@ -7,8 +7,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio::sync::mpsc;
 
+use super::job::JobEnd;
+
+mod jobs;
+
 use super::error::EngineError;
-use super::job::{self, JobEnd, JobEvent, Observer};
 use super::order::Order;
 use super::outcome::Outcome;
 use super::plan::Plan;
@@ -37,6 +40,12 @@ pub enum Command {
     SavePlan { plan: Plan },
     /// Read a plan file and plan it again from its pins; the result comes back as `Planned`.
     OpenPlan { request: u64, path: std::path::PathBuf },
+    /// Plan one order per group (marked groups), under one confirmation.
+    PlanBatch { request: u64, orders: Vec<Order> },
+    /// Run a confirmed batch: each group's plan in turn, as one job.
+    RunBatch { job: u64, batch: super::batch::Batch },
+    /// Write a batch's targets as one CSV (group,topic,partition,offset) under the data dir.
+    ExportBatch { batch: super::batch::Batch },
     /// Stop sending the rest of a job (calls in flight finish).
     Cancel { job: u64 },
 }
@@ -64,6 +73,8 @@ pub enum EngineEvent {
     RefreshDone,
     /// A plan, or why none could be made.
     Planned { request: u64, result: Result<Plan, EngineError> },
+    /// The plans of several groups, and the groups left out.
+    BatchPlanned { request: u64, batch: super::batch::Batch },
     /// One call of a job ended.
     CallDone { job: u64, outcome: Outcome, done: usize, total: usize },
     /// A job ended.
@@ -169,28 +180,6 @@ async fn discover_at_start(
     refused
 }
 
-/// The dashboard's observer of a job: each step becomes an event.
-struct Events<'a> {
-    job: u64,
-    tx: &'a mpsc::UnboundedSender<EngineEvent>,
-}
-
-impl Observer for Events<'_> {
-    fn on(&mut self, event: JobEvent<'_>) {
-        let e = match event {
-            JobEvent::Snapshot(p) => EngineEvent::Note(format!("job {}: snapshot {}", self.job, p.display())),
-            JobEvent::Call { outcome, done, total } => {
-                EngineEvent::CallDone { job: self.job, outcome: outcome.clone(), done, total }
-            }
-            JobEvent::Problem(text) => EngineEvent::Problem(format!("job {}: {text}", self.job)),
-            JobEvent::Group { group, index, of } => {
-                EngineEvent::Note(format!("job {}: group {index} of {of}: `{group}`", self.job))
-            }
-        };
-        let _ = self.tx.send(e);
-    }
-}
-
 impl Shared {
     fn send(&self, e: EngineEvent) {
         let _ = self.events.send(e);
@@ -204,23 +193,13 @@ impl Shared {
                 self.send(EngineEvent::Planned { request, result });
             }
             Command::Run { job, plan } => self.run_job(job, plan).await,
-            Command::SavePlan { plan } => {
-                let Some(path) = super::planfile::default_path(&self.session, &plan) else {
-                    return self.send(EngineEvent::Problem(
-                        "no data directory to save the plan in: set settings.audit_log".into(),
-                    ));
-                };
-                match super::planfile::save(&self.session, plan, &path, jiff::SignedDuration::from_hours(1)).await {
-                    Ok(f) => self.send(EngineEvent::Note(format!(
-                        "plan saved to {} (sha256 {}…, expires {}); apply it with: offsetdeck apply {}",
-                        path.display(),
-                        &f.sha256[..12],
-                        f.expires_at,
-                        path.display()
-                    ))),
-                    Err(e) => self.send(EngineEvent::Problem(format!("the plan was not saved: {e}"))),
-                }
+            Command::SavePlan { plan } => self.save_plan(plan).await,
+            Command::PlanBatch { request, orders } => {
+                let batch = super::batch::Batch::plan(&self.session, &orders).await;
+                self.send(EngineEvent::BatchPlanned { request, batch });
             }
+            Command::RunBatch { job, batch } => self.run_batch(job, batch).await,
+            Command::ExportBatch { batch } => self.export(&batch),
             Command::OpenPlan { request, path } => {
                 let result = match super::planfile::load(&path) {
                     Ok(f) => super::planfile::replan(&self.session, &f).await,
@@ -386,50 +365,6 @@ impl Shared {
                 back
             }
         }
-    }
-
-    async fn run_job(&self, job: u64, plan: Plan) {
-        let cancel = Arc::new(AtomicBool::new(false));
-        self.cancels.lock().unwrap_or_else(|e| e.into_inner()).insert(job, cancel.clone());
-        let total = plan.calls.len();
-        let mut obs = Events { job, tx: &self.events };
-        let report = job::run(&self.session, plan, &cancel, &mut obs).await;
-        if let Some(Ok(checks)) = &report.verification {
-            // Partitions a cancelled job never reached were left alone on purpose; only those it sent are judged.
-            let sent: Vec<&super::verify::Check> = checks
-                .iter()
-                .zip(&report.plan.rows)
-                .filter(|(_, r)| r.call < report.outcomes.len())
-                .map(|(c, _)| c)
-                .collect();
-            for c in sent.iter().filter(|c| !c.ok) {
-                self.send(EngineEvent::Problem(format!(
-                    "job {job}: NOT AS PLANNED {} partition {}: {}",
-                    c.topic,
-                    c.partition,
-                    c.note.as_deref().unwrap_or("")
-                )));
-            }
-            if sent.iter().all(|c| c.ok) && !sent.is_empty() {
-                self.send(EngineEvent::Note(format!("job {job}: verified, {} partition(s) as planned", sent.len())));
-            }
-        }
-        if let JobEnd::Refused { why } = &report.end {
-            self.send(EngineEvent::Problem(format!("job {job} refused: {why}")));
-        }
-        if let JobEnd::NotStarted { error } = &report.end {
-            self.send(EngineEvent::Problem(format!("job {job} not started: {error}; nothing was sent")));
-        }
-        self.cancels.lock().unwrap_or_else(|e| e.into_inner()).remove(&job);
-        self.send(EngineEvent::JobDone {
-            job,
-            failed: report.failed(),
-            unverified: report.unverified(),
-            sent: report.outcomes.len(),
-            total,
-            end: report.end,
-        });
-        self.refresh(false).await;
     }
 }
 
