@@ -316,10 +316,7 @@ impl Keymap {
 
     /// The action a key means.
     pub fn action_for(&self, key: KeyEvent) -> Option<Action> {
-        BINDINGS
-            .iter()
-            .map(|b| b.action)
-            .find(|a| self.keys(*a).iter().any(|k| key_matches(k, key)))
+        BINDINGS.iter().map(|b| b.action).find(|a| self.keys(*a).iter().any(|k| key_matches(k, key)))
     }
 }
 

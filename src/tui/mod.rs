@@ -7,6 +7,7 @@ mod engine_events;
 pub mod forms;
 pub mod group_status;
 pub mod groups_view;
+mod help;
 pub mod keymap;
 pub mod layout;
 pub mod log_file;

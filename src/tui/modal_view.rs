@@ -7,7 +7,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::forms::ResetField;
-use super::keymap::BINDINGS;
 use super::layout::confirm_room;
 use super::state::{AppState, Confirm, Modal};
 use super::view::Theme;
@@ -33,19 +32,18 @@ fn field<'a>(label: &'a str, value: String, focused: bool, th: &Theme) -> Line<'
 pub fn render(f: &mut Frame<'_>, s: &AppState, m: &Modal, th: &Theme) {
     let w = f.area().width.saturating_sub(4).min(100);
     match m {
-        Modal::Help => {
-            let inner = popup(f, "keys", w, BINDINGS.len() as u16 + 4, Style::default());
-            let mut lines: Vec<Line<'_>> = BINDINGS
-                .iter()
-                .map(|b| {
-                    Line::from(vec![
-                        Span::styled(format!("{:<14}", s.keymap.keys(b.action).join(" ")), th.bold()),
-                        Span::raw(b.help),
-                    ])
-                })
-                .collect();
-            lines.push(Line::from(""));
-            lines.push(Line::from("Writes always show a plan first. Deletes and protected accounts ask for a name."));
+        Modal::Help(scroll) => {
+            let (width, rows) = super::help::room(s);
+            let all = super::help::lines(s, th, width);
+            let n = all.len();
+            let rows = rows.min(n);
+            let inner = popup(f, "keys", w, rows as u16 + 3, Style::default());
+            let first = (*scroll).min(n.saturating_sub(rows));
+            let mut lines: Vec<Line<'_>> = all.into_iter().skip(first).take(rows).collect();
+            lines.push(Line::styled(
+                format!("lines {}-{} of {n} · ↑↓ PgUp PgDn scroll · Esc closes", first + 1, first + rows),
+                th.fg(Color::DarkGray),
+            ));
             f.render_widget(Paragraph::new(lines), inner);
         }
         Modal::Reset(form) => {

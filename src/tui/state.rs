@@ -94,8 +94,8 @@ impl BatchConfirm {
 /// A modal on top of the panes.
 #[derive(Debug, Clone)]
 pub enum Modal {
-    /// The key help.
-    Help,
+    /// The key help, scrolled down this many lines.
+    Help(usize),
     /// The reset form.
     Reset(ResetForm),
     /// The delete-committed-offsets form.

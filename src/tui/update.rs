@@ -208,7 +208,7 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
             Step::redraw()
         }
         Action::Help => {
-            s.modal = Some(Modal::Help);
+            s.modal = Some(Modal::Help(0));
             Step::redraw()
         }
         Action::Back => match &mut s.job {
@@ -426,8 +426,21 @@ fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
     let esc = key.code == KeyCode::Esc;
     let enter = key.code == KeyCode::Enter;
     let (next, effects) = match modal {
-        Modal::Help if esc || matches!(key.code, KeyCode::Char('?' | 'q')) => (None, vec![]),
-        Modal::Help => (Some(Modal::Help), vec![]),
+        Modal::Help(_) if esc || matches!(key.code, KeyCode::Char('?' | 'q')) => (None, vec![]),
+        Modal::Help(at) => {
+            let (_, rows) = super::help::room(s);
+            let (_, max) = super::help::extent(s);
+            let at = match key.code {
+                KeyCode::Down | KeyCode::Char('j') => at + 1,
+                KeyCode::Up | KeyCode::Char('k') => at.saturating_sub(1),
+                KeyCode::PageDown | KeyCode::Char(' ') => at + rows,
+                KeyCode::PageUp => at.saturating_sub(rows),
+                KeyCode::Home | KeyCode::Char('g') => 0,
+                KeyCode::End | KeyCode::Char('G') => max,
+                _ => at,
+            };
+            (Some(Modal::Help(at.min(max))), vec![])
+        }
         Modal::QuitConfirm => match key.code {
             KeyCode::Char('y') => {
                 s.quit = true;

@@ -439,7 +439,7 @@ pub fn hint_text(s: &AppState) -> String {
         return full;
     }
     let mut parts = main_hints(s);
-    let fits = |parts: &[(u8, String)]| parts.iter().map(|(_, p)| p.chars().count() + 3).sum::<usize>() + 1 <= width;
+    let fits = |parts: &[(u8, String)]| parts.iter().map(|(_, p)| p.chars().count() + 3).sum::<usize>() < width;
     let mut dropped = false;
     while !fits(&parts) && parts.len() > 1 {
         let lowest = parts.iter().map(|(rank, _)| *rank).min().unwrap_or(0);
@@ -471,7 +471,7 @@ fn screen_hint(s: &AppState) -> String {
         return "type to filter · Enter keep · Esc clear".into();
     }
     match &s.modal {
-        Some(Modal::Help) => "Esc or ? closes the help".into(),
+        Some(Modal::Help(_)) => "↑↓ PgUp PgDn scroll · Esc or ? closes the help".into(),
         Some(Modal::Reset(_)) => "Tab next field · ← → strategy · Enter plan · Esc cancel".into(),
         Some(Modal::DeleteOffsets(_)) => "↑↓ move · Space choose · Enter plan · Esc cancel".into(),
         Some(Modal::DeleteMessages(_)) => "↑↓ partition · type an offset or `end` · Enter plan · Esc cancel".into(),
@@ -497,15 +497,10 @@ fn main_hints(s: &AppState) -> Vec<(u8, String)> {
     });
     cancel
         .into_iter()
-        .chain(
-            BINDINGS
-                .iter()
-                .filter(|b| !b.hint.is_empty() && super::update::applies(s, b.action))
-                .map(|b| {
-                    let key = s.keymap.keys(b.action).first().cloned().unwrap_or_default();
-                    (hint_rank(b.action), format!("{key} {}", b.hint))
-                }),
-        )
+        .chain(BINDINGS.iter().filter(|b| !b.hint.is_empty() && super::update::applies(s, b.action)).map(|b| {
+            let key = s.keymap.keys(b.action).first().cloned().unwrap_or_default();
+            (hint_rank(b.action), format!("{key} {}", b.hint))
+        }))
         .collect()
 }
 
