@@ -9,7 +9,7 @@ use std::sync::atomic::AtomicBool;
 use super::load::{load, locate};
 use super::report::{CallPrinter, render_plan, report};
 use crate::core::profile::{Profile, TimeZoneSetting};
-use crate::core::strategy::{ResetStrategy, StrategyKind};
+use crate::core::strategy::ResetStrategy;
 use crate::engine::discover;
 use crate::engine::error::EngineError;
 pub use crate::engine::error::exit;
@@ -125,86 +125,6 @@ pub(super) fn session(p: &Profile) -> R<Session> {
         }
     })));
     Ok(session)
-}
-
-/// Parses the one strategy flag that was given, with the same parser the dashboard's form uses.
-pub fn parse_strategy(
-    s: &StrategyArgs,
-    (group, several, from_instance): (&str, bool, Option<&str>),
-    zone: &jiff::tz::TimeZone,
-    zone_name: &str,
-) -> R<ResetStrategy> {
-    if s.to_current {
-        return Ok(ResetStrategy::ToCurrent);
-    }
-    if let Some(other) = &s.from_group {
-        if other.trim().is_empty() {
-            return Err(bad("--from-group: give the group whose offsets to copy"));
-        }
-        return Ok(ResetStrategy::FromGroup {
-            group: other.trim().to_owned(),
-            instance: from_instance.map(str::to_owned),
-        });
-    }
-    if let Some(path) = &s.from_file {
-        let text = std::fs::read_to_string(path).map_err(|e| bad(format!("--from-file {}: {e}", path.display())))?;
-        let pins = crate::core::offsets_csv::parse(&text, &path.display().to_string(), group, several)
-            .map_err(|e| bad(format!("--from-file: {e}")))?;
-        return Ok(ResetStrategy::Pinned(pins));
-    }
-    let given = [
-        (StrategyKind::Earliest, s.to_earliest.then_some("")),
-        (StrategyKind::Latest, s.to_latest.then_some("")),
-        (StrategyKind::ToOffset, s.to_offset.as_deref()),
-        (StrategyKind::ToDatetime, s.to_datetime.as_deref()),
-        (StrategyKind::ToTimestamp, s.to_timestamp.as_deref()),
-        (StrategyKind::ByDuration, s.by_duration.as_deref()),
-        (StrategyKind::ShiftBy, s.shift_by.as_deref()),
-    ];
-    let Some((kind, value)) = given.into_iter().find_map(|(k, v)| v.map(|v| (k, v))) else {
-        return Err(bad(
-            "give one strategy: --to-earliest, --to-latest, --to-offset, --to-datetime, --to-timestamp, --by-duration, --shift-by, --to-current or --from-file",
-        ));
-    };
-    kind.parse(value, zone, zone_name).map_err(|e| bad(format!("{}: {e}", kind.flag())))
-}
-
-/// The strategy flags, exactly one of which is given.
-#[derive(Debug, Clone, Default, clap::Args)]
-#[group(required = true, multiple = false)]
-pub struct StrategyArgs {
-    /// Move to the log start.
-    #[arg(long)]
-    pub to_earliest: bool,
-    /// Move to the log end (skip everything unread).
-    #[arg(long)]
-    pub to_latest: bool,
-    /// Move to this offset (clamped to the log).
-    #[arg(long, value_name = "N", allow_hyphen_values = true)]
-    pub to_offset: Option<String>,
-    /// Move to the first message at or after this time: RFC 3339, or YYYY-MM-DD HH:MM[:SS] in the profile's zone.
-    #[arg(long, value_name = "DT")]
-    pub to_datetime: Option<String>,
-    /// Move to the first message at or after this Unix time in milliseconds.
-    #[arg(long, value_name = "MS", allow_hyphen_values = true)]
-    pub to_timestamp: Option<String>,
-    /// Move to now minus this duration: 6h, 90m, 2d, PT6H.
-    #[arg(long, value_name = "D", allow_hyphen_values = true)]
-    pub by_duration: Option<String>,
-    /// Move each partition by N (negative replays, positive skips).
-    #[arg(long, value_name = "N", allow_hyphen_values = true)]
-    pub shift_by: Option<String>,
-    /// The committed offsets as they are (nothing moves): with --export, a backup that --from-file restores.
-    #[arg(long)]
-    pub to_current: bool,
-    /// Exactly the offsets in this CSV: topic,partition,offset or group,topic,partition,offset (as
-    /// kafka-consumer-groups --export writes), clamped to the log.
-    #[arg(long, value_name = "FILE")]
-    pub from_file: Option<std::path::PathBuf>,
-    /// Another group's committed offsets on the same topics and partitions; partitions it never committed are left
-    /// out (and listed).
-    #[arg(long, value_name = "GROUP")]
-    pub from_group: Option<String>,
 }
 
 /// Asks on the terminal, when flags alone do not confirm.
@@ -329,41 +249,4 @@ pub fn describe(p: &Profile, instance: &str, group: &str, topic: Option<&str>, j
     let total: i64 = snap.partitions.iter().filter_map(|r| r.lag()).sum();
     say!("total lag {total}");
     Ok(exit::OK)
-}
-
-/// `--topic T` or `--topic T:0,1,5` (kafka-consumer-groups' form), with any `--partition`s.
-pub fn topic_spec(topic: Option<&str>, partitions: &[i32]) -> R<(Vec<String>, Vec<i32>)> {
-    let Some(topic) = topic else { return Ok((Vec::new(), partitions.to_vec())) };
-    let Some((name, list)) = topic.split_once(':') else { return Ok((vec![topic.to_owned()], partitions.to_vec())) };
-    let mut all = partitions.to_vec();
-    for p in list.split(',') {
-        all.push(parse_partition(p).map_err(|e| bad(format!("--topic {topic:?}: {e}")))?);
-    }
-    if name.trim().is_empty() {
-        return Err(bad(format!("--topic {topic:?}: the topic name is missing before the colon")));
-    }
-    Ok((vec![name.to_owned()], all))
-}
-
-/// Parses a partition number given to `--partition`.
-pub fn parse_partition(s: &str) -> Result<i32, String> {
-    s.trim().parse::<i32>().ok().filter(|p| *p >= 0).ok_or_else(|| {
-        format!("{s:?} is not a partition number: write a whole number from 0 to 2147483647; repeat --partition, or list them as 0,3,5")
-    })
-}
-
-/// Parses `P:OFFSET` or `P:end`.
-pub fn parse_partition_offset(s: &str) -> Result<(i32, Option<i64>), String> {
-    let (p, o) = s.split_once(':').ok_or_else(|| format!("{s:?}: write PARTITION:OFFSET, e.g. 0:1200, or 0:end"))?;
-    let p: i32 = p
-        .trim()
-        .parse()
-        .ok()
-        .filter(|p| *p >= 0)
-        .ok_or_else(|| format!("{s:?}: the partition must be a whole number, 0 or more"))?;
-    let o = match o.trim() {
-        "end" => None,
-        o => Some(crate::core::strategy::parse_offset(o).map_err(|e| e.to_string())?),
-    };
-    Ok((p, o))
 }

@@ -2,71 +2,22 @@
 
 use std::sync::atomic::AtomicBool;
 
-use super::ops::{self, R, Stop, StrategyArgs, WriteMode, bad, exit};
+use super::args::ResetArgs;
+use super::ops::{self, R, Stop, WriteMode, bad, exit};
 use super::report::{CallPrinter, render_plan, report_value};
 use crate::core::profile::Profile;
-use crate::core::select::GroupSelect;
 use crate::engine::batch::{self, Batch};
 use crate::engine::discover;
-use crate::engine::order::{Order, Topics};
+use crate::engine::order::Order;
 use crate::engine::plan::PlanKind;
-
-/// The reset's flags.
-#[derive(Debug, Clone, clap::Args)]
-pub struct ResetArgs {
-    /// A Huawei instance, CKafka instance or DTS subscription, by its profile name.
-    #[arg(long)]
-    pub instance: String,
-    /// The group (for DTS, its short name). Repeat it, or give a glob ('etl-*'), for several groups in one plan.
-    #[arg(long = "group", value_name = "GROUP", required_unless_present = "all_groups")]
-    pub groups: Vec<String>,
-    /// Every group the instance has live (in the profile's scope); narrow it with --exclude.
-    #[arg(long)]
-    pub all_groups: bool,
-    /// A glob of groups to leave out of --all-groups or a --group pattern; repeat for several.
-    #[arg(long, value_name = "GLOB")]
-    pub exclude: Vec<String>,
-    /// The topic (may be left out for a DTS subscription, which has one); `TOPIC:0,1,5` also chooses partitions,
-    /// as kafka-consumer-groups does.
-    #[arg(long, conflicts_with = "all_topics")]
-    pub topic: Option<String>,
-    /// Every topic the group has committed offsets on, live.
-    #[arg(long)]
-    pub all_topics: bool,
-    /// A partition; repeat for several, or list them: 0,3,5. Default: all partitions.
-    #[arg(long = "partition", value_name = "N", value_delimiter = ',', allow_hyphen_values = true, value_parser = ops::parse_partition)]
-    pub partitions: Vec<i32>,
-    #[command(flatten)]
-    pub strategy: StrategyArgs,
-    /// With --from-group: the other group's instance (matched by topic name and partition number), on either
-    /// cloud.
-    #[arg(long, value_name = "INSTANCE", requires = "from_group")]
-    pub from_instance: Option<String>,
-    /// Print the planned targets as CSV (topic,partition,offset, as kafka-consumer-groups --export does; with
-    /// several groups group,topic,partition,offset) and send nothing.
-    #[arg(long, conflicts_with_all = ["yes", "plan_out"])]
-    pub export: bool,
-    #[command(flatten)]
-    pub write: super::WriteFlags,
-}
 
 /// Plans and runs the reset.
 pub fn run(p: &Profile, a: &ResetArgs, mode: WriteMode<'_>) -> R<u8> {
     let mode = WriteMode { export: a.export, ..mode };
-    let select = GroupSelect { patterns: a.groups.clone(), all: a.all_groups, exclude: a.exclude.clone() };
+    let select = a.select();
     let (tz, zone_name) = ops::zone(p);
-    let (named, partitions) = ops::topic_spec(a.topic.as_deref(), &a.partitions)?;
-    let topics = if a.all_topics { Topics::Committed } else { Topics::Named(named) };
     let several = select.single().is_none();
-    let order = |group: &str| -> R<Order> {
-        Ok(Order::Reset {
-            instance: a.instance.clone(),
-            group: group.to_owned(),
-            topics: topics.clone(),
-            partitions: partitions.clone(),
-            strategy: ops::parse_strategy(&a.strategy, (group, several, a.from_instance.as_deref()), &tz, &zone_name)?,
-        })
-    };
+    let order = |group: &str| -> R<Order> { a.order(group, several, &tz, &zone_name).map_err(bad) };
     if let Some(one) = select.single() {
         return ops::write(p, order(one)?, mode);
     }
