@@ -177,8 +177,9 @@ async fn dashboard_listing(p: profile::Profile) -> (Vec<(String, Duration, Durat
         let done = matches!(e, EngineEvent::RefreshDone);
         let step = update(&mut state, Msg::Engine { at: "12:00:00".into(), event: Box::new(e) });
         for eff in step.effects {
-            let offsetdeck::tui::update::Effect::Send(c) = eff;
-            let _ = w.commands.send(c);
+            if let offsetdeck::tui::update::Effect::Send(c) = eff {
+                let _ = w.commands.send(c);
+            }
         }
         if let Some((instance, n)) = listed {
             // The groups view shows rows from the listing as soon as it arrives; a listing arrives whole (its pages

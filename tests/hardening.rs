@@ -43,8 +43,10 @@ async fn a_200_partition_job_under_faults_ends_in_definite_correct_outcomes() {
     let mut state = AppState::new(profile, (80, 24), true, false, "UTC".into());
     let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
     let send = |state: &mut AppState, msg: Msg| {
-        for Effect::Send(cmd) in update(state, msg).effects {
-            w.commands.send(cmd).unwrap();
+        for e in update(state, msg).effects {
+            if let Effect::Send(cmd) = e {
+                w.commands.send(cmd).unwrap();
+            }
         }
     };
     let key = |state: &mut AppState, code: KeyCode| send(state, Msg::Key(KeyEvent::from(code)));

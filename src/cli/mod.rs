@@ -29,7 +29,7 @@ mod audit;
 mod check;
 mod dashboard;
 mod emulator;
-mod groups;
+pub mod groups;
 pub mod load;
 pub mod ops;
 mod planfile;

@@ -118,6 +118,16 @@ async fn event_loop(
                 Effect::Send(cmd) => {
                     let _ = commands.send(cmd);
                 }
+                Effect::Remember(line) => {
+                    if let Some(path) = &state.history_file
+                        && let Err(e) = super::history::append(path, &line)
+                    {
+                        let text = format!("the command history could not be kept in {}: {e}", path.display());
+                        state.push_log(String::new(), super::state::Level::Error, text);
+                        state.history_file = None;
+                        dirty = true;
+                    }
+                }
             }
         }
     }

@@ -25,6 +25,8 @@ pub enum Action {
     Mark,
     /// Filter the focused tree.
     Filter,
+    /// The `:` command line.
+    Command,
     /// Reset offsets of the selection.
     Reset,
     /// Delete the group's committed offsets (Huawei DMS, CKafka).
@@ -110,6 +112,13 @@ pub const BINDINGS: &[Binding] = &[
         keys: &["/"],
         help: "filter the focused tree (case-insensitive; ancestors of matches stay)",
         hint: "filter",
+    },
+    Binding {
+        action: Action::Command,
+        name: "command",
+        keys: &[":"],
+        help: "the command line: the shell's syntax on the selected instance, e.g. :reset --group billing --topic orders --to-latest (Tab completes, ↑ recalls)",
+        hint: "cmd",
     },
     Binding {
         action: Action::Reset,

@@ -3,11 +3,13 @@
 
 pub mod app;
 mod batch_view;
+pub mod command_line;
 mod engine_events;
 pub mod forms;
 pub mod group_status;
 pub mod groups_view;
 mod help;
+pub mod history;
 pub mod keymap;
 pub mod layout;
 pub mod log_file;

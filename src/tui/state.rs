@@ -210,6 +210,12 @@ pub struct AppState {
     pub quit: bool,
     /// Effective key bindings.
     pub keymap: super::keymap::Keymap,
+    /// The `:` line being typed.
+    pub command: Option<super::command_line::CommandLine>,
+    /// Lines run on the `:` line, oldest first (kept in the data dir between sessions).
+    pub history: Vec<String>,
+    /// Where the history is kept (none: not kept).
+    pub history_file: Option<std::path::PathBuf>,
     /// Groups marked (Space) to be reset or exported together: (instance, group), all on one instance.
     pub marked: std::collections::BTreeSet<(String, String)>,
 }
@@ -258,6 +264,9 @@ impl AppState {
             quit: false,
             keymap: super::keymap::Keymap::default(),
             marked: Default::default(),
+            command: None,
+            history: Vec::new(),
+            history_file: None,
         }
     }
 

@@ -407,6 +407,21 @@ impl Tree {
     pub fn selected_node(&self) -> Option<&Node> {
         self.selected.map(|s| &self.nodes[s])
     }
+
+    /// Selects the first node of this kind, opening its ancestors and clearing the filter; false when there is none.
+    pub fn select_where(&mut self, want: impl Fn(&Kind) -> bool, height: usize) -> bool {
+        let Some(at) = self.nodes.iter().position(|n| want(&n.kind)) else { return false };
+        let mut cur = self.nodes[at].parent;
+        while let Some(c) = cur {
+            self.opened.insert(c);
+            cur = self.nodes[c].parent;
+        }
+        self.filter.clear();
+        self.recompute();
+        self.selected = Some(at);
+        self.scroll_into_view(height);
+        true
+    }
 }
 
 #[cfg(test)]

@@ -34,6 +34,8 @@ pub enum Msg {
 pub enum Effect {
     /// Send a command to the engine.
     Send(Command),
+    /// Keep a `:` line in the history file.
+    Remember(String),
 }
 
 /// The result of one update.
@@ -124,6 +126,9 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
         s.quit = true;
         return Step::redraw();
     }
+    if s.command.is_some() {
+        return super::command_line::key(s, key);
+    }
     let rows = tree_rows(s.size.0, s.size.1);
     if let Some(input) = &mut s.filter {
         let groups = s.groups_view;
@@ -185,6 +190,7 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
             s.filter = Some(Input::new(tree.filter.clone()));
             Step::redraw()
         }
+        Action::Command => super::command_line::open(s),
         Action::Reset => open_reset(s),
         Action::DeleteOffsets => open_delete_offsets(s),
         Action::DeleteMessages => open_delete_messages(s),

@@ -73,6 +73,9 @@ pub fn render(f: &mut Frame<'_>, s: &AppState) {
     if let Some(m) = &s.modal {
         modal_view::render(f, s, m, &th);
     }
+    if let Some(line) = &s.command {
+        super::command_line::render(f, line, a.hint, &th);
+    }
 }
 
 fn title(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {

@@ -19,6 +19,8 @@ pub struct App {
     pub commands: mpsc::UnboundedSender<Command>,
     pub events: mpsc::UnboundedReceiver<EngineEvent>,
     pub emu: Handle,
+    /// The `:` lines the dashboard asked to keep in its history file.
+    pub remembered: Vec<String>,
 }
 
 impl App {
@@ -43,7 +45,7 @@ impl App {
         let (tx, events) = mpsc::unbounded_channel();
         let w_ = worker::spawn(super::paced_session(profile.clone(), "Asia/Shanghai"), tx);
         let state = AppState::new(profile, (w, h), true, false, "Asia/Shanghai".into());
-        let mut app = Self { state, commands: w_.commands, events, emu };
+        let mut app = Self { state, commands: w_.commands, events, emu, remembered: Vec::new() };
         app.apply(Msg::Resize(w, h));
         app.apply(Msg::RefreshTick);
         app.settle().await;
@@ -52,8 +54,10 @@ impl App {
 
     pub fn apply(&mut self, msg: Msg) {
         for e in update(&mut self.state, msg).effects {
-            let Effect::Send(cmd) = e;
-            self.commands.send(cmd).unwrap();
+            match e {
+                Effect::Send(cmd) => self.commands.send(cmd).unwrap(),
+                Effect::Remember(line) => self.remembered.push(line),
+            }
         }
     }
 

@@ -1,0 +1,342 @@
+//! The `:` command line: the headless syntax (`:reset --group billing --topic orders --to-latest`) in the context of
+//! the selected instance, parsed by the same clap definitions as the shell's, ending in the same confirmation as the
+//! forms. Tab completes subcommands, flags and live names; ↑ ↓ recall the history.
+
+use clap::{CommandFactory, Parser};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use super::state::{AppState, Modal};
+use super::tree::Kind;
+use super::update::{Effect, Step, plan, selected_instance, zone};
+use crate::cli::args::{Args, Cmd};
+use crate::engine::order::{Order, UndoFrom};
+use crate::engine::worker::Command;
+
+/// How many lines of history are kept.
+pub const HISTORY: usize = 500;
+
+/// The line being typed.
+#[derive(Debug, Clone, Default)]
+pub struct CommandLine {
+    pub input: Input,
+    /// What was wrong with the last Enter, shown under the line; the line is kept to fix it.
+    pub error: Option<String>,
+    /// What Tab could complete to, when it was not one thing.
+    pub candidates: Vec<String>,
+    /// The history entry shown, counted back from the newest.
+    pub recall: Option<usize>,
+}
+
+/// The subcommands the line takes (and `q`).
+const VERBS: &[&str] = &["reset", "describe", "groups", "undo", "delete-offsets", "delete-messages", "apply", "show", "q"];
+
+pub(super) fn open(s: &mut AppState) -> Step {
+    s.command = Some(CommandLine::default());
+    Step::redraw()
+}
+
+pub(super) fn key(s: &mut AppState, key: KeyEvent) -> Step {
+    let Some(mut line) = s.command.take() else { return Step::default() };
+    match key.code {
+        KeyCode::Esc => return Step::redraw(),
+        KeyCode::Enter => {
+            let text = line.input.value().trim().to_owned();
+            if text.is_empty() {
+                return Step::redraw();
+            }
+            remember(s, &text);
+            let mut step = match run(s, &text) {
+                Ok(step) => step,
+                Err(e) => {
+                    line.error = Some(e);
+                    line.candidates.clear();
+                    s.command = Some(line);
+                    return Step { redraw: true, effects: vec![Effect::Remember(text)] };
+                }
+            };
+            step.effects.push(Effect::Remember(text));
+            return step;
+        }
+        KeyCode::Tab => complete(s, &mut line),
+        KeyCode::Up | KeyCode::Down => {
+            let n = s.history.len();
+            let at = match (key.code, line.recall) {
+                (KeyCode::Up, None) if n > 0 => Some(0),
+                (KeyCode::Up, Some(i)) => Some((i + 1).min(n.saturating_sub(1))),
+                (KeyCode::Down, Some(0)) | (KeyCode::Down, None) => None,
+                (KeyCode::Down, Some(i)) => Some(i - 1),
+                (_, other) => other,
+            };
+            line.recall = at;
+            let text = at.and_then(|i| s.history.get(n - 1 - i)).cloned().unwrap_or_default();
+            line.input = Input::new(text);
+        }
+        _ => {
+            line.input.handle_event(&Event::Key(key));
+            line.error = None;
+            line.candidates.clear();
+        }
+    }
+    s.command = Some(line);
+    Step::redraw()
+}
+
+fn remember(s: &mut AppState, text: &str) {
+    if s.history.last().is_none_or(|l| l != text) {
+        s.history.push(text.to_owned());
+    }
+    if s.history.len() > HISTORY {
+        s.history.remove(0);
+    }
+}
+
+/// The words of a line as a shell would split them, or why they cannot be.
+fn words(text: &str) -> Result<Vec<String>, String> {
+    shlex::split(text).ok_or_else(|| "a quote is not closed".to_owned())
+}
+
+/// Runs a line: `Ok` with what it does, `Err` with what to fix (the line stays open).
+fn run(s: &mut AppState, text: &str) -> Result<Step, String> {
+    let mut words = words(text)?;
+    match words.first().map(String::as_str) {
+        Some("q" | "quit") => {
+            s.modal = if s.job.is_some() { Some(Modal::QuitConfirm) } else { None };
+            s.quit = s.job.is_none();
+            return Ok(Step::redraw());
+        }
+        Some("help") => {
+            s.modal = Some(Modal::Help(0));
+            return Ok(Step::redraw());
+        }
+        _ => {}
+    }
+    // The selected instance is the context: `--instance` may be left out.
+    let takes_instance = matches!(
+        words.first().map(String::as_str),
+        Some("reset" | "describe" | "delete-offsets" | "delete-messages")
+    );
+    if takes_instance
+        && !words.iter().any(|w| w == "--instance" || w.starts_with("--instance="))
+        && let Some(i) = selected_instance(s)
+    {
+        words.splice(1..1, ["--instance".to_owned(), i]);
+    }
+    let args = Args::try_parse_from(std::iter::once("offsetdeck".to_owned()).chain(words))
+        .map_err(|e| clap_message(&e.render().to_string()))?;
+    let Some(cmd) = args.command else { return Err(format!("type a command: {}", VERBS.join(", "))) };
+    let order = match cmd {
+        Cmd::Reset(a) => {
+            refuse_flags(a.write.yes, a.write.plan_out.is_some(), a.export)?;
+            let select = a.select();
+            if select.single().is_none() {
+                let known = groups_of(s, &a.instance);
+                let groups = select.pick(&known)?;
+                let orders = groups
+                    .iter()
+                    .map(|g| a.order(g, true, &zone(s), &s.zone_name))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let request = s.take_id();
+                let what = format!("reading {} groups live and planning the reset…", orders.len());
+                s.modal = Some(Modal::Planning { request, what });
+                return Ok(Step::send(Command::PlanBatch { request, orders }));
+            }
+            a.order(select.single().unwrap_or_default(), false, &zone(s), &s.zone_name)?
+        }
+        Cmd::DeleteOffsets { instance, group, topics, write } => {
+            refuse_flags(write.yes, write.plan_out.is_some(), false)?;
+            Order::DeleteOffsets { instance, group, topics }
+        }
+        Cmd::DeleteMessages { instance, topic, partitions, write } => {
+            refuse_flags(write.yes, write.plan_out.is_some(), false)?;
+            Order::DeleteMessages { instance, topic, partitions }
+        }
+        Cmd::Undo { snapshot, write } => {
+            refuse_flags(write.yes, write.plan_out.is_some(), false)?;
+            match snapshot {
+                Some(f) => Order::Undo(UndoFrom::File(f.into())),
+                None => match selected_instance(s) {
+                    Some(i) => Order::Undo(UndoFrom::NewestOf(i)),
+                    None => Order::Undo(UndoFrom::Newest),
+                },
+            }
+        }
+        Cmd::Describe { instance, group, .. } => {
+            let rows = super::layout::tree_rows(s.size.0, s.size.1);
+            let found = (0..2).find(|t| {
+                s.trees[*t].select_where(
+                    |k| matches!(k, Kind::Group { instance: i, group: g } if **i == *instance && **g == *group),
+                    rows,
+                )
+            });
+            let Some(t) = found else { return Err(format!("no group `{group}` on `{instance}` in the trees")) };
+            s.focus = t;
+            s.groups_view = false;
+            return Ok(Step::send(Command::Describe { instance, group }));
+        }
+        Cmd::Groups { instance, state, sort } => {
+            s.groups_view = true;
+            s.groups_sort = match sort {
+                crate::cli::groups::Sort::Lag => super::groups_view::GroupSort::Lag,
+                crate::cli::groups::Sort::Name => super::groups_view::GroupSort::Name,
+                crate::cli::groups::Sort::State => super::groups_view::GroupSort::State,
+            };
+            let words: Vec<String> =
+                instance.into_iter().chain(state.map(|st| format!("state:{}", st.to_lowercase()))).collect();
+            s.groups_filter = words.join(" ");
+            s.groups_cursor = 0;
+            super::groups_view::sync_selection(s);
+            return Ok(Step::redraw());
+        }
+        Cmd::Apply { file, .. } | Cmd::Show { file } => {
+            let request = s.take_id();
+            let what = format!("reading the plan file {} and the live state…", file.display());
+            s.modal = Some(Modal::Planning { request, what });
+            return Ok(Step::send(Command::OpenPlan { request, path: file }));
+        }
+        other => {
+            let name = format!("{other:?}").split([' ', '{', '(']).next().unwrap_or_default().to_lowercase();
+            return Err(format!("`{name}` is for the shell: run `offsetdeck {name}` there"));
+        }
+    };
+    let (modal, effects) = plan(s, order);
+    s.modal = modal;
+    Ok(Step { redraw: true, effects })
+}
+
+/// The dashboard always shows the plan and asks; flags that skip that or send nothing are refused by name.
+fn refuse_flags(yes: bool, plan_out: bool, export: bool) -> Result<(), String> {
+    let flag = [(yes, "--yes"), (plan_out, "--plan-out"), (export, "--export")].into_iter().find(|(on, _)| *on);
+    match flag {
+        Some((_, f)) => Err(format!(
+            "{f} is for the shell; here every write shows its plan and asks (Ctrl-S in the confirmation saves a plan file)"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// clap's error, as one line: its first line without the `error: ` prefix, and its usage hint if it has one.
+fn clap_message(rendered: &str) -> String {
+    let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or("that is not a command").trim_start_matches("error: ").to_owned();
+    match lines.find(|l| l.starts_with("tip:")) {
+        Some(tip) => format!("{first} ({tip})"),
+        None => first,
+    }
+}
+
+/// The groups the trees know on an instance: pinned and listed live.
+fn groups_of(s: &AppState, instance: &str) -> Vec<String> {
+    s.trees
+        .iter()
+        .flat_map(|t| t.nodes.iter())
+        .filter_map(|n| match &n.kind {
+            Kind::Group { instance: i, group } if **i == *instance => Some(group.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn topics_of(s: &AppState, instance: &str) -> Vec<String> {
+    let mut out: Vec<String> = s
+        .trees
+        .iter()
+        .flat_map(|t| t.nodes.iter())
+        .filter_map(|n| match &n.kind {
+            Kind::Topic { instance: i, topic } | Kind::GroupTopic { instance: i, topic, .. } if **i == *instance => {
+                Some(topic.to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn instances(s: &AppState) -> Vec<String> {
+    s.trees
+        .iter()
+        .flat_map(|t| t.nodes.iter())
+        .filter_map(|n| match &n.kind {
+            Kind::Instance { instance, .. } => Some(instance.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What the word being typed may become: a subcommand first, then its flags, and after a flag that names something,
+/// the live names.
+pub fn candidates(s: &AppState, text: &str) -> Vec<String> {
+    let ends_open = text.is_empty() || text.ends_with(' ');
+    let words: Vec<String> = words(text).unwrap_or_default();
+    let (done, current): (&[String], &str) = match (ends_open, words.split_last()) {
+        (true, _) | (false, None) => (&words[..], ""),
+        (false, Some((last, rest))) => (rest, last.as_str()),
+    };
+    let pick = |all: Vec<String>| -> Vec<String> { all.into_iter().filter(|c| c.starts_with(current)).collect() };
+    let Some(verb) = done.first() else { return pick(VERBS.iter().map(|v| (*v).to_owned()).collect()) };
+    let instance = done
+        .windows(2)
+        .find(|w| w[0] == "--instance")
+        .map(|w| w[1].clone())
+        .or_else(|| selected_instance(s))
+        .unwrap_or_default();
+    match done.last().map(String::as_str) {
+        Some("--instance" | "--from-instance") => return pick(instances(s)),
+        Some("--group" | "--from-group" | "--exclude") => return pick(groups_of(s, &instance)),
+        Some("--topic") => return pick(topics_of(s, &instance)),
+        _ => {}
+    }
+    let cmd = Args::command();
+    let Some(sub) = cmd.find_subcommand(verb) else { return Vec::new() };
+    let flags = sub.get_arguments().filter_map(|a| a.get_long()).map(|l| format!("--{l}")).collect();
+    pick(flags)
+}
+
+/// Tab: the word completes as far as every candidate agrees; more than one are listed under the line.
+fn complete(s: &AppState, line: &mut CommandLine) {
+    let text = line.input.value().to_owned();
+    let found = candidates(s, &text);
+    let current = if text.ends_with(' ') { "" } else { text.rsplit(' ').next().unwrap_or("") };
+    let Some(first) = found.first() else {
+        line.candidates.clear();
+        return;
+    };
+    let common = found.iter().fold(first.clone(), |acc, c| {
+        acc.chars().zip(c.chars()).take_while(|(a, b)| a == b).map(|(a, _)| a).collect()
+    });
+    let mut next = format!("{}{}", &text[..text.len() - current.len()], common);
+    if found.len() == 1 {
+        next.push(' ');
+    }
+    line.input = Input::new(next);
+    line.candidates = if found.len() > 1 { found } else { Vec::new() };
+}
+
+/// Draws the line over the log's bottom edge, with its error or completions under it (on the hint bar), and puts
+/// the terminal's cursor where the next character goes.
+pub fn render(f: &mut ratatui::Frame<'_>, line: &CommandLine, hint: ratatui::layout::Rect, th: &super::view::Theme) {
+    use ratatui::style::Color;
+    use ratatui::text::{Line, Span};
+    use ratatui::widgets::{Clear, Paragraph};
+    if hint.y == 0 {
+        return;
+    }
+    let row = ratatui::layout::Rect::new(hint.x, hint.y - 1, hint.width, 1);
+    let width = row.width.saturating_sub(2) as usize;
+    let scroll = line.input.visual_scroll(width);
+    let shown: String = line.input.value().chars().skip(scroll).take(width).collect();
+    f.render_widget(Clear, row);
+    f.render_widget(Paragraph::new(Line::from(vec![Span::styled(":", th.bold()), Span::raw(shown)])), row);
+    let cursor = (line.input.visual_cursor().saturating_sub(scroll) as u16).min(row.width.saturating_sub(1));
+    f.set_cursor_position((row.x + 1 + cursor, row.y));
+    let under = match (&line.error, line.candidates.is_empty()) {
+        (Some(e), _) => Line::styled(e.clone(), th.fg(Color::Red)),
+        (None, false) => Line::styled(line.candidates.join("  "), th.fg(Color::Cyan)),
+        (None, true) => Line::styled("Enter runs · Tab completes · ↑↓ history · Esc closes", th.fg(Color::DarkGray)),
+    };
+    f.render_widget(Clear, hint);
+    f.render_widget(Paragraph::new(under), hint);
+}
