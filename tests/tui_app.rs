@@ -94,8 +94,13 @@ async fn refused_reset_on_an_active_group() {
     let mut app = App::new(80, 24).await;
     app.keys(&down(4));
     app.plan_reset(1).await;
-    assert!(app.state.modal.is_none());
+    // The refusal opens back in the form, the strategy kept and the reason under it; the log records it too.
+    let Some(Modal::Reset(f)) = &app.state.modal else { panic!("{:?}", app.state.modal) };
+    assert_eq!(f.strategy, Some(0), "earliest is still chosen");
+    assert!(f.error.as_deref().is_some_and(|e| e.contains("fraud-check-1")), "{:?}", f.error);
     snap!("refused_active_group", app);
+    app.key(KeyCode::Esc);
+    assert!(app.state.log.iter().any(|l| l.text.contains("nothing was sent: refused")));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,9 +7,9 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use super::state::{AppState, Modal};
+use super::state::{AppState, Asked, Asking, Modal, Origin};
 use super::tree::Kind;
-use super::update::{Effect, Step, plan, selected_instance, zone};
+use super::update::{Effect, Step, ask, plan, selected_instance, zone};
 use crate::cli::args::{Args, Cmd};
 use crate::engine::order::{Order, UndoFrom};
 use crate::engine::worker::Command;
@@ -47,7 +47,7 @@ pub(super) fn key(s: &mut AppState, key: KeyEvent) -> Step {
                 return Step::redraw();
             }
             remember(s, &text);
-            let mut step = match run(s, &text) {
+            let mut step = match run(s, &text, &line) {
                 Ok(step) => step,
                 Err(e) => {
                     line.error = Some(e);
@@ -98,7 +98,8 @@ fn words(text: &str) -> Result<Vec<String>, String> {
 }
 
 /// Runs a line: `Ok` with what it does, `Err` with what to fix (the line stays open).
-fn run(s: &mut AppState, text: &str) -> Result<Step, String> {
+fn run(s: &mut AppState, text: &str, line: &CommandLine) -> Result<Step, String> {
+    let from = Some(Origin::Line(CommandLine { error: None, candidates: Vec::new(), recall: None, ..line.clone() }));
     let mut words = words(text)?;
     match words.first().map(String::as_str) {
         Some("q" | "quit") => {
@@ -137,10 +138,10 @@ fn run(s: &mut AppState, text: &str) -> Result<Step, String> {
                     .iter()
                     .map(|g| a.order(g, true, &zone(s), &s.zone_name))
                     .collect::<Result<Vec<_>, _>>()?;
-                let request = s.take_id();
-                let what = format!("reading {} groups live and planning the reset…", orders.len());
-                s.modal = Some(Modal::Planning { request, what });
-                return Ok(Step::send(Command::PlanBatch { request, orders }));
+                s.asked = Some(Asked { what: Asking::Many(orders), from });
+                let (modal, effects) = ask(s);
+                s.modal = modal;
+                return Ok(Step { redraw: true, effects });
             }
             a.order(select.single().unwrap_or_default(), false, &zone(s), &s.zone_name)?
         }
@@ -190,17 +191,17 @@ fn run(s: &mut AppState, text: &str) -> Result<Step, String> {
             return Ok(Step::redraw());
         }
         Cmd::Apply { file, .. } | Cmd::Show { file } => {
-            let request = s.take_id();
-            let what = format!("reading the plan file {} and the live state…", file.display());
-            s.modal = Some(Modal::Planning { request, what });
-            return Ok(Step::send(Command::OpenPlan { request, path: file }));
+            s.asked = Some(Asked { what: Asking::File(file), from });
+            let (modal, effects) = ask(s);
+            s.modal = modal;
+            return Ok(Step { redraw: true, effects });
         }
         other => {
             let name = format!("{other:?}").split([' ', '{', '(']).next().unwrap_or_default().to_lowercase();
             return Err(format!("`{name}` is for the shell: run `offsetdeck {name}` there"));
         }
     };
-    let (modal, effects) = plan(s, order);
+    let (modal, effects) = plan(s, order, from);
     s.modal = modal;
     Ok(Step { redraw: true, effects })
 }

@@ -1,5 +1,7 @@
 //! What the engine's events do to the dashboard: live data, plans to confirm, calls streaming into the log.
 
+use std::collections::HashMap;
+
 use super::state::{AppState, Confirm, Level, Modal};
 use super::update::Step;
 use crate::engine::job::JobEnd;
@@ -26,6 +28,12 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
             }
             if let Some(Ok(old)) = s.live.get(&key) {
                 s.previous_lag.insert(key.clone(), old.partitions.iter().filter_map(|p| p.lag()).sum());
+            }
+            if let (Ok(snap), Some(Modal::Confirm(c))) = (&result, &mut s.modal)
+                && c.plan.target.instance == instance
+                && c.plan.group.as_deref().is_some_and(|g| g == group || g.ends_with(&format!("-{group}")))
+            {
+                c.stale = stale(&c.plan, snap).or(c.stale.take());
             }
             s.live.insert(key, result);
             s.groups_dirty = true;
@@ -95,8 +103,10 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
             match result {
                 Ok(plan) => s.modal = Some(Modal::Confirm(Confirm::new(plan))),
                 Err(e) => {
+                    // Back in the form or on the line it was asked from, the value kept and the error under it.
                     s.modal = None;
                     s.push_log(at, Level::Error, format!("nothing was sent: {e}"));
+                    crate::tui::update::go_back(s, Some(e.to_string()));
                 }
             }
         }
@@ -108,8 +118,11 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                 s.push_log(at.clone(), Level::Error, line);
             }
             s.modal = if batch.plans.is_empty() {
-                s.push_log(at, Level::Error, "nothing was sent: none of the marked groups can be written".into());
-                None
+                let text = "nothing was sent: none of the groups can be written".to_owned();
+                s.push_log(at, Level::Error, text.clone());
+                s.modal = None;
+                crate::tui::update::go_back(s, Some(text));
+                s.modal.take()
             } else {
                 Some(Modal::ConfirmBatch(crate::tui::state::BatchConfirm::new(batch)))
             };
@@ -240,4 +253,32 @@ fn compact_target(body: &serde_json::Value) -> String {
         .map(|(k, v)| format!("{k}={}", value(v)))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// What moved since a plan was made, in words, when its group's new read differs: a committed offset, or a log start
+/// past a target.
+pub(super) fn stale(plan: &crate::engine::plan::Plan, live: &crate::core::live::GroupSnapshot) -> Option<String> {
+    let at: HashMap<(&str, i32), &crate::core::live::PartitionState> =
+        live.partitions.iter().map(|p| ((p.topic.as_str(), p.partition), p)).collect();
+    let show = |v: Option<i64>| v.map_or("none".to_owned(), |x| x.to_string());
+    let moved: Vec<String> = plan
+        .rows
+        .iter()
+        .filter_map(|r| {
+            let now = at.get(&(r.topic.as_str(), r.partition))?;
+            if now.committed != r.current {
+                return Some(format!("{} p{}: committed {} -> {}", r.topic, r.partition, show(r.current), show(now.committed)));
+            }
+            match (now.start, r.target) {
+                (Some(start), Some(t)) if plan.kind == crate::engine::plan::PlanKind::Reset && start > t => {
+                    Some(format!("{} p{}: the log now starts at {start}, past the target {t}", r.topic, r.partition))
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    match moved.len() {
+        0 => None,
+        n => Some(format!("{} ({n} partition(s))", moved.into_iter().take(3).collect::<Vec<_>>().join("; "))),
+    }
 }

@@ -32,6 +32,9 @@ pub struct ResetForm {
     pub groups: Vec<String>,
     /// Partitions typed (`0,3,5`); empty means all.
     pub partitions: Input,
+    /// Each topic's partition count as last read live (else as the profile pins it): typed partitions are checked
+    /// against them as they are typed.
+    pub counts: Vec<(String, u32)>,
     /// Offered strategies.
     pub offered: &'static [StrategyKind],
     /// The chosen one: nothing until the user picks.
@@ -52,6 +55,7 @@ impl ResetForm {
             group,
             topics,
             groups: Vec::new(),
+            counts: Vec::new(),
             partitions: Input::new(partition.map(|p| p.to_string()).unwrap_or_default()),
             offered: StrategyKind::offered(kind),
             strategy: None,
@@ -91,6 +95,17 @@ impl ResetForm {
                 .ok_or_else(|| format!("{:?} is not a partition number; write e.g. 0,3,5", part.trim()))?;
             if out.contains(&n) {
                 return Err(format!("partition {n} is listed twice"));
+            }
+            // Each number is a partition of every topic in scope: say which topics lack it.
+            let lacking: Vec<String> = self
+                .counts
+                .iter()
+                .filter(|(_, c)| n as u32 >= *c)
+                .map(|(t, c)| format!("{t} has {}", range(*c)))
+                .collect();
+            if !lacking.is_empty() {
+                let pick = if self.counts.len() > 1 { "; select one topic in the tree to reset only it" } else { "" };
+                return Err(format!("no partition {n}: {}{pick}", lacking.join(", ")));
             }
             out.push(n);
         }
@@ -148,6 +163,15 @@ impl ResetForm {
             }
         }
         true
+    }
+}
+
+/// Partitions `0-N` in words.
+fn range(count: u32) -> String {
+    match count {
+        0 => "no partitions".into(),
+        1 => "only partition 0".into(),
+        n => format!("partitions 0-{}", n - 1),
     }
 }
 

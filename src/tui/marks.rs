@@ -1,12 +1,11 @@
 //! Marked groups (Space): several groups of one instance reset, or exported as one CSV, under one confirmation.
 
 use super::forms::ResetForm;
-use super::state::{AppState, Modal};
+use super::state::{AppState, Asked, Asking, Modal, Origin};
 use super::tree::Kind;
-use super::update::{Effect, Step, status, write_refusal, zone};
+use super::update::{Effect, Step, ask, status, write_refusal, zone};
 use crate::engine::order::{Order, Topics};
 use crate::engine::plan::PlanKind;
-use crate::engine::worker::Command;
 
 /// Marks or unmarks the group under the cursor. Marks stay on one instance: marking a group of another one starts
 /// again from it, and says so.
@@ -65,7 +64,7 @@ pub(super) fn submit(s: &mut AppState, mut f: ResetForm) -> (Option<Modal>, Vec<
             strategy: strategy.clone(),
         })
         .collect();
-    let request = s.take_id();
-    let what = format!("reading {} groups live and planning the reset…", orders.len());
-    (Some(Modal::Planning { request, what }), vec![Effect::Send(Command::PlanBatch { request, orders })])
+    let from = Some(Origin::Form(Box::new(Modal::Reset(f))));
+    s.asked = Some(Asked { what: Asking::Many(orders), from });
+    ask(s)
 }

@@ -3,6 +3,7 @@
 
 pub mod app;
 mod batch_view;
+mod reset_form_view;
 pub mod command_line;
 mod engine_events;
 pub mod forms;

@@ -6,7 +6,6 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use super::forms::ResetField;
 use super::layout::confirm_room;
 use super::state::{AppState, Confirm, Modal};
 use super::view::Theme;
@@ -23,7 +22,7 @@ pub(super) fn popup(f: &mut Frame<'_>, title: &str, width: u16, height: u16, bor
     inner
 }
 
-fn field<'a>(label: &'a str, value: String, focused: bool, th: &Theme) -> Line<'a> {
+pub(super) fn field<'a>(label: &'a str, value: String, focused: bool, th: &Theme) -> Line<'a> {
     let style = if focused { th.selected() } else { Style::default() };
     Line::from(vec![Span::styled(format!("{label:<12}"), th.bold()), Span::styled(value, style)])
 }
@@ -46,75 +45,7 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, m: &Modal, th: &Theme) {
             ));
             f.render_widget(Paragraph::new(lines), inner);
         }
-        Modal::Reset(form) => {
-            let title = match form.groups.len() {
-                0 => format!("reset offsets: group {} on {}", form.group, form.instance),
-                n => format!("reset offsets: {n} marked groups on {}", form.instance),
-            };
-            let inner = popup(f, &title, w, 14, th.fg(Color::Cyan));
-            let tz = jiff::tz::TimeZone::get(&s.zone_name).unwrap_or(jiff::tz::TimeZone::UTC);
-            let strategies: Vec<String> = form
-                .offered
-                .iter()
-                .enumerate()
-                .map(|(i, k)| if form.strategy == Some(i) { format!("[{}]", k.label()) } else { k.label().to_owned() })
-                .collect();
-            let parts = form.partitions.value();
-            let mut lines = if form.groups.is_empty() {
-                vec![
-                    Line::from(format!("topics:     {}", form.topics.join(", "))),
-                    field(
-                        "partitions",
-                        if parts.is_empty() { "all (type e.g. 0,3,5)".into() } else { parts.to_owned() },
-                        form.focus == ResetField::Partitions,
-                        th,
-                    ),
-                ]
-            } else {
-                vec![
-                    Line::from(format!("groups:     {}", form.groups.join(", "))),
-                    Line::from("topics:     each group's committed topics, all partitions"),
-                ]
-            };
-            lines.extend([
-                field("strategy", strategies.join("  "), form.focus == ResetField::Strategy, th),
-                field("value", format!("{}▏", form.value.value()), form.focus == ResetField::Value, th),
-                Line::styled(
-                    form.kind().map_or("choose a strategy with ← → (nothing is chosen for you)", |k| k.help()),
-                    th.fg(Color::DarkGray),
-                ),
-            ]);
-            if let Err(e) = form.parsed_partitions() {
-                lines.push(Line::styled(format!("partitions: {e}"), th.fg(Color::Red)));
-            }
-            match form.parsed_strategy(&tz, &s.zone_name) {
-                Ok(crate::core::strategy::ResetStrategy::ToDatetime { at, .. }) => {
-                    lines.push(Line::styled(
-                        format!("= {}", crate::core::strategy::echo_time(at, &tz, &s.zone_name)),
-                        th.fg(Color::Green),
-                    ));
-                }
-                Ok(st) => lines.push(Line::styled(
-                    format!("= {}", crate::engine::plan::describe_strategy(&st)),
-                    th.fg(Color::Green),
-                )),
-                Err(e) if form.kind().is_some() && (!form.value.value().is_empty() || form.error.is_some()) => {
-                    lines.push(Line::styled(e, th.fg(Color::Red)))
-                }
-                Err(_) => {}
-            }
-            // After Enter, the error is shown once: not again when the live check above already says it.
-            let said = |e: &str| lines.iter().any(|l| l.to_string().ends_with(e));
-            if let Some(e) = form.error.as_ref().filter(|e| !said(e)) {
-                lines.push(Line::styled(e.clone(), th.fg(Color::Red).add_modifier(Modifier::BOLD)));
-            }
-            lines.push(Line::from(""));
-            lines.push(Line::styled(
-                "Enter reads the live offsets and shows exactly what will change. Nothing is sent yet.",
-                th.fg(Color::DarkGray),
-            ));
-            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-        }
+        Modal::Reset(form) => super::reset_form_view::render(f, s, form, th, w),
         Modal::DeleteOffsets(form) => {
             let inner = popup(
                 f,
@@ -212,6 +143,12 @@ fn confirm(f: &mut Frame<'_>, _s: &AppState, c: &Confirm, th: &Theme, w: u16) {
     }
     let inner = popup(f, if c.destructive() { "confirm DELETE" } else { "confirm reset" }, w, h, border);
     let mut lines = vec![Line::styled(c.plan.summary.clone(), th.bold())];
+    if let Some(moved) = &c.stale {
+        lines.push(Line::styled(
+            format!("STALE: the live state moved since this plan ({moved}). Ctrl-R plans it again."),
+            th.fg(Color::Red).add_modifier(Modifier::BOLD),
+        ));
+    }
     let show = |v: Option<i64>| v.map_or("-".to_owned(), |x| x.to_string());
     if deleting {
         lines.push(Line::styled(
@@ -227,7 +164,8 @@ fn confirm(f: &mut Frame<'_>, _s: &AppState, c: &Confirm, th: &Theme, w: u16) {
             th.bold(),
         ));
     }
-    let (_, _, room) = confirm_room(area.width, area.height, &c.plan.summary, c.plan.notes.len(), deleting);
+    let notes = c.plan.notes.len() + usize::from(c.stale.is_some());
+    let (_, _, room) = confirm_room(area.width, area.height, &c.plan.summary, notes, deleting);
     for r in c.plan.rows.iter().skip(c.scroll).take(room) {
         let clamp = if r.clamped { " clamped" } else { "" };
         if deleting {
@@ -287,13 +225,16 @@ fn confirm(f: &mut Frame<'_>, _s: &AppState, c: &Confirm, th: &Theme, w: u16) {
                 hint,
             ]));
         }
-        None => lines.push(Line::from("Proceed? y / n")),
+        None => lines.push(Line::from("Proceed? y / n (b goes back to edit)")),
     }
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 /// Cuts a name to a column width, marking the cut.
 pub(super) fn clip(s: &str, width: usize) -> String {
+    if width == 0 {
+        return String::new();
+    }
     if s.chars().count() <= width {
         s.to_owned()
     } else {

@@ -36,6 +36,31 @@ pub struct LogLine {
     pub text: String,
 }
 
+/// What the open plan was asked for: asked again when the preview is stale, gone back to with `b` or when planning
+/// fails, every value kept.
+#[derive(Debug, Clone)]
+pub struct Asked {
+    pub what: Asking,
+    pub from: Option<Origin>,
+}
+
+/// The request behind a plan.
+#[derive(Debug, Clone)]
+pub enum Asking {
+    One(crate::engine::order::Order),
+    Many(Vec<crate::engine::order::Order>),
+    File(std::path::PathBuf),
+}
+
+/// Where a plan was asked from.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    /// A form, as it was when Enter was pressed.
+    Form(Box<Modal>),
+    /// The `:` line.
+    Line(super::command_line::CommandLine),
+}
+
 /// What a confirmation will run.
 #[derive(Debug, Clone)]
 pub struct Confirm {
@@ -45,11 +70,14 @@ pub struct Confirm {
     pub typed: Input,
     /// First plan row shown.
     pub scroll: usize,
+    /// What moved in the live state since the plan was made, when something did: the preview no longer says what
+    /// would happen (the job would refuse it), so it offers to plan again.
+    pub stale: Option<String>,
 }
 
 impl Confirm {
     pub fn new(plan: Plan) -> Self {
-        Self { plan, typed: Input::default(), scroll: 0 }
+        Self { plan, typed: Input::default(), scroll: 0, stale: None }
     }
 
     /// Whether it deletes.
@@ -60,7 +88,8 @@ impl Confirm {
     /// The size this confirmation needs, when the screen is smaller: it cannot be accepted then.
     pub fn too_small(&self, size: (u16, u16)) -> Option<(u16, u16)> {
         let deleting = self.plan.kind == crate::engine::plan::PlanKind::DeleteMessages;
-        super::layout::confirm_too_small(size.0, size.1, &self.plan.summary, self.plan.notes.len(), deleting)
+        let notes = self.plan.notes.len() + usize::from(self.stale.is_some());
+        super::layout::confirm_too_small(size.0, size.1, &self.plan.summary, notes, deleting)
     }
 
     /// The name to type, when the safety rules ask for one.
@@ -210,6 +239,8 @@ pub struct AppState {
     pub quit: bool,
     /// Effective key bindings.
     pub keymap: super::keymap::Keymap,
+    /// What the open plan (or the one being planned) was asked for.
+    pub asked: Option<Asked>,
     /// The `:` line being typed.
     pub command: Option<super::command_line::CommandLine>,
     /// Lines run on the `:` line, oldest first (kept in the data dir between sessions).
@@ -265,6 +296,7 @@ impl AppState {
             keymap: super::keymap::Keymap::default(),
             marked: Default::default(),
             command: None,
+            asked: None,
             history: Vec::new(),
             history_file: None,
         }

@@ -7,7 +7,7 @@ use tui_input::backend::crossterm::EventHandler;
 use super::forms::{DeleteMessagesForm, DeleteOffsetsForm, DeleteRow, ResetForm};
 use super::keymap::Action;
 use super::layout::{log_rows, tree_rows};
-use super::state::{AppState, Level, Modal};
+use super::state::{AppState, Asked, Asking, Level, Modal, Origin};
 use super::tree::Kind;
 use crate::engine::order::{Order, UndoFrom};
 use crate::engine::plan::PlanKind;
@@ -295,11 +295,51 @@ pub(super) fn selected_instance(s: &AppState) -> Option<String> {
     }
 }
 
-/// Sends an order to be planned; the confirmation opens when the plan arrives.
-pub(super) fn plan(s: &mut AppState, order: Order) -> (Option<Modal>, Vec<Effect>) {
+/// Sends an order to be planned; the confirmation opens when the plan arrives. `from` is where to go back to.
+pub(super) fn plan(s: &mut AppState, order: Order, from: Option<Origin>) -> (Option<Modal>, Vec<Effect>) {
+    s.asked = Some(Asked { what: Asking::One(order.clone()), from });
+    ask(s)
+}
+
+/// Asks the engine for the plan `s.asked` names (again, when the preview went stale).
+pub(super) fn ask(s: &mut AppState) -> (Option<Modal>, Vec<Effect>) {
+    let Some(asked) = &s.asked else { return (None, vec![]) };
+    let what = asked.what.clone();
     let request = s.take_id();
-    let what = order.describe();
-    (Some(Modal::Planning { request, what }), vec![Effect::Send(Command::Plan { request, order })])
+    let (what, cmd) = match what {
+        Asking::One(order) => (order.describe(), Command::Plan { request, order }),
+        Asking::Many(orders) => {
+            (format!("reading {} groups live and planning the reset…", orders.len()), Command::PlanBatch { request, orders })
+        }
+        Asking::File(path) => (
+            format!("reading the plan file {} and the live state…", path.display()),
+            Command::OpenPlan { request, path },
+        ),
+    };
+    (Some(Modal::Planning { request, what }), vec![Effect::Send(cmd)])
+}
+
+/// Back where the plan was asked from, every value kept, with `error` shown there when given.
+pub(super) fn go_back(s: &mut AppState, error: Option<String>) -> bool {
+    let Some(from) = s.asked.take().and_then(|a| a.from) else { return false };
+    match from {
+        Origin::Form(m) => {
+            let mut m = *m;
+            match &mut m {
+                Modal::Reset(f) => f.error = error,
+                Modal::DeleteOffsets(f) => f.error = error,
+                Modal::DeleteMessages(f) => f.error = error,
+                _ => {}
+            }
+            s.modal = Some(m);
+        }
+        Origin::Line(mut l) => {
+            l.error = error;
+            s.modal = None;
+            s.command = Some(l);
+        }
+    }
+    true
 }
 
 fn plan_undo(s: &mut AppState) -> Step {
@@ -307,7 +347,7 @@ fn plan_undo(s: &mut AppState) -> Step {
     if let Some(why) = write_refusal(s, &instance, PlanKind::Reset) {
         return status(s, format!("undo: {why}"));
     }
-    let (modal, effects) = plan(s, Order::Undo(UndoFrom::NewestOf(instance)));
+    let (modal, effects) = plan(s, Order::Undo(UndoFrom::NewestOf(instance)), None);
     s.modal = modal;
     Step { redraw: true, effects }
 }
@@ -335,8 +375,31 @@ fn open_reset(s: &mut AppState) -> Step {
         Some(t) => vec![t],
         None => group_topics(s, &instance, &group),
     };
-    s.modal = Some(Modal::Reset(ResetForm::new(instance, group, topics, partition, kind)));
+    let counts = partition_counts(s, &instance, &group, &topics);
+    let mut form = ResetForm::new(instance, group, topics, partition, kind);
+    form.counts = counts;
+    s.modal = Some(Modal::Reset(form));
     Step::redraw()
+}
+
+/// Each topic's partition count: from the topic's own read, else the group's, else the profile's pin.
+fn partition_counts(s: &AppState, instance: &str, group: &str, topics: &[String]) -> Vec<(String, u32)> {
+    let live = s.live.get(&(instance.to_owned(), group.to_owned())).and_then(|r| r.as_ref().ok());
+    let pinned = crate::engine::target::Target::find(&s.profile, instance).map(|t| t.topics()).unwrap_or_default();
+    topics
+        .iter()
+        .filter_map(|t| {
+            let from_group = live.map(|snap| snap.partitions.iter().filter(|p| &p.topic == t).count() as u32);
+            let from_topic = s
+                .topic_logs
+                .get(&(instance.to_owned(), t.clone()))
+                .and_then(|r| r.as_ref().ok())
+                .map(|ps| ps.len() as u32);
+            let from_profile = pinned.iter().find(|(name, _)| name == t).map(|(_, n)| *n);
+            let n = from_topic.or(from_group.filter(|n| *n > 0)).or(from_profile)?;
+            Some((t.clone(), n))
+        })
+        .collect()
 }
 
 fn group_topics(s: &AppState, instance: &str, group: &str) -> Vec<String> {
@@ -458,6 +521,7 @@ fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
         Modal::Reset(_) | Modal::DeleteOffsets(_) | Modal::DeleteMessages(_) if esc => (None, vec![]),
         Modal::Reset(f) if enter && !f.groups.is_empty() => super::marks::submit(s, f),
         Modal::Reset(mut f) if enter => {
+            let back = Some(Origin::Form(Box::new(Modal::Reset(f.clone()))));
             let parsed =
                 f.parsed_partitions().and_then(|p| f.parsed_strategy(&zone(s), &s.zone_name).map(|st| (p, st)));
             match parsed {
@@ -474,6 +538,7 @@ fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
                         partitions,
                         strategy,
                     },
+                    back,
                 ),
             }
         }
@@ -487,7 +552,8 @@ fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
                 f.error = Some("choose at least one topic with Space".into());
                 (Some(Modal::DeleteOffsets(f)), vec![])
             } else {
-                plan(s, Order::DeleteOffsets { instance: f.instance, group: f.group, topics })
+                let back = Some(Origin::Form(Box::new(Modal::DeleteOffsets(f.clone()))));
+                plan(s, Order::DeleteOffsets { instance: f.instance, group: f.group, topics }, back)
             }
         }
         Modal::DeleteOffsets(mut f) => {
@@ -499,13 +565,19 @@ fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
                 f.error = Some(e);
                 (Some(Modal::DeleteMessages(f)), vec![])
             }
-            Ok(partitions) => plan(s, Order::DeleteMessages { instance: f.instance, topic: f.topic, partitions }),
+            Ok(partitions) => {
+                let back = Some(Origin::Form(Box::new(Modal::DeleteMessages(f.clone()))));
+                plan(s, Order::DeleteMessages { instance: f.instance, topic: f.topic, partitions }, back)
+            }
         },
         Modal::DeleteMessages(mut f) => {
             f.key(key);
             (Some(Modal::DeleteMessages(f)), vec![])
         }
-        Modal::Planning { .. } if esc => (None, vec![]),
+        Modal::Planning { .. } if esc => {
+            s.asked = None;
+            (None, vec![])
+        }
         planning @ Modal::Planning { .. } => (Some(planning), vec![]),
         Modal::Confirm(c) => return confirm_key(s, c, key),
         Modal::ConfirmBatch(c) => return confirm::batch_key(s, c, key),

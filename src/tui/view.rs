@@ -464,7 +464,7 @@ fn hint_rank(a: Action) -> u8 {
         Action::Reset | Action::DeleteOffsets | Action::DeleteMessages | Action::Undo | Action::Back => 4,
         Action::Help | Action::Quit => 3,
         Action::Mark | Action::Refresh | Action::GroupsView | Action::Sort => 2,
-        Action::Filter => 1,
+        Action::Filter | Action::Command => 1,
         _ => 0,
     }
 }

@@ -1,4 +1,4 @@
-//! The confirmation's keys: run, cancel, scroll, type the name, save the plan as a file.
+//! The confirmation's keys: run, cancel, go back to edit, plan again, scroll, type the name, save the plan as a file.
 
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use tui_input::backend::crossterm::EventHandler;
@@ -11,9 +11,20 @@ pub(super) fn confirm_key(s: &mut AppState, mut c: Confirm, key: KeyEvent) -> St
     let asks_name = c.type_name().is_some();
     // What cannot be seen cannot be agreed to: too small a screen accepts nothing but Esc.
     let visible = c.too_small(s.size).is_none();
+    // A stale preview no longer says what would happen: it is planned again before it can run.
+    let visible = visible && c.stale.is_none();
     let confirmed = visible && c.plan.confirmation.accepts(c.typed.value());
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     match (asks_name, key.code) {
-        (_, KeyCode::Esc) => return Step::redraw(),
+        (_, KeyCode::Esc) | (false, KeyCode::Char('n')) => {
+            s.asked = None;
+            return Step::redraw();
+        }
+        // Back to the form (or the `:` line) with every value kept; `b` types itself where a name is asked.
+        (true, KeyCode::Char('b')) if ctrl => return back(s, Modal::Confirm(c)),
+        (false, KeyCode::Char('b')) => return back(s, Modal::Confirm(c)),
+        (_, KeyCode::Char('r')) if ctrl => return replan(s),
+        (false, KeyCode::Char('r')) => return replan(s),
         // Saved for later review and `offsetdeck apply` (the worker says where); the confirmation stays open.
         (_, KeyCode::Char('s')) if key.modifiers.contains(KeyModifiers::CONTROL) => {
             s.push_log(String::new(), Level::Info, "saving the plan to a file…".into());
@@ -24,7 +35,6 @@ pub(super) fn confirm_key(s: &mut AppState, mut c: Confirm, key: KeyEvent) -> St
         (_, KeyCode::Down | KeyCode::PageDown) => c.scroll = (c.scroll + 1).min(c.plan.rows.len().saturating_sub(1)),
         (_, KeyCode::Up | KeyCode::PageUp) => c.scroll = c.scroll.saturating_sub(1),
         (false, KeyCode::Enter | KeyCode::Char('y')) if visible => return run(s, c),
-        (false, KeyCode::Char('n')) => return Step::redraw(),
         (true, KeyCode::Enter) if confirmed => return run(s, c),
         (true, _) => {
             c.typed.handle_event(&Event::Key(key));
@@ -35,7 +45,24 @@ pub(super) fn confirm_key(s: &mut AppState, mut c: Confirm, key: KeyEvent) -> St
     Step::redraw()
 }
 
+/// `b`: where the plan was asked from, as it was; the confirmation stays when there is nowhere to go back to.
+fn back(s: &mut AppState, open: Modal) -> Step {
+    if super::go_back(s, None) {
+        return Step::redraw();
+    }
+    s.modal = Some(open);
+    super::status(s, "nothing to go back to: this plan was not asked for from a form or the : line")
+}
+
+/// Plans the same request again from the live state.
+fn replan(s: &mut AppState) -> Step {
+    let (modal, effects) = super::ask(s);
+    s.modal = modal;
+    Step { redraw: true, effects }
+}
+
 fn run(s: &mut AppState, c: Confirm) -> Step {
+    s.asked = None;
     let job = s.take_id();
     let total = c.plan.calls.len();
     let label = format!("{}/{}", c.plan.target.account, c.plan.target.instance);
@@ -48,8 +75,14 @@ fn run(s: &mut AppState, c: Confirm) -> Step {
 /// their targets as one CSV; Esc cancels.
 pub(super) fn batch_key(s: &mut AppState, mut c: BatchConfirm, key: KeyEvent) -> Step {
     let rows = c.rows().count();
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     match key.code {
-        KeyCode::Esc => return Step::redraw(),
+        KeyCode::Esc => {
+            s.asked = None;
+            return Step::redraw();
+        }
+        KeyCode::Char('b') if ctrl => return back(s, Modal::ConfirmBatch(c)),
+        KeyCode::Char('r') if ctrl => return replan(s),
         KeyCode::Char('s') if key.modifiers.contains(KeyModifiers::CONTROL) => {
             s.push_log(String::new(), Level::Info, "exporting the targets as CSV…".into());
             let batch = c.batch.clone();
@@ -77,6 +110,7 @@ pub(super) fn batch_key(s: &mut AppState, mut c: BatchConfirm, key: KeyEvent) ->
                 format!("job {job} started: reset {n} group(s) on {instance} ({total} call(s))"),
             );
             s.marked.clear();
+            s.asked = None;
             return Step::send(Command::RunBatch { job, batch: c.batch });
         }
         _ => {
