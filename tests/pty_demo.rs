@@ -125,6 +125,32 @@ fn demo_reset_to_earliest_and_quit_restores_the_terminal() {
 }
 
 #[test]
+fn a_reset_typed_on_the_command_line_opens_the_confirmation_and_runs() {
+    let home = tempfile::tempdir().unwrap();
+    let (mut child, mut writer, screen) = spawn_demo_in(true, None, Some(home.path()));
+    screen.wait_for("[EMPTY]", "live data from the emulator");
+    let mut send = |s: &[u8]| {
+        writer.write_all(s).unwrap();
+        writer.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(120));
+    };
+    // On the orders instance; `--instance` is left out and taken from the selection. Tab completes the verb.
+    send(b"jj:res\t");
+    screen.wait_for(":reset ", "the completed verb");
+    send(b"--group audit --topic audit-log --to-earliest\r");
+    screen.wait_for("confirm reset", "the confirmation the form would open");
+    screen.wait_for("group `audit`", "the typed group in the plan");
+    send(b"y");
+    screen.wait_for("call(s) succeeded", "the job's success in the log");
+    send(b"q");
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        assert!(start.elapsed() < Duration::from_secs(10), "the dashboard did not quit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
 fn every_ending_signal_restores_the_terminal() {
     for (name, sig) in
         [("SIGTERM", libc::SIGTERM), ("SIGHUP", libc::SIGHUP), ("SIGINT", libc::SIGINT), ("SIGQUIT", libc::SIGQUIT)]

@@ -57,8 +57,8 @@ pub fn run(profile_flag: Option<&Path>, demo: Option<Demo>, plan_file: Option<&P
         let w = worker::spawn(session, tx);
         let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
         let mut state = AppState::new(profile, (80, 24), demo.is_some(), color, tz_name).with_profile_keys();
-        state.history_file = audit::path(state.profile.settings.audit_log.as_deref())
-            .map(|p| p.with_file_name("command-history"));
+        state.history_file =
+            audit::path(state.profile.settings.audit_log.as_deref()).map(|p| p.with_file_name("command-history"));
         if let Some(path) = &state.history_file {
             state.history = crate::tui::history::load(path);
         }

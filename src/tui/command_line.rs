@@ -30,7 +30,8 @@ pub struct CommandLine {
 }
 
 /// The subcommands the line takes (and `q`).
-const VERBS: &[&str] = &["reset", "describe", "groups", "undo", "delete-offsets", "delete-messages", "apply", "show", "q"];
+const VERBS: &[&str] =
+    &["reset", "describe", "groups", "undo", "delete-offsets", "delete-messages", "apply", "show", "q"];
 
 pub(super) fn open(s: &mut AppState) -> Step {
     s.command = Some(CommandLine::default());
@@ -114,10 +115,8 @@ fn run(s: &mut AppState, text: &str, line: &CommandLine) -> Result<Step, String>
         _ => {}
     }
     // The selected instance is the context: `--instance` may be left out.
-    let takes_instance = matches!(
-        words.first().map(String::as_str),
-        Some("reset" | "describe" | "delete-offsets" | "delete-messages")
-    );
+    let takes_instance =
+        matches!(words.first().map(String::as_str), Some("reset" | "describe" | "delete-offsets" | "delete-messages"));
     if takes_instance
         && !words.iter().any(|w| w == "--instance" || w.starts_with("--instance="))
         && let Some(i) = selected_instance(s)
@@ -134,10 +133,8 @@ fn run(s: &mut AppState, text: &str, line: &CommandLine) -> Result<Step, String>
             if select.single().is_none() {
                 let known = groups_of(s, &a.instance);
                 let groups = select.pick(&known)?;
-                let orders = groups
-                    .iter()
-                    .map(|g| a.order(g, true, &zone(s), &s.zone_name))
-                    .collect::<Result<Vec<_>, _>>()?;
+                let orders =
+                    groups.iter().map(|g| a.order(g, true, &zone(s), &s.zone_name)).collect::<Result<Vec<_>, _>>()?;
                 s.asked = Some(Asked { what: Asking::Many(orders), from });
                 let (modal, effects) = ask(s);
                 s.modal = modal;
@@ -217,14 +214,18 @@ fn refuse_flags(yes: bool, plan_out: bool, export: bool) -> Result<(), String> {
     }
 }
 
-/// clap's error, as one line: its first line without the `error: ` prefix, and its usage hint if it has one.
+/// clap's error as one line: what it says before its usage text (`error: ` dropped, the missing flags kept).
 fn clap_message(rendered: &str) -> String {
-    let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
-    let first = lines.next().unwrap_or("that is not a command").trim_start_matches("error: ").to_owned();
-    match lines.find(|l| l.starts_with("tip:")) {
-        Some(tip) => format!("{first} ({tip})"),
-        None => first,
+    let said: Vec<&str> = rendered
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .filter(|l| !l.is_empty())
+        .collect();
+    if said.is_empty() {
+        return "that is not a command".into();
     }
+    said.join(" ").trim_start_matches("error: ").to_owned()
 }
 
 /// The groups the trees know on an instance: pinned and listed live.
@@ -305,9 +306,9 @@ fn complete(s: &AppState, line: &mut CommandLine) {
         line.candidates.clear();
         return;
     };
-    let common = found.iter().fold(first.clone(), |acc, c| {
-        acc.chars().zip(c.chars()).take_while(|(a, b)| a == b).map(|(a, _)| a).collect()
-    });
+    let common = found
+        .iter()
+        .fold(first.clone(), |acc, c| acc.chars().zip(c.chars()).take_while(|(a, b)| a == b).map(|(a, _)| a).collect());
     let mut next = format!("{}{}", &text[..text.len() - current.len()], common);
     if found.len() == 1 {
         next.push(' ');

@@ -267,7 +267,13 @@ pub(super) fn stale(plan: &crate::engine::plan::Plan, live: &crate::core::live::
         .filter_map(|r| {
             let now = at.get(&(r.topic.as_str(), r.partition))?;
             if now.committed != r.current {
-                return Some(format!("{} p{}: committed {} -> {}", r.topic, r.partition, show(r.current), show(now.committed)));
+                return Some(format!(
+                    "{} p{}: committed {} -> {}",
+                    r.topic,
+                    r.partition,
+                    show(r.current),
+                    show(now.committed)
+                ));
             }
             match (now.start, r.target) {
                 (Some(start), Some(t)) if plan.kind == crate::engine::plan::PlanKind::Reset && start > t => {
@@ -279,6 +285,7 @@ pub(super) fn stale(plan: &crate::engine::plan::Plan, live: &crate::core::live::
         .collect();
     match moved.len() {
         0 => None,
-        n => Some(format!("{} ({n} partition(s))", moved.into_iter().take(3).collect::<Vec<_>>().join("; "))),
+        1 => Some(moved[0].clone()),
+        n => Some(format!("{}, and {} more partition(s)", moved[0], n - 1)),
     }
 }

@@ -3,7 +3,6 @@
 
 pub mod app;
 mod batch_view;
-mod reset_form_view;
 pub mod command_line;
 mod engine_events;
 pub mod forms;
@@ -16,6 +15,7 @@ pub mod layout;
 pub mod log_file;
 mod marks;
 mod modal_view;
+mod reset_form_view;
 pub mod state;
 pub mod tree;
 pub mod update;

@@ -211,6 +211,7 @@ fn confirm(f: &mut Frame<'_>, _s: &AppState, c: &Confirm, th: &Theme, w: u16) {
         ));
     }
     match c.type_name() {
+        _ if c.stale.is_some() => lines.push(Line::styled("Not runnable as shown: Ctrl-R plans it again.", th.bold())),
         Some(name) => {
             let ok = c.typed.value() == name;
             let typed = c.typed.value();

@@ -282,9 +282,17 @@ pub(super) fn write_refusal(s: &AppState, instance: &str, op: PlanKind) -> Optio
     safety::writable(&target).and_then(|()| safety::offers(target.kind(), op)).err().map(|r| r.to_string())
 }
 
-/// The instance the selection belongs to.
+/// The instance the selection belongs to (a folder's is its parent's).
 pub(super) fn selected_instance(s: &AppState) -> Option<String> {
-    match &s.trees[s.focus].selected_node()?.kind {
+    let t = &s.trees[s.focus];
+    let node = t.selected_node()?;
+    if matches!(node.kind, Kind::Groups | Kind::Topics) {
+        return match &t.nodes[node.parent?].kind {
+            Kind::Instance { instance, .. } => Some(instance.to_string()),
+            _ => None,
+        };
+    }
+    match &node.kind {
         Kind::Instance { instance, .. }
         | Kind::Group { instance, .. }
         | Kind::GroupTopic { instance, .. }
@@ -308,9 +316,10 @@ pub(super) fn ask(s: &mut AppState) -> (Option<Modal>, Vec<Effect>) {
     let request = s.take_id();
     let (what, cmd) = match what {
         Asking::One(order) => (order.describe(), Command::Plan { request, order }),
-        Asking::Many(orders) => {
-            (format!("reading {} groups live and planning the reset…", orders.len()), Command::PlanBatch { request, orders })
-        }
+        Asking::Many(orders) => (
+            format!("reading {} groups live and planning the reset…", orders.len()),
+            Command::PlanBatch { request, orders },
+        ),
         Asking::File(path) => (
             format!("reading the plan file {} and the live state…", path.display()),
             Command::OpenPlan { request, path },

@@ -479,12 +479,13 @@ fn screen_hint(s: &AppState) -> String {
         Some(Modal::DeleteOffsets(_)) => "↑↓ move · Space choose · Enter plan · Esc cancel".into(),
         Some(Modal::DeleteMessages(_)) => "↑↓ partition · type an offset or `end` · Enter plan · Esc cancel".into(),
         Some(Modal::Planning { .. }) => "reading live state… · Esc cancels".into(),
+        Some(Modal::Confirm(c)) if c.stale.is_some() => "Ctrl-R plan again · Ctrl-B edit · Esc cancel".into(),
         Some(Modal::Confirm(c)) if c.type_name().is_some() => {
-            "type the name · Enter runs · ↑↓ scroll · Ctrl-S save plan · Esc cancel".into()
+            "type the name · Enter runs · Ctrl-B edit · ↑↓ · Ctrl-S save plan · Esc cancel".into()
         }
-        Some(Modal::Confirm(_)) => "y runs · n or Esc cancels · ↑↓ scroll · Ctrl-S save plan".into(),
+        Some(Modal::Confirm(_)) => "y runs · n/Esc cancel · b edit · r re-plan · ↑↓ · Ctrl-S save plan".into(),
         Some(Modal::ConfirmBatch(_)) => {
-            "type the count · Enter runs · ↑↓ scroll · Ctrl-S export CSV · Esc cancel".into()
+            "type the count · Enter runs · Ctrl-B edit · ↑↓ · Ctrl-S CSV · Esc cancel".into()
         }
         Some(Modal::QuitConfirm) => "y quits · n stays".into(),
         None => main_hints(s).into_iter().map(|(_, p)| p).collect::<Vec<_>>().join(" · "),

@@ -1,0 +1,92 @@
+//! The dashboard's command line, the wizard's way back, and a preview gone stale: whole-app snapshots at 80x24 and
+//! 160x48 against the emulator.
+
+mod common;
+
+use common::dashboard::{App, down};
+use offsetdeck::tui::state::Modal;
+use offsetdeck::tui::update::Msg;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+macro_rules! snap {
+    ($name:expr, $app:expr) => {
+        insta::with_settings!({filters => vec![(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT")]}, {
+            insta::assert_snapshot!($name, $app.screen());
+        });
+    };
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_completes_plans_in_the_selected_instance_and_keeps_an_error_under_the_line() {
+    for (w, h) in [(80, 24), (160, 48)] {
+        let mut app = App::new(w, h).await;
+        app.keys(&down(2));
+        app.key(KeyCode::Char(':'));
+        app.typed("reset --group ");
+        app.key(KeyCode::Tab);
+        snap!(format!("command_line_group_candidates_{w}x{h}"), app);
+        let line = app.state.command.as_ref().unwrap();
+        assert_eq!(line.candidates, ["billing", "fraud-check", "audit", "reporting"]);
+        app.typed("bil");
+        app.key(KeyCode::Tab);
+        assert_eq!(app.state.command.as_ref().unwrap().input.value(), "reset --group billing ");
+        app.typed("--topic payments --to-offset x");
+        app.key(KeyCode::Enter);
+        snap!(format!("command_line_error_{w}x{h}"), app);
+        let line = app.state.command.as_ref().expect("the line stays open to fix");
+        assert!(line.error.as_deref().is_some_and(|e| e.contains("--to-offset")), "{:?}", line.error);
+        // Fixed in place: the confirmation the form would open, for the selected instance.
+        for _ in 0.."x".len() {
+            app.key(KeyCode::Backspace);
+        }
+        app.typed("40");
+        app.key(KeyCode::Enter);
+        app.settle().await;
+        let Some(Modal::Confirm(c)) = &app.state.modal else { panic!("{:?}", app.state.log.back()) };
+        assert_eq!((c.plan.target.instance.as_str(), c.plan.group.as_deref()), ("orders", Some("billing")));
+        assert!(c.plan.rows.iter().all(|r| r.target == Some(40)));
+        assert_eq!(app.remembered.len(), 2, "both lines go to the history");
+        // ↑ recalls the last line.
+        app.key(KeyCode::Esc);
+        app.key(KeyCode::Char(':'));
+        app.key(KeyCode::Up);
+        assert!(app.state.command.as_ref().unwrap().input.value().ends_with("--to-offset 40"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn back_from_the_confirmation_keeps_every_value_and_a_moved_group_makes_the_preview_stale() {
+    for (w, h) in [(80, 24), (160, 48)] {
+        let mut app = App::new(w, h).await;
+        app.keys(&down(3));
+        app.key(KeyCode::Char('r'));
+        app.keys(&[KeyCode::Right, KeyCode::Right, KeyCode::Right, KeyCode::Tab]);
+        app.typed("1200");
+        app.key(KeyCode::Enter);
+        app.settle().await;
+        assert!(matches!(app.state.modal, Some(Modal::Confirm(_))));
+        app.key(KeyCode::Char('b'));
+        snap!(format!("wizard_back_{w}x{h}"), app);
+        let Some(Modal::Reset(f)) = &app.state.modal else { panic!("{:?}", app.state.modal) };
+        assert_eq!((f.strategy, f.value.value()), (Some(2), "1200"), "the strategy and value are kept");
+        app.key(KeyCode::Enter);
+        app.settle().await;
+        // The group moves in the cloud while the confirmation is open; the next read marks the preview stale.
+        app.emu.state().world.huawei[0].instances[0].groups[0].committed.values_mut().for_each(|c| *c -= 5);
+        // The timer's refresh (the confirmation keeps its keys; R would be typed where a name is asked).
+        app.apply(Msg::RefreshTick);
+        app.settle().await;
+        snap!(format!("stale_preview_{w}x{h}"), app);
+        let Some(Modal::Confirm(c)) = &app.state.modal else { panic!("{:?}", app.state.modal) };
+        assert!(c.stale.as_deref().is_some_and(|m| m.contains("committed")), "{:?}", c.stale);
+        app.key(KeyCode::Char('y'));
+        assert!(app.state.job.is_none(), "a stale preview does not run");
+        app.apply(Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)));
+        app.settle().await;
+        let Some(Modal::Confirm(c)) = &app.state.modal else { panic!("{:?}", app.state.modal) };
+        assert!(c.stale.is_none(), "planned again from the live state");
+        let row = &c.plan.rows[0];
+        let now = app.emu.state().world.huawei[0].instances[0].groups[0].committed[&(row.topic.clone(), row.partition)];
+        assert_eq!(row.current, Some(now));
+    }
+}
