@@ -30,6 +30,8 @@ pub enum Msg {
 }
 
 /// What update asks the outside world to do.
+// An effect is moved once from `update` to the loop, never stored: boxing the command would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Effect {
     /// Send a command to the engine.
