@@ -51,9 +51,15 @@ fn unknown_key_suggests() {
 #[test]
 fn wrong_type() {
     let d = error(&format!("{HW}protected = \"yes\"\n"));
-    assert_diag(&d, 5, "huawei.prod.protected", "invalid type", "strings need quotes");
+    assert_diag(
+        &d,
+        5,
+        "huawei.prod.protected",
+        "expected true or false, found the text \"yes\"",
+        "strings need quotes",
+    );
     let d = error(&format!("{HW}[huawei.prod.instances.a]\nid = \"x\"\ntopics = {{ t = \"12\" }}\n"));
-    assert_diag(&d, 7, "topics", "invalid type", "numbers and true/false do not");
+    assert_diag(&d, 7, "topics", "expected a whole number, found the text \"12\"", "numbers and true/false do not");
 }
 
 #[test]

@@ -84,8 +84,13 @@ pub struct WriteFlags {
 pub enum Cmd {
     /// Load and validate the profile, resolve every account's credentials (never shown), and print the tree.
     ///
-    /// Exits 0 when the profile is valid and every account has credentials, 2 otherwise.
-    Check,
+    /// Every syntax, unknown-key and wrong-type error is reported in one run. Exits 0 when the profile is valid and
+    /// every account has credentials, 2 otherwise; with --live, 1 when a key or an id does not work.
+    Check {
+        /// Also try each account's key and each pinned instance's id against the cloud: one read each.
+        #[arg(long)]
+        live: bool,
+    },
     /// Show a group live: state, members, and per partition the committed offset, log start and end, and lag.
     Describe {
         /// A Huawei instance, CKafka instance or DTS subscription, by its profile name.
@@ -172,6 +177,19 @@ pub enum Cmd {
         #[arg(long, value_name = "D", allow_hyphen_values = true)]
         since: Option<String>,
     },
+    /// Write a commented starter profile where the profile is looked for (or to --profile PATH); never over a file
+    /// unless --force (the old one is kept as .bak).
+    Init {
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print a shell completion script: offsetdeck completions bash > /etc/bash_completion.d/offsetdeck
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): offsetdeck man | man -l -
+    Man,
     /// Run the local emulator of both clouds' APIs until Ctrl-C or SIGTERM.
     ///
     /// Prints one JSON line with the addresses on stdout, then logs requests on stderr. One port serves all

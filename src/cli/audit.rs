@@ -24,11 +24,18 @@ pub fn audit_trail(p: &Profile, since: Option<&str>, json: bool) -> R<u8> {
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            say!("no audit records yet ({} does not exist)", path.display());
+            if json {
+                say_json!(serde_json::json!({"audit_log": path, "records": [], "interrupted": []}));
+            } else {
+                say!("no audit records yet ({} does not exist)", path.display());
+            }
             return Ok(exit::OK);
         }
         Err(e) => return Err(Stop(exit::FAILED, format!("reading {}: {e}", path.display()))),
     };
+    // As JSON: one document, the closing records (each with its plan, results and verification) and the jobs the
+    // journal shows were interrupted.
+    let mut records: Vec<serde_json::Value> = Vec::new();
     for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
             esay!("{}:{}: not a whole record (an interrupted write?); skipped", path.display(), n + 1);
@@ -36,9 +43,6 @@ pub fn audit_trail(p: &Profile, since: Option<&str>, json: bool) -> R<u8> {
         };
         // Start and call lines are the journal; the write line tells the whole story.
         if v["event"] == "start" || v["event"] == "call" {
-            if json {
-                say_json!(line);
-            }
             continue;
         }
         let at = v["time"].as_str().and_then(|t| t.parse::<jiff::Timestamp>().ok());
@@ -46,7 +50,7 @@ pub fn audit_trail(p: &Profile, since: Option<&str>, json: bool) -> R<u8> {
             continue;
         }
         if json {
-            say_json!(line);
+            records.push(v);
             continue;
         }
         let when = at.map_or_else(|| "?".to_owned(), |a| strategy::echo_time(a, &tz, &zone_name));
@@ -85,9 +89,14 @@ pub fn audit_trail(p: &Profile, since: Option<&str>, json: bool) -> R<u8> {
             say!("  verified: {} of {} partition(s) as planned", checks.len() - bad.len(), checks.len());
         }
     }
+    let mut interrupted: Vec<serde_json::Value> = Vec::new();
     for i in audit::interrupted(&text) {
         let at = i.start["time"].as_str().and_then(|t| t.parse::<jiff::Timestamp>().ok());
-        if since.zip(at).is_some_and(|(since, at)| at < since) || json {
+        if since.zip(at).is_some_and(|(since, at)| at < since) {
+            continue;
+        }
+        if json {
+            interrupted.push(serde_json::json!({"start": i.start, "calls": i.calls}));
             continue;
         }
         say!("{}", audit::describe_interrupted(&i));
@@ -95,6 +104,9 @@ pub fn audit_trail(p: &Profile, since: Option<&str>, json: bool) -> R<u8> {
             let o = &c["outcome"];
             say!("  {} {} [request id {}]", state(o), op(o), o["request_id"].as_str().unwrap_or("-"));
         }
+    }
+    if json {
+        say_json!(serde_json::json!({"audit_log": path, "records": records, "interrupted": interrupted}));
     }
     Ok(exit::OK)
 }
@@ -115,10 +127,24 @@ fn op(o: &serde_json::Value) -> &str {
 }
 
 /// `snapshots`: every snapshot, oldest first.
-pub fn list_snapshots(p: &Profile) -> R<u8> {
+pub fn list_snapshots(p: &Profile, json: bool) -> R<u8> {
     let dir = crate::engine::snapshot::dir(p.settings.audit_log.as_deref())
         .ok_or_else(|| bad("no home directory: set settings.audit_log"))?;
     let all = crate::engine::snapshot::list(&dir);
+    if json {
+        let items: Vec<serde_json::Value> = all
+            .iter()
+            .map(|(path, s)| match s {
+                Ok(s) => serde_json::json!({
+                    "file": path, "time": s.time, "account": s.account, "instance": s.instance,
+                    "partitions": s.partitions.len(), "summary": s.summary,
+                }),
+                Err(e) => serde_json::json!({"file": path, "error": e.to_string()}),
+            })
+            .collect();
+        say_json!(serde_json::json!({"dir": dir, "snapshots": items}));
+        return Ok(exit::OK);
+    }
     if all.is_empty() {
         say!("no snapshots in {}", dir.display());
     }

@@ -9,12 +9,16 @@ use crate::core::credentials::{self, CredentialSpec, Environment};
 use crate::core::profile::{KafkaInstance, Profile, Safety, Scope, TimeZoneSetting};
 use crate::providers::credentials::SystemEnvironment;
 
-/// Runs the check and returns the exit code.
-pub fn run(flag: Option<&Path>) -> u8 {
+/// Runs the check and returns the exit code. With `json`, stdout is one document: the diagnostics, and when the
+/// profile is valid, its summary and the live results.
+pub fn run(flag: Option<&Path>, live: bool, json: bool) -> u8 {
     let located = match locate(flag) {
         Ok(l) => l,
         Err(e) => {
             esay!("error: {e}");
+            if json {
+                say_json!(serde_json::json!({"valid": false, "error": e}));
+            }
             return EXIT_BAD_INPUT;
         }
     };
@@ -22,23 +26,47 @@ pub fn run(flag: Option<&Path>) -> u8 {
         Ok(l) => l,
         Err(e) => {
             esay!("{e}");
+            if json {
+                say_json!(serde_json::json!({"profile": located.path, "valid": false, "diagnostics": e.diagnostics}));
+            }
             return EXIT_BAD_INPUT;
         }
     };
+    let key_warnings = crate::tui::keymap::Keymap::from_profile(&loaded.profile.keys).1;
     for w in &loaded.warnings {
         esay!("{w}");
     }
-    for w in crate::tui::keymap::Keymap::from_profile(&loaded.profile.keys).1 {
+    for w in &key_warnings {
         esay!("warning: {w}");
     }
     let (report, all_found) = summary(&loaded.profile, &SystemEnvironment);
-    say!("profile {} (from {}): valid", located.path.display(), located.origin);
-    sayn!("{report}");
-    if all_found {
-        EXIT_OK
+    let checked = if live { super::check_live::run(&loaded.profile) } else { Vec::new() };
+    let live_ok = checked.iter().all(|c| c.ok);
+    if json {
+        say_json!(serde_json::json!({
+            "profile": located.path,
+            "from": located.origin,
+            "valid": true,
+            "credentials_found": all_found,
+            "diagnostics": loaded.warnings,
+            "key_warnings": key_warnings,
+            "summary": report.lines().collect::<Vec<_>>(),
+            "live": live.then_some(&checked),
+        }));
     } else {
-        say!("some accounts have no credentials: see above");
-        EXIT_BAD_INPUT
+        say!("profile {} (from {}): valid", located.path.display(), located.origin);
+        sayn!("{report}");
+        for c in &checked {
+            say!("live: {} {}: {}", c.what, c.name, c.said);
+        }
+        if !all_found {
+            say!("some accounts have no credentials: see above");
+        }
+    }
+    match (all_found, live_ok) {
+        (false, _) => EXIT_BAD_INPUT,
+        (true, false) => crate::engine::error::exit::FAILED,
+        (true, true) => EXIT_OK,
     }
 }
 

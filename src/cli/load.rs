@@ -46,7 +46,7 @@ pub fn load(located: &Located) -> Result<Loaded, ProfileError> {
     let text = read_capped(&located.path).map_err(|e| {
         let help = if e.kind() == std::io::ErrorKind::NotFound {
             format!(
-                "the profile was looked for at {} (from {}); create it from config.example.toml, or pass --profile PATH",
+                "the profile was looked for at {} (from {}); run `offsetdeck init` to write a starter profile there, or pass --profile PATH",
                 file, located.origin
             )
         } else {

@@ -27,9 +27,11 @@ macro_rules! say_json {
 pub mod args;
 mod audit;
 mod check;
+mod check_live;
 mod dashboard;
 mod emulator;
 pub mod groups;
+mod init;
 pub mod load;
 pub mod ops;
 mod planfile;
@@ -72,7 +74,10 @@ pub fn main() -> ExitCode {
         return ExitCode::from(dashboard::run(profile, demo, args.plan.as_deref()));
     };
     let result = match command {
-        Cmd::Check => return ExitCode::from(check::run(profile)),
+        Cmd::Check { live } => return ExitCode::from(check::run(profile, *live, json)),
+        Cmd::Init { force } => init::init(profile, *force, json),
+        Cmd::Completions { shell } => init::completions(*shell),
+        Cmd::Man => init::man(),
         Cmd::Emulator { listen, separate_ports, data, write_profile, large } => {
             let rt = match tokio::runtime::Runtime::new() {
                 Ok(rt) => rt,
@@ -108,7 +113,7 @@ pub fn main() -> ExitCode {
         Cmd::Groups { instance, state, sort } => {
             ops::profile(profile).and_then(|p| groups::groups(&p, instance.as_deref(), state.as_deref(), *sort, json))
         }
-        Cmd::Snapshots => ops::profile(profile).and_then(|p| audit::list_snapshots(&p)),
+        Cmd::Snapshots => ops::profile(profile).and_then(|p| audit::list_snapshots(&p, json)),
         Cmd::Undo { snapshot, write } => {
             ops::profile(profile).and_then(|p| undo::undo(&p, snapshot.as_deref(), mode(write, json)))
         }
@@ -126,6 +131,10 @@ pub fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(Stop(code, msg)) => {
             esay!("{msg}");
+            // With --output json, stdout is one document whatever happens: here, the error.
+            if json {
+                say_json!(serde_json::json!({"error": msg, "exit_code": code}));
+            }
             ExitCode::from(code)
         }
     }

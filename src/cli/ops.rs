@@ -218,7 +218,25 @@ pub fn describe(p: &Profile, instance: &str, group: &str, topic: Option<&str>, j
     let creds = session.credentials(&target)?;
     let snap = rt.block_on(reads::describe_group(&session.client, &creds, &target, group, &topics))?;
     if json {
-        say_json!(serde_json::to_value(&snap).unwrap_or_default());
+        let partitions: Vec<serde_json::Value> = snap
+            .partitions
+            .iter()
+            .map(|r| {
+                serde_json::json!({"topic": r.topic, "partition": r.partition, "committed": r.committed,
+                    "start": r.start, "end": r.end, "lag": r.lag()})
+            })
+            .collect();
+        say_json!(serde_json::json!({
+            "account": target.account(),
+            "instance": target.name(),
+            "kind": target.kind(),
+            "group": snap.group,
+            "state": crate::core::live::state_word(&snap.state),
+            "cloud_state": snap.state,
+            "members": snap.members,
+            "partitions": partitions,
+            "total_lag": snap.partitions.iter().filter_map(|r| r.lag()).sum::<i64>(),
+        }));
         return Ok(exit::OK);
     }
     say!(

@@ -4,7 +4,8 @@ use std::fmt;
 use std::ops::Range;
 
 /// How bad a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// The file cannot be used.
     Error,
@@ -13,7 +14,7 @@ pub enum Severity {
 }
 
 /// One problem found in a file, located by line and column (both 1-based).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
@@ -30,6 +31,7 @@ pub struct Diagnostic {
     /// How to fix it.
     pub help: Option<String>,
     /// The source line and the underline, when known.
+    #[serde(skip)]
     snippet: Option<(String, usize, usize)>,
 }
 

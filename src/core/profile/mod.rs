@@ -44,9 +44,71 @@ pub fn parse(source: &str, file: &str) -> Result<Loaded, ProfileError> {
             .help("add at least one [huawei.NAME] or [tencent.NAME] account; config.example.toml shows every key");
         return Err(ProfileError { diagnostics: vec![d] });
     }
-    let raw: raw::RawProfile =
-        toml::from_str(source).map_err(|e| ProfileError { diagnostics: vec![from_toml_error(&e, source, file)] })?;
-    validate::validate(raw, source, file)
+    // One run names every unusable entry: an entry the reader refuses (unknown key, wrong type, bad syntax on its
+    // line) is recorded, blanked out (same length, so later positions stay true) and the rest read again.
+    let mut text = source.to_owned();
+    let mut found: Vec<Diagnostic> = Vec::new();
+    let mut blanked: Vec<String> = Vec::new();
+    let raw = loop {
+        match toml::from_str::<raw::RawProfile>(&text) {
+            Ok(raw) => break Some(raw),
+            Err(e) => {
+                let d = from_toml_error(&e, source, file);
+                // A key blanked above is missing now: that is not a second problem.
+                let missing_blanked = d
+                    .message
+                    .strip_prefix("missing required key `")
+                    .and_then(|m| m.split('`').next())
+                    .is_some_and(|k| blanked.iter().any(|b| b == k || b.ends_with(&format!(".{k}"))));
+                if missing_blanked {
+                    break None;
+                }
+                let key = d.key.clone();
+                found.push(d);
+                match e.span().filter(|_| found.len() < MAX_ERRORS).and_then(|sp| blank_entry(&mut text, sp.start)) {
+                    Some(()) => blanked.push(key),
+                    None => break None,
+                }
+            }
+        }
+    };
+    match (raw, found.is_empty()) {
+        (Some(raw), true) => validate::validate(raw, source, file),
+        (Some(raw), false) => {
+            let more = match validate::validate(raw, source, file) {
+                Ok(loaded) => loaded.warnings,
+                Err(e) => e.diagnostics,
+            };
+            found.extend(more.into_iter().filter(|d| !blanked.contains(&d.key)));
+            found.sort_by_key(|d| (d.severity != Severity::Error, d.line));
+            Err(ProfileError { diagnostics: found })
+        }
+        (None, _) => Err(ProfileError { diagnostics: found }),
+    }
+}
+
+/// The most problems one run reports.
+const MAX_ERRORS: usize = 50;
+
+/// Blanks the `key = value` line at a byte offset (a comment of the same length); `None` when that line is not one
+/// (a table header, a value spread over lines), so reading cannot go on safely.
+fn blank_entry(text: &mut String, offset: usize) -> Option<()> {
+    let start = text[..offset.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = &text[start..end];
+    let t = line.trim_start();
+    if t.is_empty() || t.starts_with('[') || t.starts_with('#') || !t.contains('=') {
+        return None;
+    }
+    // A value opened and not closed on this line (a multi-line array or string) cannot be cut out line by line.
+    let opens = t.matches(['[', '{']).count();
+    let closes = t.matches([']', '}']).count();
+    if opens != closes || t.contains("\"\"\"") || t.contains("'''") {
+        return None;
+    }
+    let blank = format!("#{}", " ".repeat(line.len() - 1));
+    text.replace_range(start..end, &blank);
+    Some(())
 }
 
 /// Turns a TOML or serde error into a diagnostic with a fix.
@@ -63,8 +125,9 @@ fn from_toml_error(e: &toml::de::Error, source: &str, file: &str) -> Diagnostic 
     } else if let Some(field) = message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
         d.message = format!("missing required key `{field}`");
         d = d.help(format!("add `{field} = ...` to this table (see config.example.toml)"));
-    } else if message.starts_with("invalid type") {
-        d = d.help("check the value's type: strings need quotes, numbers and true/false do not");
+    } else if let Some(plain) = plain_type_error(&message) {
+        d.message = plain;
+        d = d.help("strings need quotes; numbers and true/false do not");
     } else if message.contains("duplicate key") {
         d = d.help("each name may appear once among its siblings; rename or remove one of them");
     } else {
@@ -75,6 +138,37 @@ fn from_toml_error(e: &toml::de::Error, source: &str, file: &str) -> Diagnostic 
 
 fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or_default().to_owned()
+}
+
+/// `invalid type: string "ten", expected u32` in plain words: `expected a whole number, found the text "ten"`.
+fn plain_type_error(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("invalid type: ")?;
+    let (found, expected) = rest.split_once(", expected ")?;
+    let found = if let Some(v) = found.strip_prefix("string ") {
+        format!("the text {v}")
+    } else if let Some(v) = found.strip_prefix("integer ") {
+        format!("the number {}", v.trim_matches('`'))
+    } else if let Some(v) = found.strip_prefix("floating point ") {
+        format!("the number {}", v.trim_matches('`'))
+    } else if let Some(v) = found.strip_prefix("boolean ") {
+        v.trim_matches('`').to_string()
+    } else {
+        match found {
+            "sequence" => "a list".to_owned(),
+            "map" => "a table".to_owned(),
+            other => other.to_owned(),
+        }
+    };
+    let expected = first_line(expected);
+    let expected = match expected.as_str() {
+        "i64" | "u64" | "u32" | "i32" | "u16" | "u8" | "usize" | "an integer" => "a whole number".to_owned(),
+        "a string" => "text in quotes".to_owned(),
+        "a boolean" => "true or false".to_owned(),
+        "a sequence" => "a list, e.g. [\"a\", \"b\"]".to_owned(),
+        "a map" => "a table".to_owned(),
+        other => other.to_owned(),
+    };
+    Some(format!("expected {expected}, found {found}"))
 }
 
 /// `unknown field `x`, expected one of `a`, `b`` → (x, [a, b]).
