@@ -46,6 +46,27 @@ pub fn render_rows(kind: PlanKind, summary: &str, rows: &[Row], notes: &[String]
         if let Some((now, after)) = crate::engine::plan::lag_totals(rows) {
             out.push_str(&format!("lag in all: {now} now, {after} after\n"));
         }
+    } else if kind == PlanKind::DeleteOffsets {
+        out.push_str(&format!(
+            "{:<24} {:>5} {:>12} {:>12} {:>12} {:>14} {:>14}\n",
+            "topic", "part", "committed", "start", "end", "if earliest", "if latest"
+        ));
+        for r in rows {
+            let earliest = r.replays_if_earliest().map_or("-".to_owned(), |n| format!("replay {n}"));
+            let latest = r.skips_if_latest().map_or("-".to_owned(), |n| format!("skip {n}"));
+            out.push_str(&format!(
+                "{:<24} {:>5} {:>12} {:>12} {:>12} {earliest:>14} {latest:>14}\n",
+                r.topic,
+                r.partition,
+                show(r.current),
+                show(r.start),
+                show(r.end)
+            ));
+        }
+        let (earliest, latest) = crate::engine::plan::restart_outcomes(rows);
+        out.push_str(&format!(
+            "then the group starts from its auto.offset.reset: earliest replays {earliest} message(s), latest skips {latest}\n"
+        ));
     } else {
         out.push_str(&format!("{:<24} {:>5} {:>12} {:>12} {:>14}\n", "topic", "part", "start", "end", "committed"));
         for r in rows {

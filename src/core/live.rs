@@ -35,6 +35,18 @@ pub struct TopicPartition {
     pub last_message_ms: Option<i64>,
 }
 
+/// One message as a peek shows it: the cloud's text, to be made inert before it reaches a terminal.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Message {
+    pub offset: i64,
+    /// When it was written, Unix ms.
+    pub timestamp_ms: Option<i64>,
+    pub key: Option<String>,
+    pub value: Option<String>,
+    /// Its size in bytes, as the cloud says (else the value's length).
+    pub size: Option<u64>,
+}
+
 /// Where a time lands in one partition, as the cloud's own time-to-offset API says.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TimeTarget {

@@ -25,6 +25,9 @@ pub fn route(method: &str, path: &str) -> Option<(&'static str, Vec<String>)> {
         ("GET", ["v2", "kafka", _, "instances", _, "groups", _, "message-offset"]) => "ListGroupMessageOffsets",
         ("GET", ["v2", _, "instances", _, "topics"]) => "ListTopics",
         ("GET", ["v2", _, "instances", _, "management", "topics", _, "messages"]) => "ShowMessages",
+        ("GET", ["v2", _, "instances", _, "management", "topics", _, "partitions", _, "message"]) => {
+            "ShowPartitionMessage"
+        }
         ("GET", ["v2", _, "kafka", "instances", _, "topics", _, "partitions"]) => "ListTopicPartitions",
         ("PUT", ["v2", "kafka", _, "instances", _, "groups", _, "reset-message-offset"]) => "ResetMessageOffset",
         // The older form the SDK still has (`reset_message_offset`).
@@ -139,6 +142,7 @@ pub fn execute(
         "ListTopics" => list_topics(instance, query),
         "ListTopicPartitions" => topic_partitions(instance, &named, query, now_ms),
         "ShowMessages" => show_messages(instance, &named, query),
+        "ShowPartitionMessage" => partition_message(instance, &named, segs, query),
         "ResetMessageOffset" => reset(instance, &named, &body),
         "DeleteConsumerGroupOffsets" => delete_offsets(instance, &named, &body),
         "DeleteMessages" => delete_messages(instance, &named, &body),
@@ -447,4 +451,24 @@ fn show_messages(instance: &Instance, name: &str, query: &[(String, String)]) ->
     ok(
         json!({"messages": items, "messages_count": all.len(), "offsets_count": all.len().div_ceil(limit), "offset": page}),
     )
+}
+
+/// `…/topics/{topic}/partitions/{p}/message?message_offset=N`: the message at an offset (none outside the log).
+fn partition_message(instance: &Instance, name: &str, segs: &[String], query: &[(String, String)]) -> Reply {
+    let Some(topic) = instance.topic(name) else {
+        return error(404, "DMS.00404023", format!("The topic {name} does not exist"));
+    };
+    let at = segs.iter().position(|s| s == "partitions").and_then(|i| segs.get(i + 1));
+    let Some(p) = at.and_then(|p| p.parse::<usize>().ok()).filter(|p| *p < topic.partitions.len()) else {
+        return bad_param("partition");
+    };
+    let get = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let Some(offset) = get("message_offset").and_then(|v| v.parse::<i64>().ok()) else {
+        return bad_param("message_offset");
+    };
+    let found = super::messages::at(topic, p, offset).map(|m| {
+        json!({"topic": topic.name, "partition": p, "message_offset": offset, "key": m.key, "value": m.value,
+            "size": m.value.len(), "timestamp": m.timestamp_ms})
+    });
+    ok(json!({"message": found.into_iter().collect::<Vec<_>>()}))
 }

@@ -10,6 +10,7 @@ pub mod data;
 pub mod gate;
 mod huawei;
 pub mod large;
+mod messages;
 mod profile_out;
 pub mod state;
 mod tencent;

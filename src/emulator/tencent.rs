@@ -184,6 +184,20 @@ pub fn execute(acc: &mut TencentAccount, service: &str, action: &str, body: &[u8
             }
             Ok(json!({"Result": out}))
         }
+        "FetchMessageByOffset" => {
+            let inst = instance(acc, p)?;
+            let t = topic(inst, s(p, "Topic"))?;
+            let (Some(pn), Some(o)) = (i(p, "Partition"), i(p, "Offset")) else {
+                return Err(err("MissingParameter", "Partition and Offset are required"));
+            };
+            let pn = usize::try_from(pn).ok().filter(|pn| *pn < t.partitions.len());
+            let Some(pn) = pn else { return Err(err("InvalidParameterValue", "Partition does not exist")) };
+            let Some(m) = super::messages::at(t, pn, o) else {
+                return Err(err("FailedOperation", "the offset is outside the partition's log"));
+            };
+            Ok(json!({"Result": {"Topic": t.name, "Partition": pn, "Offset": o, "Key": m.key, "Value": m.value,
+                "Headers": null, "Timestamp": m.timestamp_ms}}))
+        }
         "ResetConsumerGroupOffset" => reset_dts(acc, p),
         "DescribeSubscribeJobs" => {
             let region = acc.region.clone();

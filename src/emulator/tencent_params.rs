@@ -128,6 +128,11 @@ const SPECS: &[Spec] = &[
         ],
     ),
     (
+        "FetchMessageByOffset",
+        "ckafka",
+        &[("InstanceId", Str, true), ("Topic", Str, true), ("Partition", Int, true), ("Offset", Int, true)],
+    ),
+    (
         "FetchMessageListByTimestamp",
         "ckafka",
         &[

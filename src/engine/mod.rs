@@ -12,6 +12,7 @@ pub mod job;
 pub mod lock;
 pub mod order;
 pub mod outcome;
+pub mod peek;
 pub mod plan;
 pub mod planfile;
 pub mod planner;

@@ -127,6 +127,19 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                 Some(Modal::ConfirmBatch(crate::tui::state::BatchConfirm::new(batch)))
             };
         }
+        EngineEvent::Peeked { request, result } => {
+            if let Some(Modal::Peek(v)) = &mut s.modal
+                && v.request == request
+            {
+                // The target's own row is selected first.
+                v.cursor = result
+                    .as_ref()
+                    .ok()
+                    .and_then(|p| p.messages.iter().position(|m| m.offset == p.target))
+                    .unwrap_or(0);
+                v.result = Some(result);
+            }
+        }
         EngineEvent::TopicMissing { instance, topic } => {
             if s.topics_missing.insert((instance.clone(), topic.clone())) {
                 s.push_log(

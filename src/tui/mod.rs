@@ -15,6 +15,7 @@ pub mod layout;
 pub mod log_file;
 mod marks;
 mod modal_view;
+pub mod peek;
 mod reset_form_view;
 pub mod state;
 pub mod tree;

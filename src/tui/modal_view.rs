@@ -110,6 +110,7 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, m: &Modal, th: &Theme) {
         }
         Modal::Confirm(c) => confirm(f, s, c, th, w),
         Modal::ConfirmBatch(c) => super::batch_view::render(f, c, th, w),
+        Modal::Peek(v) => super::peek::render(f, s, v, th, w),
         Modal::QuitConfirm => {
             let inner = popup(f, "quit?", 60, 4, th.fg(Color::Yellow));
             f.render_widget(
@@ -127,6 +128,7 @@ fn confirm(f: &mut Frame<'_>, _s: &AppState, c: &Confirm, th: &Theme, w: u16) {
     let border = if c.destructive() { th.fg(Color::Red) } else { th.fg(Color::Yellow) };
     let h = f.area().height.saturating_sub(2).min(22);
     let deleting = c.plan.calls.iter().any(|x| x.op == "DeleteMessages");
+    let forgetting = c.plan.kind == crate::engine::plan::PlanKind::DeleteOffsets;
     let area = f.area();
     if let Some((need_w, need_h)) = c.too_small((area.width, area.height)) {
         let inner = popup(f, "terminal too small", area.width, area.height, border);
@@ -155,6 +157,14 @@ fn confirm(f: &mut Frame<'_>, _s: &AppState, c: &Confirm, th: &Theme, w: u16) {
             format!("{:<14}{:>5} {:>9} {:>9} {:>9} {:>9}", "topic", "part", "start", "end", "new start", "deleted"),
             th.bold(),
         ));
+    } else if forgetting {
+        lines.push(Line::styled(
+            format!(
+                "{:<14}{:>5} {:>9} {:>9} {:>9} {:>11} {:>11}",
+                "topic", "part", "committed", "start", "end", "if earliest", "if latest"
+            ),
+            th.bold(),
+        ));
     } else {
         lines.push(Line::styled(
             format!(
@@ -166,9 +176,22 @@ fn confirm(f: &mut Frame<'_>, _s: &AppState, c: &Confirm, th: &Theme, w: u16) {
     }
     let notes = c.plan.notes.len() + usize::from(c.stale.is_some());
     let (_, _, room) = confirm_room(area.width, area.height, &c.plan.summary, notes, deleting);
-    for r in c.plan.rows.iter().skip(c.scroll).take(room) {
+    for (i, r) in c.plan.rows.iter().skip(c.scroll).take(room).enumerate() {
         let clamp = if r.clamped { " clamped" } else { "" };
-        if deleting {
+        // The top row is the one `p` peeks at: a marker, not only a colour.
+        let peekable = c.plan.kind == crate::engine::plan::PlanKind::Reset;
+        let topic = if i == 0 && peekable { format!("›{}", clip(&r.topic, 13)) } else { clip(&r.topic, 14) };
+        if forgetting {
+            let earliest = r.replays_if_earliest().map_or("-".to_owned(), |n| format!("replay {n}"));
+            let latest = r.skips_if_latest().map_or("-".to_owned(), |n| format!("skip {n}"));
+            lines.push(Line::from(format!(
+                "{topic:<14}{:>5} {:>9} {:>9} {:>9} {earliest:>11} {latest:>11}",
+                r.partition,
+                show(r.current),
+                show(r.start),
+                show(r.end)
+            )));
+        } else if deleting {
             let gone = r.target.zip(r.start).map(|(t, s)| t - s);
             lines.push(Line::from(format!(
                 "{:<14}{:>5} {:>9} {:>9} {:>9} {:>9}",
@@ -181,8 +204,7 @@ fn confirm(f: &mut Frame<'_>, _s: &AppState, c: &Confirm, th: &Theme, w: u16) {
             )));
         } else {
             lines.push(Line::from(format!(
-                "{:<14}{:>5} {:>9} {:>9} {:>9} {:>13} {:>9}{clamp}",
-                clip(&r.topic, 14),
+                "{topic:<14}{:>5} {:>9} {:>9} {:>9} {:>13} {:>9}{clamp}",
                 r.partition,
                 show(r.current),
                 show(r.end),
@@ -198,12 +220,22 @@ fn confirm(f: &mut Frame<'_>, _s: &AppState, c: &Confirm, th: &Theme, w: u16) {
     for n in &c.plan.notes {
         lines.push(Line::styled(format!("note: {n}"), th.fg(Color::DarkGray)));
     }
-    if !deleting {
+    if forgetting {
+        let (earliest, latest) = crate::engine::plan::restart_outcomes(&c.plan.rows);
+        lines.push(Line::from(format!(
+            "Then the group restarts from its auto.offset.reset: earliest replays {earliest}, latest skips {latest}."
+        )));
+    } else if !deleting {
         let (replayed, skipped) = c.plan.totals();
         let lag = c.plan.lag_totals().map(|(n, a)| format!(" Lag: {n} now, {a} after.")).unwrap_or_default();
         lines.push(Line::from(format!("In all: {replayed} message(s) consumed again, {skipped} skipped.{lag}")));
     }
-    lines.push(Line::from(format!("{} call(s) will be sent. Ctrl-S saves it as a plan file.", c.plan.calls.len())));
+    let peek =
+        if deleting || c.plan.kind != crate::engine::plan::PlanKind::Reset { "" } else { "; p peeks at the › row" };
+    lines.push(Line::from(format!(
+        "{} call(s) will be sent. Ctrl-S saves it as a plan file{peek}.",
+        c.plan.calls.len()
+    )));
     if deleting {
         lines.push(Line::styled(
             "Deleted messages cannot be brought back.",

@@ -142,6 +142,8 @@ pub enum Modal {
     Confirm(Confirm),
     /// The confirmation of several groups at once.
     ConfirmBatch(BatchConfirm),
+    /// The messages around a confirmation row's target.
+    Peek(super::peek::PeekView),
     /// "A job is running; quit anyway?"
     QuitConfirm,
 }

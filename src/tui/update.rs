@@ -592,6 +592,7 @@ fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
         planning @ Modal::Planning { .. } => (Some(planning), vec![]),
         Modal::Confirm(c) => return confirm_key(s, c, key),
         Modal::ConfirmBatch(c) => return confirm::batch_key(s, c, key),
+        Modal::Peek(v) => return super::peek::key(s, v, key),
     };
     s.modal = next;
     Step { redraw: true, effects }

@@ -190,8 +190,16 @@ fn snapshot<'a>(s: &'a AppState, instance: &str, group: &str) -> Option<&'a Resu
     s.live.get(&(instance.to_owned(), group.to_owned()))
 }
 
-fn group_lag(snap: &GroupSnapshot, topic: Option<&str>) -> i64 {
-    snap.partitions.iter().filter(|p| topic.is_none_or(|t| p.topic == t)).filter_map(|p| p.lag()).sum()
+/// A group's lag in words: the sum, or "no committed offset" when it has none there (after a delete, or before its
+/// first commit): never "lag 0", which would say it is caught up.
+fn group_lag(snap: &GroupSnapshot, topic: Option<&str>) -> String {
+    let mut parts = snap.partitions.iter().filter(|p| topic.is_none_or(|t| p.topic == t)).peekable();
+    if parts.peek().is_some()
+        && snap.partitions.iter().filter(|p| topic.is_none_or(|t| p.topic == t)).all(|p| p.committed.is_none())
+    {
+        return "no committed offset".into();
+    }
+    format!("lag {}", parts.filter_map(|p| p.lag()).sum::<i64>())
 }
 
 fn num(v: Option<i64>) -> String {
@@ -233,7 +241,7 @@ fn row<'a>(s: &'a AppState, t: &'a Tree, n: usize, th: &Theme, selected: bool) -
             match status {
                 Status::Live(snap) => {
                     spans.push(Span::styled(format!("  [{}]", state_word(&snap.state)), state_style(th, &snap.state)));
-                    spans.push(Span::raw(format!("  lag {}", group_lag(snap, None))));
+                    spans.push(Span::raw(format!("  {}", group_lag(snap, None))));
                 }
                 Status::Listed(g) => {
                     let word = status.word();
@@ -255,7 +263,7 @@ fn row<'a>(s: &'a AppState, t: &'a Tree, n: usize, th: &Theme, selected: bool) -
         }
         Kind::GroupTopic { instance, group, topic } => {
             if let Some(Ok(snap)) = snapshot(s, instance, group) {
-                spans.push(Span::raw(format!("  lag {}", group_lag(snap, Some(topic)))));
+                spans.push(Span::raw(format!("  {}", group_lag(snap, Some(topic)))));
             }
         }
         Kind::GroupPartition { instance, group, topic, partition } => {
@@ -263,13 +271,11 @@ fn row<'a>(s: &'a AppState, t: &'a Tree, n: usize, th: &Theme, selected: bool) -
             if let Some(p) =
                 snap.and_then(|snap| snap.partitions.iter().find(|p| *p.topic == **topic && p.partition == *partition))
             {
-                spans.push(Span::raw(format!(
-                    "  at {}  log {}..{}  lag {}",
-                    num(p.committed),
-                    num(p.start),
-                    num(p.end),
-                    num(p.lag())
-                )));
+                let text = match p.committed {
+                    Some(c) => format!("  at {c}  log {}..{}  lag {}", num(p.start), num(p.end), num(p.lag())),
+                    None => format!("  no committed offset  log {}..{}", num(p.start), num(p.end)),
+                };
+                spans.push(Span::raw(text));
             }
         }
         Kind::Topic { instance, topic } => {
@@ -308,7 +314,7 @@ fn detail(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
                         Line::from(vec![
                             Span::styled(format!("group {group} on {instance}: "), th.bold()),
                             Span::styled(snap.state.clone(), state_style(th, &snap.state)),
-                            Span::raw(format!("  total lag {}", group_lag(snap, None))),
+                            Span::raw(format!("  total {}", group_lag(snap, None))),
                         ]),
                         Line::from(format!("members: {members}")),
                         Line::from(if snap.is_inactive() {
@@ -483,10 +489,11 @@ fn screen_hint(s: &AppState) -> String {
         Some(Modal::Confirm(c)) if c.type_name().is_some() => {
             "type the name · Enter runs · Ctrl-B edit · ↑↓ · Ctrl-S save plan · Esc cancel".into()
         }
-        Some(Modal::Confirm(_)) => "y runs · n/Esc cancel · b edit · r re-plan · ↑↓ · Ctrl-S save plan".into(),
+        Some(Modal::Confirm(_)) => "y runs · n/Esc cancel · b edit · p peek · ↑↓ · Ctrl-S save plan".into(),
         Some(Modal::ConfirmBatch(_)) => {
             "type the count · Enter runs · Ctrl-B edit · ↑↓ · Ctrl-S CSV · Esc cancel".into()
         }
+        Some(Modal::Peek(_)) => "↑↓ choose · s skip this message · Esc back".into(),
         Some(Modal::QuitConfirm) => "y quits · n stays".into(),
         None => main_hints(s).into_iter().map(|(_, p)| p).collect::<Vec<_>>().join(" · "),
     }

@@ -35,8 +35,8 @@ pub fn delete_offsets(
         target.account(),
         topics.join(", ")
     );
-    let notes =
-        vec!["the group will start from its auto.offset.reset position on these topics next time it runs".into()];
+    // What follows (earliest replays, latest skips) is shown with the rows' numbers, not as a note.
+    let notes = Vec::new();
     Ok(Plan {
         kind: PlanKind::DeleteOffsets,
         target: target.key(),

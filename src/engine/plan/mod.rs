@@ -59,6 +59,17 @@ impl Row {
         }
     }
 
+    /// After its committed offset is deleted, a group restarts from its `auto.offset.reset`: messages consumed again
+    /// if that is earliest (committed back to the log start).
+    pub fn replays_if_earliest(&self) -> Option<i64> {
+        Some(self.current? - self.start?)
+    }
+
+    /// Messages skipped if the group's `auto.offset.reset` is latest (committed up to the log end).
+    pub fn skips_if_latest(&self) -> Option<i64> {
+        Some(self.end? - self.current?)
+    }
+
     /// A row for a partition as it is now, with no target yet.
     fn from_live(p: &PartitionState) -> Self {
         Self {
@@ -174,6 +185,13 @@ impl Plan {
 
 fn calls_as_views<S: serde::Serializer>(calls: &[ApiRequest], s: S) -> Result<S::Ok, S::Error> {
     s.collect_seq(calls.iter().map(ApiRequest::view))
+}
+
+/// What deleting these rows' committed offsets does, in all: consumed again if the group restarts from earliest,
+/// skipped if from latest (partitions whose numbers are unknown are left out).
+pub fn restart_outcomes(rows: &[Row]) -> (i64, i64) {
+    rows.iter()
+        .fold((0, 0), |(e, l), r| (e + r.replays_if_earliest().unwrap_or(0), l + r.skips_if_latest().unwrap_or(0)))
 }
 
 /// Total lag of rows before and after, when every one's is known.

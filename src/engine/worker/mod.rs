@@ -46,6 +46,8 @@ pub enum Command {
     RunBatch { job: u64, batch: super::batch::Batch },
     /// Write a batch's targets as one CSV (group,topic,partition,offset) under the data dir.
     ExportBatch { batch: super::batch::Batch },
+    /// Read the messages around one partition's target, for a peek from the confirmation.
+    Peek { request: u64, instance: String, topic: String, partition: i32, target: i64 },
     /// Stop sending the rest of a job (calls in flight finish).
     Cancel { job: u64 },
 }
@@ -75,6 +77,8 @@ pub enum EngineEvent {
     Planned { request: u64, result: Result<Plan, EngineError> },
     /// The plans of several groups, and the groups left out.
     BatchPlanned { request: u64, batch: super::batch::Batch },
+    /// The messages around a target, or why they could not be read.
+    Peeked { request: u64, result: Result<super::peek::Peek, String> },
     /// One call of a job ended.
     CallDone { job: u64, outcome: Outcome, done: usize, total: usize },
     /// A job ended.
@@ -200,6 +204,10 @@ impl Shared {
             }
             Command::RunBatch { job, batch } => self.run_batch(job, batch).await,
             Command::ExportBatch { batch } => self.export(&batch),
+            Command::Peek { request, instance, topic, partition, target } => {
+                let result = super::peek::around(&self.session, &instance, (&topic, partition, target)).await;
+                self.send(EngineEvent::Peeked { request, result: result.map_err(|e| e.to_string()) });
+            }
             Command::OpenPlan { request, path } => {
                 let result = match super::planfile::load(&path) {
                     Ok(f) => super::planfile::replan(&self.session, &f).await,

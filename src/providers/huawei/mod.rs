@@ -1,5 +1,6 @@
 //! Huawei DMS for Kafka: pure request builders; the live reads built on them are in `read`, the wire in `wire`.
 
+pub mod message;
 pub mod read;
 pub mod wire;
 

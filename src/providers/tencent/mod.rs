@@ -1,6 +1,7 @@
 //! Tencent CKafka and DTS: pure request builders; the live reads built on them are in `read`, the wire in `wire`.
 
 pub mod instances;
+pub mod message;
 pub mod read;
 pub mod wire;
 

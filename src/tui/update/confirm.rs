@@ -4,6 +4,7 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use tui_input::backend::crossterm::EventHandler;
 
 use super::Step;
+use crate::engine::plan::PlanKind;
 use crate::engine::worker::Command;
 use crate::tui::state::{AppState, BatchConfirm, Confirm, Job, Level, Modal};
 
@@ -24,6 +25,9 @@ pub(super) fn confirm_key(s: &mut AppState, mut c: Confirm, key: KeyEvent) -> St
         (true, KeyCode::Char('b')) if ctrl => return back(s, Modal::Confirm(c)),
         (false, KeyCode::Char('b')) => return back(s, Modal::Confirm(c)),
         (_, KeyCode::Char('r')) if ctrl => return replan(s),
+        // The messages at the first shown row's target: Huawei and CKafka resets.
+        (true, KeyCode::Char('p')) if ctrl && c.plan.kind == PlanKind::Reset => return crate::tui::peek::open(s, c),
+        (false, KeyCode::Char('p')) if c.plan.kind == PlanKind::Reset => return crate::tui::peek::open(s, c),
         (false, KeyCode::Char('r')) => return replan(s),
         // Saved for later review and `offsetdeck apply` (the worker says where); the confirmation stays open.
         (_, KeyCode::Char('s')) if key.modifiers.contains(KeyModifiers::CONTROL) => {

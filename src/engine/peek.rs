@@ -1,0 +1,57 @@
+//! A look at the messages around a reset's target: the one at the target offset and its neighbours, read live, so
+//! a poison message can be seen before the group is moved past it.
+
+use serde::Serialize;
+
+use super::error::EngineError;
+use super::safety::Refusal;
+use super::session::Session;
+use super::target::Target;
+use crate::core::live::Message;
+use crate::providers::{huawei, tencent};
+
+/// How many messages on each side of the target are read.
+pub const AROUND: i64 = 2;
+
+/// The messages around one partition's target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Peek {
+    pub instance: String,
+    pub topic: String,
+    pub partition: i32,
+    pub target: i64,
+    /// In offset order; offsets the log does not hold are left out.
+    pub messages: Vec<Message>,
+}
+
+/// Reads the messages from `target - AROUND` to `target + AROUND` (one call each, paced like every call).
+pub async fn around(
+    session: &Session,
+    instance: &str,
+    (topic, partition, target): (&str, i32, i64),
+) -> Result<Peek, EngineError> {
+    let t = session.find(instance)?;
+    let c = session.credentials(&t)?;
+    let mut messages = Vec::new();
+    for offset in (target - AROUND).max(0)..=target.saturating_add(AROUND) {
+        let read = match &t {
+            Target::Huawei(acc, i) => {
+                huawei::message::at(&session.client, &c, acc, &i.id, (topic, partition, offset)).await
+            }
+            Target::Ckafka(acc, i) => {
+                tencent::message::at(&session.client, &c, acc, &i.id, (topic, partition, offset)).await
+            }
+            Target::Dts(..) => {
+                return Err(Refusal::Unsupported(
+                    "DTS data subscriptions have no API that returns a message; peek works on Huawei DMS and CKafka"
+                        .into(),
+                )
+                .into());
+            }
+        };
+        if let Some(m) = read.map_err(EngineError::reading("reading a message"))? {
+            messages.push(m);
+        }
+    }
+    Ok(Peek { instance: instance.to_owned(), topic: topic.to_owned(), partition, target, messages })
+}

@@ -1,0 +1,38 @@
+//! The message at an offset (CKafka FetchMessageByOffset, the one call that returns key and value): what a peek at
+//! a reset's target shows. DTS has no message API.
+
+use serde_json::json;
+
+use super::*;
+use crate::core::credentials::Credentials;
+use crate::core::live::Message;
+use crate::providers::client::Client;
+use crate::providers::error::CallError;
+use crate::providers::lenient::int;
+
+/// The message at an offset, or `None` when the service says the log does not hold it.
+pub async fn at(
+    client: &Client,
+    creds: &Credentials,
+    acc: &TencentAccount,
+    instance: &str,
+    (topic, partition, offset): (&str, i32, i64),
+) -> Result<Option<Message>, CallError> {
+    let params = json!({"InstanceId": instance, "Topic": topic, "Partition": partition, "Offset": offset});
+    let a = match client.call(&describe(acc, "ckafka", "FetchMessageByOffset", params), creds).await {
+        Ok(a) => a,
+        Err(CallError::Api { code, .. }) if code == "FailedOperation" || code.starts_with("ResourceNotFound") => {
+            return Ok(None);
+        }
+        Err(e) => return Err(e),
+    };
+    let r = &a.json["Result"];
+    let value = r["Value"].as_str().map(str::to_owned);
+    Ok(Some(Message {
+        offset: int(&r["Offset"]).unwrap_or(offset),
+        timestamp_ms: int(&r["Timestamp"]),
+        key: r["Key"].as_str().map(str::to_owned).filter(|k| !k.is_empty()),
+        size: value.as_ref().map(|v| v.len() as u64),
+        value,
+    }))
+}

@@ -1,0 +1,143 @@
+//! The peek: from a reset's confirmation, the messages at a row's target and around it (offset, time, key, size,
+//! the first bytes of the value, made inert), and from there a plan that skips one message: the poison-message
+//! workflow.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::style::{Color, Modifier};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::modal_view::{clip, popup};
+use super::state::{AppState, Confirm, Modal};
+use super::update::{Step, plan};
+use super::view::Theme;
+use crate::core::strategy::ResetStrategy;
+use crate::engine::order::{Order, Topics};
+use crate::engine::peek::Peek;
+use crate::engine::worker::Command;
+
+/// The open peek.
+#[derive(Debug, Clone)]
+pub struct PeekView {
+    /// The confirmation it was opened from, to go back to.
+    pub back: Box<Confirm>,
+    pub request: u64,
+    pub topic: String,
+    pub partition: i32,
+    pub target: i64,
+    /// Until the read ends: `None`.
+    pub result: Option<Result<Peek, String>>,
+    /// The selected message.
+    pub cursor: usize,
+}
+
+/// `p` in a confirmation: the messages around the first shown row's target.
+pub(super) fn open(s: &mut AppState, c: Confirm) -> Step {
+    let row = c.plan.rows.get(c.scroll).cloned();
+    let Some((row, target)) = row.and_then(|r| r.target.map(|t| (r, t))) else {
+        s.modal = Some(Modal::Confirm(c));
+        return super::update::status(s, "peek: this row's target is not known before the call");
+    };
+    let request = s.take_id();
+    let instance = c.plan.target.instance.clone();
+    let cmd = Command::Peek { request, instance, topic: row.topic.clone(), partition: row.partition, target };
+    s.modal = Some(Modal::Peek(PeekView {
+        back: Box::new(c),
+        request,
+        topic: row.topic,
+        partition: row.partition,
+        target,
+        result: None,
+        cursor: 0,
+    }));
+    Step::send(cmd)
+}
+
+pub(super) fn key(s: &mut AppState, mut v: PeekView, key: KeyEvent) -> Step {
+    let n = v.result.as_ref().and_then(|r| r.as_ref().ok()).map_or(0, |p| p.messages.len());
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('q') => {
+            s.modal = Some(Modal::Confirm(*v.back));
+            return Step::redraw();
+        }
+        KeyCode::Down | KeyCode::Char('j') => v.cursor = (v.cursor + 1).min(n.saturating_sub(1)),
+        KeyCode::Up | KeyCode::Char('k') => v.cursor = v.cursor.saturating_sub(1),
+        // Skip exactly the selected message: this partition to the offset after it, planned and confirmed anew.
+        KeyCode::Char('s') => {
+            let chosen = v.result.as_ref().and_then(|r| r.as_ref().ok()).and_then(|p| p.messages.get(v.cursor));
+            if let (Some(m), Some(group)) = (chosen, v.back.plan.group.clone()) {
+                let instance = v.back.plan.target.instance.clone();
+                let short = crate::engine::target::Target::find(&s.profile, &instance)
+                    .map(|t| t.short_group(&group))
+                    .unwrap_or(group);
+                let order = Order::Reset {
+                    instance,
+                    group: short,
+                    topics: Topics::Named(vec![v.topic.clone()]),
+                    partitions: vec![v.partition],
+                    strategy: ResetStrategy::ToOffset(m.offset + 1),
+                };
+                let (modal, effects) = plan(s, order, None);
+                s.modal = modal;
+                return Step { redraw: true, effects };
+            }
+        }
+        _ => {}
+    }
+    s.modal = Some(Modal::Peek(v));
+    Step::redraw()
+}
+
+pub fn render(f: &mut Frame<'_>, s: &AppState, v: &PeekView, th: &Theme, w: u16) {
+    let h = f.area().height.saturating_sub(2).min(16);
+    let title = format!("peek: {} partition {} around offset {}", v.topic, v.partition, v.target);
+    let inner = popup(f, &title, w, h, th.fg(Color::Cyan));
+    let width = inner.width as usize;
+    let tz = jiff::tz::TimeZone::get(&s.zone_name).unwrap_or(jiff::tz::TimeZone::UTC);
+    let mut lines: Vec<Line<'_>> = Vec::new();
+    match &v.result {
+        None => lines.push(Line::from("reading the messages… (nothing is sent but reads)")),
+        Some(Err(e)) => lines.push(Line::styled(crate::core::inert::inert(e).into_owned(), th.fg(Color::Red))),
+        Some(Ok(p)) if p.messages.is_empty() => lines.push(Line::from(format!(
+            "no messages around offset {} (the target is the log end: the next message written, or the log moved)",
+            p.target
+        ))),
+        Some(Ok(p)) => {
+            lines.push(Line::styled(
+                format!("  {:>10}  {:<19}  {:<14} {:>6}  value", "offset", "written", "key", "size"),
+                th.bold(),
+            ));
+            for (i, m) in p.messages.iter().enumerate() {
+                let at = m
+                    .timestamp_ms
+                    .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
+                    .map_or("-".to_owned(), |t| t.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M:%S").to_string());
+                let key = m.key.as_deref().map_or("-".into(), crate::core::inert::inert);
+                let value = m.value.as_deref().map_or("(no value)".into(), crate::core::inert::inert);
+                let size = m.size.map_or("-".to_owned(), |s| s.to_string());
+                let mark = format!(
+                    "{}{}",
+                    if i == v.cursor { "›" } else { " " },
+                    if m.offset == p.target { "→" } else { " " }
+                );
+                let text = format!("{mark}{:>10}  {at:<19}  {:<14} {size:>6}  {value}", m.offset, clip(&key, 14));
+                let style = if m.offset == p.target { th.bold() } else { Default::default() };
+                lines.push(Line::styled(clip(&text, width), style));
+            }
+            lines.push(Line::from(""));
+            lines.push(Line::styled(
+                format!("→ is the target: the group reads it next. Times in {}.", s.zone_name),
+                th.fg(Color::DarkGray),
+            ));
+            if let Some(m) = p.messages.get(v.cursor) {
+                lines.push(Line::styled(
+                    format!("s skips only this message: partition {} to offset {}", v.partition, m.offset + 1),
+                    th.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+                ));
+            }
+        }
+    }
+    lines.push(Line::styled("↑↓ choose · s skip it · Esc back to the confirmation", th.fg(Color::DarkGray)));
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
