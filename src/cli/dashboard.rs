@@ -74,7 +74,11 @@ pub fn run(profile_flag: Option<&Path>, demo: Option<Demo>, plan_file: Option<&P
                     .is_some_and(|t| t > week_ago);
                 if recent {
                     state.push_log(String::new(), Level::Error, audit::describe_interrupted(i));
+                    state.interrupted.push(crate::tui::interrupted::Interrupted::of(i));
                 }
+            }
+            if !state.interrupted.is_empty() {
+                state.modal = Some(crate::tui::state::Modal::Interrupted(Default::default()));
             }
         }
         if let Some(path) = plan_file {

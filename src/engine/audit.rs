@@ -130,6 +130,9 @@ pub struct Start<'a> {
     pub origin: Origin<'a>,
     /// The write in words.
     pub summary: &'a str,
+    /// The group it writes (none for message deletes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<&'a str>,
     /// How many calls it will send.
     pub calls: usize,
     /// The snapshot taken before it.
@@ -144,7 +147,16 @@ impl<'a> Start<'a> {
     pub fn new(job: &'a str, via: &'a str, plan: &'a Plan, snapshot: &'a str) -> Self {
         let origin = Origin::now(&plan.target, via);
         let plan_file = plan.plan_file.as_deref();
-        Self { event: "start", job, origin, summary: &plan.summary, calls: plan.calls.len(), snapshot, plan_file }
+        Self {
+            event: "start",
+            job,
+            origin,
+            summary: &plan.summary,
+            group: plan.group.as_deref(),
+            calls: plan.calls.len(),
+            snapshot,
+            plan_file,
+        }
     }
 }
 

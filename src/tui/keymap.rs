@@ -41,6 +41,8 @@ pub enum Action {
     GroupsView,
     /// In the groups view: the next order.
     Sort,
+    /// The log on the whole screen.
+    LogZoom,
     /// Scroll the log up.
     LogUp,
     /// Scroll the log down.
@@ -168,6 +170,13 @@ pub const BINDINGS: &[Binding] = &[
         keys: &["s"],
         help: "in the groups view: order by lag, state, name or members",
         hint: "sort",
+    },
+    Binding {
+        action: Action::LogZoom,
+        name: "log_zoom",
+        keys: &["L"],
+        help: "the log on the whole screen: ↑↓ by line, / search, n N next match, Esc back",
+        hint: "log",
     },
     Binding { action: Action::LogUp, name: "log_up", keys: &["PgUp"], help: "scroll the log up", hint: "" },
     Binding {

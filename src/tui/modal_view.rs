@@ -111,6 +111,7 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, m: &Modal, th: &Theme) {
         Modal::Confirm(c) => confirm(f, s, c, th, w),
         Modal::ConfirmBatch(c) => super::batch_view::render(f, c, th, w),
         Modal::Peek(v) => super::peek::render(f, s, v, th, w),
+        Modal::Interrupted(b) => super::interrupted::render(f, s, *b, th, w),
         Modal::QuitConfirm => {
             let inner = popup(f, "quit?", 60, 4, th.fg(Color::Yellow));
             f.render_widget(

@@ -144,6 +144,8 @@ pub enum Modal {
     ConfirmBatch(BatchConfirm),
     /// The messages around a confirmation row's target.
     Peek(super::peek::PeekView),
+    /// Jobs the journal shows were interrupted.
+    Interrupted(super::interrupted::Banner),
     /// "A job is running; quit anyway?"
     QuitConfirm,
 }
@@ -243,6 +245,18 @@ pub struct AppState {
     pub keymap: super::keymap::Keymap,
     /// What the open plan (or the one being planned) was asked for.
     pub asked: Option<Asked>,
+    /// Jobs the journal shows were interrupted, until dismissed; their groups are marked in the tree.
+    pub interrupted: Vec<super::interrupted::Interrupted>,
+    /// Whether the log fills the screen.
+    pub log_zoom: bool,
+    /// A log search being typed.
+    pub log_find: Option<Input>,
+    /// The log search (lowercased), highlighted and found with n / N.
+    pub log_query: String,
+    /// What the last search said when nothing matched.
+    pub log_note: Option<String>,
+    /// The log line the search is on (index into `log`).
+    pub log_hit: Option<usize>,
     /// The `:` line being typed.
     pub command: Option<super::command_line::CommandLine>,
     /// Lines run on the `:` line, oldest first (kept in the data dir between sessions).
@@ -299,6 +313,12 @@ impl AppState {
             marked: Default::default(),
             command: None,
             asked: None,
+            interrupted: Vec::new(),
+            log_zoom: false,
+            log_find: None,
+            log_query: String::new(),
+            log_note: None,
+            log_hit: None,
             history: Vec::new(),
             history_file: None,
         }
@@ -316,6 +336,14 @@ impl AppState {
 
     /// Appends a log line, keeping the in-memory history bounded.
     pub fn push_log(&mut self, time: String, level: Level, text: String) {
+        // Lines the dashboard says itself carry the clock's time too, once the clock has ticked.
+        let time = match (time.is_empty(), jiff::Timestamp::from_millisecond(self.now_ms)) {
+            (true, Ok(now)) if self.now_ms > 0 => {
+                let tz = jiff::tz::TimeZone::get(&self.zone_name).unwrap_or(jiff::tz::TimeZone::UTC);
+                now.to_zoned(tz).strftime("%H:%M:%S").to_string()
+            }
+            _ => time,
+        };
         if self.log.len() == LOG_CAPACITY {
             self.log.pop_front();
         }

@@ -131,6 +131,9 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
     if s.command.is_some() {
         return super::command_line::key(s, key);
     }
+    if s.log_zoom && s.modal.is_none() {
+        return super::log_view::key(s, key);
+    }
     let rows = tree_rows(s.size.0, s.size.1);
     if let Some(input) = &mut s.filter {
         let groups = s.groups_view;
@@ -205,6 +208,10 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
         Action::Refresh => {
             s.refreshing = true;
             Step::send(Command::Refresh { asked: true })
+        }
+        Action::LogZoom => {
+            s.log_zoom = true;
+            Step::redraw()
         }
         Action::LogUp => {
             let page = log_rows(s.size.0, s.size.1).max(1);
@@ -593,6 +600,7 @@ fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
         Modal::Confirm(c) => return confirm_key(s, c, key),
         Modal::ConfirmBatch(c) => return confirm::batch_key(s, c, key),
         Modal::Peek(v) => return super::peek::key(s, v, key),
+        Modal::Interrupted(b) => return super::interrupted::key(s, b, key),
     };
     s.modal = next;
     Step { redraw: true, effects }

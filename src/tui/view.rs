@@ -58,6 +58,15 @@ pub fn render(f: &mut Frame<'_>, s: &AppState) {
     let a = areas(area.width, area.height);
     let th = Theme::of(s);
     title(f, s, a.title, &th);
+    if s.log_zoom {
+        let whole = Rect::new(0, a.title.height, area.width, a.hint.y.saturating_sub(a.title.height));
+        super::log_view::render(f, s, whole, &th);
+        hint(f, s, a.hint, &th);
+        if let Some(m) = &s.modal {
+            modal_view::render(f, s, m, &th);
+        }
+        return;
+    }
     if s.groups_view {
         let whole = a.panes.iter().fold(a.panes[0], |acc, r| acc.union(*r));
         super::groups_view::render(f, s, whole, &th);
@@ -260,6 +269,14 @@ fn row<'a>(s: &'a AppState, t: &'a Tree, n: usize, th: &Theme, selected: bool) -
             if s.live_only.contains(&(instance.to_string(), group.to_string())) {
                 spans.push(Span::styled("  (not in profile)", th.fg(Color::DarkGray)));
             }
+            if let Some(j) =
+                s.interrupted.iter().find(|j| *j.instance == **instance && j.group.as_deref() == Some(group))
+            {
+                spans.push(Span::styled(
+                    format!("  INTERRUPTED job {}", j.job),
+                    th.fg(Color::Red).add_modifier(Modifier::BOLD),
+                ));
+            }
         }
         Kind::GroupTopic { instance, group, topic } => {
             if let Some(Ok(snap)) = snapshot(s, instance, group) {
@@ -404,9 +421,9 @@ fn last_message(s: &AppState, instance: &str, topic: &str, partition: i32) -> St
 
 fn log(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
     let block = Block::default().borders(Borders::TOP | Borders::BOTTOM).title(if s.log_scroll > 0 {
-        " log (scrolled; PgDn follows) "
+        " log (scrolled; PgDn follows; L zooms) ".to_owned()
     } else {
-        " log "
+        format!(" log ({}; L zooms) ", s.zone_name)
     });
     let inner = block.inner(r);
     f.render_widget(block, r);
@@ -494,6 +511,7 @@ fn screen_hint(s: &AppState) -> String {
             "type the count · Enter runs · Ctrl-B edit · ↑↓ · Ctrl-S CSV · Esc cancel".into()
         }
         Some(Modal::Peek(_)) => "↑↓ choose · s skip this message · Esc back".into(),
+        Some(Modal::Interrupted(_)) => "↑↓ choose · u undo it · d dismiss · Esc close".into(),
         Some(Modal::QuitConfirm) => "y quits · n stays".into(),
         None => main_hints(s).into_iter().map(|(_, p)| p).collect::<Vec<_>>().join(" · "),
     }

@@ -1,0 +1,144 @@
+//! The log zoomed to the whole screen: scrolled by line or page, searched (`/`, then `n` older and `N` newer), its
+//! times labelled with their zone. Every line is kept in full, so a snapshot path or a request id can be selected.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
+
+use super::state::{AppState, Level};
+use super::update::Step;
+use super::view::Theme;
+
+pub(super) fn key(s: &mut AppState, key: KeyEvent) -> Step {
+    if let Some(input) = &mut s.log_find {
+        match key.code {
+            KeyCode::Esc => s.log_find = None,
+            KeyCode::Enter => {
+                s.log_query = input.value().to_lowercase();
+                s.log_find = None;
+                return find(s, true, 0);
+            }
+            _ => {
+                input.handle_event(&Event::Key(key));
+            }
+        }
+        return Step::redraw();
+    }
+    let page = (s.size.1 as usize).saturating_sub(4).max(1);
+    let last = s.log.len().saturating_sub(1);
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('L' | 'q') => s.log_zoom = false,
+        KeyCode::Up | KeyCode::Char('k') => s.log_scroll = (s.log_scroll + 1).min(last),
+        KeyCode::Down | KeyCode::Char('j') => s.log_scroll = s.log_scroll.saturating_sub(1),
+        KeyCode::PageUp => s.log_scroll = (s.log_scroll + page).min(last),
+        KeyCode::PageDown => s.log_scroll = s.log_scroll.saturating_sub(page),
+        KeyCode::Home | KeyCode::Char('g') => s.log_scroll = last,
+        KeyCode::End | KeyCode::Char('G') => s.log_scroll = 0,
+        KeyCode::Char('/') => s.log_find = Some(Input::new(s.log_query.clone())),
+        KeyCode::Char('n') => return find(s, true, 1),
+        KeyCode::Char('N') => return find(s, false, 1),
+        _ => return Step::default(),
+    }
+    Step::redraw()
+}
+
+/// Moves to the next line that matches the query, older (`up`) or newer than the current match (or, with none, from
+/// the newest line shown), and scrolls so that it shows near the top with what follows it below.
+fn find(s: &mut AppState, up: bool, skip: usize) -> Step {
+    if s.log_query.is_empty() {
+        return Step::redraw();
+    }
+    let n = s.log.len();
+    let from = s.log_hit.filter(|_| skip > 0).unwrap_or_else(|| n.saturating_sub(1 + s.log_scroll) + skip);
+    let hit = |i: &usize| s.log[*i].text.to_lowercase().contains(&s.log_query);
+    let found = if up {
+        (0..from.saturating_sub(skip).saturating_add(1).min(n)).rev().find(hit)
+    } else {
+        (from + skip..n).find(hit)
+    };
+    let Some(i) = found else {
+        let q = s.log_query.clone();
+        s.log_note = Some(format!("no {} line matches \"{q}\"", if up { "older" } else { "newer" }));
+        return Step::redraw();
+    };
+    s.log_hit = Some(i);
+    s.log_note = None;
+    // The match at the top, the lines after it below as far as they fit (counting the ones that wrap).
+    let rows = (s.size.1 as usize).saturating_sub(5).max(1);
+    let width = (s.size.0 as usize).saturating_sub(2).max(1);
+    let tall = |j: usize| (11 + s.log[j].text.chars().count()).div_ceil(width).max(1);
+    let mut used = tall(i);
+    let mut bottom = i;
+    while bottom + 1 < n && used + tall(bottom + 1) <= rows {
+        bottom += 1;
+        used += tall(bottom);
+    }
+    s.log_scroll = n - 1 - bottom;
+    Step::redraw()
+}
+
+pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
+    let mut title = format!(" log: {} line(s), times in {} ", s.log.len(), s.zone_name);
+    if !s.log_query.is_empty() {
+        title.push_str(&format!("─ search \"{}\" ", s.log_query));
+    }
+    let block = Block::default().borders(Borders::ALL).border_style(th.fg(Color::Cyan)).title(title);
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let foot = 1;
+    let rows = (inner.height as usize).saturating_sub(foot);
+    let width = inner.width.max(1) as usize;
+    let end = s.log.len().saturating_sub(s.log_scroll);
+    let mut used = 0;
+    let mut start = end;
+    while start > 0 && used < rows {
+        used += (11 + s.log[start - 1].text.chars().count()).div_ceil(width).max(1);
+        start -= 1;
+    }
+    let q = &s.log_query;
+    let empty = super::state::LogLine { time: String::new(), level: Level::Info, text: String::new() };
+    let lines: Vec<Line<'_>> = s
+        .log
+        .range(start..end)
+        .map(|l| {
+            let mut style = match l.level {
+                Level::Error => th.fg(Color::Red).add_modifier(Modifier::BOLD),
+                Level::Ok => th.fg(Color::Green),
+                Level::Info => Style::default(),
+            };
+            let hit = !q.is_empty() && l.text.to_lowercase().contains(q.as_str());
+            let current = std::ptr::eq(l, s.log_hit.and_then(|i| s.log.get(i)).unwrap_or(&empty));
+            if current {
+                style = style.add_modifier(Modifier::REVERSED);
+            }
+            let mark = match (l.level, hit) {
+                (_, true) => "» ",
+                (Level::Error, _) => "! ",
+                _ => "  ",
+            };
+            let time = if l.time.is_empty() { "        ".to_owned() } else { l.time.clone() };
+            Line::from(vec![Span::raw(format!("{time} ")), Span::styled(format!("{mark}{}", l.text), style)])
+        })
+        .collect();
+    let overflow = used.saturating_sub(rows) as u16;
+    let body = Rect::new(inner.x, inner.y, inner.width, rows as u16);
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((overflow, 0)), body);
+    let footer = match (&s.log_find, &s.log_note) {
+        (Some(input), _) => format!("search: {}▏ (Enter finds, Esc stops)", input.value()),
+        (None, Some(note)) => note.clone(),
+        (None, None) if s.log_scroll > 0 => {
+            format!(
+                "{} line(s) below · ↑↓ line · PgUp PgDn page · / search · n N next · G follow · Esc back",
+                s.log_scroll
+            )
+        }
+        (None, None) => "following · ↑↓ line · PgUp PgDn page · / search · n N next · Esc back".to_owned(),
+    };
+    let foot_r = Rect::new(inner.x, inner.y + rows as u16, inner.width, 1);
+    f.render_widget(Paragraph::new(Line::styled(footer, th.fg(Color::DarkGray))), foot_r);
+}
