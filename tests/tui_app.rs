@@ -124,11 +124,18 @@ async fn partial_failure_and_cancel() {
     app.plan_reset(1).await;
     app.key(KeyCode::Char('y'));
     tokio::time::sleep(Duration::from_millis(400)).await;
+    // Esc asks first; n keeps the job running, y cancels it.
     app.key(KeyCode::Esc);
+    assert!(matches!(app.state.modal, Some(Modal::CancelConfirm { .. })));
+    app.key(KeyCode::Char('n'));
+    assert!(app.state.modal.is_none() && app.state.job.as_ref().is_some_and(|j| !j.cancelling));
+    app.key(KeyCode::Esc);
+    app.key(KeyCode::Char('y'));
     app.settle().await;
     let last = app.state.log.back().unwrap().text.clone();
 
     assert!(last.contains("cancelled") && last.contains("the rest were not sent"), "{last}");
+    assert!(last.contains("u restores the snapshot"), "the cancel offers the undo: {last}");
     assert!(app.state.job.is_none());
 }
 
@@ -225,9 +232,16 @@ async fn undo_with_u_restores_the_snapshot() {
     app.key(KeyCode::Char('y'));
     app.settle().await;
     assert_ne!(committed(&app), before);
+    // u lists the instance's snapshots, newest first; Enter previews the undo of the chosen one.
     app.key(KeyCode::Char('u'));
+    let listed =
+        |s: &offsetdeck::tui::state::AppState| matches!(&s.modal, Some(Modal::UndoPick(p)) if p.items.is_some());
+    app.settle_until(listed).await;
+    snap!("undo_picker", app);
+    app.key(KeyCode::Enter);
     app.settle().await;
     snap!("undo_confirm", app);
+    assert!(app.screen().contains("confirm undo"));
     app.key(KeyCode::Char('y'));
     app.settle().await;
     assert_eq!(committed(&app), before, "undo restored every saved offset");
@@ -248,9 +262,12 @@ async fn undo_with_u_restores_the_snapshot() {
     app.key(KeyCode::Enter);
     app.settle().await;
     app.key(KeyCode::Char('u'));
-    app.settle().await;
-    let last = &app.state.log.back().unwrap().text;
-    assert!(last.contains("message deletion cannot be undone"), "{last}");
+    app.settle_until(listed).await;
+    let Some(Modal::UndoPick(p)) = &app.state.modal else { panic!("{:?}", app.state.modal) };
+    let items = p.items.as_ref().unwrap();
+    assert_eq!(items.len(), 2, "the reset's and the undo's own snapshot; the message delete is not offered: {items:?}");
+    assert!(items.iter().all(|i| !i.summary.starts_with("delete messages")), "{items:?}");
+    assert!(items[0].summary.starts_with("undo"), "newest first: {items:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

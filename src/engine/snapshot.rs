@@ -132,6 +132,29 @@ pub fn read(path: &Path) -> Result<Snapshot, SnapshotError> {
 }
 
 /// Every snapshot, oldest first.
+/// A snapshot an undo can restore, as a picker lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub path: PathBuf,
+    pub time: String,
+    pub group: Option<String>,
+    /// The write it preceded, in words.
+    pub summary: String,
+}
+
+/// The snapshots of an instance that an undo can restore, newest first: message deletes are left out (they cannot
+/// be undone), and so are files that cannot be read.
+pub fn restorable(dir: &Path, instance: &str) -> Vec<Listed> {
+    let mut out: Vec<Listed> = list(dir)
+        .into_iter()
+        .filter_map(|(path, s)| s.ok().map(|s| (path, s)))
+        .filter(|(_, s)| s.instance == instance && s.kind != PlanKind::DeleteMessages)
+        .map(|(path, s)| Listed { path, time: s.time, group: s.group, summary: s.summary })
+        .collect();
+    out.reverse();
+    out
+}
+
 pub fn list(dir: &Path) -> Vec<(PathBuf, Result<Snapshot, SnapshotError>)> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")).collect())

@@ -105,5 +105,6 @@ pub fn restore(target: &Target<'_>, saved: &Snapshot, live: &GroupSnapshot) -> R
         notes,
         seen: Default::default(),
         plan_file: None,
+        undoes: Some(saved.time.clone()),
     })
 }

@@ -140,6 +140,13 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                 v.result = Some(result);
             }
         }
+        EngineEvent::Snapshots { instance, items } => {
+            if let Some(Modal::UndoPick(p)) = &mut s.modal
+                && p.instance == instance
+            {
+                p.items = Some(items);
+            }
+        }
         EngineEvent::TopicMissing { instance, topic } => {
             if s.topics_missing.insert((instance.clone(), topic.clone())) {
                 s.push_log(
@@ -206,7 +213,7 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                 JobEnd::Cancelled { .. } => (
                     Level::Error,
                     format!(
-                        "job {job} cancelled: {sent} of {total} call(s) sent, {failed} failed; the rest were not sent"
+                        "job {job} cancelled: {sent} of {total} call(s) sent, {failed} failed; the rest were not sent. u restores the snapshot taken before it"
                     ),
                 ),
                 JobEnd::Refused { .. } | JobEnd::NotStarted { .. } => {

@@ -21,5 +21,6 @@ pub mod peek;
 mod reset_form_view;
 pub mod state;
 pub mod tree;
+mod undo_pick;
 pub mod update;
 pub mod view;

@@ -112,6 +112,17 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, m: &Modal, th: &Theme) {
         Modal::ConfirmBatch(c) => super::batch_view::render(f, c, th, w),
         Modal::Peek(v) => super::peek::render(f, s, v, th, w),
         Modal::Interrupted(b) => super::interrupted::render(f, s, *b, th, w),
+        Modal::UndoPick(p) => super::undo_pick::render(f, p, th, w),
+        Modal::CancelConfirm { job } => {
+            let inner = popup(f, "cancel?", 64, 4, th.fg(Color::Yellow));
+            f.render_widget(
+                Paragraph::new(vec![
+                    Line::from(format!("Cancel job {job}? Calls in flight finish; the rest are not sent.")),
+                    Line::from("y cancels (u then restores its snapshot) · n keeps it running"),
+                ]),
+                inner,
+            );
+        }
         Modal::QuitConfirm => {
             let inner = popup(f, "quit?", 60, 4, th.fg(Color::Yellow));
             f.render_widget(
@@ -144,7 +155,12 @@ fn confirm(f: &mut Frame<'_>, _s: &AppState, c: &Confirm, th: &Theme, w: u16) {
         );
         return;
     }
-    let inner = popup(f, if c.destructive() { "confirm DELETE" } else { "confirm reset" }, w, h, border);
+    let title = match (c.destructive(), &c.plan.undoes) {
+        (true, _) => "confirm DELETE",
+        (false, Some(_)) => "confirm undo",
+        (false, None) => "confirm reset",
+    };
+    let inner = popup(f, title, w, h, border);
     let mut lines = vec![Line::styled(c.plan.summary.clone(), th.bold())];
     if let Some(moved) = &c.stale {
         lines.push(Line::styled(

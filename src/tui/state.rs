@@ -148,6 +148,10 @@ pub enum Modal {
     Interrupted(super::interrupted::Banner),
     /// "A job is running; quit anyway?"
     QuitConfirm,
+    /// The snapshots an undo can restore.
+    UndoPick(super::undo_pick::UndoPick),
+    /// "Cancel job N?"
+    CancelConfirm { job: u64 },
 }
 
 /// A running job.

@@ -9,7 +9,8 @@ use super::keymap::Action;
 use super::layout::{log_rows, tree_rows};
 use super::state::{AppState, Asked, Asking, Level, Modal, Origin};
 use super::tree::Kind;
-use crate::engine::order::{Order, UndoFrom};
+use crate::core::target::TargetKind;
+use crate::engine::order::Order;
 use crate::engine::plan::PlanKind;
 use crate::engine::safety;
 use crate::engine::worker::{Command, EngineEvent};
@@ -226,14 +227,14 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
             s.modal = Some(Modal::Help(0));
             Step::redraw()
         }
+        // Esc clears a filter before anything else; cancelling a job asks first.
         Action::Back => match &mut s.job {
-            Some(job) if !job.cancelling => {
-                job.cancelling = true;
-                let id = job.id;
-                Step::send(Command::Cancel { job: id })
-            }
             _ if !tree.filter.is_empty() => {
                 tree.set_filter("", rows);
+                Step::redraw()
+            }
+            Some(job) if !job.cancelling => {
+                s.modal = Some(Modal::CancelConfirm { job: job.id });
                 Step::redraw()
             }
             _ if !s.marked.is_empty() => {
@@ -272,7 +273,11 @@ pub fn applies(s: &AppState, action: Action) -> bool {
                 )
             ) && allowed(PlanKind::DeleteMessages)
         }
-        Action::Undo => allowed(PlanKind::Reset),
+        // DTS cannot reset to an offset, so its snapshots are always refused: not offered there.
+        Action::Undo => {
+            allowed(PlanKind::Reset)
+                && instance.as_deref().and_then(|i| s.instance_info(i)).is_some_and(|(_, k, _)| k != TargetKind::Dts)
+        }
         Action::Expand => s.groups_view || node.is_some_and(|n| !n.children.is_empty()),
         Action::Sort => s.groups_view,
         Action::FocusNext | Action::FocusPrev => !s.groups_view && !s.trees[1 - s.focus].nodes.is_empty(),
@@ -365,9 +370,9 @@ fn plan_undo(s: &mut AppState) -> Step {
     if let Some(why) = write_refusal(s, &instance, PlanKind::Reset) {
         return status(s, format!("undo: {why}"));
     }
-    let (modal, effects) = plan(s, Order::Undo(UndoFrom::NewestOf(instance)), None);
-    s.modal = modal;
-    Step { redraw: true, effects }
+    // The user picks which snapshot: the instance's restorable ones arrive from the engine, newest first.
+    s.modal = Some(Modal::UndoPick(super::undo_pick::UndoPick { instance: instance.clone(), items: None, cursor: 0 }));
+    Step::send(Command::ListSnapshots { instance })
 }
 
 fn open_reset(s: &mut AppState) -> Step {
@@ -528,6 +533,16 @@ fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
             };
             (Some(Modal::Help(at.min(max))), vec![])
         }
+        Modal::CancelConfirm { job } => match key.code {
+            KeyCode::Char('y') => {
+                if let Some(j) = s.job.as_mut().filter(|j| j.id == job) {
+                    j.cancelling = true;
+                }
+                (None, vec![Effect::Send(Command::Cancel { job })])
+            }
+            KeyCode::Char('n') | KeyCode::Esc => (None, vec![]),
+            _ => (Some(Modal::CancelConfirm { job }), vec![]),
+        },
         Modal::QuitConfirm => match key.code {
             KeyCode::Char('y') => {
                 s.quit = true;
@@ -601,6 +616,7 @@ fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
         Modal::ConfirmBatch(c) => return confirm::batch_key(s, c, key),
         Modal::Peek(v) => return super::peek::key(s, v, key),
         Modal::Interrupted(b) => return super::interrupted::key(s, b, key),
+        Modal::UndoPick(p) => return super::undo_pick::key(s, p, key),
     };
     s.modal = next;
     Step { redraw: true, effects }

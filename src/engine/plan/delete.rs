@@ -49,6 +49,7 @@ pub fn delete_offsets(
         notes,
         seen: Default::default(),
         plan_file: None,
+        undoes: None,
     })
 }
 
@@ -124,5 +125,6 @@ pub fn delete_messages(
         notes: Vec::new(),
         seen: Default::default(),
         plan_file: None,
+        undoes: None,
     })
 }

@@ -111,6 +111,9 @@ pub struct Plan {
     /// The SHA-256 of the plan file this plan applies, when it came from one (the audit trail names it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan_file: Option<String>,
+    /// When this plan restores a snapshot: the snapshot's time (the confirmation then says "confirm undo").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undoes: Option<String>,
 }
 
 /// The live state a plan was made from, beyond its rows.

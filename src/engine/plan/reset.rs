@@ -202,6 +202,7 @@ pub fn reset(target: &Target<'_>, snapshot: &GroupSnapshot, req: &ResetRequest<'
         notes,
         seen: Default::default(),
         plan_file: None,
+        undoes: None,
     })
 }
 

@@ -48,6 +48,8 @@ pub enum Command {
     ExportBatch { batch: super::batch::Batch },
     /// Read the messages around one partition's target, for a peek from the confirmation.
     Peek { request: u64, instance: String, topic: String, partition: i32, target: i64 },
+    /// The snapshots an undo of this instance could restore, newest first.
+    ListSnapshots { instance: String },
     /// Stop sending the rest of a job (calls in flight finish).
     Cancel { job: u64 },
 }
@@ -79,6 +81,8 @@ pub enum EngineEvent {
     BatchPlanned { request: u64, batch: super::batch::Batch },
     /// The messages around a target, or why they could not be read.
     Peeked { request: u64, result: Result<super::peek::Peek, String> },
+    /// The restorable snapshots of an instance, newest first (message deletes cannot be undone and are left out).
+    Snapshots { instance: String, items: Vec<super::snapshot::Listed> },
     /// One call of a job ended.
     CallDone { job: u64, outcome: Outcome, done: usize, total: usize },
     /// A job ended.
@@ -221,6 +225,11 @@ impl Shared {
                     return;
                 }
                 let _ = self.read(Read::Detail(instance, group)).await;
+            }
+            Command::ListSnapshots { instance } => {
+                let dir = super::snapshot::dir(self.session.profile.settings.audit_log.as_deref());
+                let items = dir.map(|d| super::snapshot::restorable(&d, &instance)).unwrap_or_default();
+                self.send(EngineEvent::Snapshots { instance, items });
             }
             Command::Cancel { .. } => {}
         }

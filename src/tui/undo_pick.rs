@@ -1,0 +1,70 @@
+//! The undo picker: the instance's restorable snapshots, newest first, each with what its write did; Enter plans
+//! the undo of the chosen one, previewed and confirmed like any write.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::style::{Color, Modifier};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use super::modal_view::{clip, popup};
+use super::state::{AppState, Modal};
+use super::update::{Step, plan};
+use super::view::Theme;
+use crate::engine::order::{Order, UndoFrom};
+use crate::engine::snapshot::Listed;
+
+/// The open picker.
+#[derive(Debug, Clone)]
+pub struct UndoPick {
+    pub instance: String,
+    /// `None` until the list arrives.
+    pub items: Option<Vec<Listed>>,
+    pub cursor: usize,
+}
+
+pub(super) fn key(s: &mut AppState, mut p: UndoPick, key: KeyEvent) -> Step {
+    let n = p.items.as_ref().map_or(0, Vec::len);
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('q') => return Step::redraw(),
+        KeyCode::Down | KeyCode::Char('j') => p.cursor = (p.cursor + 1).min(n.saturating_sub(1)),
+        KeyCode::Up | KeyCode::Char('k') => p.cursor = p.cursor.saturating_sub(1),
+        KeyCode::Enter => {
+            if let Some(item) = p.items.as_ref().and_then(|i| i.get(p.cursor)) {
+                let (modal, effects) = plan(s, Order::Undo(UndoFrom::File(item.path.clone())), None);
+                s.modal = modal;
+                return Step { redraw: true, effects };
+            }
+        }
+        _ => {}
+    }
+    s.modal = Some(Modal::UndoPick(p));
+    Step::redraw()
+}
+
+pub fn render(f: &mut Frame<'_>, p: &UndoPick, th: &Theme, w: u16) {
+    let h = f.area().height.saturating_sub(2).min(18);
+    let inner = popup(f, &format!("undo on {}: pick a snapshot", p.instance), w, h, th.fg(Color::Yellow));
+    let width = inner.width as usize;
+    let mut lines: Vec<Line<'_>> = Vec::new();
+    match &p.items {
+        None => lines.push(Line::from("reading the snapshots…")),
+        Some(items) if items.is_empty() => {
+            lines.push(Line::from("no snapshot of this instance can be restored (message deletes cannot be undone)"))
+        }
+        Some(items) => {
+            let rows = (inner.height as usize).saturating_sub(3) / 2;
+            let first = p.cursor.saturating_sub(rows.saturating_sub(1));
+            for (i, it) in items.iter().enumerate().skip(first).take(rows.max(1)) {
+                let style = if i == p.cursor { th.selected().add_modifier(Modifier::BOLD) } else { Default::default() };
+                let mark = if i == p.cursor { "›" } else { " " };
+                let group = it.group.as_deref().unwrap_or("-");
+                lines.push(Line::styled(clip(&format!("{mark} {}  group {group}", it.time), width), style));
+                lines.push(Line::styled(clip(&format!("    before: {}", it.summary), width), th.fg(Color::DarkGray)));
+            }
+            lines.push(Line::from(format!("{} snapshot(s), newest first", items.len())));
+        }
+    }
+    lines.push(Line::styled("↑↓ choose · Enter previews the undo · Esc closes", th.fg(Color::DarkGray)));
+    f.render_widget(Paragraph::new(lines), inner);
+}
