@@ -76,7 +76,7 @@ pub fn render(f: &mut Frame<'_>, s: &AppState) {
         pane(f, s, 0, a.panes[0], false, &th);
         pane(f, s, 1, a.panes[1], false, &th);
     }
-    detail(f, s, a.detail, &th);
+    super::detail_view::render(f, s, a.detail, &th);
     log(f, s, a.log, &th);
     hint(f, s, a.hint, &th);
     if let Some(m) = &s.modal {
@@ -186,7 +186,7 @@ fn pane(f: &mut Frame<'_>, s: &AppState, idx: usize, r: Rect, tabs: bool, th: &T
     f.render_widget(Paragraph::new(lines), inner);
 }
 
-fn state_style(th: &Theme, state: &str) -> Style {
+pub(super) fn state_style(th: &Theme, state: &str) -> Style {
     match normalise_state(state).as_str() {
         "empty" => th.fg(Color::Green),
         "dead" => th.fg(Color::DarkGray),
@@ -195,13 +195,13 @@ fn state_style(th: &Theme, state: &str) -> Style {
     }
 }
 
-fn snapshot<'a>(s: &'a AppState, instance: &str, group: &str) -> Option<&'a Result<GroupSnapshot, String>> {
+pub(super) fn snapshot<'a>(s: &'a AppState, instance: &str, group: &str) -> Option<&'a Result<GroupSnapshot, String>> {
     s.live.get(&(instance.to_owned(), group.to_owned()))
 }
 
 /// A group's lag in words: the sum, or "no committed offset" when it has none there (after a delete, or before its
 /// first commit): never "lag 0", which would say it is caught up.
-fn group_lag(snap: &GroupSnapshot, topic: Option<&str>) -> String {
+pub(super) fn group_lag(snap: &GroupSnapshot, topic: Option<&str>) -> String {
     let mut parts = snap.partitions.iter().filter(|p| topic.is_none_or(|t| p.topic == t)).peekable();
     if parts.peek().is_some()
         && snap.partitions.iter().filter(|p| topic.is_none_or(|t| p.topic == t)).all(|p| p.committed.is_none())
@@ -211,7 +211,7 @@ fn group_lag(snap: &GroupSnapshot, topic: Option<&str>) -> String {
     format!("lag {}", parts.filter_map(|p| p.lag()).sum::<i64>())
 }
 
-fn num(v: Option<i64>) -> String {
+pub(super) fn num(v: Option<i64>) -> String {
     v.map_or("?".into(), |x| x.to_string())
 }
 
@@ -310,113 +310,6 @@ fn row<'a>(s: &'a AppState, t: &'a Tree, n: usize, th: &Theme, selected: bool) -
         _ => {}
     }
     Line::from(spans)
-}
-
-fn detail(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
-    let t = &s.trees[s.focus];
-    let lines: Vec<Line<'_>> = match t.selected_node().map(|n| &n.kind) {
-        Some(Kind::Group { instance, group }) | Some(Kind::GroupTopic { instance, group, .. }) => {
-            match snapshot(s, instance, group) {
-                Some(Ok(snap)) => {
-                    let members = if snap.members.is_empty() {
-                        "no members".to_owned()
-                    } else {
-                        snap.members
-                            .iter()
-                            .map(|m| format!("{} {}", m.client_id, m.host).trim().to_owned())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    };
-                    vec![
-                        Line::from(vec![
-                            Span::styled(format!("group {group} on {instance}: "), th.bold()),
-                            Span::styled(snap.state.clone(), state_style(th, &snap.state)),
-                            Span::raw(format!("  total {}", group_lag(snap, None))),
-                        ]),
-                        Line::from(format!("members: {members}")),
-                        Line::from(if snap.is_inactive() {
-                            "offsets can be changed (no live consumers)"
-                        } else {
-                            "has live consumers: resets and offset deletes will be refused"
-                        }),
-                    ]
-                }
-                Some(Err(e)) => vec![Line::styled(format!("group {group}: live read failed: {e}"), th.fg(Color::Red))],
-                None => match s.summaries.get(&(instance.to_string(), group.to_string())) {
-                    // Known from its instance's listing; the detail is on its way (read when the cursor lands).
-                    Some(g) => vec![
-                        Line::from(vec![
-                            Span::raw(format!("group {group} on {instance}: ")),
-                            Span::styled(state_word(&g.state).to_owned(), state_style(th, &g.state)),
-                            Span::raw(g.lag.map(|l| format!("  total lag {l}")).unwrap_or_default()),
-                            Span::raw(g.members.map(|m| format!("  {m} member(s)")).unwrap_or_default()),
-                        ]),
-                        Line::styled("from the listing; reading its partitions…", th.fg(Color::DarkGray)),
-                    ],
-                    None => vec![Line::from(format!("group {group}: waiting for live data (R refreshes)"))],
-                },
-            }
-        }
-        Some(Kind::GroupPartition { instance, group, topic, partition }) => {
-            let p = snapshot(s, instance, group)
-                .and_then(|r| r.as_ref().ok())
-                .and_then(|snap| snap.partitions.iter().find(|p| *p.topic == **topic && p.partition == *partition));
-            match p {
-                Some(p) => vec![
-                    Line::styled(format!("{topic} partition {partition}, group {group}"), th.bold()),
-                    Line::from(format!(
-                        "committed {}   log start {}   log end {}   lag {}",
-                        num(p.committed),
-                        num(p.start),
-                        num(p.end),
-                        num(p.lag())
-                    )),
-                ],
-                None => vec![Line::from(format!("{topic} partition {partition}: no live data yet"))],
-            }
-        }
-        Some(Kind::Partition { instance, topic, partition }) => match bounds(s, instance, topic, *partition) {
-            Some((a, b)) => vec![
-                Line::from(vec![
-                    Span::styled(format!("{topic} partition {partition}: "), th.bold()),
-                    Span::raw(format!("log start {a}   log end {b}   {} messages", b - a)),
-                ]),
-                Line::from(last_message(s, instance, topic, *partition)),
-            ],
-            None => {
-                vec![Line::from(format!("{topic} partition {partition}: log bounds come from a group's live data"))]
-            }
-        },
-        Some(Kind::Instance { instance, .. }) => {
-            let info = s.instance_info(instance);
-            vec![Line::from(format!(
-                "{} instance {instance}, account {}",
-                info.as_ref().map_or("", |i| i.1.word()),
-                info.as_ref().map_or("", |i| i.0.as_str())
-            ))]
-        }
-        Some(_) => vec![Line::from("select a group, topic or partition for details")],
-        None => vec![],
-    };
-    let block = Block::default().borders(Borders::TOP).title(" detail ");
-    f.render_widget(Paragraph::new(lines).block(block), r);
-}
-
-/// When the newest message of a partition was written, in the profile's zone, where the API tells it.
-fn last_message(s: &AppState, instance: &str, topic: &str, partition: i32) -> String {
-    let ms = s
-        .topic_logs
-        .get(&(instance.to_owned(), topic.to_owned()))
-        .and_then(|r| r.as_ref().ok())
-        .and_then(|ps| ps.iter().find(|p| p.partition == partition))
-        .and_then(|p| p.last_message_ms);
-    match ms.and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok()) {
-        Some(at) => {
-            let tz = jiff::tz::TimeZone::get(&s.zone_name).unwrap_or(jiff::tz::TimeZone::UTC);
-            format!("newest message at {}", crate::core::strategy::echo_time(at, &tz, &s.zone_name))
-        }
-        None => "message times: this API does not publish them".into(),
-    }
 }
 
 fn log(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {

@@ -1,0 +1,119 @@
+//! Keys while a modal is open: the forms (Enter plans, keeping where it was asked from), the planning wait, the
+//! questions, and the modals with keys of their own.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+use super::confirm::confirm_key;
+use super::{Effect, Step, plan, zone};
+use crate::engine::order::Order;
+use crate::engine::worker::Command;
+use crate::tui::state::{AppState, Modal, Origin};
+
+pub(super) fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
+    let Some(modal) = s.modal.take() else { return Step::default() };
+    let esc = key.code == KeyCode::Esc;
+    let enter = key.code == KeyCode::Enter;
+    let (next, effects) = match modal {
+        Modal::Help(_) if esc || matches!(key.code, KeyCode::Char('?' | 'q')) => (None, vec![]),
+        Modal::Help(at) => {
+            let (_, rows) = crate::tui::help::room(s);
+            let (_, max) = crate::tui::help::extent(s);
+            let at = match key.code {
+                KeyCode::Down | KeyCode::Char('j') => at + 1,
+                KeyCode::Up | KeyCode::Char('k') => at.saturating_sub(1),
+                KeyCode::PageDown | KeyCode::Char(' ') => at + rows,
+                KeyCode::PageUp => at.saturating_sub(rows),
+                KeyCode::Home | KeyCode::Char('g') => 0,
+                KeyCode::End | KeyCode::Char('G') => max,
+                _ => at,
+            };
+            (Some(Modal::Help(at.min(max))), vec![])
+        }
+        Modal::CancelConfirm { job } => match key.code {
+            KeyCode::Char('y') => {
+                if let Some(j) = s.job.as_mut().filter(|j| j.id == job) {
+                    j.cancelling = true;
+                }
+                (None, vec![Effect::Send(Command::Cancel { job })])
+            }
+            KeyCode::Char('n') | KeyCode::Esc => (None, vec![]),
+            _ => (Some(Modal::CancelConfirm { job }), vec![]),
+        },
+        Modal::QuitConfirm => match key.code {
+            KeyCode::Char('y') => {
+                s.quit = true;
+                (None, vec![])
+            }
+            KeyCode::Char('n') | KeyCode::Esc => (None, vec![]),
+            _ => (Some(Modal::QuitConfirm), vec![]),
+        },
+        Modal::Reset(_) | Modal::DeleteOffsets(_) | Modal::DeleteMessages(_) if esc => (None, vec![]),
+        Modal::Reset(f) if enter && !f.groups.is_empty() => crate::tui::marks::submit(s, f),
+        Modal::Reset(mut f) if enter => {
+            let back = Some(Origin::Form(Box::new(Modal::Reset(f.clone()))));
+            let parsed =
+                f.parsed_partitions().and_then(|p| f.parsed_strategy(&zone(s), &s.zone_name).map(|st| (p, st)));
+            match parsed {
+                Err(e) => {
+                    f.error = Some(e);
+                    (Some(Modal::Reset(f)), vec![])
+                }
+                Ok((partitions, strategy)) => plan(
+                    s,
+                    Order::Reset {
+                        instance: f.instance,
+                        group: f.group,
+                        topics: f.topics.into(),
+                        partitions,
+                        strategy,
+                    },
+                    back,
+                ),
+            }
+        }
+        Modal::Reset(mut f) => {
+            f.key(key);
+            (Some(Modal::Reset(f)), vec![])
+        }
+        Modal::DeleteOffsets(mut f) if enter => {
+            let topics = f.chosen();
+            if topics.is_empty() {
+                f.error = Some("choose at least one topic with Space".into());
+                (Some(Modal::DeleteOffsets(f)), vec![])
+            } else {
+                let back = Some(Origin::Form(Box::new(Modal::DeleteOffsets(f.clone()))));
+                plan(s, Order::DeleteOffsets { instance: f.instance, group: f.group, topics }, back)
+            }
+        }
+        Modal::DeleteOffsets(mut f) => {
+            f.key(key);
+            (Some(Modal::DeleteOffsets(f)), vec![])
+        }
+        Modal::DeleteMessages(mut f) if enter => match f.chosen() {
+            Err(e) => {
+                f.error = Some(e);
+                (Some(Modal::DeleteMessages(f)), vec![])
+            }
+            Ok(partitions) => {
+                let back = Some(Origin::Form(Box::new(Modal::DeleteMessages(f.clone()))));
+                plan(s, Order::DeleteMessages { instance: f.instance, topic: f.topic, partitions }, back)
+            }
+        },
+        Modal::DeleteMessages(mut f) => {
+            f.key(key);
+            (Some(Modal::DeleteMessages(f)), vec![])
+        }
+        Modal::Planning { .. } if esc => {
+            s.asked = None;
+            (None, vec![])
+        }
+        planning @ Modal::Planning { .. } => (Some(planning), vec![]),
+        Modal::Confirm(c) => return confirm_key(s, c, key),
+        Modal::ConfirmBatch(c) => return super::confirm::batch_key(s, c, key),
+        Modal::Peek(v) => return crate::tui::peek::key(s, v, key),
+        Modal::Interrupted(b) => return crate::tui::interrupted::key(s, b, key),
+        Modal::UndoPick(p) => return crate::tui::undo_pick::key(s, p, key),
+    };
+    s.modal = next;
+    Step { redraw: true, effects }
+}
