@@ -64,8 +64,19 @@ async fn the_log_zooms_scrolls_by_line_and_finds() {
         app.plan_reset(1).await;
         app.key(KeyCode::Char('y'));
         app.settle().await;
+        // c copies the selection's full name (OSC 52, and the log shows it to select by hand).
+        app.key(KeyCode::Char('c'));
+        assert_eq!(app.copied.last().map(String::as_str), Some("billing"));
+        assert!(app.state.log.back().unwrap().text.contains("copied to the clipboard (OSC 52): billing"));
         app.key(KeyCode::Char('L'));
         assert!(app.state.log_zoom);
+        // In the zoomed log, c copies the line's snapshot path.
+        app.key(KeyCode::Char('/'));
+        app.typed("snapshot");
+        app.key(KeyCode::Enter);
+        app.key(KeyCode::Char('c'));
+        let path = app.copied.last().unwrap().clone();
+        assert!(path.ends_with(".json") && std::path::Path::new(&path).is_file(), "{path}");
         app.key(KeyCode::Char('/'));
         app.typed("started");
         app.key(KeyCode::Enter);

@@ -66,7 +66,7 @@ pub fn audit_trail(p: &Profile, since: Option<&str>, json: bool) -> R<u8> {
         for r in v["results"].as_array().into_iter().flatten() {
             let id = r["request_id"].as_str().unwrap_or("-");
             let err = r["error"].as_str().map(|e| format!(": {e}")).unwrap_or_default();
-            say!("  {} {} [request id {id}]{err}", state(r), op(r));
+            say!("  {} {}{} [request id {id}]{err}", state(r), op(r), call_target(r));
         }
         match v["end"].as_str() {
             Some("cancelled") => say!("  cancelled: the rest of the calls were not sent"),
@@ -118,6 +118,20 @@ fn state(o: &serde_json::Value) -> &'static str {
         Some("partial") => "PARTIAL",
         None if o["ok"] == true => "ok",
         _ => "FAILED",
+    }
+}
+
+/// What a journaled call moved, from its request body: ` orders p3`, or nothing when the body does not say.
+fn call_target(o: &serde_json::Value) -> String {
+    let b = &o["request"]["body"];
+    let topic = b["topic"].as_str().or_else(|| b["Topic"].as_str()).or_else(|| b["TopicName"].as_str());
+    let partition = b["partition"].as_i64().or_else(|| b["Partition"].as_i64());
+    match (topic, partition) {
+        (Some(t), Some(-1)) => format!(" {t} (all partitions)"),
+        (Some(t), Some(p)) => format!(" {t} p{p}"),
+        (Some(t), None) => format!(" {t}"),
+        (None, Some(p)) => format!(" p{p}"),
+        (None, None) => String::new(),
     }
 }
 

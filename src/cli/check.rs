@@ -105,7 +105,7 @@ pub fn summary(p: &Profile, env: &dyn Environment) -> (String, bool) {
         a.ckafka.iter().for_each(|i| instance(&mut out, "ckafka", i));
         for d in &a.dts {
             let _ = writeln!(out, "  dts {} ({}){}", d.name, d.subscribe_id, flags(d.safety));
-            let _ = writeln!(out, "    topic {} [{} partitions]", d.topic, d.partitions);
+            let _ = writeln!(out, "    topic {} [{}]", d.topic, partitions(d.partitions));
             for g in &d.groups {
                 let _ = writeln!(out, "    group {g} = {}", d.full_group_name(g));
             }
@@ -124,7 +124,7 @@ pub fn summary(p: &Profile, env: &dyn Environment) -> (String, bool) {
 fn instance(out: &mut String, kind: &str, i: &KafkaInstance) {
     let _ = writeln!(out, "  {kind} {} ({}){}", i.name, i.id, flags(i.safety));
     for t in &i.topics {
-        let _ = writeln!(out, "    topic {} [{} partitions]", t.name, t.partitions);
+        let _ = writeln!(out, "    topic {} [{}]", t.name, partitions(t.partitions));
     }
     for g in &i.groups {
         let _ = writeln!(out, "    group {} -> {}", g.name, g.topics.join(", "));
@@ -140,6 +140,10 @@ fn account_scope(scope: &Scope, pinned: usize, what: &str) -> String {
         "no others are discovered (`discover = false`)".to_owned()
     };
     format!("{pinned} pinned {what}; {rest}")
+}
+
+fn partitions(n: u32) -> String {
+    if n == 1 { "1 partition".into() } else { format!("{n} partitions") }
 }
 
 fn flags(s: Safety) -> &'static str {

@@ -240,7 +240,7 @@ pub fn describe(p: &Profile, instance: &str, group: &str, topic: Option<&str>, j
         return Ok(exit::OK);
     }
     say!(
-        "group {} on {} `{}` (account {}): state {} ({})",
+        "group {} on {} `{}` (account {}): state {} [{}]",
         snap.group,
         target.kind(),
         target.name(),
@@ -252,10 +252,12 @@ pub fn describe(p: &Profile, instance: &str, group: &str, topic: Option<&str>, j
         say!("  member {} {}", m.client_id, m.host);
     }
     let show = |v: Option<i64>| v.map_or("-".to_owned(), |x| x.to_string());
-    say!("{:<24} {:>5} {:>12} {:>12} {:>12} {:>10}", "topic", "part", "committed", "start", "end", "lag");
+    // The topic column fits the longest name (a DTS topic is `account-subs-…-1`).
+    let w = snap.partitions.iter().map(|r| r.topic.chars().count()).max().unwrap_or(0).max(24);
+    say!("{:<w$} {:>5} {:>12} {:>12} {:>12} {:>10}", "topic", "part", "committed", "start", "end", "lag");
     for r in &snap.partitions {
         say!(
-            "{:<24} {:>5} {:>12} {:>12} {:>12} {:>10}",
+            "{:<w$} {:>5} {:>12} {:>12} {:>12} {:>10}",
             r.topic,
             r.partition,
             show(r.committed),

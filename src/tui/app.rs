@@ -118,6 +118,12 @@ async fn event_loop(
                 Effect::Send(cmd) => {
                     let _ = commands.send(cmd);
                 }
+                Effect::Copy(text) => {
+                    use std::io::Write;
+                    let mut out = std::io::stdout();
+                    let _ = out.write_all(super::copy::osc52(&text).as_bytes());
+                    let _ = out.flush();
+                }
                 Effect::Remember(line) => {
                     if let Some(path) = &state.history_file
                         && let Err(e) = super::history::append(path, &line)

@@ -27,6 +27,8 @@ pub enum Action {
     Filter,
     /// The `:` command line.
     Command,
+    /// Copy the selection's full name to the clipboard.
+    Copy,
     /// Reset offsets of the selection.
     Reset,
     /// Delete the group's committed offsets (Huawei DMS, CKafka).
@@ -123,6 +125,13 @@ pub const BINDINGS: &[Binding] = &[
         hint: "cmd",
     },
     Binding {
+        action: Action::Copy,
+        name: "copy",
+        keys: &["c"],
+        help: "copy the selection's full name (a DTS group's API name, an instance's id) with OSC 52; in the zoomed log, the line's snapshot path or request id",
+        hint: "",
+    },
+    Binding {
         action: Action::Reset,
         name: "reset",
         keys: &["r"],
@@ -147,7 +156,7 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::Undo,
         name: "undo",
         keys: &["u"],
-        help: "undo the selected instance's newest write from its snapshot (previewed and confirmed like any write)",
+        help: "undo: pick one of the instance's snapshots, newest first, and restore it (previewed and confirmed like any write)",
         hint: "undo",
     },
     Binding {

@@ -39,7 +39,12 @@ pub(super) fn key(s: &mut AppState, key: KeyEvent) -> Step {
         KeyCode::PageDown => s.log_scroll = s.log_scroll.saturating_sub(page),
         KeyCode::Home | KeyCode::Char('g') => s.log_scroll = last,
         KeyCode::End | KeyCode::Char('G') => s.log_scroll = 0,
-        KeyCode::Char('/') => s.log_find = Some(Input::new(s.log_query.clone())),
+        KeyCode::Char('/') => s.log_find = Some(Input::default()),
+        KeyCode::Char('c') => {
+            let at = s.log_hit.unwrap_or_else(|| s.log.len().saturating_sub(1 + s.log_scroll));
+            let text = s.log.get(at).map(|l| super::copy::from_log_line(&l.text));
+            return super::copy::copy(s, text);
+        }
         KeyCode::Char('n') => return find(s, true, 1),
         KeyCode::Char('N') => return find(s, false, 1),
         _ => return Step::default(),

@@ -4,6 +4,7 @@
 pub mod app;
 mod batch_view;
 pub mod command_line;
+pub mod copy;
 mod detail_view;
 mod engine_events;
 pub mod forms;

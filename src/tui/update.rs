@@ -38,6 +38,8 @@ pub enum Effect {
     Send(Command),
     /// Keep a `:` line in the history file.
     Remember(String),
+    /// Put text on the terminal's clipboard (OSC 52).
+    Copy(String),
 }
 
 /// The result of one update.
@@ -196,6 +198,10 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
             Step::redraw()
         }
         Action::Command => super::command_line::open(s),
+        Action::Copy => {
+            let text = super::copy::selected(s);
+            super::copy::copy(s, text)
+        }
         Action::Reset => open_reset(s),
         Action::DeleteOffsets => open_delete_offsets(s),
         Action::DeleteMessages => open_delete_messages(s),

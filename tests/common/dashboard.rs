@@ -21,6 +21,8 @@ pub struct App {
     pub emu: Handle,
     /// The `:` lines the dashboard asked to keep in its history file.
     pub remembered: Vec<String>,
+    /// What the dashboard asked to put on the clipboard.
+    pub copied: Vec<String>,
 }
 
 impl App {
@@ -45,7 +47,7 @@ impl App {
         let (tx, events) = mpsc::unbounded_channel();
         let w_ = worker::spawn(super::paced_session(profile.clone(), "Asia/Shanghai"), tx);
         let state = AppState::new(profile, (w, h), true, false, "Asia/Shanghai".into());
-        let mut app = Self { state, commands: w_.commands, events, emu, remembered: Vec::new() };
+        let mut app = Self { state, commands: w_.commands, events, emu, remembered: Vec::new(), copied: Vec::new() };
         app.apply(Msg::Resize(w, h));
         app.apply(Msg::RefreshTick);
         app.settle().await;
@@ -57,6 +59,7 @@ impl App {
             match e {
                 Effect::Send(cmd) => self.commands.send(cmd).unwrap(),
                 Effect::Remember(line) => self.remembered.push(line),
+                Effect::Copy(text) => self.copied.push(text),
             }
         }
     }
