@@ -90,3 +90,30 @@ async fn back_from_the_confirmation_keeps_every_value_and_a_moved_group_makes_th
         assert_eq!(row.current, Some(now));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_filter_takes_state_words_and_lands_on_the_first_match_and_the_help_scrolls_at_both_sizes() {
+    use offsetdeck::tui::tree::Kind;
+    for (w, h) in [(80, 24), (160, 48)] {
+        let mut app = App::new(w, h).await;
+        app.key(KeyCode::Char('/'));
+        app.typed("active");
+        let t = &app.state.trees[0];
+        let shown: Vec<&str> = t
+            .visible
+            .iter()
+            .filter(|i| matches!(t.nodes[**i].kind, Kind::Group { .. }))
+            .map(|i| &*t.nodes[*i].name)
+            .collect();
+        assert_eq!(shown, ["fraud-check"], "by its state word");
+        assert_eq!(t.selected_node().map(|n| &*n.name), Some("fraud-check"), "the selection is on the match");
+        app.key(KeyCode::Esc);
+        app.key(KeyCode::End);
+        assert_eq!(app.state.trees[0].cursor(), app.state.trees[0].visible.len() - 1, "G/End to the last row");
+        app.key(KeyCode::Home);
+        assert_eq!(app.state.trees[0].cursor(), 0);
+        app.key(KeyCode::Char('?'));
+        app.key(KeyCode::PageDown);
+        snap!(format!("help_scrolled_{w}x{h}"), app);
+    }
+}

@@ -59,6 +59,8 @@ pub struct Tree {
     pub opened: HashSet<usize>,
     /// Case-insensitive filter; empty for none.
     pub filter: String,
+    /// Nodes the filter matches by what the tree does not hold (a group's state word), set with the filter.
+    pub also_matching: HashSet<usize>,
     /// Visible node indices, in order (the cache).
     pub visible: Vec<usize>,
     /// The selected node.
@@ -219,7 +221,7 @@ impl Tree {
             let needle = self.filter.to_lowercase();
             let mut keep = vec![false; self.nodes.len()];
             for (i, n) in self.nodes.iter().enumerate() {
-                if n.lower.contains(&needle) {
+                if n.lower.contains(&needle) || self.also_matching.contains(&i) {
                     let mut cur = Some(i);
                     while let Some(c) = cur {
                         if keep[c] {
@@ -306,8 +308,24 @@ impl Tree {
 
     /// Sets the filter and recomputes.
     pub fn set_filter(&mut self, filter: &str, height: usize) {
+        self.set_filter_with(filter, height, Default::default());
+    }
+
+    /// Sets the filter, with nodes that match it by what the tree does not hold (a group's live state word), and
+    /// selects the first node that matches itself (not merely an ancestor of one).
+    pub fn set_filter_with(&mut self, filter: &str, height: usize, also: HashSet<usize>) {
         self.filter = filter.to_owned();
+        self.also_matching = also;
         self.recompute();
+        if !self.filter.is_empty() {
+            let needle = self.filter.to_lowercase();
+            let first = self
+                .visible
+                .iter()
+                .copied()
+                .find(|i| self.nodes[*i].lower.contains(&needle) || self.also_matching.contains(i));
+            self.selected = first.or(self.selected);
+        }
         self.offset = 0;
         self.scroll_into_view(height);
     }

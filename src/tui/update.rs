@@ -120,6 +120,27 @@ fn apply(s: &mut AppState, msg: Msg) -> Step {
     }
 }
 
+/// The focused tree's groups whose state word (EMPTY, ACTIVE, …, NOT FOUND) contains the filter: `/active` finds
+/// the groups with live consumers.
+fn state_matches(s: &AppState, filter: &str) -> std::collections::HashSet<usize> {
+    let needle = filter.trim().to_lowercase();
+    if needle.len() < 3 {
+        return Default::default();
+    }
+    s.trees[s.focus]
+        .nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| match &n.kind {
+            Kind::Group { instance, group } => {
+                let word = super::group_status::of(s, instance, group).word().to_lowercase();
+                word.contains(&needle).then_some(i)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 pub(super) fn status(s: &mut AppState, text: impl Into<String>) -> Step {
     s.push_log(String::new(), Level::Info, text.into());
     Step::redraw()
@@ -156,7 +177,8 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
                     s.groups_filter = text;
                     s.groups_cursor = 0;
                 } else {
-                    s.trees[s.focus].set_filter(&text, rows);
+                    let also = state_matches(s, &text);
+                    s.trees[s.focus].set_filter_with(&text, rows, also);
                 }
             }
         }
