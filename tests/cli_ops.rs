@@ -11,7 +11,7 @@ fn describe_shows_state_members_and_lag() {
     let o = run(&e, &["describe", "--instance", "orders", "--group", "fraud-check"]);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
-    assert!(out.contains("state ACTIVE (Stable)") && out.contains("member fraud-check-1 /10.0.3.17"), "{out}");
+    assert!(out.contains("state ACTIVE [Stable]") && out.contains("member fraud-check-1 /10.0.3.17"), "{out}");
     assert!(out.contains("total lag"), "{out}");
 }
 

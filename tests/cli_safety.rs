@@ -54,7 +54,10 @@ fn audit_trail_has_one_record_per_write_with_request_ids_and_no_secret() {
     let o = run(&e, &["audit"]);
     let out = text(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
-    assert!(out.contains("reset group `billing`") && out.contains("ok ResetMessageOffset [request id "), "{out}");
+    assert!(
+        out.contains("reset group `billing`") && out.contains("ok ResetMessageOffset payments p0 [request id "),
+        "{out}"
+    );
     assert!(out.contains("delete 100 messages"), "{out}");
     let o = run(&e, &["audit", "--since", "2099-01-01 00:00"]);
     assert!(!text(&o).contains("reset group"), "--since filters");

@@ -21,14 +21,20 @@ macro_rules! snap {
     };
 }
 
+/// The dashboard with billing reset to earliest through the form, the job done.
+async fn after_a_reset(w: u16, h: u16) -> App {
+    let mut app = App::new(w, h).await;
+    app.keys(&down(3));
+    app.plan_reset(1).await;
+    app.key(KeyCode::Char('y'));
+    app.settle().await;
+    app
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interrupted_job_is_shown_at_start_marked_in_the_tree_and_undone_from_its_snapshot() {
     for (w, h) in [(80, 24), (160, 48)] {
-        let mut app = App::new(w, h).await;
-        app.keys(&down(3));
-        app.plan_reset(1).await;
-        app.key(KeyCode::Char('y'));
-        app.settle().await;
+        let mut app = after_a_reset(w, h).await;
         // The job's closing record is lost, as a kill between the calls and the close would leave it.
         let path = app.state.profile.settings.audit_log.clone().unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
@@ -59,11 +65,7 @@ async fn an_interrupted_job_is_shown_at_start_marked_in_the_tree_and_undone_from
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_log_zooms_scrolls_by_line_and_finds() {
     for (w, h) in [(80, 24), (160, 48)] {
-        let mut app = App::new(w, h).await;
-        app.keys(&down(3));
-        app.plan_reset(1).await;
-        app.key(KeyCode::Char('y'));
-        app.settle().await;
+        let mut app = after_a_reset(w, h).await;
         // c copies the selection's full name (OSC 52, and the log shows it to select by hand).
         app.key(KeyCode::Char('c'));
         assert_eq!(app.copied.last().map(String::as_str), Some("billing"));

@@ -176,28 +176,41 @@ pub(super) fn run_plan(
     if let Some((path, valid)) = mode.plan_out {
         return super::planfile::save(session, rt, plan, path, valid, mode.json);
     }
-    // "Would change something": a partition whose target differs from where it is, or is not known before the call.
-    let changes = match plan.kind {
-        crate::engine::plan::PlanKind::Reset => plan.rows.iter().any(|r| r.target.is_none() || r.target != r.current),
-        _ => !plan.rows.is_empty(),
-    };
-    let dry_code = if mode.detailed && changes { exit::BAD_INPUT } else { exit::OK };
-    if mode.json && mode.dry_run {
-        say_json!(serde_json::json!({"plan": plan, "dry_run": true, "changes": changes}));
-        return Ok(dry_code);
-    }
-    if !mode.json {
-        sayn!("{}", render_plan(&plan));
-    }
-    if mode.dry_run {
-        say!("dry run: nothing was sent{}", if changes { "" } else { " (and it would change nothing)" });
-        return Ok(dry_code);
+    let value = || serde_json::json!({"plan": plan});
+    if let Some(code) = preview(mode, plan.changes(), value, || render_plan(&plan)) {
+        return Ok(code);
     }
     confirm(&plan.confirmation, mode)?;
     let mut printer = CallPrinter { json: mode.json };
     let done = rt.block_on(job::run(session, plan, &AtomicBool::new(false), &mut printer));
     report(&done, mode.json);
     Ok(done.exit_code())
+}
+
+/// Shows a plan (or a batch) as the mode says; `Some(code)` when that is all (a dry run), `None` to go on and run it.
+/// `changes`: whether it would change something, for `--detailed-exitcode`.
+pub(super) fn preview(
+    mode: WriteMode<'_>,
+    changes: bool,
+    value: impl FnOnce() -> serde_json::Value,
+    text: impl FnOnce() -> String,
+) -> Option<u8> {
+    let dry_code = if mode.detailed && changes { exit::BAD_INPUT } else { exit::OK };
+    if mode.json && mode.dry_run {
+        let mut v = value();
+        v["dry_run"] = true.into();
+        v["changes"] = changes.into();
+        say_json!(v);
+        return Some(dry_code);
+    }
+    if !mode.json {
+        sayn!("{}", text());
+    }
+    if mode.dry_run {
+        say!("dry run: nothing was sent{}", if changes { "" } else { " (and it would change nothing)" });
+        return Some(dry_code);
+    }
+    None
 }
 
 /// `describe`.

@@ -49,18 +49,9 @@ pub fn run(p: &Profile, a: &ResetArgs, mode: WriteMode<'_>) -> R<u8> {
         }
         return Ok(if batch.left_out.is_empty() { exit::OK } else { exit::FAILED });
     }
-    let changes = batch.plans.iter().any(|p| p.rows.iter().any(|r| r.target.is_none() || r.target != r.current));
-    let dry_code = if mode.detailed && changes { exit::BAD_INPUT } else { exit::OK };
-    if mode.json && mode.dry_run {
-        say_json!(serde_json::json!({"batch": batch, "dry_run": true, "changes": changes}));
-        return Ok(dry_code);
-    }
-    if !mode.json {
-        sayn!("{}", render_batch(&batch));
-    }
-    if mode.dry_run {
-        say!("dry run: nothing was sent{}", if changes { "" } else { " (and it would change nothing)" });
-        return Ok(dry_code);
+    let changes = batch.plans.iter().any(crate::engine::plan::Plan::changes);
+    if let Some(code) = ops::preview(mode, changes, || serde_json::json!({"batch": batch}), || render_batch(&batch)) {
+        return Ok(code);
     }
     ops::confirm(&batch.confirmation, mode)?;
     let left_out = batch.left_out.clone();

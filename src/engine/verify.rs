@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::outcome::{CallResult, Outcome};
 use super::plan::{Direction, Plan, PlanKind, Row};
 use crate::core::live::GroupSnapshot;
+use crate::core::target::TargetKind;
 
 /// One partition's check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -74,6 +75,11 @@ fn judge_row(
         PlanKind::DeleteOffsets => now.is_none(),
         PlanKind::DeleteMessages => matches!((now, r.target), (Some(n), Some(t)) if n >= t),
         PlanKind::Reset => match r.target {
+            // DTS is sent `latest` itself, not an offset: on a subscription that keeps growing, the service sets the
+            // end as it is when the call lands, past the end the plan saw.
+            Some(want) if plan.target.kind == TargetKind::Dts && plan.expect == Direction::Up => {
+                now.is_some_and(|n| n >= want)
+            }
             Some(want) => now == Some(want),
             // No exact target: only a move in the direction the strategy implies counts.
             None => match (plan.expect, before, now) {
@@ -187,6 +193,11 @@ mod tests {
         let p = planned(ResetStrategy::Latest, "sub");
         assert!(judge(&p, &outcome(&p, ok()), &now(Some(400)))[0].ok);
         assert!(!judge(&p, &outcome(&p, ok()), &now(Some(90)))[0].ok);
+        assert!(judge(&p, &outcome(&p, ok()), &now(Some(412)))[0].ok, "the log grew before the call landed");
+        assert!(!judge(&p, &outcome(&p, ok()), &now(Some(100)))[0].ok, "the silent no-op is still caught");
+        // Huawei and CKafka are sent the exact end: anything else is not as planned.
+        let p = planned(ResetStrategy::Latest, "orders");
+        assert!(!judge(&p, &outcome(&p, ok()), &now(Some(412)))[0].ok);
     }
 
     #[test]

@@ -394,7 +394,8 @@ mod tests {
             Keymap::default().action_for(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
             Some(Action::QuitNow)
         );
-        assert_eq!(Keymap::default().action_for(KeyEvent::from(KeyCode::Char('c'))), None);
+        assert_eq!(Keymap::default().action_for(KeyEvent::from(KeyCode::Char('c'))), Some(Action::Copy), "c copies");
+        assert_eq!(Keymap::default().action_for(KeyEvent::from(KeyCode::Char('Z'))), None);
         // Every key spec in the registry parses to some key.
         let all = [
             KeyCode::Tab,

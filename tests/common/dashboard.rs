@@ -116,39 +116,21 @@ impl App {
     /// Selects the Topics-folder partition `name` of `topic` in the Huawei tree, opening what is needed.
     pub fn trees_select(&mut self, name: &str, topic: &str) {
         use offsetdeck::tui::tree::Kind;
-        let t = &mut self.state.trees[0];
-        let target = t
-            .nodes
-            .iter()
-            .position(|n| &*n.name == name && matches!(&n.kind, Kind::Partition { topic: tp, .. } if &**tp == topic))
-            .unwrap();
-        let mut cur = t.nodes[target].parent;
-        while let Some(c) = cur {
-            t.opened.insert(c);
-            cur = t.nodes[c].parent;
-        }
-        t.recompute();
-        t.selected = Some(target);
-        t.scroll_into_view(10);
+        let found = self.state.trees[0].select_where(
+            |k| matches!(k, Kind::Partition { topic: tp, partition, .. } if &**tp == topic && format!("p{partition}") == name),
+            10,
+        );
+        assert!(found, "no partition {name} of {topic}");
     }
 
     /// Selects group `name` of instance `instance` in the Huawei tree, opening what is needed.
     pub fn select_group(&mut self, instance: &str, name: &str) {
         use offsetdeck::tui::tree::Kind;
-        let t = &mut self.state.trees[0];
-        let target = t
-            .nodes
-            .iter()
-            .position(|n| matches!(&n.kind, Kind::Group { instance: i, group } if &**i == instance && &**group == name))
-            .unwrap();
-        let mut cur = t.nodes[target].parent;
-        while let Some(c) = cur {
-            t.opened.insert(c);
-            cur = t.nodes[c].parent;
-        }
-        t.recompute();
-        t.selected = Some(target);
-        t.scroll_into_view(10);
+        let found = self.state.trees[0].select_where(
+            |k| matches!(k, Kind::Group { instance: i, group } if &**i == instance && &**group == name),
+            10,
+        );
+        assert!(found, "no group {name} on {instance}");
     }
 
     pub fn screen(&self) -> String {

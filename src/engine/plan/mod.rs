@@ -172,6 +172,15 @@ impl Plan {
         totals(&self.rows)
     }
 
+    /// Whether running it would change anything: a reset's partition whose target differs from where it is (or is
+    /// not known before the call); any row of a delete.
+    pub fn changes(&self) -> bool {
+        match self.kind {
+            PlanKind::Reset => self.rows.iter().any(|r| r.target.is_none() || r.target != r.current),
+            _ => !self.rows.is_empty(),
+        }
+    }
+
     /// Appends another plan of the same group (another topic): its calls follow, its rows point at them.
     pub fn absorb(&mut self, other: Plan, topic: &str) {
         let base = self.calls.len();
