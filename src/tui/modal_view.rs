@@ -247,8 +247,11 @@ fn confirm(f: &mut Frame<'_>, _s: &AppState, c: &Confirm, th: &Theme, w: u16) {
         let lag = c.plan.lag_totals().map(|(n, a)| format!(" Lag: {n} now, {a} after.")).unwrap_or_default();
         lines.push(Line::from(format!("In all: {replayed} message(s) consumed again, {skipped} skipped.{lag}")));
     }
-    let peek =
-        if deleting || c.plan.kind != crate::engine::plan::PlanKind::Reset { "" } else { "; p peeks at the › row" };
+    let peek = match (c.plan.kind == crate::engine::plan::PlanKind::Reset, c.type_name().is_some()) {
+        (false, _) => "",
+        (true, false) => "; p peeks at the › row",
+        (true, true) => "; Ctrl-P peeks at the › row",
+    };
     lines.push(Line::from(format!(
         "{} call(s) will be sent. Ctrl-S saves it as a plan file{peek}.",
         c.plan.calls.len()
