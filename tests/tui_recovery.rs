@@ -99,3 +99,51 @@ async fn the_log_zooms_scrolls_by_line_and_finds() {
         assert!(!app.state.log_zoom);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_new_screen_renders_at_any_size_without_panicking() {
+    let mut app = after_a_reset(80, 24).await;
+    app.key(KeyCode::Char(':'));
+    app.typed("reset --group billing --topic payments:0 --to-offset 1667");
+    app.key(KeyCode::Enter);
+    app.settle().await;
+    let confirm = app.state.modal.clone();
+    app.key(KeyCode::Char('p'));
+    app.settle_until(|s| matches!(&s.modal, Some(Modal::Peek(v)) if v.result.is_some())).await;
+    let peek = app.state.modal.clone();
+    app.state.modal = None;
+    app.state.marked.insert(("orders".into(), "billing".into()));
+    app.state.marked.insert(("orders".into(), "audit".into()));
+    app.key(KeyCode::Char('r'));
+    let form = app.state.modal.clone();
+    app.keys(&[KeyCode::Right, KeyCode::Enter]);
+    app.settle().await;
+    let batch = app.state.modal.clone();
+    assert!(matches!(batch, Some(Modal::ConfirmBatch(_))), "{:?}", app.state.log.back());
+    let screens = [
+        confirm,
+        peek,
+        form,
+        batch,
+        Some(Modal::Help(3)),
+        Some(Modal::Interrupted(Default::default())),
+        Some(Modal::CancelConfirm { job: 1 }),
+        None,
+    ];
+    for (w, h) in [(1, 1), (10, 3), (20, 5), (40, 12), (79, 23), (80, 24), (160, 48), (250, 70)] {
+        app.apply(offsetdeck::tui::update::Msg::Resize(w, h));
+        for m in &screens {
+            app.state.modal = m.clone();
+            assert_eq!(app.screen().lines().count(), h as usize, "{w}x{h}");
+        }
+        app.state.modal = None;
+        app.state.log_zoom = true;
+        let _ = app.screen();
+        app.state.log_zoom = false;
+        app.key(KeyCode::Char(':'));
+        app.typed("reset --gr");
+        app.key(KeyCode::Tab);
+        let _ = app.screen();
+        app.key(KeyCode::Esc);
+    }
+}
