@@ -59,7 +59,11 @@ fn find(s: &mut AppState, up: bool, skip: usize) -> Step {
         return Step::redraw();
     }
     let n = s.log.len();
-    let from = s.log_hit.filter(|_| skip > 0).unwrap_or_else(|| n.saturating_sub(1 + s.log_scroll) + skip);
+    // A new search starts from the newest line; n and N go on from the current match.
+    let from = match (skip, s.log_hit) {
+        (0, _) | (_, None) => n.saturating_sub(1),
+        (_, Some(hit)) => hit,
+    };
     let hit = |i: &usize| s.log[*i].text.to_lowercase().contains(&s.log_query);
     let found = if up {
         (0..from.saturating_sub(skip).saturating_add(1).min(n)).rev().find(hit)
