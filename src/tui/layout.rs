@@ -25,8 +25,9 @@ pub struct Areas {
 /// Lays out a `width` x `height` screen.
 pub fn areas(width: u16, height: u16) -> Areas {
     let h = height.max(12);
-    let log_h = (h / 4).max(5);
     let detail_h = 3;
+    // The log gives up rows before the panes go below three and the hint bar falls off a small screen (40x12).
+    let log_h = (h / 4).max(5).min(h.saturating_sub(1 + 1 + detail_h + 3)).max(2);
     let panes_h = h.saturating_sub(1 + 1 + detail_h + log_h).max(3);
     let y_panes = 1;
     let y_detail = y_panes + panes_h;
@@ -96,5 +97,10 @@ mod tests {
         let b = areas(160, 48);
         assert!(!b.tabs && b.panes.len() == 2);
         assert_eq!(b.hint.y, 47);
+        for h in 12..30 {
+            let a = areas(40, h);
+            assert_eq!(a.hint.y, h - 1, "the hint bar is the last row at 40x{h}");
+            assert!(a.panes[0].height >= 3 && a.log.height >= 2, "40x{h}");
+        }
     }
 }
