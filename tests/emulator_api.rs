@@ -185,11 +185,30 @@ async fn throttling_and_5xx_are_retried() {
     assert_eq!(ans.tries, 3);
     e.emu.inject("ListGroups", FaultKind::ServerError, 1);
     assert_eq!(e.client.call(&huawei::list_groups(a, HW_INSTANCE, 0, 10), &c).await.unwrap().tries, 2);
+    // A throttle is a wait, not a failure: three in a row are waited out (the call was never applied)...
     e.emu.inject("ListGroups", FaultKind::Throttle, 3);
+    assert_eq!(e.client.call(&huawei::list_groups(a, HW_INSTANCE, 0, 10), &c).await.unwrap().tries, 4);
+    // ...until the call's budget for waiting is spent, and each wait is told.
+    let waits = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = waits.clone();
+    let tight = offsetdeck::providers::client::Client::new(ClientConfig {
+        throttle_budget: Duration::from_millis(120),
+        ..fast()
+    })
+    .unwrap();
+    tight.watch_waits(offsetdeck::providers::client::WaitWatcher(std::sync::Arc::new(move |w| {
+        seen.lock().unwrap().push(w.clone());
+    })));
+    e.emu.inject("ListGroups", FaultKind::Throttle, 10);
     assert!(matches!(
-        e.client.call(&huawei::list_groups(a, HW_INSTANCE, 0, 10), &c).await,
+        tight.call(&huawei::list_groups(a, HW_INSTANCE, 0, 10), &c).await,
         Err(CallError::Throttled { .. })
     ));
+    let waits = waits.lock().unwrap().clone();
+    assert!(!waits.is_empty() && waits.iter().all(|w| w.op == "ListGroups"), "{waits:?}");
+    assert_eq!(waits.last().unwrap().budget_left, Duration::ZERO, "it waited until the budget was spent");
+    assert!(waits[0].to_string().contains("throttled"), "{}", waits[0]);
+    e.emu.state().gate.faults.clear();
     let (t, tc) = e.tc();
     e.emu.inject("DescribeGroup", FaultKind::Throttle, 1);
     let r = tencent::describe(t, "ckafka", "DescribeGroup", json!({"InstanceId": CK_INSTANCE}));

@@ -212,6 +212,14 @@ pub enum Cmd {
         /// the written profile does not pin them, so they are discovered live.
         #[arg(long)]
         large: bool,
+        /// Serve without the clouds' published rate limits (they are enforced by default, as the clouds do):
+        /// for speed tests only.
+        #[arg(long)]
+        no_limits: bool,
+        /// List Huawei ShowMessages time windows newest first (the API documents no order; this shows a tool that
+        /// assumes one).
+        #[arg(long)]
+        newest_first: bool,
     },
 }
 

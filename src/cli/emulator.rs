@@ -7,10 +7,19 @@ use anyhow::Context;
 
 use crate::emulator;
 
+/// How the served world behaves where a user may choose.
+#[derive(Debug, Clone, Copy)]
+pub struct World {
+    /// Enforce the published rate limits.
+    pub limits: bool,
+    pub newest_first: bool,
+}
+
 /// Runs the emulator; returns when signalled.
 pub async fn run(
     listen: SocketAddr,
     (separate, large): (bool, bool),
+    how: World,
     data: Option<PathBuf>,
     write_profile: Option<PathBuf>,
 ) -> anyhow::Result<()> {
@@ -28,6 +37,11 @@ pub async fn run(
         let profile = emulator::write_profile_for(&handle.state().world, &handle.urls());
         write_private(path, &profile).with_context(|| format!("writing {}", path.display()))?;
         esay!("wrote a profile for the emulator to {}", path.display());
+    }
+    handle.set_rate_limits(how.limits);
+    handle.set_quirks(emulator::Quirks { newest_first: how.newest_first });
+    if !how.limits {
+        esay!("the published rate limits are off: what this emulator allows, the clouds do not");
     }
     if large {
         emulator::large::add_to(&mut handle.state().world);

@@ -124,6 +124,8 @@ pub(super) fn session(p: &Profile) -> R<Session> {
             esay!("pacing {op} at {endpoint}: throttled, {before} -> {after} calls/s");
         }
     })));
+    // A throttle is a wait, never a silent one.
+    session.client.watch_waits(crate::providers::client::WaitWatcher(Arc::new(|w| esay!("{w}"))));
     Ok(session)
 }
 

@@ -94,6 +94,12 @@ pub(super) fn route(shared: &Shared, route: &str, body: &[u8]) -> Response {
             s.gate.rate_limits_on = on;
             reply(200, json!({"ok": true, "on": on}))
         }
+        "quirks" => {
+            let v = serde_json::from_slice::<Value>(body).unwrap_or_default();
+            let newest_first = v["newest_first"].as_bool().unwrap_or(false);
+            s.quirks.newest_first = newest_first;
+            reply(200, json!({"ok": true, "newest_first": newest_first}))
+        }
         "group-state" => match serde_json::from_slice::<GroupRequest>(body) {
             Ok(g) => match GroupState::parse(&g.state) {
                 Some(state) => {

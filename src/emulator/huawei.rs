@@ -113,6 +113,7 @@ pub fn execute(
     ak: &str,
 ) -> Reply {
     let now_ms = inner.now_ms();
+    let newest_first = inner.quirks.newest_first;
     let Some(account) = inner.world.huawei.iter_mut().find(|a| a.ak == ak) else {
         return error(401, "APIG.0301", "ak not exist");
     };
@@ -141,7 +142,7 @@ pub fn execute(
         "ListGroupMessageOffsets" => group_message_offsets(instance, &named, query),
         "ListTopics" => list_topics(instance, query),
         "ListTopicPartitions" => topic_partitions(instance, &named, query, now_ms),
-        "ShowMessages" => show_messages(instance, &named, query),
+        "ShowMessages" => show_messages(instance, &named, query, newest_first),
         "ShowPartitionMessage" => partition_message(instance, &named, segs, query),
         "ResetMessageOffset" => reset(instance, &named, &body),
         "DeleteConsumerGroupOffsets" => delete_offsets(instance, &named, &body),
@@ -424,8 +425,9 @@ fn delete_messages(instance: &mut Instance, topic_name: &str, body: &Value) -> R
     ok(json!({"partitions": results}))
 }
 
-/// Messages whose timestamps fall in `[start_time, end_time]` (ms), oldest first, paged by `offset`/`limit`.
-fn show_messages(instance: &Instance, name: &str, query: &[(String, String)]) -> Reply {
+/// Messages whose timestamps fall in `[start_time, end_time]` (ms), paged by `offset`/`limit`: oldest first, or
+/// newest first when that quirk is on (the API documents no order).
+fn show_messages(instance: &Instance, name: &str, query: &[(String, String)], newest_first: bool) -> Reply {
     let Some(topic) = instance.topic(name) else {
         return error(404, "DMS.00404023", format!("The topic {name} does not exist"));
     };
@@ -443,7 +445,13 @@ fn show_messages(instance: &Instance, name: &str, query: &[(String, String)]) ->
         let first = topic.offset_at_or_after(*part, start);
         let last = topic.offset_at_or_after(*part, end.saturating_add(1)).min(part.end);
         // Bounded: the dashboard asks for the first message only; a wide window must not build millions of rows.
-        for o in (first..last).take(limit * (page + 1)) {
+        let wanted = limit * (page + 1);
+        let offsets: Vec<i64> = if newest_first {
+            (first..last).rev().take(wanted).collect()
+        } else {
+            (first..last).take(wanted).collect()
+        };
+        for o in offsets {
             all.push(json!({"topic": topic.name, "partition": p, "message_offset": o, "size": 128, "timestamp": topic.timestamp_of(o)}));
         }
     }

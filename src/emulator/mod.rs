@@ -38,6 +38,8 @@ pub struct Inner {
     pub world: World,
     /// Signatures, faults, limits.
     pub gate: Gate,
+    /// What the clouds' documents leave open, switchable so a test can prove nothing depends on one answer.
+    pub quirks: Quirks,
     next_request: u64,
     /// Whether each request is logged on stderr (the standalone emulator; never in-process under the dashboard).
     log: bool,
@@ -60,6 +62,13 @@ impl Inner {
             r >> 40
         )
     }
+}
+
+/// Behaviours the clouds do not document, each switchable.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Quirks {
+    /// Huawei ShowMessages lists a time window newest first (its order is documented nowhere).
+    pub newest_first: bool,
 }
 
 /// What a handler answers.
@@ -143,6 +152,11 @@ impl Handle {
         self.state().gate.rate_limits_on = on;
     }
 
+    /// Switches the undocumented behaviours.
+    pub fn set_quirks(&self, quirks: Quirks) {
+        self.state().quirks = quirks;
+    }
+
     /// Sets a group's state (see [`World::set_group_state`]).
     pub fn set_group_state(&self, group: &str, state: GroupState) -> bool {
         self.state().world.set_group_state(group, state)
@@ -173,7 +187,8 @@ pub async fn spawn_separate(world: World, log: bool) -> std::io::Result<Handle> 
 }
 
 async fn serve(world: World, ports: &[(SocketAddr, Api)], log: bool) -> std::io::Result<Handle> {
-    let inner = Arc::new(Mutex::new(Inner { world, gate: Gate::new(), next_request: 0, log }));
+    let inner =
+        Arc::new(Mutex::new(Inner { world, gate: Gate::new(), quirks: Quirks::default(), next_request: 0, log }));
     let shutdown = Arc::new(tokio::sync::Notify::new());
     let mut bound = Vec::new();
     for (addr, api) in ports {

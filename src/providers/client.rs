@@ -31,7 +31,12 @@ pub struct ClientConfig {
     pub max_tries: u32,
     /// First backoff; doubles each retry, with full jitter.
     pub backoff_base: Duration,
-    /// Published calls per second per operation.
+    /// First wait after a throttle answer: the window the services count in. It doubles (to 8 windows) with up to
+    /// half of it again as jitter, so processes throttled together do not come back together.
+    pub throttle_backoff: Duration,
+    /// How long one call may spend waiting out throttle answers before the throttle is its failure.
+    pub throttle_budget: Duration,
+    /// Calls per second per operation where the request names none: the rate table's published figures.
     pub rate_limits: HashMap<&'static str, u32>,
     /// Whether calls are paced at all (off for tests and benchmarks).
     pub limits_on: bool,
@@ -46,6 +51,44 @@ pub struct RateWatcher(pub std::sync::Arc<RateChanged>);
 /// (operation, endpoint, calls per second before, after).
 pub type RateChanged = dyn Fn(&str, &str, u32, u32) + Send + Sync;
 
+/// Someone to tell when a call waits out a throttle answer (the dashboard's log, the command line's stderr).
+#[derive(Clone)]
+pub struct WaitWatcher(pub std::sync::Arc<dyn Fn(&Waited) + Send + Sync>);
+
+/// A throttle answer being waited out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waited {
+    pub op: &'static str,
+    pub endpoint: String,
+    /// How long this wait is.
+    pub wait: Duration,
+    /// What is left of the call's budget after it.
+    pub budget_left: Duration,
+    /// Throttle answers this call has had so far.
+    pub throttles: u32,
+}
+
+impl std::fmt::Display for Waited {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} at {} was throttled (answer {}): waiting {:.1} s, {} s of its {}-second budget left",
+            self.op,
+            self.endpoint,
+            self.throttles,
+            self.wait.as_secs_f64(),
+            self.budget_left.as_secs(),
+            (self.budget_left + self.wait).as_secs(),
+        )
+    }
+}
+
+impl std::fmt::Debug for WaitWatcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WaitWatcher")
+    }
+}
+
 impl std::fmt::Debug for RateWatcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("RateWatcher")
@@ -59,14 +102,9 @@ impl Default for ClientConfig {
             request_timeout: Duration::from_secs(30),
             max_tries: 3,
             backoff_base: Duration::from_millis(200),
-            rate_limits: HashMap::from([
-                ("ModifyGroupOffsets", 100),
-                ("ResetConsumerGroupOffset", 20),
-                ("DeleteGroupSubscribeTopic", 20),
-                ("BatchModifyGroupOffsets", 20),
-                ("DescribeGroupOffsets", 100),
-                ("DescribeConsumerGroup", 100),
-            ]),
+            throttle_backoff: Duration::from_secs(1),
+            throttle_budget: Duration::from_secs(120),
+            rate_limits: crate::core::limits::TENCENT.iter().map(|l| (l.api, l.per_second)).collect(),
             limits_on: true,
             shared: None,
         }
@@ -107,6 +145,12 @@ pub struct Sent {
     pub tries: u32,
 }
 
+/// A shareable read: (operation, endpoint, path, query, body, key id).
+type ReadKey = (&'static str, String, String, Vec<(String, String)>, Vec<u8>, String);
+
+/// One shareable read's last answer; identical reads wait on the lock while one is in flight.
+type SharedRead = std::sync::Arc<tokio::sync::Mutex<Option<(Instant, Answer)>>>;
+
 /// What a Tencent signing key was derived for: SecretId, SecretKey, UTC date, service.
 type KeyId = (String, Secret, String, &'static str);
 
@@ -120,6 +164,10 @@ pub struct Client {
     rates: Mutex<HashMap<(&'static str, String), super::adaptive::Rate>>,
     /// Told when a learned rate changes.
     watcher: Mutex<Option<RateWatcher>>,
+    /// Told when a throttle answer is waited out.
+    waits: Mutex<Option<WaitWatcher>>,
+    /// Answers of shareable reads, by what was asked and with which key, with when they came.
+    shared_reads: Mutex<HashMap<ReadKey, SharedRead>>,
     /// Huawei keyed HMACs by SK.
     hw_keys: Mutex<HashMap<Secret, huawei::SigningKey>>,
     /// Tencent signing keys by (SecretId, SecretKey, date, service): derived once a day instead of on every call. The
@@ -142,6 +190,8 @@ impl Client {
             sent: Mutex::new(HashMap::new()),
             rates: Mutex::new(HashMap::new()),
             watcher: Mutex::new(None),
+            waits: Mutex::new(None),
+            shared_reads: Mutex::new(HashMap::new()),
             tc_keys: Mutex::new(HashMap::new()),
             hw_keys: Mutex::new(HashMap::new()),
         })
@@ -177,6 +227,20 @@ impl Client {
     /// Who to tell when a learned rate changes: (operation, endpoint, before, after) in calls per second.
     pub fn watch_rates(&self, w: RateWatcher) {
         *self.watcher.lock().unwrap_or_else(|e| e.into_inner()) = Some(w);
+    }
+
+    /// Who to tell when a call waits out a throttle answer.
+    pub fn watch_waits(&self, w: WaitWatcher) {
+        *self.waits.lock().unwrap_or_else(|e| e.into_inner()) = Some(w);
+    }
+
+    /// The calls per second this API is paced at now: the learned rate, or the table's or account's figure before
+    /// any call; `None` when it is not paced.
+    pub fn pace_of(&self, req: &ApiRequest) -> Option<u32> {
+        if !self.config.limits_on {
+            return None;
+        }
+        self.learned_limit(req)
     }
 
     /// Tells the learned rate how a call went (`Some(true)` throttled, `Some(false)` succeeded); says so when it
@@ -257,14 +321,47 @@ impl Client {
         }
     }
 
-    /// Sends a call, retrying what is safe to retry.
+    /// Sends a call, retrying what is safe to retry. A shareable read answered within its window is answered
+    /// from that answer instead of being sent again.
     pub async fn call(&self, req: &ApiRequest, creds: &Credentials) -> Result<Answer, CallError> {
-        self.send(req, creds).await.result
+        let Some(fresh_for) = req.share_for else { return self.send(req, creds).await.result };
+        let key: ReadKey = (
+            req.op,
+            req.endpoint.clone(),
+            req.path.clone(),
+            req.query.clone(),
+            req.body.clone(),
+            creds.id.expose().to_owned(),
+        );
+        let slot = {
+            let mut reads = self.shared_reads.lock().unwrap_or_else(|e| e.into_inner());
+            // Bounded: answers older than a minute are dropped whenever a shareable read is made.
+            if reads.len() > 256 {
+                let recent = |a: &Option<(Instant, Answer)>| {
+                    a.as_ref().is_some_and(|(t, _)| t.elapsed() < Duration::from_secs(60))
+                };
+                reads.retain(|_, r| r.try_lock().map_or(true, |a| recent(&a)));
+            }
+            reads.entry(key).or_default().clone()
+        };
+        let mut held = slot.lock().await;
+        if let Some((_, a)) = held.as_ref().filter(|(at, _)| at.elapsed() < fresh_for) {
+            return Ok(a.clone());
+        }
+        let result = self.send(req, creds).await.result;
+        if let Ok(a) = &result {
+            *held = Some((Instant::now(), a.clone()));
+        }
+        result
     }
 
-    /// Sends a call, retrying what is safe to retry, and says how many tries it took, failed or not.
+    /// Sends a call, retrying what is safe to retry, and says how many tries it took, failed or not. A throttle
+    /// answer means the call was not applied: it is waited out, whatever the call, for as long as the call's
+    /// throttle budget lasts, and does not count against the tries.
     pub async fn send(&self, req: &ApiRequest, creds: &Credentials) -> Sent {
         let mut tries = 0;
+        let mut throttles = 0u32;
+        let mut budget = self.config.throttle_budget;
         loop {
             tries += 1;
             let stamp = self.pace(req).await;
@@ -286,8 +383,20 @@ impl Client {
                     a.tries = tries;
                     return Sent { result: Ok(a), tries };
                 }
-                Err(e) if tries < self.config.max_tries && e.retryable(req.idempotent) => {
-                    let ceiling = self.config.backoff_base * 2u32.pow(tries - 1);
+                Err(CallError::Throttled { .. }) if budget > Duration::ZERO => {
+                    throttles += 1;
+                    let wait = throttle_wait(self.config.throttle_backoff, throttles).min(budget);
+                    budget = budget.saturating_sub(wait);
+                    let watcher = self.waits.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                    if let Some(w) = watcher {
+                        let waited =
+                            Waited { op: req.op, endpoint: req.endpoint.clone(), wait, budget_left: budget, throttles };
+                        (w.0)(&waited);
+                    }
+                    tokio::time::sleep(wait).await;
+                }
+                Err(e) if tries - throttles < self.config.max_tries && e.retryable(req.idempotent) => {
+                    let ceiling = self.config.backoff_base * 2u32.pow(tries - throttles - 1);
                     let jitter = ceiling.mul_f64(fastrand::f64());
                     tokio::time::sleep(jitter).await;
                 }
@@ -369,6 +478,13 @@ impl Client {
     }
 }
 
+/// The wait after the `n`th throttle answer of a call: the base (the services' one-second window), doubling to
+/// eight times it, plus up to half of it again at random.
+fn throttle_wait(base: Duration, n: u32) -> Duration {
+    let w = base * 2u32.pow(n.saturating_sub(1).min(3));
+    w + w.mul_f64(fastrand::f64() * 0.5)
+}
+
 fn source_chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut cur = e.source();
@@ -378,4 +494,21 @@ fn source_chain(e: &dyn std::error::Error) -> String {
         cur = c.source();
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_throttle_waits_at_least_the_window_doubling_to_eight_with_jitter() {
+        let base = Duration::from_secs(1);
+        for n in 1..=6 {
+            let w = throttle_wait(base, n);
+            let floor = base * 2u32.pow((n - 1).min(3));
+            assert!(w >= floor && w <= floor.mul_f64(1.5), "wait {n}: {w:?}");
+        }
+        let spread: std::collections::HashSet<u128> = (0..20).map(|_| throttle_wait(base, 1).as_millis()).collect();
+        assert!(spread.len() > 1, "jittered");
+    }
 }

@@ -38,6 +38,9 @@ pub struct ApiRequest {
     /// Keep a successful Huawei answer's bytes unparsed (`Answer::raw`): a group's detail on a 100,000-partition
     /// topic is ~15 MiB of JSON, ten times that as a JSON tree; its reader takes only the fields it needs.
     pub raw_answer: bool,
+    /// A read whose answer may serve identical reads for this long (and identical reads in flight wait for it):
+    /// the scarce reads every group repeats, such as a CKafka topic's partition bounds at 5 calls a second.
+    pub share_for: Option<std::time::Duration>,
 }
 
 impl fmt::Display for ApiRequest {

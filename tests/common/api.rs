@@ -46,13 +46,18 @@ pub async fn env_with(config: ClientConfig) -> Env {
     let world = emulator::data::parse(&data, jiff::Timestamp::now().as_millisecond()).unwrap();
     let emu = emulator::spawn(world, "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let text = emulator::write_profile(&emu.state().world, &emu.url());
-    let profile = profile::parse(&text, "emulator-profile.toml").unwrap().profile;
+    let mut profile = profile::parse(&text, "emulator-profile.toml").unwrap().profile;
+    super::local_huawei_pace(&mut profile);
     let client = Client::new(config).unwrap();
     Env { emu, profile, client }
 }
 
 pub fn fast() -> ClientConfig {
-    ClientConfig { backoff_base: Duration::from_millis(5), ..ClientConfig::default() }.unlimited()
+    ClientConfig {
+        backoff_base: Duration::from_millis(5),
+        throttle_backoff: Duration::from_millis(50),
+        ..ClientConfig::default()
+    }
 }
 
 pub async fn env() -> Env {

@@ -50,13 +50,33 @@ pub async fn emulator_and_profile() -> (Handle, Profile) {
     let text = emulator::write_profile(&emu.state().world, &emu.url());
     let mut profile = profile::parse(&text, "emulator-profile.toml").unwrap().profile;
     profile.settings.audit_log = Some(scratch_audit_log());
+    local_huawei_pace(&mut profile);
     (emu, profile)
 }
 
-/// A session on this profile with the profile's keys only, unpaced.
+/// Huawei publishes no limits and the emulator enforces none for it: its unpublished default of 10 calls/s would
+/// only slow the tests. Tencent keeps the published table, which the emulator enforces.
+pub fn local_huawei_pace(profile: &mut Profile) {
+    for a in &mut profile.huawei {
+        a.rate_limit_per_second = 1000;
+        a.rate_limit_ceiling_per_second = 1000;
+    }
+}
+
+/// The client the tests use: paced by the published rate table, as offsetdeck always is, with short backoffs so
+/// injected faults do not slow the suite.
+pub fn test_client() -> Client {
+    Client::new(ClientConfig {
+        backoff_base: std::time::Duration::from_millis(5),
+        throttle_backoff: std::time::Duration::from_millis(50),
+        ..ClientConfig::default()
+    })
+    .unwrap()
+}
+
+/// A session on this profile with the profile's keys only, paced by the rate table.
 pub fn session(profile: Profile, via: Via) -> Session {
-    let client = Client::new(ClientConfig::default().unlimited()).unwrap();
-    Session::with_client(profile, Arc::new(NoEnv), "UTC".into(), via, client)
+    Session::with_client(profile, Arc::new(NoEnv), "UTC".into(), via, test_client())
 }
 
 /// A session as the dashboard builds it: published pacing, the profile's timeouts.

@@ -87,6 +87,8 @@ pub struct HuaweiAccount {
     pub rate_limit_per_second: u32,
     /// The most calls per second per API the pacing may learn to send while calls succeed.
     pub rate_limit_ceiling_per_second: u32,
+    /// This account's own limits per API (its contract's quotas), over the starting rate.
+    pub rate_limits: std::collections::BTreeMap<String, u32>,
     /// Account-level safety.
     pub safety: Safety,
     /// Whether the account's instances are listed live, and the default names kept in them.
@@ -119,6 +121,8 @@ pub struct TencentAccount {
     pub dts_endpoint: String,
     /// Where the SecretId/SecretKey come from.
     pub credentials: CredentialSpec,
+    /// This account's own limits per action (its contract's quotas), over the rate table's published figures.
+    pub rate_limits: std::collections::BTreeMap<String, u32>,
     /// Account-level safety.
     pub safety: Safety,
     /// Whether the account's instances and subscriptions are listed live, and the default names kept in them.

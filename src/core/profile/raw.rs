@@ -46,6 +46,8 @@ pub(super) struct RawHuaweiAccount {
     pub delete_messages_api: Option<S<String>>,
     pub rate_limit_per_second: Option<S<i64>>,
     pub rate_limit_ceiling_per_second: Option<S<i64>>,
+    #[serde(default)]
+    pub rate_limits: IndexMap<S<String>, S<i64>>,
     pub protected: Option<bool>,
     pub read_only: Option<bool>,
     pub discover: Option<bool>,
@@ -84,6 +86,8 @@ pub(super) struct RawTencentAccount {
     pub secret_key_env: Option<S<String>>,
     pub token_env: Option<S<String>>,
     pub credential_process: Option<S<String>>,
+    #[serde(default)]
+    pub rate_limits: IndexMap<S<String>, S<i64>>,
     pub protected: Option<bool>,
     pub read_only: Option<bool>,
     pub discover: Option<bool>,

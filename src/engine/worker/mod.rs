@@ -125,6 +125,10 @@ pub fn spawn(session: Session, events: mpsc::UnboundedSender<EngineEvent>) -> Wo
             let _ = tx.send(EngineEvent::Note(text));
         }
     })));
+    let tx = events.clone();
+    session.client.watch_waits(crate::providers::client::WaitWatcher(Arc::new(move |w| {
+        let _ = tx.send(EngineEvent::Note(w.to_string()));
+    })));
     let (tx, mut rx) = mpsc::unbounded_channel::<Command>();
     tokio::spawn(async move {
         let Ok(mut session) = tokio::task::spawn_blocking(move || {

@@ -36,10 +36,13 @@ fn request(
         // One serialisation: these exact bytes are hashed and sent.
         body: body.map(|b| b.to_string().into_bytes()).unwrap_or_default(),
         idempotent: method == "GET",
-        rate_limit: Some(acc.rate_limit_per_second),
-        rate_ceiling: Some(acc.rate_limit_ceiling_per_second),
+        // No published limits: the account's starting rate, learned upwards to its ceiling; an API the profile
+        // gives its own limit is held to that.
+        rate_limit: Some(acc.rate_limits.get(op).copied().unwrap_or(acc.rate_limit_per_second)),
+        rate_ceiling: Some(acc.rate_limits.get(op).copied().unwrap_or(acc.rate_limit_ceiling_per_second)),
         signing: Signing::Huawei { project_id: acc.project_id.clone() },
         raw_answer: false,
+        share_for: None,
     }
 }
 

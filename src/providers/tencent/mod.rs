@@ -16,6 +16,10 @@ pub const CKAFKA_VERSION: &str = "2019-08-19";
 /// DTS API version.
 pub const DTS_VERSION: &str = "2021-12-06";
 
+/// How long one read of a topic's partition bounds serves the others: a refresh reads every group at once, well
+/// within it; a plan's read and its verification, seconds apart, each read afresh.
+pub const SHARE_BOUNDS: std::time::Duration = std::time::Duration::from_millis(1500);
+
 fn request(acc: &TencentAccount, service: &'static str, action: &'static str, params: Value) -> ApiRequest {
     let (endpoint, version) = match service {
         "dts" => (acc.dts_endpoint.clone(), DTS_VERSION),
@@ -29,10 +33,13 @@ fn request(acc: &TencentAccount, service: &'static str, action: &'static str, pa
         query: Vec::new(),
         body: params.to_string().into_bytes(),
         idempotent: action.starts_with("Describe"),
-        rate_limit: None,
+        // The account's contract, where the profile gives one; else the rate table's published figure.
+        rate_limit: acc.rate_limits.get(action).copied(),
         rate_ceiling: None,
         signing: Signing::Tencent { service, action, version, region: acc.region.clone() },
         raw_answer: false,
+        // A topic's bounds are the same for every group on it: one read a refresh serves them all.
+        share_for: (action == "DescribeTopicSyncReplica").then_some(SHARE_BOUNDS),
     }
 }
 

@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use indexmap::IndexMap;
+
 use super::raw::{RawHuaweiAccount, RawProfile, RawTencentAccount, S};
 use super::rules::check_endpoint;
 use super::{Loaded, ProfileError, model::*, scope::Scope};
@@ -329,6 +331,7 @@ fn huawei_account(cx: &mut Ctx, name: &S<String>, a: &RawHuaweiAccount) -> Huawe
             c.max(rate_limit_per_second)
         }
     };
+    let rate_limits = rate_limits(cx, &a.rate_limits, &key("rate_limits"), true);
     let safety = safety(Safety::default(), a.protected, a.read_only);
     let scope = scope(cx, &Scope::default(), (a.discover, &a.include, &a.exclude), &format!("huawei.{n}"));
     let instances = instances(cx, &a.instances, &format!("huawei.{n}.instances"), (safety, &scope));
@@ -341,6 +344,7 @@ fn huawei_account(cx: &mut Ctx, name: &S<String>, a: &RawHuaweiAccount) -> Huawe
         delete_messages_api,
         rate_limit_per_second,
         rate_limit_ceiling_per_second,
+        rate_limits,
         safety,
         scope,
         instances,
@@ -378,6 +382,7 @@ fn tencent_account(cx: &mut Ctx, name: &S<String>, a: &RawTencentAccount) -> Ten
         [&a.secret_id_env, &a.secret_key_env, &a.token_env],
         &a.credential_process,
     );
+    let rate_limits = rate_limits(cx, &a.rate_limits, &key("rate_limits"), false);
     let safety = safety(Safety::default(), a.protected, a.read_only);
     let scope = scope(cx, &Scope::default(), (a.discover, &a.include, &a.exclude), &format!("tencent.{n}"));
     let ckafka = instances(cx, &a.ckafka, &format!("tencent.{n}.ckafka"), (safety, &scope));
@@ -390,5 +395,44 @@ fn tencent_account(cx: &mut Ctx, name: &S<String>, a: &RawTencentAccount) -> Ten
             dts_subscription(cx, name, d.get_ref(), &dkey, (safety, &scope))
         })
         .collect();
-    TencentAccount { name: n, region, site, ckafka_endpoint, dts_endpoint, credentials, safety, scope, ckafka, dts }
+    TencentAccount {
+        name: n,
+        region,
+        site,
+        ckafka_endpoint,
+        dts_endpoint,
+        credentials,
+        rate_limits,
+        safety,
+        scope,
+        ckafka,
+        dts,
+    }
+}
+
+/// `rate_limits = { Api = N }`: each name one this cloud's client sends, each figure a whole number of calls a
+/// second.
+fn rate_limits(
+    cx: &mut Ctx,
+    raw: &IndexMap<S<String>, S<i64>>,
+    key: &str,
+    huawei: bool,
+) -> std::collections::BTreeMap<String, u32> {
+    let mut out = std::collections::BTreeMap::new();
+    for (api, v) in raw {
+        let name = api.get_ref();
+        let k = format!("{key}.{name}");
+        if !crate::core::limits::known(huawei, name) {
+            let near = crate::core::limits::names(huawei);
+            cx.error(
+                api.span(),
+                &k,
+                format!("`{name}` is not an API offsetdeck sends on this cloud"),
+                format!("use one of: {}", near.join(", ")),
+            );
+            continue;
+        }
+        out.insert(name.clone(), cx.bounded(v, &k, 1, 1000) as u32);
+    }
+    out
 }
