@@ -126,6 +126,7 @@ pub(super) fn session(p: &Profile) -> R<Session> {
     })));
     // A throttle is a wait, never a silent one.
     session.client.watch_waits(crate::providers::client::WaitWatcher(Arc::new(|w| esay!("{w}"))));
+    session.on_progress(Arc::new(|text| esay!("{text}")));
     Ok(session)
 }
 

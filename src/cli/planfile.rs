@@ -52,6 +52,7 @@ fn render(f: &PlanFile) -> String {
             target: r.target,
             clamped: false,
             target_time_ms: None,
+            unknown: None,
             call: 0,
         })
         .collect();

@@ -43,6 +43,9 @@ pub fn render_rows(kind: PlanKind, summary: &str, rows: &[Row], notes: &[String]
         }
         let (replayed, skipped) = crate::engine::plan::totals(rows);
         out.push_str(&format!("in all: {replayed} message(s) will be consumed again, {skipped} skipped\n"));
+        if let Some(u) = crate::engine::plan::unknown_note(rows) {
+            out.push_str(&format!("NOT COUNTED: {u}\n"));
+        }
         if let Some((now, after)) = crate::engine::plan::lag_totals(rows) {
             out.push_str(&format!("lag in all: {now} now, {after} after\n"));
         }

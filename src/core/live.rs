@@ -47,6 +47,22 @@ pub struct Message {
     pub size: Option<u64>,
 }
 
+/// Where a time lands in each partition that could be read, and why each other one could not.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TimeLookup {
+    pub found: Vec<TimeTarget>,
+    /// (partition, why its target is unknown).
+    pub unknown: Vec<(i32, String)>,
+}
+
+/// One partition to look a time up in: its index and log bounds where known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bounds {
+    pub partition: i32,
+    pub start: Option<i64>,
+    pub end: Option<i64>,
+}
+
 /// Where a time lands in one partition, as the cloud's own time-to-offset API says.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TimeTarget {

@@ -29,6 +29,9 @@ pub enum EngineError {
     /// A read the plan needed failed (authentication, the network, the service).
     #[error("{during} failed: {error}")]
     Call { during: &'static str, error: CallError },
+    /// What the plan needed could not all be read (the service, not the input): said in words.
+    #[error("{0}")]
+    Unread(String),
 }
 
 impl EngineError {
@@ -37,7 +40,7 @@ impl EngineError {
         match self {
             Self::Input(_) => exit::BAD_INPUT,
             Self::Refused(_) => exit::REFUSED,
-            Self::Call { .. } => exit::FAILED,
+            Self::Call { .. } | Self::Unread(_) => exit::FAILED,
         }
     }
 

@@ -49,7 +49,9 @@ pub async fn around(
                 .into());
             }
         };
-        if let Some(m) = read.map_err(EngineError::reading("reading a message"))? {
+        // The offset asked is the one shown: a message the server says is at another offset is not this one
+        // (a skip computed from it would move the group somewhere nobody saw).
+        if let Some(m) = read.map_err(EngineError::reading("reading a message"))?.filter(|m| m.offset == offset) {
             messages.push(m);
         }
     }

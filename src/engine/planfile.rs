@@ -51,6 +51,14 @@ fn pinnable(plan: &Plan) -> Result<(), EngineError> {
     if let Some(why) = crate::core::strategy::StrategyKind::Pinned.refusal(plan.target.kind) {
         return Err(Refusal::Unsupported(format!("a plan file pins exact offsets: {why}")).into());
     }
+    let unread: Vec<String> =
+        plan.rows.iter().filter(|r| r.unknown.is_some()).map(|r| format!("{} {}", r.topic, r.partition)).collect();
+    if !unread.is_empty() {
+        return Err(EngineError::Unread(format!(
+            "a plan file pins exact offsets, but the targets of {} could not be read from the service (see the notes); plan again when it answers",
+            unread.join(", ")
+        )));
+    }
     if plan.kind == PlanKind::Reset && plan.rows.iter().any(|r| r.target.is_none()) {
         return Err(EngineError::Input(
             "this plan has partitions whose target only the service decides, so a file cannot pin it (give --to-offset, or plan again once the time lookup works)".into(),

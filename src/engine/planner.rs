@@ -128,7 +128,8 @@ async fn reset(
             ResetStrategy::Pinned(pins) => pins.iter().filter(|p| &p.topic == topic).map(|p| p.partition).collect(),
             _ => chosen.clone(),
         };
-        let (targets, problem) = reads::time_targets(client, &c, &t, &snap, topic, &chosen, (lookup_ms, now_ms)).await;
+        let progress = lookup_progress(session, &t, topic, lookup_ms);
+        let lookup = reads::time_targets(client, &c, &t, (&snap, &progress), topic, &chosen, (lookup_ms, now_ms)).await;
         let req = ResetRequest {
             group: &api_group,
             topic,
@@ -136,10 +137,10 @@ async fn reset(
             strategy,
             now_ms,
             zone_name: &session.zone_name,
-            time_targets: &targets,
+            time_targets: &lookup.found,
+            unknown: &lookup.unknown,
         };
-        let mut p = plan::reset(&t, &snap, &req)?;
-        p.notes.extend(problem);
+        let p = plan::reset(&t, &snap, &req)?;
         merged = Some(match merged {
             None => p,
             Some(mut m) => {
@@ -155,6 +156,40 @@ async fn reset(
     }
     p.notes.extend(copied_note);
     Ok(p)
+}
+
+/// Tells the session how a time lookup goes when it is slow enough to say (paced reads: on CKafka one partition a
+/// second): "finding where … lands: 37 of 100 partitions, about 63 s left", at most once a second.
+fn lookup_progress<'a>(
+    session: &'a Session,
+    t: &'a Target<'_>,
+    topic: &'a str,
+    ms: Option<i64>,
+) -> impl Fn(usize, usize) + Sync + 'a {
+    let pace = reads::time_lookup_pace(&session.client, t, topic);
+    let zone = jiff::tz::TimeZone::get(&session.zone_name).unwrap_or(jiff::tz::TimeZone::UTC);
+    let when = ms
+        .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
+        .map(|at| crate::core::strategy::echo_time(at, &zone, &session.zone_name))
+        .unwrap_or_default();
+    let last = std::sync::Mutex::new(None::<std::time::Instant>);
+    move |done: usize, total: usize| {
+        let calls = reads::time_lookup_calls(t, total);
+        let left = pace.map(|pace| crate::core::limits::floor_seconds((calls - calls.min(done)) as u64 + 1, pace));
+        let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+        let due = last.is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(1)) || done == total;
+        // Only slow lookups speak: one that ends within two seconds is not worth a line.
+        let slow = left.is_some_and(|s| s >= 2.0) || last.is_some();
+        if !due || !slow || total == 0 {
+            return;
+        }
+        *last = Some(std::time::Instant::now());
+        let estimate = match left {
+            Some(s) if done < total => format!(", about {} s left", s.ceil() as u64),
+            _ => String::new(),
+        };
+        session.progress(&format!("finding where {when} lands in `{topic}`: {done} of {total} partitions{estimate}"));
+    }
 }
 
 /// The topics a group has committed offsets on, live (`--all-topics`).

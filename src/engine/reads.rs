@@ -6,7 +6,7 @@ use super::plan::{Plan, PlanKind};
 use super::target::Target;
 use super::verify::ReadBack;
 use crate::core::credentials::Credentials;
-use crate::core::live::{GroupSnapshot, TimeTarget, TopicPartition};
+use crate::core::live::{Bounds, GroupSnapshot, TimeLookup, TopicPartition};
 use crate::providers::client::Client;
 use crate::providers::error::CallError;
 use crate::providers::{huawei, tencent};
@@ -57,52 +57,85 @@ pub async fn topic_bounds(
     Ok(topic_log(client, creds, target, topic).await?.iter().map(|p| (p.partition, p.start, p.end)).collect())
 }
 
-/// Where a time lands in each partition, from the cloud's own time-to-offset API. `ends` gives each partition's
-/// log end, the target when no message is that new.
+/// Where a time lands in each partition, from the cloud's own time-to-offset API. `bounds` gives each partition's
+/// log bounds (the end is the target when no message is that new); `progress` is told how many partitions are done.
 pub async fn offsets_for_time(
     client: &Client,
     creds: &Credentials,
     target: &Target<'_>,
     topic: &str,
-    ends: &[(i32, Option<i64>)],
+    (bounds, progress): (&[Bounds], &(dyn Fn(usize) + Sync)),
     (ms, now_ms): (i64, i64),
-) -> Result<Vec<TimeTarget>, CallError> {
+) -> Result<TimeLookup, CallError> {
     match target {
         Target::Huawei(acc, inst) => {
-            huawei::read::offsets_for_time(client, creds, acc, &inst.id, topic, ends, (ms, now_ms)).await
+            huawei::read::offsets_for_time(client, creds, acc, &inst.id, topic, (bounds, progress), (ms, now_ms)).await
         }
         Target::Ckafka(acc, inst) => {
-            tencent::read::ckafka_offsets_for_time(client, creds, acc, &inst.id, topic, ends, ms).await
+            tencent::read::ckafka_offsets_for_time(client, creds, acc, &inst.id, topic, (bounds, progress), ms).await
         }
         Target::Dts(acc, sub) => {
-            tencent::read::dts_offsets_for_time(client, creds, acc, &sub.subscribe_id, topic, ms).await
+            let found = tencent::read::dts_offsets_for_time(client, creds, acc, &sub.subscribe_id, topic, ms).await?;
+            let unknown = bounds
+                .iter()
+                .filter(|b| !found.iter().any(|t| t.partition == b.partition))
+                .map(|b| (b.partition, "the subscription's answer did not name this partition".to_owned()))
+                .collect();
+            Ok(TimeLookup { found, unknown })
         }
     }
 }
 
+/// How many calls a time lookup of `partitions` partitions costs on this target (DTS answers for all in one).
+pub fn time_lookup_calls(target: &Target<'_>, partitions: usize) -> usize {
+    match target {
+        Target::Dts(..) => 1,
+        _ => partitions,
+    }
+}
+
+/// The calls per second a time lookup on this target is paced at (`None`: not paced).
+pub fn time_lookup_pace(client: &Client, target: &Target<'_>, topic: &str) -> Option<u32> {
+    let req = match target {
+        Target::Huawei(acc, inst) => huawei::show_messages(acc, &inst.id, topic, 0, 0, 0, 1),
+        Target::Ckafka(acc, _) => {
+            tencent::describe(acc, "ckafka", "FetchMessageListByTimestamp", serde_json::Value::Null)
+        }
+        Target::Dts(acc, _) => tencent::describe(acc, "dts", "DescribeOffsetByTime", serde_json::Value::Null),
+    };
+    client.pace_of(&req)
+}
+
 /// The time lookups a reset needs: where the time lands in each chosen partition (DTS earliest: the oldest
-/// checkpoint, a time before any message). A failed lookup is not fatal: the plan then says the service picks.
+/// checkpoint, a time before any message). A partition whose lookup fails is named with why in `unknown`; a
+/// failure of every read (the key refused) names every partition.
 pub async fn time_targets(
     client: &Client,
     creds: &Credentials,
     target: &Target<'_>,
-    snapshot: &GroupSnapshot,
+    (snapshot, progress): (&GroupSnapshot, &(dyn Fn(usize, usize) + Sync)),
     topic: &str,
     chosen: &[i32],
     (ms, now_ms): (Option<i64>, i64),
-) -> (Vec<TimeTarget>, Option<String>) {
-    let Some(ms) = ms else { return (Vec::new(), None) };
-    let ends: Vec<(i32, Option<i64>)> = snapshot
+) -> TimeLookup {
+    let Some(ms) = ms else { return TimeLookup::default() };
+    let bounds: Vec<Bounds> = snapshot
         .partitions
         .iter()
         .filter(|p| p.topic == topic && (chosen.is_empty() || chosen.contains(&p.partition)))
-        .map(|p| (p.partition, p.end))
+        .map(|p| Bounds { partition: p.partition, start: p.start, end: p.end })
         .collect();
-    match offsets_for_time(client, creds, target, topic, &ends, (ms, now_ms)).await {
-        Ok(t) => (t, None),
-        Err(e) => {
-            (Vec::new(), Some(format!("where the time lands could not be read ({e}); the service picks the targets")))
-        }
+    let total = bounds.len();
+    let each = |done: usize| progress(done, total);
+    match offsets_for_time(client, creds, target, topic, (&bounds, &each), (ms, now_ms)).await {
+        Ok(t) => t,
+        Err(e) => TimeLookup {
+            found: Vec::new(),
+            unknown: bounds
+                .iter()
+                .map(|b| (b.partition, format!("where the time lands could not be read: {e}")))
+                .collect(),
+        },
     }
 }
 

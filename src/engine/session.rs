@@ -31,6 +31,9 @@ impl Via {
 /// The environment credentials are resolved in, shared with the worker's tasks.
 pub type SharedEnvironment = Arc<dyn Environment + Send + Sync>;
 
+/// Where slow work says how far it got (stderr headless, the log in the dashboard).
+pub type Progress = Arc<dyn Fn(&str) + Send + Sync>;
+
 /// The profile, the client and the keys.
 pub struct Session {
     pub profile: Profile,
@@ -41,6 +44,7 @@ pub struct Session {
     env: SharedEnvironment,
     /// Each account's keys, resolved on first use (a credential helper runs once).
     creds: Mutex<HashMap<AccountKey, Result<Credentials, String>>>,
+    progress: Mutex<Option<Progress>>,
 }
 
 impl Session {
@@ -62,7 +66,20 @@ impl Session {
 
     /// A session with a client of the caller's (tests and benchmarks switch pacing off).
     pub fn with_client(profile: Profile, env: SharedEnvironment, zone_name: String, via: Via, client: Client) -> Self {
-        Self { profile, client, zone_name, via, env, creds: Mutex::new(HashMap::new()) }
+        Self { profile, client, zone_name, via, env, creds: Mutex::new(HashMap::new()), progress: Mutex::new(None) }
+    }
+
+    /// Who is told how far slow work got.
+    pub fn on_progress(&self, p: Progress) {
+        *self.progress.lock().unwrap_or_else(|e| e.into_inner()) = Some(p);
+    }
+
+    /// Says how far slow work got, to whoever listens.
+    pub fn progress(&self, text: &str) {
+        let p = self.progress.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        if let Some(p) = p {
+            p(text);
+        }
     }
 
     /// Every account's keys, resolved now (the dashboard does this once at start).

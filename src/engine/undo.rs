@@ -47,6 +47,7 @@ pub fn restore(target: &Target<'_>, saved: &Snapshot, live: &GroupSnapshot) -> R
             target: Some(t),
             clamped,
             target_time_ms: None,
+            unknown: None,
             call: rows.len(),
         });
     }

@@ -164,6 +164,7 @@ mod tests {
             now_ms: 0,
             zone_name: "UTC",
             time_targets: &[],
+            unknown: &[],
         };
         reset(&t, &snap, &req).unwrap()
     }

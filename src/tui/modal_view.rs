@@ -246,6 +246,9 @@ fn confirm(f: &mut Frame<'_>, _s: &AppState, c: &Confirm, th: &Theme, w: u16) {
         let (replayed, skipped) = c.plan.totals();
         let lag = c.plan.lag_totals().map(|(n, a)| format!(" Lag: {n} now, {a} after.")).unwrap_or_default();
         lines.push(Line::from(format!("In all: {replayed} message(s) consumed again, {skipped} skipped.{lag}")));
+        if let Some(u) = crate::engine::plan::unknown_note(&c.plan.rows) {
+            lines.push(Line::styled(format!("NOT COUNTED: {u}."), th.fg(Color::Red).add_modifier(Modifier::BOLD)));
+        }
     }
     let peek = match (c.plan.kind == crate::engine::plan::PlanKind::Reset, c.type_name().is_some()) {
         (false, _) => "",

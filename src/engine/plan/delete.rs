@@ -104,6 +104,7 @@ pub fn delete_messages(
             target: Some(o.max(start)),
             clamped: o < start,
             target_time_ms: None,
+            unknown: None,
             call: 0,
         });
         body.push((*p, o));

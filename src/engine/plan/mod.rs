@@ -31,6 +31,9 @@ pub struct Row {
     pub clamped: bool,
     /// When the message at the target was written (Unix ms), where the cloud's API tells it.
     pub target_time_ms: Option<i64>,
+    /// Why the target is not known before the call, when a read it needed failed (it is then counted nowhere).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unknown: Option<String>,
     /// The index in `Plan::calls` of the call that moves this partition.
     pub call: usize,
 }
@@ -81,6 +84,7 @@ impl Row {
             target: None,
             clamped: false,
             target_time_ms: None,
+            unknown: None,
             call: 0,
         }
     }
@@ -212,6 +216,15 @@ pub fn lag_totals(rows: &[Row]) -> Option<(i64, i64)> {
 }
 
 /// Messages replayed and skipped over rows whose target is known.
+/// What the totals leave out: "K of N partition(s) have an unknown target and are not counted", when any has.
+pub fn unknown_note(rows: &[Row]) -> Option<String> {
+    let k = rows.iter().filter(|r| r.unknown.is_some()).count();
+    (k > 0).then(|| {
+        format!("{k} of {} partition(s) have an unknown target and are not counted (see the notes)", rows.len())
+    })
+}
+
+/// Messages consumed again and skipped over the rows whose target and committed offset are known.
 pub fn totals(rows: &[Row]) -> (i64, i64) {
     rows.iter().filter_map(Row::moves_by).fold((0, 0), |(r, k), n| if n < 0 { (r - n, k) } else { (r, k + n) })
 }

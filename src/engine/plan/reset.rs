@@ -27,12 +27,14 @@ pub struct ResetRequest<'a> {
     /// For time-based strategies: where the time lands per partition, read before planning (may be empty). For
     /// DTS earliest, where the oldest checkpoint is.
     pub time_targets: &'a [TimeTarget],
+    /// The partitions whose lookup failed, and why.
+    pub unknown: &'a [(i32, String)],
 }
 
 /// Plans a reset from the live snapshot. Where every partition's target is known, the calls send exactly those
 /// targets; where one is not, the calls send the strategy itself and the notes say the service picks.
 pub fn reset(target: &Target<'_>, snapshot: &GroupSnapshot, req: &ResetRequest<'_>) -> Result<Plan, EngineError> {
-    let ResetRequest { group, topic, partitions: chosen, strategy, now_ms, zone_name, time_targets } = *req;
+    let ResetRequest { group, topic, partitions: chosen, strategy, now_ms, zone_name, time_targets, unknown } = *req;
     if let Some(why) = strategy.kind().refusal(target.kind()) {
         return Err(Refusal::Unsupported(why).into());
     }
@@ -81,6 +83,19 @@ pub fn reset(target: &Target<'_>, snapshot: &GroupSnapshot, req: &ResetRequest<'
             let (t, c) = clamp(w, r.start, r.end);
             (r.target, r.clamped) = (Some(t), c);
         }
+    }
+    // A failed lookup is named: which partitions, and why; never a zero.
+    let failed: std::collections::HashMap<i32, &str> = unknown.iter().map(|(p, why)| (*p, why.as_str())).collect();
+    let mut reasons: BTreeMap<&str, Vec<i32>> = BTreeMap::new();
+    for r in rows.iter_mut().filter(|r| r.target.is_none()) {
+        if let Some(why) = failed.get(&r.partition) {
+            r.unknown = Some((*why).to_owned());
+            reasons.entry(why).or_default().push(r.partition);
+        }
+    }
+    for (why, parts) in &reasons {
+        let parts: Vec<String> = parts.iter().map(i32::to_string).collect();
+        notes.push(format!("UNKNOWN target: topic `{topic}` partition(s) {}: {why}", parts.join(", ")));
     }
     let known = rows.iter().all(|r| r.target.is_some());
     let zone = jiff::tz::TimeZone::get(zone_name).unwrap_or(jiff::tz::TimeZone::UTC);
@@ -177,7 +192,8 @@ pub fn reset(target: &Target<'_>, snapshot: &GroupSnapshot, req: &ResetRequest<'
         }
     };
     let parts: Vec<i32> = rows.iter().map(|r| r.partition).collect();
-    let summary = format!(
+    let unknown_count = rows.iter().filter(|r| r.unknown.is_some()).count();
+    let mut summary = format!(
         "reset group `{group}` on {} `{}` (account {}), topic `{topic}`, {}: {}",
         target.kind(),
         target.name(),
@@ -185,6 +201,12 @@ pub fn reset(target: &Target<'_>, snapshot: &GroupSnapshot, req: &ResetRequest<'
         if all { "all partitions".to_owned() } else { format!("partitions {parts:?}") },
         describe_strategy(strategy)
     );
+    if unknown_count > 0 {
+        summary.push_str(&format!(
+            "; the targets of {unknown_count} of {} partition(s) are UNKNOWN, so the service picks them",
+            rows.len()
+        ));
+    }
     let expect = match strategy.kind() {
         StrategyKind::Earliest => Direction::Down,
         StrategyKind::Latest => Direction::Up,

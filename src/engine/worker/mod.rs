@@ -129,6 +129,10 @@ pub fn spawn(session: Session, events: mpsc::UnboundedSender<EngineEvent>) -> Wo
     session.client.watch_waits(crate::providers::client::WaitWatcher(Arc::new(move |w| {
         let _ = tx.send(EngineEvent::Note(w.to_string()));
     })));
+    let tx = events.clone();
+    session.on_progress(Arc::new(move |text| {
+        let _ = tx.send(EngineEvent::Note(text.to_owned()));
+    }));
     let (tx, mut rx) = mpsc::unbounded_channel::<Command>();
     tokio::spawn(async move {
         let Ok(mut session) = tokio::task::spawn_blocking(move || {

@@ -4,7 +4,9 @@ use serde_json::Value;
 
 use super::*;
 use crate::core::credentials::Credentials;
-use crate::core::live::{GroupSnapshot, GroupSummary, Listing, MemberInfo, PartitionState, TimeTarget, TopicPartition};
+use crate::core::live::{
+    Bounds, GroupSnapshot, GroupSummary, Listing, MemberInfo, PartitionState, TimeLookup, TimeTarget, TopicPartition,
+};
 use crate::providers::answer::{self, Pages, with_id};
 use crate::providers::client::{Answer, Client};
 use crate::providers::error::CallError;
@@ -101,28 +103,83 @@ pub async fn topic_log(
 
 /// Where a time lands in each partition, from the message search by time. The window runs from the time to a day
 /// past `now_ms`, so it covers the whole log whatever its age: a time before the oldest message lands on the oldest
-/// message still kept (the log start), and a time after the newest lands on the log end (from `ends`), as Kafka's
+/// message still kept (the log start), and a time after the newest lands on the log end, as Kafka's
 /// offsets-for-times rule does.
+///
+/// ShowMessages documents no order, so its first message is only taken once the boundary is confirmed: written at
+/// or after the time, with the message before it written before the time (or it is the log start). Otherwise the
+/// earliest message at or after the time is searched for by offset (ShowPartitionMessage, about log2(n) reads).
+/// A partition whose reads fail is named with the reason; the others go on. An authentication failure stops all.
 pub async fn offsets_for_time(
     client: &Client,
     creds: &Credentials,
     acc: &HuaweiAccount,
     instance: &str,
     topic: &str,
-    ends: &[(i32, Option<i64>)],
+    (bounds, progress): (&[Bounds], &(dyn Fn(usize) + Sync)),
     (ms, now_ms): (i64, i64),
-) -> Result<Vec<TimeTarget>, CallError> {
+) -> Result<TimeLookup, CallError> {
     let window_end = now_ms.max(ms).saturating_add(86_400_000);
-    let mut out = Vec::new();
-    for &(p, end) in ends {
-        let a = client.call(&show_messages(acc, instance, topic, p, ms.max(0), window_end, 1), creds).await?;
-        let first = a.json["messages"].as_array().and_then(|m| m.first()).cloned();
-        let found = first.and_then(|m| Some((int(&m["message_offset"])?, int(&m["timestamp"]))));
-        if let Some((offset, message_ms)) = found.or_else(|| end.map(|e| (e, None))) {
-            out.push(TimeTarget { topic: topic.to_owned(), partition: p, offset, message_ms });
+    let mut out = TimeLookup::default();
+    for (i, b) in bounds.iter().enumerate() {
+        progress(i);
+        match time_in_partition(client, creds, acc, instance, topic, *b, (ms, window_end)).await {
+            Ok(Some((offset, message_ms))) => {
+                out.found.push(TimeTarget { topic: topic.to_owned(), partition: b.partition, offset, message_ms })
+            }
+            Ok(None) => out.unknown.push((b.partition, "the partition's log end is not known".into())),
+            Err(e) if e.is_auth() => return Err(e),
+            Err(e) => out.unknown.push((b.partition, e.to_string())),
         }
     }
+    progress(bounds.len());
     Ok(out)
+}
+
+/// One partition's earliest offset written at or after `ms`, with that message's time.
+async fn time_in_partition(
+    client: &Client,
+    creds: &Credentials,
+    acc: &HuaweiAccount,
+    instance: &str,
+    topic: &str,
+    b: Bounds,
+    (ms, window_end): (i64, i64),
+) -> Result<Option<(i64, Option<i64>)>, CallError> {
+    let p = b.partition;
+    let a = client.call(&show_messages(acc, instance, topic, p, ms.max(0), window_end, 1), creds).await?;
+    let first = a.json["messages"].as_array().and_then(|m| m.first()).cloned();
+    let Some((offset, message_ms)) = first.and_then(|m| Some((int(&m["message_offset"])?, int(&m["timestamp"]))))
+    else {
+        // No message that new: the log end.
+        return Ok(b.end.map(|e| (e, None)));
+    };
+    let time_of = |o: i64| async move {
+        let m = super::message::at(client, creds, acc, instance, (topic, p, o)).await?;
+        Ok::<_, CallError>(m.and_then(|m| m.timestamp_ms))
+    };
+    let at_or_after = message_ms.is_some_and(|t| t >= ms);
+    let start = b.start.unwrap_or(0);
+    let before_is_older = if offset <= start { true } else { time_of(offset - 1).await?.is_some_and(|t| t < ms) };
+    if at_or_after && before_is_older {
+        return Ok(Some((offset, message_ms)));
+    }
+    // Not the boundary: the smallest offset in [start, end) whose message is at or after the time.
+    let (mut lo, mut hi) = (start, b.end.unwrap_or(offset.saturating_add(1)));
+    let mut found = None;
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        match time_of(mid).await? {
+            Some(t) if t >= ms => {
+                found = Some((mid, Some(t)));
+                hi = mid;
+            }
+            Some(_) => lo = mid + 1,
+            // A gap (compacted away): look above it.
+            None => lo = mid + 1,
+        }
+    }
+    Ok(found.or_else(|| b.end.map(|e| (e, None))))
 }
 
 /// The names of the instance's topics, live.

@@ -6,7 +6,9 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::core::credentials::Credentials;
-use crate::core::live::{GroupSnapshot, GroupSummary, Listing, MemberInfo, PartitionState, TimeTarget, TopicPartition};
+use crate::core::live::{
+    Bounds, GroupSnapshot, GroupSummary, Listing, MemberInfo, PartitionState, TimeLookup, TimeTarget, TopicPartition,
+};
 use crate::providers::answer::{self, Pages, with_id};
 use crate::providers::client::Client;
 use crate::providers::error::CallError;
@@ -193,27 +195,40 @@ pub async fn ckafka_topic_log(
     Ok(out)
 }
 
-/// Where a time lands in each CKafka partition, from `FetchMessageListByTimestamp`; the log end when no message is
-/// that new.
+/// Where a time lands in each CKafka partition, from `FetchMessageListByTimestamp` (one call a partition, paced at
+/// its published 1 call a second); the log end when no message is that new. A partition whose read fails is named
+/// with the reason and the others go on; an authentication failure stops all.
 pub async fn ckafka_offsets_for_time(
     client: &Client,
     creds: &Credentials,
     acc: &TencentAccount,
     instance: &str,
     topic: &str,
-    ends: &[(i32, Option<i64>)],
+    (bounds, progress): (&[Bounds], &(dyn Fn(usize) + Sync)),
     ms: i64,
-) -> Result<Vec<TimeTarget>, CallError> {
-    let mut out = Vec::new();
-    for &(p, end) in ends {
-        let params = json!({"InstanceId": instance, "Topic": topic, "Partition": p, "StartTime": ms, "SinglePartitionRecordNumber": 1});
-        let a = client.call(&describe(acc, "ckafka", "FetchMessageListByTimestamp", params), creds).await?;
+) -> Result<TimeLookup, CallError> {
+    let mut out = TimeLookup::default();
+    for (i, b) in bounds.iter().enumerate() {
+        progress(i);
+        let params = json!({"InstanceId": instance, "Topic": topic, "Partition": b.partition, "StartTime": ms, "SinglePartitionRecordNumber": 1});
+        let a = match client.call(&describe(acc, "ckafka", "FetchMessageListByTimestamp", params), creds).await {
+            Ok(a) => a,
+            Err(e) if e.is_auth() => return Err(e),
+            Err(e) => {
+                out.unknown.push((b.partition, e.to_string()));
+                continue;
+            }
+        };
         let first = a.json["Result"].as_array().and_then(|m| m.first()).cloned();
         let found = first.and_then(|m| Some((int(&m["Offset"])?, int(&m["Timestamp"]))));
-        if let Some((offset, message_ms)) = found.or_else(|| end.map(|e| (e, None))) {
-            out.push(TimeTarget { topic: topic.to_owned(), partition: p, offset, message_ms });
+        match found.or_else(|| b.end.map(|e| (e, None))) {
+            Some((offset, message_ms)) => {
+                out.found.push(TimeTarget { topic: topic.to_owned(), partition: b.partition, offset, message_ms })
+            }
+            None => out.unknown.push((b.partition, "no message that new and the log end is not known".into())),
         }
     }
+    progress(bounds.len());
     Ok(out)
 }
 

@@ -81,6 +81,7 @@ fn a_confirmation_too_big_for_the_screen_says_so_and_cannot_be_accepted() {
         now_ms: 0,
         zone_name: "UTC",
         time_targets: &[],
+        unknown: &[],
     };
     let plan = crate::engine::plan::reset(&t, &snap, &req).unwrap();
     s.modal = Some(Modal::Confirm(Confirm::new(plan)));
