@@ -289,6 +289,7 @@ mod tests {
             now_ms: 0,
             zone_name: "UTC",
             time_targets: times,
+            unknown: &[],
         };
         reset(&t, &snap, &req)
     }
