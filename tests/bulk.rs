@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::cli::{committed, run, start, text};
+use common::cli::{admin, committed, run, start, text};
 
 #[test]
 fn a_three_group_glob_plan_refuses_the_active_group_by_name_and_writes_the_rest_only_when_confirmed() {
@@ -96,4 +96,43 @@ fn all_groups_but_the_excluded_plan_as_one_json_document_and_one_csv_restores_se
     let o = run(&e, &["reset", "--instance", "orders", "--group", "b*", "--to-latest", "--plan-out", "x.json"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("a plan file holds one group"), "{}", text(&o));
+}
+
+#[test]
+fn a_backup_of_every_group_is_complete_or_absent() {
+    let e = start();
+    let all = ["reset", "--instance", "orders", "--all-groups", "--all-topics", "--to-current"];
+    // Exporting is a read: the active and rebalancing groups are backed up too.
+    let o = run(&e, &[&all[..], &["--export"]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let csv = String::from_utf8_lossy(&o.stdout).to_string();
+    for g in ["billing", "fraud-check", "audit", "reporting"] {
+        assert!(csv.lines().any(|l| l.starts_with(&format!("{g},"))), "{g} missing: {csv}");
+    }
+    let file = e._dir.path().join("backup.csv");
+    let path = file.display().to_string();
+    let o = run(&e, &[&all[..], &["--export-file", &path]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(o.stdout.is_empty());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), csv, "the file holds what stdout would");
+    assert!(text(&o).contains(&format!("line(s) to {path}")), "{}", text(&o));
+
+    // One group's read fails for good (a GET's three tries): nothing is printed, the group is named, exit 1; the
+    // dry run of the same plan ends alike.
+    std::fs::remove_file(&file).unwrap();
+    for flags in [&["--export"][..], &["--export-file", &path][..], &["--dry-run"][..]] {
+        admin(
+            &e,
+            "faults",
+            r#"{"op": "ShowGroupDetail", "kind": "server_error", "count": 3, "only": "/groups/audit"}"#,
+        );
+        let o = run(&e, &[&all[..], flags].concat());
+        assert_eq!(o.status.code(), Some(1), "{flags:?}: {}", text(&o));
+        if flags[0] != "--dry-run" {
+            assert!(o.stdout.is_empty(), "{flags:?}: {}", String::from_utf8_lossy(&o.stdout));
+            assert!(text(&o).contains("`audit` could not be read, so the backup would be incomplete"), "{}", text(&o));
+        }
+        assert!(!file.exists(), "no partial file");
+        admin(&e, "clear-faults", "{}");
+    }
 }

@@ -258,6 +258,10 @@ pub struct ResetArgs {
     /// several groups group,topic,partition,offset) and send nothing.
     #[arg(long, conflicts_with_all = ["yes", "plan_out"])]
     pub export: bool,
+    /// Like --export, into PATH, written durably (a temporary file, fsynced, renamed): either the whole backup or no
+    /// file.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["yes", "plan_out"])]
+    pub export_file: Option<PathBuf>,
     #[command(flatten)]
     pub write: WriteFlags,
 }

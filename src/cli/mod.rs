@@ -61,6 +61,7 @@ fn mode(w: &WriteFlags, json: bool) -> WriteMode<'_> {
         detailed: w.detailed_exitcode,
         plan_out: w.plan_out.as_deref().map(|p| (p, w.expires.as_str())),
         export: false,
+        export_file: None,
     }
 }
 

@@ -55,6 +55,50 @@ pub struct WriteMode<'a> {
     pub plan_out: Option<(&'a Path, &'a str)>,
     /// Print the planned targets as CSV and send nothing.
     pub export: bool,
+    /// With `export`: write the CSV to this file durably instead of stdout.
+    pub export_file: Option<&'a Path>,
+}
+
+/// A plan's targets as CSV rows, all of them or an error: a backup with a partition missing is worse than none.
+pub(super) fn export_rows(plan: &crate::engine::plan::Plan) -> R<Vec<(String, i32, i64)>> {
+    let mut out = Vec::with_capacity(plan.rows.len());
+    for r in &plan.rows {
+        match (r.target, &r.unknown) {
+            (Some(t), _) => out.push((r.topic.clone(), r.partition, t)),
+            (None, Some(why)) => {
+                return Err(Stop(
+                    exit::FAILED,
+                    format!("nothing exported: the target of {} {} could not be read ({why})", r.topic, r.partition),
+                ));
+            }
+            (None, None) => {
+                return Err(Stop(
+                    exit::BAD_INPUT,
+                    format!(
+                        "nothing exported: the target of {} {} is only decided by the service at the call; export --to-current or an exact strategy",
+                        r.topic, r.partition
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Puts an export where it was asked: stdout, or a file written durably (a temporary file, fsynced, renamed), so a
+/// partial file is never left behind.
+pub(super) fn emit_export(mode: WriteMode<'_>, csv: &str) -> R<()> {
+    match mode.export_file {
+        None => sayn!("{csv}"),
+        Some(path) => {
+            crate::engine::durable::write(path, csv.as_bytes()).map_err(|e| {
+                Stop(exit::FAILED, format!("--export-file {}: {e}; nothing was written", path.display()))
+            })?;
+            let lines = csv.lines().filter(|l| !l.is_empty()).count();
+            esay!("wrote {lines} line(s) to {}", path.display());
+        }
+    }
+    Ok(())
 }
 
 /// A warning on stderr, made inert.
@@ -160,7 +204,8 @@ pub(super) fn write(p: &Profile, order: Order, mode: WriteMode<'_>) -> R<u8> {
     if let Order::Reset { strategy: ResetStrategy::FromGroup { instance: Some(from), .. }, .. } = &order {
         rt.block_on(discover::ensure(&mut session, from))?;
     }
-    let plan = rt.block_on(planner::plan(&session, &order))?;
+    let purpose = if mode.export { planner::Purpose::Export } else { planner::Purpose::Write };
+    let plan = rt.block_on(planner::plan_for(&session, &order, purpose))?;
     run_plan(&session, &rt, plan, mode)
 }
 
@@ -172,8 +217,8 @@ pub(super) fn run_plan(
     mode: WriteMode<'_>,
 ) -> R<u8> {
     if mode.export {
-        let rows = plan.rows.iter().filter_map(|r| Some((r.topic.clone(), r.partition, r.target?)));
-        sayn!("{}", crate::core::offsets_csv::write(rows, None));
+        let rows = export_rows(&plan)?;
+        emit_export(mode, &crate::core::offsets_csv::write(rows.into_iter(), None))?;
         return Ok(exit::OK);
     }
     if let Some((path, valid)) = mode.plan_out {

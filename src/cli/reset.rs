@@ -10,10 +10,11 @@ use crate::engine::batch::{self, Batch};
 use crate::engine::discover;
 use crate::engine::order::Order;
 use crate::engine::plan::PlanKind;
+use crate::engine::planner;
 
 /// Plans and runs the reset.
 pub fn run(p: &Profile, a: &ResetArgs, mode: WriteMode<'_>) -> R<u8> {
-    let mode = WriteMode { export: a.export, ..mode };
+    let mode = WriteMode { export: a.export || a.export_file.is_some(), export_file: a.export_file.as_deref(), ..mode };
     let select = a.select();
     let (tz, zone_name) = ops::zone(p);
     let several = select.single().is_none();
@@ -32,7 +33,8 @@ pub fn run(p: &Profile, a: &ResetArgs, mode: WriteMode<'_>) -> R<u8> {
     }
     let groups = rt.block_on(batch::groups(&session, &a.instance, &select))?;
     let orders = groups.iter().map(|g| order(g)).collect::<R<Vec<_>>>()?;
-    let batch = rt.block_on(Batch::plan(&session, &orders));
+    let purpose = if mode.export { planner::Purpose::Export } else { planner::Purpose::Write };
+    let batch = rt.block_on(Batch::plan_for(&session, &orders, purpose));
     if mode.json || mode.export {
         for line in batch.left_out_lines() {
             ops::warn(&line);
@@ -41,17 +43,27 @@ pub fn run(p: &Profile, a: &ResetArgs, mode: WriteMode<'_>) -> R<u8> {
     if let Some(code) = batch.nothing_code() {
         return Err(Stop(code, format!("nothing to reset: none of the {} group(s) can be written", groups.len())));
     }
+    // A group that could not be read makes the plan incomplete: an export of it prints nothing, and a dry run of
+    // it ends as the export would.
+    let unread: Vec<String> = batch.unread().iter().map(|l| format!("`{}`", l.group)).collect();
     if mode.export {
+        if !unread.is_empty() {
+            return Err(Stop(
+                exit::FAILED,
+                format!("nothing exported: {} could not be read, so the backup would be incomplete", unread.join(", ")),
+            ));
+        }
+        let mut csv = String::new();
         for plan in &batch.plans {
             let group = plan.group.clone().unwrap_or_default();
-            let rows = plan.rows.iter().filter_map(|r| Some((r.topic.clone(), r.partition, r.target?)));
-            sayn!("{}", crate::core::offsets_csv::write(rows, Some(&group)));
+            csv.push_str(&crate::core::offsets_csv::write(ops::export_rows(plan)?.into_iter(), Some(&group)));
         }
-        return Ok(if batch.left_out.is_empty() { exit::OK } else { exit::FAILED });
+        ops::emit_export(mode, &csv)?;
+        return Ok(exit::OK);
     }
     let changes = batch.plans.iter().any(crate::engine::plan::Plan::changes);
     if let Some(code) = ops::preview(mode, changes, || serde_json::json!({"batch": batch}), || render_batch(&batch)) {
-        return Ok(code);
+        return Ok(if unread.is_empty() { code } else { exit::FAILED });
     }
     ops::confirm(&batch.confirmation, mode)?;
     let left_out = batch.left_out.clone();

@@ -20,6 +20,8 @@ struct FaultRequest {
     random: Vec<(FaultKind, f64)>,
     /// `[probability, ms]`.
     spike: Option<(f64, u64)>,
+    /// Only calls whose path or body contains this.
+    only: Option<String>,
 }
 
 /// The most faults one request may arm, and the longest delay: numbers beyond them are mistakes, and a request
@@ -80,6 +82,9 @@ pub(super) fn route(shared: &Shared, route: &str, body: &[u8]) -> Response {
                 }
                 if f.spike.is_some() {
                     armed.spike = f.spike;
+                }
+                if f.only.is_some() {
+                    armed.only = f.only;
                 }
                 reply(200, json!({"ok": true}))
             }

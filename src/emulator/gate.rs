@@ -43,6 +43,8 @@ pub struct Armed {
     pub random: Vec<(FaultKind, f64)>,
     /// Random latency spikes: probability per call, and the extra delay in ms.
     pub spike: Option<(f64, u64)>,
+    /// Only calls whose path or body contains this text (one group, one topic) meet these faults.
+    pub only: Option<String>,
 }
 
 /// Per-AK failure bookkeeping for the lockout.
@@ -90,9 +92,11 @@ impl Gate {
     }
 
     /// The fault to apply to this call, if any, and the latency to add.
-    pub fn fault_for(&mut self, op: &str) -> (Option<FaultKind>, u64) {
+    /// `about` is the call's path and body, for faults armed for one group or topic only.
+    pub fn fault_for(&mut self, op: &str, about: &str) -> (Option<FaultKind>, u64) {
         let key = if self.faults.contains_key(op) { op } else { "*" };
         match self.faults.get_mut(key) {
+            Some(armed) if armed.only.as_ref().is_some_and(|o| !about.contains(o.as_str())) => (None, 0),
             Some(armed) => {
                 let spike = armed.spike.filter(|(p, _)| fastrand::f64() < *p).map_or(0, |(_, ms)| ms);
                 (next_fault(armed), armed.latency_ms + spike)

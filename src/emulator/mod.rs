@@ -273,7 +273,8 @@ async fn entry(
         let mut s = lock(&shared);
         let now = s.now_ms();
         let limited = s.gate.over_limit(&op, now);
-        let (f, l) = s.gate.fault_for(&op);
+        let about = format!("{path} {}", String::from_utf8_lossy(&body));
+        let (f, l) = s.gate.fault_for(&op, &about);
         (if limited { Some(FaultKind::Throttle) } else { f }, l)
     };
     if latency > 0 {

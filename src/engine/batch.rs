@@ -56,7 +56,13 @@ pub struct Batch {
 impl Batch {
     /// Plans each order (concurrently; the client paces them), leaving out by name each that cannot be planned.
     pub async fn plan(session: &Session, orders: &[Order]) -> Self {
-        let planned = futures_util::future::join_all(orders.iter().map(|o| planner::plan(session, o))).await;
+        Self::plan_for(session, orders, planner::Purpose::Write).await
+    }
+
+    /// [`Batch::plan`], for a purpose (an export plans active groups too).
+    pub async fn plan_for(session: &Session, orders: &[Order], purpose: planner::Purpose) -> Self {
+        let planned =
+            futures_util::future::join_all(orders.iter().map(|o| planner::plan_for(session, o, purpose))).await;
         let mut plans = Vec::new();
         let mut left_out = Vec::new();
         for (order, result) in orders.iter().zip(planned) {
@@ -76,6 +82,12 @@ impl Batch {
             return None;
         }
         self.left_out.iter().map(|l| l.why.exit_code()).max().or(Some(exit::BAD_INPUT))
+    }
+
+    /// The groups left out because a read failed (the service, not the input): a backup missing them is not
+    /// complete.
+    pub fn unread(&self) -> Vec<&LeftOut> {
+        self.left_out.iter().filter(|l| l.why.exit_code() == exit::FAILED).collect()
     }
 
     /// The groups left out, one line each.

@@ -11,11 +11,26 @@ use super::snapshot::{self, Snapshot};
 use super::target::Target;
 use crate::core::strategy::ResetStrategy;
 
+/// What a plan is made for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// To be sent: every safety rule applies.
+    Write,
+    /// Only its targets exported as CSV (a backup is a read): an active group or a read-only account is planned
+    /// too, and nothing from it can be sent.
+    Export,
+}
+
 /// Reads what the order needs live, applies the safety rules, and plans it.
 pub async fn plan(session: &Session, order: &Order) -> Result<Plan, EngineError> {
+    plan_for(session, order, Purpose::Write).await
+}
+
+/// [`plan`], for a purpose: an export skips the rules that guard a write.
+pub async fn plan_for(session: &Session, order: &Order, purpose: Purpose) -> Result<Plan, EngineError> {
     match order {
         Order::Reset { instance, group, topics, partitions, strategy } => {
-            reset(session, instance, group, topics, partitions, strategy).await
+            reset(session, (instance, group), topics, partitions, strategy, purpose).await
         }
         Order::DeleteOffsets { instance, group, topics } => delete_offsets(session, instance, group, topics).await,
         Order::DeleteMessages { instance, topic, partitions } => {
@@ -42,14 +57,17 @@ fn topics_of(target: &Target<'_>, given: &[String]) -> Result<Vec<String>, Engin
 
 async fn reset(
     session: &Session,
-    instance: &str,
-    group: &str,
+    (instance, group): (&str, &str),
     topics: &Topics,
     partitions: &[i32],
     strategy: &ResetStrategy,
+    purpose: Purpose,
 ) -> Result<Plan, EngineError> {
     let t = session.find(instance)?;
-    safety::writable(&t)?;
+    let writing = purpose == Purpose::Write;
+    if writing {
+        safety::writable(&t)?;
+    }
     if let Some(why) = strategy.kind().refusal(t.kind()) {
         return Err(safety::Refusal::Unsupported(why).into());
     }
@@ -112,7 +130,9 @@ async fn reset(
             reads::describe_group(client, &c, &t, group, &topics).await?
         }
     };
-    safety::inactive(&snap)?;
+    if writing {
+        safety::inactive(&snap)?;
+    }
     if let ResetStrategy::Pinned(pins) = strategy {
         check_pins(pins, &snap, &topics)?;
     }
