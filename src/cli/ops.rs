@@ -218,7 +218,7 @@ pub(super) fn run_plan(
 ) -> R<u8> {
     if mode.export {
         let rows = export_rows(&plan)?;
-        emit_export(mode, &crate::core::offsets_csv::write(rows.into_iter(), None))?;
+        emit_export(mode, &crate::core::offsets_csv::write(rows, None))?;
         return Ok(exit::OK);
     }
     if let Some((path, valid)) = mode.plan_out {

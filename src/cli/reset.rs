@@ -56,7 +56,7 @@ pub fn run(p: &Profile, a: &ResetArgs, mode: WriteMode<'_>) -> R<u8> {
         let mut csv = String::new();
         for plan in &batch.plans {
             let group = plan.group.clone().unwrap_or_default();
-            csv.push_str(&crate::core::offsets_csv::write(ops::export_rows(plan)?.into_iter(), Some(&group)));
+            csv.push_str(&crate::core::offsets_csv::write(ops::export_rows(plan)?, Some(&group)));
         }
         ops::emit_export(mode, &csv)?;
         return Ok(exit::OK);
