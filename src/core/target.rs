@@ -71,6 +71,57 @@ pub struct TargetKey {
     pub instance: String,
 }
 
+/// One instance or subscription as the cloud knows it, whatever the profile calls it: two profiles naming one
+/// instance differently have the same real target, and two profiles using one name for instances behind different
+/// endpoints do not.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RealTarget {
+    pub kind: TargetKind,
+    /// The API endpoint the calls go to.
+    pub endpoint: String,
+    pub region: String,
+    /// Huawei's project id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    /// The instance id (DTS: the subscription id).
+    pub id: String,
+}
+
+impl RealTarget {
+    /// With the endpoint in one spelling (case, a trailing slash), so one endpoint is one identity.
+    pub fn new(kind: TargetKind, endpoint: &str, region: &str, project_id: Option<&str>, id: &str) -> Self {
+        Self {
+            kind,
+            endpoint: endpoint.trim_end_matches('/').to_ascii_lowercase(),
+            region: region.to_owned(),
+            project_id: project_id.map(str::to_owned),
+            id: id.to_owned(),
+        }
+    }
+
+    /// The first field in which `other` is not this target: (field, this one's value, the other's).
+    pub fn differs(&self, other: &Self) -> Option<(&'static str, String, String)> {
+        let fields: [(&'static str, String, String); 5] = [
+            ("cloud", self.kind.to_string(), other.kind.to_string()),
+            ("endpoint", self.endpoint.clone(), other.endpoint.clone()),
+            ("region", self.region.clone(), other.region.clone()),
+            ("project_id", self.project_id.clone().unwrap_or_default(), other.project_id.clone().unwrap_or_default()),
+            ("instance id", self.id.clone(), other.id.clone()),
+        ];
+        fields.into_iter().find(|(_, a, b)| a != b)
+    }
+}
+
+impl fmt::Display for RealTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} at {} ({}", self.kind, self.id, self.endpoint, self.region)?;
+        if let Some(p) = &self.project_id {
+            write!(f, ", project {p}")?;
+        }
+        f.write_str(")")
+    }
+}
+
 impl TargetKey {
     pub fn account_key(&self) -> AccountKey {
         AccountKey { cloud: self.kind.cloud(), name: self.account.clone() }
@@ -80,5 +131,21 @@ impl TargetKey {
 impl fmt::Display for TargetKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} `{}` (account {})", self.kind, self.instance, self.account)
+    }
+}
+
+#[cfg(test)]
+mod real_tests {
+    use super::*;
+
+    #[test]
+    fn one_endpoint_is_one_identity_and_the_first_difference_is_named() {
+        let a = RealTarget::new(TargetKind::Huawei, "https://DMS.example/", "r", Some("p"), "i");
+        let b = RealTarget::new(TargetKind::Huawei, "https://dms.example", "r", Some("p"), "i");
+        assert_eq!(a, b);
+        let c = RealTarget::new(TargetKind::Huawei, "http://127.0.0.1:9", "r", Some("p"), "i");
+        assert_eq!(a.differs(&c).map(|d| d.0), Some("endpoint"));
+        let d = RealTarget::new(TargetKind::Huawei, "https://dms.example", "r", Some("p"), "j");
+        assert_eq!(a.differs(&d), Some(("instance id", "i".into(), "j".into())));
     }
 }

@@ -165,7 +165,7 @@ pub async fn run(session: &Session, plan: Plan, cancel: &AtomicBool, obs: &mut d
         since: jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
     };
     let lock_dir = audit_path.parent().unwrap_or(std::path::Path::new(".")).join("locks");
-    let _lock = match lock::acquire(&lock::path(&lock_dir, &report.plan.target, &what), &holder, &what) {
+    let _lock = match lock::acquire(&lock::path(&lock_dir, &report.plan.real, &what), &holder, &what) {
         Ok(l) => l,
         Err(why) => return refuse(report, why),
     };

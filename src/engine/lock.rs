@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Digest;
 
 use super::safety::Refusal;
-use crate::core::target::TargetKey;
+use crate::core::target::RealTarget;
 
 /// Who holds a lock, as written in its file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,14 +36,22 @@ pub struct Lock {
 }
 
 /// The lock file of one group (or, for a message delete, one topic) of one target.
-pub fn path(dir: &Path, target: &TargetKey, what: &str) -> PathBuf {
-    let exact = format!("{}\n{}\n{}\n{what}", target.kind, target.account, target.instance);
+/// Keyed by the real target, so two profiles naming one instance differently take the same lock.
+pub fn path(dir: &Path, target: &RealTarget, what: &str) -> PathBuf {
+    let exact = format!(
+        "{}\n{}\n{}\n{}\n{}\n{what}",
+        target.kind,
+        target.endpoint,
+        target.region,
+        target.project_id.as_deref().unwrap_or_default(),
+        target.id
+    );
     let hash = hex::encode(&sha2::Sha256::digest(exact.as_bytes())[..8]);
     let clean =
         |t: &str| t.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect::<String>();
     dir.join(format!(
         "{}-{}-{}-{hash}.lock",
-        clean(&target.instance),
+        clean(&target.id).chars().take(60).collect::<String>(),
         clean(what).chars().take(60).collect::<String>(),
         target.kind
     ))
@@ -101,7 +109,7 @@ mod tests {
     #[test]
     fn a_second_writer_is_told_who_holds_the_lock_until_it_is_released() {
         let dir = tempfile::tempdir().unwrap();
-        let key = TargetKey { kind: TargetKind::Huawei, account: "a".into(), instance: "i/x".into() };
+        let key = RealTarget::new(TargetKind::Huawei, "https://e", "r", Some("p"), "i/x");
         let file = path(dir.path(), &key, "g");
         let holder = Holder { pid: 42, host: "h".into(), user: "u".into(), job: "j1".into(), since: "t".into() };
         let first = acquire(&file, &holder, "group `g`").unwrap();
@@ -110,5 +118,7 @@ mod tests {
         drop(first);
         assert!(acquire(&file, &holder, "group `g`").is_ok(), "released on drop");
         assert_ne!(path(dir.path(), &key, "g"), path(dir.path(), &key, "g/"), "names that clean alike stay apart");
+        let elsewhere = RealTarget::new(TargetKind::Huawei, "https://other", "r", Some("p"), "i/x");
+        assert_ne!(path(dir.path(), &key, "g"), path(dir.path(), &elsewhere, "g"), "another endpoint, another lock");
     }
 }

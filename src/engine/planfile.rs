@@ -11,9 +11,8 @@ use super::order::Order;
 use super::plan::{Plan, PlanKind, Seen};
 use super::safety::Refusal;
 use super::session::Session;
-use super::target::Target;
 use crate::core::strategy::{Pin, ResetStrategy};
-use crate::core::target::TargetKey;
+use crate::core::target::{RealTarget, TargetKey};
 use crate::providers::request::RequestView;
 
 /// The largest plan file read.
@@ -32,6 +31,16 @@ pub struct Where {
     pub project_id: Option<String>,
     /// The instance id (DTS: the subscription id).
     pub instance_id: String,
+    /// The API endpoint (files written before it was recorded lack it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub endpoint: String,
+}
+
+impl Where {
+    /// The real target the file was planned for.
+    pub fn real(&self) -> RealTarget {
+        RealTarget::new(self.key.kind, &self.endpoint, &self.region, self.project_id.as_deref(), &self.instance_id)
+    }
 }
 
 /// One partition as planned: what it was, and the target it is pinned to.
@@ -109,12 +118,7 @@ impl PlanFile {
     /// A plan as a file, stamped now, expiring after `valid`.
     pub fn of(session: &Session, plan: &Plan, valid: jiff::SignedDuration) -> Result<Self, EngineError> {
         pinnable(plan)?;
-        let t = session.target(&plan.target)?;
-        let (region, project_id, instance_id) = match &t {
-            Target::Huawei(a, i) => (a.region.clone(), Some(a.project_id.clone()), i.id.clone()),
-            Target::Ckafka(a, i) => (a.region.clone(), None, i.id.clone()),
-            Target::Dts(a, d) => (a.region.clone(), None, d.subscribe_id.clone()),
-        };
+        let real = session.target(&plan.target)?.real();
         let now = jiff::Timestamp::now();
         let expires = now.checked_add(valid).map_err(|e| EngineError::Input(format!("--expires: {e}")))?;
         let mut f = Self {
@@ -123,7 +127,13 @@ impl PlanFile {
             planned_by: format!("{}@{}", super::audit::user(), super::audit::hostname()),
             planned_at: now.round(jiff::Unit::Second).unwrap_or(now).to_string(),
             expires_at: expires.round(jiff::Unit::Second).unwrap_or(expires).to_string(),
-            target: Where { key: plan.target.clone(), region, project_id, instance_id },
+            target: Where {
+                key: plan.target.clone(),
+                region: real.region,
+                project_id: real.project_id,
+                instance_id: real.id,
+                endpoint: real.endpoint,
+            },
             kind: plan.kind,
             group: plan.group.clone(),
             summary: plan.summary.clone(),
@@ -214,6 +224,14 @@ impl PlanFile {
         if now.target != self.target.key {
             out.push(format!("the target is now {} (the plan is for {})", now.target, self.target.key));
         }
+        // The same names in another profile may be another cluster: the file names the one it was planned on.
+        let mut planned = self.target.real();
+        if planned.endpoint.is_empty() {
+            planned.endpoint.clone_from(&now.real.endpoint);
+        }
+        if let Some((field, was, is)) = planned.differs(&now.real) {
+            out.push(format!("the plan is for {field} {was:?}, but this profile's target has {field} {is:?}"));
+        }
         for (topic, count) in &self.seen.partitions {
             let live = now.seen.partitions.iter().find(|(t, _)| t == topic).map(|(_, c)| *c);
             match live {
@@ -280,7 +298,13 @@ impl PlanFile {
             planned_by: String::new(),
             planned_at: String::new(),
             expires_at: String::new(),
-            target: Where { key, region: String::new(), project_id: None, instance_id: String::new() },
+            target: Where {
+                key,
+                region: String::new(),
+                project_id: None,
+                instance_id: String::new(),
+                endpoint: String::new(),
+            },
             kind: PlanKind::Reset,
             group: None,
             summary: String::new(),

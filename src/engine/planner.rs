@@ -354,8 +354,10 @@ pub fn find_snapshot(session: &Session, from: &UndoFrom) -> Result<(std::path::P
             newest(&|_| true).ok_or_else(|| EngineError::Input(format!("no snapshots in {}", dir.display())))
         }
         UndoFrom::NewestOf(instance) => {
-            let key = session.find(instance)?.key();
-            newest(&|s| s.is_of(&key)).ok_or_else(|| EngineError::Input(format!("no snapshot of {key} to undo")))
+            let t = session.find(instance)?;
+            let (key, real) = (t.key(), t.real());
+            newest(&|s| s.is_of(&key) && s.other_target(&real).is_none())
+                .ok_or_else(|| EngineError::Input(format!("no snapshot of {key} ({real}) to undo")))
         }
     }
 }
@@ -372,6 +374,10 @@ async fn undo(session: &Session, from: &UndoFrom) -> Result<Plan, EngineError> {
             saved.instance,
             t.key()
         )));
+    }
+    // Same names are not the same cluster: the snapshot names the endpoint, region, project and id it was of.
+    if let Some(why) = saved.other_target(&t.real()) {
+        return Err(safety::Refusal::OtherTarget(format!("{why}; refusing to restore it there")).into());
     }
     safety::writable(&t)?;
     let group = saved.group.clone().ok_or_else(|| {

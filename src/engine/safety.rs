@@ -27,6 +27,8 @@ pub enum Refusal {
     Unrecorded(String),
     /// Another job holds the group's lock.
     Busy(String),
+    /// A snapshot or plan file is of another real target than the profile's of the same name.
+    OtherTarget(String),
 }
 
 impl fmt::Display for Refusal {
@@ -52,7 +54,11 @@ impl fmt::Display for Refusal {
                     if listed.is_empty() { "(not listed by the API)".to_owned() } else { listed.join(", ") }
                 )
             }
-            Self::Unsupported(why) | Self::NotConfirmed(why) | Self::Stale(why) | Self::Busy(why) => f.write_str(why),
+            Self::Unsupported(why)
+            | Self::NotConfirmed(why)
+            | Self::Stale(why)
+            | Self::Busy(why)
+            | Self::OtherTarget(why) => f.write_str(why),
             Self::Unrecorded(why) => write!(f, "{why}; nothing was sent"),
         }
     }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::plan::{Plan, PlanKind};
-use crate::core::target::TargetKey;
+use crate::core::target::{RealTarget, TargetKey};
 
 /// One partition as it was.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,6 +35,9 @@ pub struct Snapshot {
     /// The exact target, cloud included (snapshots written before it was recorded lack it).
     #[serde(default)]
     pub target: Option<TargetKey>,
+    /// The target as the cloud knows it (snapshots written before it was recorded lack it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub real: Option<RealTarget>,
     /// The write it preceded.
     pub kind: PlanKind,
     /// The group as the API names it.
@@ -53,6 +56,7 @@ impl Snapshot {
             account: plan.target.account.clone(),
             instance: plan.target.instance.clone(),
             target: Some(plan.target.clone()),
+            real: Some(plan.real.clone()),
             kind: plan.kind,
             group: plan.group.clone(),
             summary: plan.summary.clone(),
@@ -104,6 +108,16 @@ pub fn withdraw(path: &Path) {
 }
 
 impl Snapshot {
+    /// Why this snapshot may not be applied to `real`: the field in which the target it was taken of differs.
+    /// `None` when it is the same real target, or the snapshot predates recording it.
+    pub fn other_target(&self, real: &RealTarget) -> Option<String> {
+        let (field, was, now) = self.real.as_ref()?.differs(real)?;
+        Some(format!(
+            "the snapshot was taken of {field} {was:?}, but this profile's `{}` has {field} {now:?}",
+            self.instance
+        ))
+    }
+
     /// Whether this snapshot was taken of this target. An old snapshot without a recorded cloud matches by account
     /// and instance name.
     pub fn is_of(&self, key: &TargetKey) -> bool {

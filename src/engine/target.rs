@@ -5,7 +5,7 @@ use crate::core::credentials::CredentialSpec;
 use crate::core::profile::{
     DtsSubscription, HuaweiAccount, KafkaInstance, Origin, Profile, Safety, Scope, TencentAccount,
 };
-use crate::core::target::{AccountKey, TargetKey, TargetKind};
+use crate::core::target::{AccountKey, RealTarget, TargetKey, TargetKind};
 
 /// A resolved target.
 #[derive(Debug, Clone, Copy)]
@@ -87,6 +87,17 @@ impl<'a> Target<'a> {
     /// This target's identity.
     pub fn key(&self) -> TargetKey {
         TargetKey { kind: self.kind(), account: self.account().to_owned(), instance: self.name().to_owned() }
+    }
+
+    /// This target as the cloud knows it: endpoint, region, project and id.
+    pub fn real(&self) -> RealTarget {
+        match self {
+            Self::Huawei(a, i) => {
+                RealTarget::new(TargetKind::Huawei, &a.endpoint, &a.region, Some(&a.project_id), &i.id)
+            }
+            Self::Ckafka(a, i) => RealTarget::new(TargetKind::Ckafka, &a.ckafka_endpoint, &a.region, None, &i.id),
+            Self::Dts(a, d) => RealTarget::new(TargetKind::Dts, &a.dts_endpoint, &a.region, None, &d.subscribe_id),
+        }
     }
 
     /// The account, named with its cloud.

@@ -97,6 +97,7 @@ pub fn restore(target: &Target<'_>, saved: &Snapshot, live: &GroupSnapshot) -> R
     Ok(Plan {
         kind: PlanKind::Reset,
         target: target.key(),
+        real: target.real(),
         confirmation: Confirmation::required(target, PlanKind::Reset, &group),
         group: Some(group),
         summary,

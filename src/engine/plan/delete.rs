@@ -40,6 +40,7 @@ pub fn delete_offsets(
     Ok(Plan {
         kind: PlanKind::DeleteOffsets,
         target: target.key(),
+        real: target.real(),
         group: Some(group.to_owned()),
         summary,
         confirmation: Confirmation::required(target, PlanKind::DeleteOffsets, group),
@@ -117,6 +118,7 @@ pub fn delete_messages(
     Ok(Plan {
         kind: PlanKind::DeleteMessages,
         target: target.key(),
+        real: target.real(),
         group: None,
         summary,
         confirmation: Confirmation::required(target, PlanKind::DeleteMessages, topic),

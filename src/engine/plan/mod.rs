@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::safety::Confirmation;
 use crate::core::live::{GroupSnapshot, PartitionState};
-use crate::core::target::TargetKey;
+use crate::core::target::{RealTarget, TargetKey};
 use crate::providers::request::ApiRequest;
 
 /// One partition in a plan.
@@ -96,6 +96,8 @@ pub struct Plan {
     pub kind: PlanKind,
     /// Exactly which instance or subscription, of which account and cloud.
     pub target: TargetKey,
+    /// The same target as the cloud knows it: what snapshots, locks and plan files are keyed by.
+    pub real: RealTarget,
     /// The group as the API names it (none for message deletes).
     pub group: Option<String>,
     /// One line in plain words.

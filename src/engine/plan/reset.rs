@@ -215,6 +215,7 @@ pub fn reset(target: &Target<'_>, snapshot: &GroupSnapshot, req: &ResetRequest<'
     Ok(Plan {
         kind: PlanKind::Reset,
         target: target.key(),
+        real: target.real(),
         group: Some(group.to_owned()),
         summary,
         confirmation: Confirmation::required(target, PlanKind::Reset, group),
