@@ -158,11 +158,13 @@ pub struct Listed {
 
 /// The snapshots of an instance that an undo can restore, newest first: message deletes are left out (they cannot
 /// be undone), and so are files that cannot be read.
-pub fn restorable(dir: &Path, instance: &str) -> Vec<Listed> {
+pub fn restorable(dir: &Path, instance: &str, real: &RealTarget) -> Vec<Listed> {
     let mut out: Vec<Listed> = list(dir)
         .into_iter()
         .filter_map(|(path, s)| s.ok().map(|s| (path, s)))
-        .filter(|(_, s)| s.instance == instance && s.kind != PlanKind::DeleteMessages)
+        // Only this real target's: a same-named instance of another profile's cluster is not this one.
+        .filter(|(_, s)| s.instance == instance && s.other_target(real).is_none())
+        .filter(|(_, s)| s.kind != PlanKind::DeleteMessages)
         .map(|(path, s)| Listed { path, time: s.time, group: s.group, summary: s.summary })
         .collect();
     out.reverse();
@@ -181,4 +183,38 @@ pub fn list(dir: &Path) -> Vec<(PathBuf, Result<Snapshot, SnapshotError>)> {
             (p, s)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::target::TargetKind;
+
+    fn saved(real: &RealTarget) -> Snapshot {
+        Snapshot {
+            time: "2026-01-01T00:00:00Z".into(),
+            account: "a".into(),
+            instance: "orders".into(),
+            target: Some(TargetKey { kind: TargetKind::Huawei, account: "a".into(), instance: "orders".into() }),
+            real: Some(real.clone()),
+            kind: PlanKind::Reset,
+            group: Some("g".into()),
+            summary: "s".into(),
+            partitions: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_picker_offers_only_the_snapshots_of_the_same_real_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let here = RealTarget::new(TargetKind::Huawei, "https://a", "r", Some("p"), "i");
+        let there = RealTarget::new(TargetKind::Huawei, "https://b", "r", Some("p"), "i");
+        write(dir.path(), &saved(&here)).unwrap();
+        write(dir.path(), &saved(&there)).unwrap();
+        assert_eq!(restorable(dir.path(), "orders", &here).len(), 1);
+        assert_eq!(restorable(dir.path(), "orders", &there).len(), 1);
+        let elsewhere = RealTarget::new(TargetKind::Huawei, "https://c", "r", Some("p"), "i");
+        assert!(restorable(dir.path(), "orders", &elsewhere).is_empty());
+        assert!(saved(&there).other_target(&here).unwrap().contains("endpoint"));
+    }
 }

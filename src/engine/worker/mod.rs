@@ -236,7 +236,11 @@ impl Shared {
             }
             Command::ListSnapshots { instance } => {
                 let dir = super::snapshot::dir(self.session.profile.settings.audit_log.as_deref());
-                let items = dir.map(|d| super::snapshot::restorable(&d, &instance)).unwrap_or_default();
+                let real = self.session.find(&instance).map(|t| t.real());
+                let items = match (dir, real) {
+                    (Some(d), Ok(real)) => super::snapshot::restorable(&d, &instance, &real),
+                    _ => Vec::new(),
+                };
                 self.send(EngineEvent::Snapshots { instance, items });
             }
             Command::Cancel { .. } => {}
