@@ -115,3 +115,24 @@ fn a_1000_partition_ckafka_group_is_described_within_the_bounds_limit() {
     assert_eq!(o.status.code(), Some(0), "{}", cli::text(&o));
     assert_eq!(json_of(&o)["partitions"].as_array().unwrap().len(), 1000);
 }
+
+#[test]
+fn huawei_groups_triage_from_the_listing_alone_and_read_members_only_when_asked() {
+    let e = cli::start();
+    // Any per-group detail read would fail: the triage list must not send one.
+    cli::admin(&e, "faults", r#"{"op": "ShowGroupDetail", "kind": "server_error", "count": 1000}"#);
+    let o = cli::run(&e, &["--output", "json", "groups", "--instance", "orders"]);
+    assert_eq!(o.status.code(), Some(0), "{}", cli::text(&o));
+    let rows = json_of(&o);
+    let billing = rows.as_array().unwrap().iter().find(|r| r["group"] == "billing").unwrap();
+    assert_eq!(billing["state"], "EMPTY");
+    assert!(billing["lag"].as_i64().is_some(), "{billing}");
+    assert!(billing["members"].is_null(), "members unread are unknown, not 0: {billing}");
+    let o = cli::run(&e, &["--output", "json", "groups", "--instance", "orders", "--members"]);
+    assert_ne!(o.status.code(), Some(0), "--members reads each group's detail: {}", cli::text(&o));
+    cli::admin(&e, "clear-faults", "{}");
+    let o = cli::run(&e, &["--output", "json", "groups", "--instance", "orders", "--members"]);
+    let rows = json_of(&o);
+    let fraud = rows.as_array().unwrap().iter().find(|r| r["group"] == "fraud-check").unwrap();
+    assert_eq!(fraud["members"], 2, "{fraud}");
+}

@@ -36,7 +36,12 @@ struct Row {
 }
 
 /// `groups`.
-pub fn groups(p: &Profile, instance: Option<&str>, state: Option<&str>, sort: Sort, json: bool) -> R<u8> {
+pub fn groups(
+    p: &Profile,
+    (instance, state): (Option<&str>, Option<&str>),
+    (sort, how): (Sort, Listing),
+    json: bool,
+) -> R<u8> {
     let wanted_state = match state {
         None => None,
         Some(s) => {
@@ -72,9 +77,10 @@ pub fn groups(p: &Profile, instance: Option<&str>, state: Option<&str>, sort: So
     };
     let mut rows = Vec::new();
     for t in &targets {
-        let listed = session.credentials(t).map_err(|e| e.to_string()).and_then(|c| {
-            rt.block_on(reads::list_groups(&session.client, &c, t, Listing::Full)).map_err(|e| e.to_string())
-        });
+        let listed = session
+            .credentials(t)
+            .map_err(|e| e.to_string())
+            .and_then(|c| rt.block_on(reads::list_groups(&session.client, &c, t, how)).map_err(|e| e.to_string()));
         match listed {
             Ok(groups) => rows.extend(groups.into_iter().map(|g| Row {
                 account: t.account().to_owned(),

@@ -43,6 +43,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use crate::core::live::Listing;
 use crate::engine::order::Order;
 use args::{Args, Cmd, Output, WriteFlags};
 use ops::{Stop, WriteMode};
@@ -112,9 +113,10 @@ pub fn main() -> ExitCode {
                 Order::DeleteOffsets { instance: instance.clone(), group: group.clone(), topics: topics.clone() };
             ops::write(&p, order, mode(write, json))
         }),
-        Cmd::Groups { instance, state, sort } => {
-            ops::profile(profile).and_then(|p| groups::groups(&p, instance.as_deref(), state.as_deref(), *sort, json))
-        }
+        Cmd::Groups { instance, state, sort, members } => ops::profile(profile).and_then(|p| {
+            let how = if *members { Listing::Full } else { Listing::Lag };
+            groups::groups(&p, (instance.as_deref(), state.as_deref()), (*sort, how), json)
+        }),
         Cmd::Snapshots => ops::profile(profile).and_then(|p| audit::list_snapshots(&p, json)),
         Cmd::Undo { snapshot, write } => {
             ops::profile(profile).and_then(|p| undo::undo(&p, snapshot.as_deref(), mode(write, json)))

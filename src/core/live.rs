@@ -120,6 +120,9 @@ pub fn state_word(state: &str) -> &'static str {
 pub enum Listing {
     /// Names (and, where the listing itself says so, state and lag): one call per page.
     Names,
+    /// State and lag for triage, without a read per group where that is what members cost (Huawei's listing says
+    /// state and lag itself; members are then unknown, not zero).
+    Lag,
     /// Members, topics and lag too, at a call or more per group.
     Full,
 }

@@ -173,7 +173,7 @@ fn run(s: &mut AppState, text: &str, line: &CommandLine) -> Result<Step, String>
             s.groups_view = false;
             return Ok(Step::send(Command::Describe { instance, group }));
         }
-        Cmd::Groups { instance, state, sort } => {
+        Cmd::Groups { instance, state, sort, .. } => {
             s.groups_view = true;
             s.groups_sort = match sort {
                 crate::cli::groups::Sort::Lag => super::groups_view::GroupSort::Lag,

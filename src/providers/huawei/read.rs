@@ -209,7 +209,7 @@ pub async fn list_groups_live(
         if !keep(&group) {
             continue;
         }
-        if how == Listing::Names {
+        if how != Listing::Full {
             let state = text(answer::need(&r, "state")?);
             out.push(GroupSummary { group, state, members: None, lag: int(&r["lag"]), topics: Vec::new() });
             continue;
