@@ -19,7 +19,7 @@ async fn written_profile_lists_everything() {
     let e = env().await;
     let t = e.profile.totals();
     assert_eq!((t.accounts, t.instances), (2, 4));
-    assert_eq!(e.profile.tencent[0].dts[0].groups, ["etl", "audit"]);
+    assert_eq!(e.profile.tencent[0].dts[0].groups, ["etl", "audit", "archive"]);
 }
 
 #[tokio::test]

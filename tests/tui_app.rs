@@ -279,7 +279,7 @@ async fn the_groups_view_sorts_filters_jumps_and_acts_on_its_row() {
         snap!(format!("groups_view_by_lag_{w}x{h}"), app);
         let screen = app.screen();
         let first = screen.find("sessionizer").unwrap();
-        assert!(first < screen.find("cdc-sink").unwrap(), "laggiest first: {screen}");
+        assert!(first < screen.find("fraud-check").unwrap(), "laggiest first: {screen}");
         app.key(KeyCode::Char('s'));
         snap!(format!("groups_view_by_state_{w}x{h}"), app);
         app.key(KeyCode::Char('/'));

@@ -236,5 +236,9 @@ mod tests {
         assert!(!w.tencent[0].dts.is_empty());
         let dts_group = &w.tencent[0].dts[0].groups[0].name;
         assert!(dts_group.starts_with("consumer-grp-subs-"), "{dts_group}");
+        assert!(
+            w.tencent[0].dts[0].groups.iter().any(|g| g.state == GroupState::Dead),
+            "the subscription has a Dead group (the SDK conformance resets one)"
+        );
     }
 }

@@ -165,12 +165,17 @@ check("dts DescribeSubscribeJobs", r, lambda r: r.TotalCount == 1 and r.Items[0]
 r = dtc.DescribeSubscribeDetail(req(dts.DescribeSubscribeDetailRequest, SubscribeId=SUB))
 check("dts DescribeSubscribeDetail", r, lambda r: r.Topic == sub["topic"] and r.KafkaConfig.NumberOfPartitions == 4)
 r = dtc.DescribeConsumerGroups(req(dts.DescribeConsumerGroupsRequest, SubscribeId=SUB, Offset=0, Limit=10))
-check("dts DescribeConsumerGroups", r, lambda r: r.TotalCount == 2 and r.Items[0].StateOfPartition[0].PartitionNo == 0)
+check("dts DescribeConsumerGroups", r, lambda r: r.TotalCount == 3 and r.Items[0].StateOfPartition[0].PartitionNo == 0)
+dead = [g.ConsumerGroupName for g in r.Items if g.ConsumerGroupState == "Dead"]
+check("dts DescribeConsumerGroups has a Dead group", r, lambda r: len(dead) == 1)
 r = dtc.DescribeOffsetByTime(req(dts.DescribeOffsetByTimeRequest, SubscribeId=SUB, Time="2025-01-01 08:00:00"))
 check("dts DescribeOffsetByTime", r, lambda r: len(r.Items) == 4)
 for mode, extra in (("earliest", {}), ("latest", {}), ("datetime", {"ResetDatetime": "2025-01-01 08:00:10"})):
     r = dtc.ResetConsumerGroupOffset(req(dts.ResetConsumerGroupOffsetRequest, SubscribeId=SUB, TopicName=sub["topic"],
                                          ConsumerGroupName=FULL, PartitionNos=[0, 1, 2, 3], ResetMode=mode, **extra))
     check(f"dts ResetConsumerGroupOffset {mode}", r, lambda r: bool(r.RequestId))
+r = dtc.ResetConsumerGroupOffset(req(dts.ResetConsumerGroupOffsetRequest, SubscribeId=SUB, TopicName=sub["topic"],
+                                     ConsumerGroupName=dead[0], PartitionNos=[0, 1, 2, 3], ResetMode="earliest"))
+check("dts ResetConsumerGroupOffset of a Dead group", r, lambda r: bool(r.RequestId))
 
 print(f"SDK conformance: {len(CHECKED)} calls checked, all accepted and parsed by the official SDKs")
