@@ -201,3 +201,38 @@ fn a_plan_file_that_cannot_be_written_leaves_nothing_behind() {
     let left: Vec<_> = std::fs::read_dir(e._dir.path()).unwrap().flatten().map(|d| d.file_name()).collect();
     assert!(left.iter().all(|n| !n.to_string_lossy().starts_with("plan.json")), "nothing half-written: {left:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_key_costs_one_failed_signature_over_a_batch_listings_and_user_plans() {
+    use offsetdeck::engine::batch::Batch;
+    use offsetdeck::engine::order::{Order, Topics};
+    let (emu, right) = common::emulator_and_profile().await;
+    let mut wrong = right.clone();
+    let ak = wrong.huawei[0].credentials.inline.as_ref().unwrap().id.expose().to_owned();
+    wrong.huawei[0].credentials.inline.as_mut().unwrap().secret = Secret::new("not-the-secret-key-at-all-000000000");
+    let session = common::session(wrong, Via::Cli);
+    let order = |g: &str| Order::Reset {
+        instance: "orders".into(),
+        group: g.into(),
+        topics: Topics::Committed,
+        partitions: Vec::new(),
+        strategy: offsetdeck::core::strategy::ResetStrategy::Earliest,
+    };
+    // Six groups planned at once: the first call goes alone, its refusal stops the rest before they are sent.
+    let groups = ["billing", "audit", "reporting", "fraud-check", "billing", "audit"];
+    let orders: Vec<Order> = groups.iter().map(|g| order(g)).collect();
+    let batch = Batch::plan(&session, &orders).await;
+    assert!(batch.plans.is_empty() && batch.left_out.len() == 6, "{:?}", batch.left_out_lines());
+    assert!(batch.left_out_lines().iter().all(|l| l.contains("authentication failed")), "{:?}", batch.left_out_lines());
+    let t = session.find("orders").unwrap();
+    let c = session.credentials(&t).unwrap();
+    for _ in 0..3 {
+        assert!(reads::list_groups(&session.client, &c, &t, offsetdeck::core::live::Listing::Names).await.is_err());
+    }
+    assert_eq!(emu.state().gate.failed_signatures(&ak), 1, "one failed signature for the key, over every path");
+    // Asked to retry (R), it probes once more: one more failed signature, and again nothing after it.
+    session.retry_keys();
+    let again = futures_util::future::join_all(orders.iter().map(|o| offsetdeck::engine::planner::plan(&session, o)));
+    assert!(again.await.iter().all(Result::is_err));
+    assert_eq!(emu.state().gate.failed_signatures(&ak), 2);
+}

@@ -52,6 +52,8 @@ pub struct Armed {
 struct Failures {
     consecutive: u32,
     locked_until: i64,
+    /// Every failed signature, for tests that count what a wrong key cost.
+    total: u32,
 }
 
 /// Why a signature was refused.
@@ -122,6 +124,11 @@ impl Gate {
         false
     }
 
+    /// How many failed signatures this key id has sent in all.
+    pub fn failed_signatures(&self, key: &str) -> u32 {
+        self.failures.get(key).map_or(0, |f| f.total)
+    }
+
     fn check_lock(&self, key: &str, now_s: i64) -> Result<(), AuthError> {
         match self.failures.get(key) {
             Some(f) if f.locked_until > now_s => Err(AuthError::Locked),
@@ -134,6 +141,7 @@ impl Gate {
         if ok {
             f.consecutive = 0;
         } else {
+            f.total += 1;
             f.consecutive += 1;
             if f.consecutive >= LOCKOUT_FAILURES {
                 f.locked_until = now_s + LOCKOUT_S;

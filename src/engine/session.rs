@@ -69,6 +69,16 @@ impl Session {
         Self { profile, client, zone_name, via, env, creds: Mutex::new(HashMap::new()), progress: Mutex::new(None) }
     }
 
+    /// Forgets the accounts whose keys could not be resolved (a credential helper that failed) and the refusal of
+    /// every key, so the next read asks the helper again and probes each key with one call: what R does.
+    pub fn retry_keys(&self) {
+        let mut cache = self.creds.lock().unwrap_or_else(|e| e.into_inner());
+        cache.retain(|_, c| c.is_ok());
+        for c in cache.values().flatten() {
+            self.client.forgive(c);
+        }
+    }
+
     /// Who is told how far slow work got.
     pub fn on_progress(&self, p: Progress) {
         *self.progress.lock().unwrap_or_else(|e| e.into_inner()) = Some(p);

@@ -145,6 +145,18 @@ pub struct Sent {
     pub tries: u32,
 }
 
+/// What a key id is known to be in this process.
+#[derive(Debug, Clone)]
+enum KeyState {
+    /// No answer yet says whether the service takes it: its calls go one at a time, so a wrong key costs one failed
+    /// signature, not one per call of a fan-out (Huawei locks an AK after 5).
+    Unproven(std::sync::Arc<tokio::sync::Mutex<()>>),
+    /// The service answered a call signed with it.
+    Accepted,
+    /// The service refused it: nothing more is sent with it until [`Client::forgive`].
+    Refused(CallError),
+}
+
 /// A shareable read: (operation, endpoint, path, query, body, key id).
 type ReadKey = (&'static str, String, String, Vec<(String, String)>, Vec<u8>, String);
 
@@ -166,6 +178,8 @@ pub struct Client {
     watcher: Mutex<Option<RateWatcher>>,
     /// Told when a throttle answer is waited out.
     waits: Mutex<Option<WaitWatcher>>,
+    /// What each key id is known to be: unproven (its calls go one at a time), accepted, or refused.
+    keys: Mutex<HashMap<String, KeyState>>,
     /// Answers of shareable reads, by what was asked and with which key, with when they came.
     shared_reads: Mutex<HashMap<ReadKey, SharedRead>>,
     /// Huawei keyed HMACs by SK.
@@ -192,6 +206,7 @@ impl Client {
             watcher: Mutex::new(None),
             waits: Mutex::new(None),
             shared_reads: Mutex::new(HashMap::new()),
+            keys: Mutex::new(HashMap::new()),
             tc_keys: Mutex::new(HashMap::new()),
             hw_keys: Mutex::new(HashMap::new()),
         })
@@ -359,6 +374,66 @@ impl Client {
     /// answer means the call was not applied: it is waited out, whatever the call, for as long as the call's
     /// throttle budget lasts, and does not count against the tries.
     pub async fn send(&self, req: &ApiRequest, creds: &Credentials) -> Sent {
+        // One failed signature per bad key, whatever path the calls come from: a key not yet proven sends one call
+        // at a time, and a refused key sends nothing more.
+        let id = creds.id.expose().to_owned();
+        loop {
+            let gate = {
+                let mut keys = self.keys.lock().unwrap_or_else(|e| e.into_inner());
+                let state = keys
+                    .entry(id.clone())
+                    .or_insert_with(|| KeyState::Unproven(std::sync::Arc::new(tokio::sync::Mutex::new(()))));
+                match state {
+                    KeyState::Accepted => None,
+                    KeyState::Refused(e) => return Sent { result: Err(not_sent(e)), tries: 0 },
+                    KeyState::Unproven(gate) => Some(gate.clone()),
+                }
+            };
+            let Some(gate) = gate else {
+                let sent = self.send_paced(req, creds).await;
+                // A key revoked while in use is refused from then on too.
+                if let Err(e) = &sent.result
+                    && e.is_auth()
+                {
+                    self.keys.lock().unwrap_or_else(|e| e.into_inner()).insert(id, KeyState::Refused(e.clone()));
+                }
+                return sent;
+            };
+            let _alone = gate.lock().await;
+            // Another call may have settled it while this one waited.
+            if !matches!(self.keys.lock().unwrap_or_else(|e| e.into_inner()).get(&id), Some(KeyState::Unproven(_))) {
+                continue;
+            }
+            let sent = self.send_paced(req, creds).await;
+            let settled = match &sent.result {
+                Err(e) if e.is_auth() => Some(KeyState::Refused(e.clone())),
+                // Any answer past the signature check proves the key; a call that never reached the service does not.
+                Ok(_) | Err(CallError::Api { .. } | CallError::Throttled { .. } | CallError::Server { .. }) => {
+                    Some(KeyState::Accepted)
+                }
+                Err(_) => None,
+            };
+            if let Some(state) = settled {
+                self.keys.lock().unwrap_or_else(|e| e.into_inner()).insert(id, state);
+            }
+            return sent;
+        }
+    }
+
+    /// Lets a refused key be tried again (the user fixed it and asked to retry): its next call goes alone.
+    pub fn forgive(&self, creds: &Credentials) {
+        let mut keys = self.keys.lock().unwrap_or_else(|e| e.into_inner());
+        if matches!(keys.get(creds.id.expose()), Some(KeyState::Refused(_))) {
+            keys.remove(creds.id.expose());
+        }
+    }
+
+    /// Whether the service has refused this key in this process.
+    pub fn refused(&self, creds: &Credentials) -> bool {
+        matches!(self.keys.lock().unwrap_or_else(|e| e.into_inner()).get(creds.id.expose()), Some(KeyState::Refused(_)))
+    }
+
+    async fn send_paced(&self, req: &ApiRequest, creds: &Credentials) -> Sent {
         let mut tries = 0;
         let mut throttles = 0u32;
         let mut budget = self.config.throttle_budget;
@@ -475,6 +550,18 @@ impl Client {
         } else {
             CallError::Dropped(source_chain(&e))
         }
+    }
+}
+
+/// The error of a call not sent because its key was refused before: the same refusal, said to be that.
+fn not_sent(refused: &CallError) -> CallError {
+    match refused {
+        CallError::Auth { code, message, .. } => CallError::Auth {
+            code: code.clone(),
+            message: format!("{message} (not sent: this key was already refused in this run; fix it, then retry)"),
+            request_id: None,
+        },
+        other => other.clone(),
     }
 }
 

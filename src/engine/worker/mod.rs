@@ -265,6 +265,11 @@ impl Shared {
     }
 
     async fn refresh(&self, asked: bool) {
+        if asked {
+            // R: a failed credential helper is asked again, and a refused key is probed with one call.
+            self.session.retry_keys();
+            self.said_missing.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        }
         let p = &self.session.profile;
         let mut groups: Vec<(String, String, Vec<String>)> = Vec::new();
         let mut topics: Vec<(String, String)> = Vec::new();
