@@ -68,8 +68,20 @@ pub struct Waited {
     pub throttles: u32,
 }
 
+/// The longest a call waits for the window shared with other processes before it is paced in this process alone.
+const SHARED_DEADLINE: Duration = Duration::from_secs(30);
+
 impl std::fmt::Display for Waited {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.throttles == 0 {
+            return write!(
+                f,
+                "{} at {} waited {:.0} s for the pacing window shared with other offsetdeck processes; it is paced in this process alone",
+                self.op,
+                self.endpoint,
+                self.wait.as_secs_f64()
+            );
+        }
         write!(
             f,
             "{} at {} was throttled (answer {}): waiting {:.1} s, {} s of its {}-second budget left",
@@ -300,8 +312,24 @@ impl Client {
         let allowed = (limit - (limit / 50).max(1)).max(1) as usize;
         let window = Duration::from_secs(1);
         if let Some(shared) = &self.config.shared {
-            // If the shared file cannot be used, this process's own window still applies below.
+            // If the shared file cannot be used, or keeps the call waiting past its deadline (another process's
+            // stamps that never free), this process's own window still applies below, and the wait is said.
+            let began = Instant::now();
             while let Ok(wait) = shared.admit(req.op, &req.endpoint, allowed) {
+                if began.elapsed() > SHARED_DEADLINE {
+                    let watcher = self.waits.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                    if let Some(w) = watcher {
+                        let waited = Waited {
+                            op: req.op,
+                            endpoint: req.endpoint.clone(),
+                            wait: began.elapsed(),
+                            budget_left: Duration::ZERO,
+                            throttles: 0,
+                        };
+                        (w.0)(&waited);
+                    }
+                    break;
+                }
                 match wait {
                     Ok(stamp) => {
                         // Kept here too: the learned rate compares a throttle with what this process really sent.

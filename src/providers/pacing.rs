@@ -34,20 +34,26 @@ impl SharedWindows {
         let f = self.open(op, endpoint)?;
         let _held = Exclusive::take(&f)?;
         let now = now_ms();
-        let mut times = read_times(&f, now)?;
+        let slots = read_slots(&f)?;
+        let live: Vec<u64> = slots.iter().map(|t| live_stamp(*t, now)).collect();
         // A call still on its way may reach the service at any moment: it counts as sent now, and the wait for its
         // slot is short (it frees a full window after its answer).
-        let effective = |t: u64| if t & IN_FLIGHT != 0 { now } else { t };
-        let mut sorted: Vec<u64> = times.iter().map(|t| effective(*t)).collect();
+        let mut sorted: Vec<u64> =
+            live.iter().filter(|t| **t != FREE).map(|t| if t & IN_FLIGHT != 0 { now } else { *t }).collect();
         sorted.sort_unstable();
         if sorted.len() >= allowed {
             let oldest = sorted[sorted.len() - allowed];
             // An unanswered call frees its slot a window after its answer, which may come any moment: look again soon.
-            let wait = if oldest == now { 10 } else { WINDOW_MS - (now - oldest) };
+            let wait = if oldest == now { 10 } else { WINDOW_MS - (now - oldest).min(WINDOW_MS) };
             return Ok(Err(Duration::from_millis(wait.clamp(1, WINDOW_MS))));
         }
-        times.push(now | IN_FLIGHT);
-        write_times(&f, &times)?;
+        // In place: the first free slot (or a new one at the end) takes this call's 8 bytes; nothing else is
+        // rewritten.
+        let at = live.iter().position(|t| *t == FREE).unwrap_or(live.len());
+        if at >= MAX_SLOTS {
+            return Err(std::io::Error::other("the pacing window has no free slot"));
+        }
+        write_slot(&f, at, now | IN_FLIGHT)?;
         Ok(Ok(now))
     }
 
@@ -58,51 +64,74 @@ impl SharedWindows {
         let f = self.open(op, endpoint)?;
         let _held = Exclusive::take(&f)?;
         let now = now_ms();
-        let mut times = read_times(&f, now)?;
-        if let Some(t) = times.iter_mut().find(|t| **t == stamp | IN_FLIGHT) {
-            *t = now.max(stamp);
+        let slots = read_slots(&f)?;
+        match slots.iter().position(|t| *t == stamp | IN_FLIGHT) {
+            Some(at) => write_slot(&f, at, now.max(stamp)),
+            None => Ok(()),
         }
-        write_times(&f, &times)
     }
 
+    /// The window's file: created owner-only, never through a symlink, and only ever a regular file (a FIFO or a
+    /// device there would stall or flood the read).
     fn open(&self, op: &str, endpoint: &str) -> std::io::Result<std::fs::File> {
         let mut b = std::fs::DirBuilder::new();
         b.recursive(true);
         #[cfg(unix)]
         std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
         b.create(&self.dir)?;
-        std::fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(self.file(op, endpoint))
+        let mut opts = std::fs::OpenOptions::new();
+        opts.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600).custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+        }
+        let f = opts.open(self.file(op, endpoint))?;
+        if !f.metadata()?.is_file() {
+            return Err(std::io::Error::other("the pacing window is not a regular file"));
+        }
+        Ok(f)
     }
 }
 
 /// Marks a slot whose call has not been answered yet (times are milliseconds, far below this bit).
 const IN_FLIGHT: u64 = 1 << 63;
 
+/// A slot no call holds.
+const FREE: u64 = 0;
+
+/// The most slots a window file holds (8 bytes each): more than any limit a call is paced at.
+const MAX_SLOTS: usize = 2048;
+
 /// A call unanswered this long is taken as lost (its process died) and its slot as free.
 const IN_FLIGHT_MAX_MS: u64 = 60_000;
 
-/// The window's slots still counted: answered within the last window, or unanswered and not yet given up on.
-fn read_times(f: &std::fs::File, now: u64) -> std::io::Result<Vec<u64>> {
-    let mut bytes = Vec::new();
-    (&*f).rewind()?;
-    (&*f).read_to_end(&mut bytes)?;
-    let times: Vec<u64> = bytes
-        .chunks_exact(8)
-        .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
-        // A time in the future (a clock stepped back) counts as now, so a window can never stall.
-        .map(|t| (t & IN_FLIGHT) | (t & !IN_FLIGHT).min(now))
-        .filter(|t| {
-            let at = t & !IN_FLIGHT;
-            if t & IN_FLIGHT != 0 { now - at < IN_FLIGHT_MAX_MS } else { now - at < WINDOW_MS }
-        })
-        .collect();
-    Ok(times)
+/// How far ahead of this clock a stamp may be and still count (another process's clock read a moment later).
+const FUTURE_SLACK_MS: u64 = 2_000;
+
+/// A slot as it counts now: its stamp, or [`FREE`] when it no longer counts (answered over a window ago, in flight
+/// past the limit, or stamped in the future: a clock stepped back, or garbage, must never stall every process).
+fn live_stamp(t: u64, now: u64) -> u64 {
+    let at = t & !IN_FLIGHT;
+    if t == FREE || at > now + FUTURE_SLACK_MS {
+        return FREE;
+    }
+    let age = now.saturating_sub(at);
+    let counts = if t & IN_FLIGHT != 0 { age < IN_FLIGHT_MAX_MS } else { age < WINDOW_MS };
+    if counts { (t & IN_FLIGHT) | at.min(now) } else { FREE }
 }
 
-fn write_times(f: &std::fs::File, times: &[u64]) -> std::io::Result<()> {
-    f.set_len(0)?;
+/// Every slot of the file, at most [`MAX_SLOTS`] of them whatever its size.
+fn read_slots(f: &std::fs::File) -> std::io::Result<Vec<u64>> {
+    let mut bytes = Vec::new();
     (&*f).rewind()?;
-    (&*f).write_all(&times.iter().flat_map(|t| t.to_le_bytes()).collect::<Vec<u8>>())
+    f.take((MAX_SLOTS * 8) as u64).read_to_end(&mut bytes)?;
+    Ok(bytes.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default())).collect())
+}
+
+fn write_slot(f: &std::fs::File, at: usize, value: u64) -> std::io::Result<()> {
+    (&*f).seek(std::io::SeekFrom::Start((at * 8) as u64))?;
+    (&*f).write_all(&value.to_le_bytes())
 }
 
 /// An exclusive lock on an open file, held until dropped.
@@ -141,6 +170,8 @@ pub fn dir_next_to(audit_log: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(unix)]
+    use std::os::unix::fs::PermissionsExt;
 
     #[test]
     fn two_users_of_one_window_share_its_slots() {
@@ -158,9 +189,59 @@ mod tests {
         std::thread::sleep(Duration::from_millis(20));
         b.settle("Op", "http://e", last).unwrap();
         let f = a.open("Op", "http://e").unwrap();
-        let times = read_times(&f, now_ms()).unwrap();
+        let now = now_ms();
+        let times: Vec<u64> =
+            read_slots(&f).unwrap().into_iter().map(|t| live_stamp(t, now)).filter(|t| *t != FREE).collect();
         assert_eq!(times.len(), 5);
         assert_eq!(times.iter().filter(|t| **t & IN_FLIGHT != 0).count(), 4, "the others are still on their way");
         assert!(times.iter().any(|t| *t >= last + 20 && *t & IN_FLIGHT == 0), "{times:?} vs {last}");
+    }
+
+    #[test]
+    fn stamps_from_the_future_or_garbage_never_stall_the_window() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = SharedWindows { dir: dir.path().into() };
+        assert!(w.admit("Op", "http://e", 5).unwrap().is_ok());
+        let path = w.file("Op", "http://e");
+        let future = (now_ms() + 3_600_000).to_le_bytes();
+        let garbage = [0xffu8; 8];
+        let mut bytes = Vec::new();
+        for _ in 0..100 {
+            bytes.extend_from_slice(&future);
+            bytes.extend_from_slice(&garbage);
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        assert!(w.admit("Op", "http://e", 5).unwrap().is_ok(), "future and garbage stamps do not count");
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), bytes.len() as u64, "written in place, not rewritten");
+    }
+
+    #[test]
+    fn a_call_takes_one_slot_in_place_and_a_big_file_is_read_only_up_to_its_bound() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = SharedWindows { dir: dir.path().into() };
+        for _ in 0..3 {
+            let stamp = w.admit("Op", "http://e", 10).unwrap().unwrap();
+            w.settle("Op", "http://e", stamp).unwrap();
+        }
+        let path = w.file("Op", "http://e");
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), 24, "three calls, three 8-byte slots");
+        std::fs::write(&path, vec![0u8; 64 << 20]).unwrap();
+        assert!(w.admit("Op", "http://e", 10).unwrap().is_ok(), "a 64 MiB file of free slots is read to its bound");
+        #[cfg(unix)]
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_or_a_fifo_is_refused_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = SharedWindows { dir: dir.path().into() };
+        std::os::unix::fs::symlink("/dev/zero", w.file("Op", "http://e")).unwrap();
+        assert!(w.admit("Op", "http://e", 5).is_err(), "a symlink to /dev/zero is not followed");
+        let fifo = w.file("Fifo", "http://e");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: mkfifo on a NUL-terminated path we own.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        assert!(w.admit("Fifo", "http://e", 5).is_err(), "a FIFO is refused at once, never read");
     }
 }
