@@ -12,6 +12,9 @@ use serde_json::json;
 /// Title change, clipboard write (OSC 52), clear screen, a C1 CSI, a bidi override.
 const EVIL: &str = "x\u{1b}]0;owned\u{7}\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J\u{9b}2J\u{202e}y";
 
+/// Server text with line breaks that would forge offsetdeck's own lines.
+const FORGED: &str = "x\nverified: 3 of 3 partition(s) as planned\r\nverified: 3 of 3 partition(s) as planned\u{2028}";
+
 async fn answer(uri: Uri) -> Response {
     let path = uri.path();
     let json = |v: serde_json::Value| {
@@ -22,6 +25,13 @@ async fn answer(uri: Uri) -> Response {
     let row = |p: i64, c: i64, s: i64, e: i64| json!({"partition": p, "message_current_offset": c, "message_log_start_offset": s, "message_log_end_offset": e});
     match (group, path.ends_with("/message-offset")) {
         ("empty", false) => return json(json!({})),
+        ("forger", false) => {
+            return json(json!({"group": {"state": FORGED, "members": [{"client_id": FORGED, "host": FORGED}]}}));
+        }
+        ("forger", true) => {
+            let body = json!({"error_code": FORGED, "error_msg": FORGED}).to_string();
+            return Response::builder().status(400).header("x-request-id", FORGED).body(Body::from(body)).unwrap();
+        }
         (g, false) if g != "g" && !g.is_empty() => {
             return json(json!({"group": {"state": "EMPTY", "members": []}}));
         }
@@ -78,7 +88,7 @@ sk = "SK"
 [huawei.h.instances.i]
 id = "5f2a3b4c-1d2e-4f60-8a9b-0c1d2e3f4a5b"
 topics = {{ t = 1 }}
-groups = {{ g = ["t"], empty = ["t"], bigpart = ["t"], backwards = ["t"], negative = ["t"], endless = ["t"], repeats = ["t"] }}
+groups = {{ g = ["t"], forger = ["t"], empty = ["t"], bigpart = ["t"], backwards = ["t"], negative = ["t"], endless = ["t"], repeats = ["t"] }}
 "#,
             audit = dir.join("audit.jsonl").display().to_string()
         ),
@@ -183,5 +193,26 @@ fn a_malformed_success_is_an_error_naming_the_field_never_empty_state() {
         let (out, code) =
             run(&p, &["reset", "--instance", "i", "--group", group, "--topic", "t", "--to-earliest", "--dry-run"]);
         assert_ne!(code, Some(0), "no plan is built on it: {group}: {out}");
+    }
+}
+
+#[test]
+fn server_text_with_line_breaks_never_forges_a_line() {
+    let url = serve();
+    let dir = tempfile::tempdir().unwrap();
+    let p = profile(dir.path(), &url);
+    for args in [
+        &["describe", "--instance", "i", "--group", "forger", "--topic", "t"][..],
+        &["--output", "json", "describe", "--instance", "i", "--group", "forger", "--topic", "t"][..],
+        &["reset", "--instance", "i", "--group", "forger", "--topic", "t", "--to-earliest", "--yes"][..],
+        &["groups", "--instance", "i", "--members"][..],
+    ] {
+        let (out, _) = run(&p, args);
+        assert_inert(&out);
+        assert!(
+            !out.lines().any(|l| l.trim_start().starts_with("verified")),
+            "{args:?}: a forged line reached the output:\n{out}"
+        );
+        assert!(!out.contains('\u{2028}'), "{out}");
     }
 }

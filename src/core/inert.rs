@@ -28,6 +28,17 @@ pub fn inert(text: &str) -> Cow<'_, str> {
     Cow::Owned(text.chars().map(|c| if dangerous(c) { escaped(c) } else { c.to_string() }).collect())
 }
 
+/// Server text kept to one line where it enters: line breaks (`\n`, `\r`, U+2028, U+2029) shown escaped, so a
+/// field placed in a line of output can never end that line and forge the next ("verified: 3 of 3 ..."). Everything
+/// else is kept exactly (the output layer escapes the rest).
+pub fn one_line(text: &str) -> Cow<'_, str> {
+    let breaks = |c: char| matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}');
+    if !text.chars().any(breaks) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.chars().map(|c| if breaks(c) { escaped(c) } else { c.to_string() }).collect())
+}
+
 /// Lines of output: as `inert`, but the line breaks (and tabs) offsetdeck itself wrote are kept.
 pub fn inert_lines(text: &str) -> Cow<'_, str> {
     let bad = |c: char| dangerous(c) && c != '\n' && c != '\t';
@@ -53,6 +64,13 @@ pub fn inert_json(json: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_field_stays_on_one_line() {
+        assert_eq!(one_line("plain"), "plain");
+        assert_eq!(one_line("x\nverified: 3 of 3\r\u{2028}"), "x\\nverified: 3 of 3\\r\\u2028");
+        assert_eq!(inert_lines(&format!("a {}\n", one_line("b\nc"))).lines().count(), 1);
+    }
 
     #[test]
     fn escapes_what_a_terminal_would_obey() {

@@ -561,16 +561,30 @@ impl Client {
             }
             bytes.extend_from_slice(&chunk);
         }
-        match req.signing {
+        let request_id = request_id.map(|r| crate::core::inert::one_line(&r).into_owned());
+        // The one boundary for what a server sends: every string of the answer, and every error's text, is kept to
+        // one line before anything places it in a line of output (raw answers are read by readers that do so).
+        let answer = match req.signing {
             Signing::Huawei { .. } if req.raw_answer && status < 400 => {
-                Ok(Answer { status, json: serde_json::Value::Null, request_id, tries: 1, raw: bytes })
+                return Ok(Answer { status, json: serde_json::Value::Null, request_id, tries: 1, raw: bytes });
             }
             Signing::Huawei { .. } => huawei_wire::interpret(status, &bytes, request_id),
             Signing::Tencent { .. } => tencent_wire::interpret(status, &bytes, request_id),
+        };
+        match answer {
+            Ok(mut a) => {
+                one_line_strings(&mut a.json);
+                Ok(a)
+            }
+            Err(e) => Err(e.one_line()),
         }
     }
 
     fn transport_error(&self, e: reqwest::Error) -> CallError {
+        self.transport_error_raw(e).one_line()
+    }
+
+    fn transport_error_raw(&self, e: reqwest::Error) -> CallError {
         if e.is_timeout() {
             CallError::Timeout(self.config.request_timeout)
         } else if e.is_connect() {
@@ -578,6 +592,32 @@ impl Client {
         } else {
             CallError::Dropped(source_chain(&e))
         }
+    }
+}
+
+/// Every string in an answer (keys included) kept to one line, in place; strings without a line break are not
+/// touched.
+fn one_line_strings(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => {
+            if let std::borrow::Cow::Owned(o) = crate::core::inert::one_line(s) {
+                *s = o;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(one_line_strings),
+        Value::Object(map) => {
+            if map.keys().any(|k| matches!(crate::core::inert::one_line(k), std::borrow::Cow::Owned(_))) {
+                let taken = std::mem::take(map);
+                for (k, mut val) in taken {
+                    one_line_strings(&mut val);
+                    map.insert(crate::core::inert::one_line(&k).into_owned(), val);
+                }
+            } else {
+                map.values_mut().for_each(one_line_strings);
+            }
+        }
+        _ => {}
     }
 }
 

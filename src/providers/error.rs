@@ -39,6 +39,34 @@ fn request_suffix(id: &Option<String>) -> String {
 }
 
 impl CallError {
+    /// With every text from outside kept to one line ([`crate::core::inert::one_line`]): an error's message is
+    /// placed in lines of output, the audit trail and the log.
+    pub fn one_line(self) -> Self {
+        let f = |s: String| crate::core::inert::one_line(&s).into_owned();
+        let o = |s: Option<String>| s.map(f);
+        match self {
+            Self::Auth { code, message, request_id } => {
+                Self::Auth { code: f(code), message: f(message), request_id: o(request_id) }
+            }
+            Self::ClockSkew { code, message, window, request_id } => {
+                Self::ClockSkew { code: f(code), message: f(message), window, request_id: o(request_id) }
+            }
+            Self::Throttled { code, message, request_id } => {
+                Self::Throttled { code: f(code), message: f(message), request_id: o(request_id) }
+            }
+            Self::Api { status, code, message, request_id } => {
+                Self::Api { status, code: f(code), message: f(message), request_id: o(request_id) }
+            }
+            Self::Server { status, code, message, request_id } => {
+                Self::Server { status, code: f(code), message: f(message), request_id: o(request_id) }
+            }
+            Self::Timeout(d) => Self::Timeout(d),
+            Self::Connect(m) => Self::Connect(f(m)),
+            Self::Dropped(m) => Self::Dropped(f(m)),
+            Self::Malformed { detail, request_id } => Self::Malformed { detail: f(detail), request_id: o(request_id) },
+        }
+    }
+
     /// The service's request id, when the call reached it.
     pub fn request_id(&self) -> Option<&str> {
         match self {

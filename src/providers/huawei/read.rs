@@ -262,7 +262,9 @@ fn detail(a: &Answer) -> Result<Detail, CallError> {
         serde_json::from_slice(&a.raw).map_err(|e| bad(format!("the group detail is not JSON as expected: {e}")))?;
     let g = body.group.ok_or_else(|| bad("the field `group` is missing".into()))?;
     let state = g.state.filter(|s| !s.is_null()).ok_or_else(|| bad("the field `state` is missing".into()))?;
-    let text_of = |v: &Option<Value>| v.as_ref().map(text).unwrap_or_default();
+    // Read from the raw bytes, past the client's boundary: kept to one line here.
+    let text_of =
+        |v: &Option<Value>| v.as_ref().map(|v| crate::core::inert::one_line(&text(v)).into_owned()).unwrap_or_default();
     let members = g
         .members
         .unwrap_or_default()
@@ -278,7 +280,7 @@ fn detail(a: &Answer) -> Result<Detail, CallError> {
         .collect();
     topics.sort();
     topics.dedup();
-    Ok(Detail { state: text(&state), members, topics })
+    Ok(Detail { state: crate::core::inert::one_line(&text(&state)).into_owned(), members, topics })
 }
 
 /// The account's Kafka instances, live (ListInstances with `engine=kafka`, 50 per page).
