@@ -136,3 +136,34 @@ fn huawei_groups_triage_from_the_listing_alone_and_read_members_only_when_asked(
     let fraud = rows.as_array().unwrap().iter().find(|r| r["group"] == "fraud-check").unwrap();
     assert_eq!(fraud["members"], 2, "{fraud}");
 }
+
+#[test]
+fn a_big_plan_says_how_long_its_write_takes_at_the_pace() {
+    let e = cli::start();
+    let o = cli::run(
+        &e,
+        &[
+            "reset",
+            "--instance",
+            "clickstream-hw",
+            "--group",
+            "sessionizer",
+            "--topic",
+            "clicks",
+            "--to-earliest",
+            "--dry-run",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", cli::text(&o));
+    // 24 per-partition calls at Huawei's unpublished default of 10 calls/s: 2.3 s at least.
+    assert!(
+        cli::text(&o).contains("the write sends 24 call(s) of ResetMessageOffset: about 2 s at 10 calls/s"),
+        "{}",
+        cli::text(&o)
+    );
+    let small = cli::run(
+        &e,
+        &["reset", "--instance", "orders", "--group", "billing", "--topic", "payments", "--to-earliest", "--dry-run"],
+    );
+    assert!(!cli::text(&small).contains("the write sends"), "a quick write says nothing: {}", cli::text(&small));
+}

@@ -103,6 +103,16 @@ pub fn floor_seconds(calls: u64, per_second: u32) -> f64 {
     if calls <= 1 { 0.0 } else { (calls - 1) as f64 / f64::from(per_second.max(1)) }
 }
 
+/// A duration in words for estimates: "45 s", "12 min", "2 h 47 min".
+pub fn human(seconds: f64) -> String {
+    let s = seconds.max(0.0).round() as u64;
+    match s {
+        0..=99 => format!("{s} s"),
+        100..=3599 => format!("{} min", s.div_ceil(60)),
+        _ => format!("{} h {} min", s / 3600, (s % 3600) / 60),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,5 +132,8 @@ mod tests {
         );
         assert_eq!(floor_seconds(12, 1), 11.0);
         assert_eq!(floor_seconds(1, 1), 0.0);
+        assert_eq!(human(45.2), "45 s");
+        assert_eq!(human(700.0), "12 min");
+        assert_eq!(human(10_020.0), "2 h 47 min");
     }
 }

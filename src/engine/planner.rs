@@ -28,6 +28,35 @@ pub async fn plan(session: &Session, order: &Order) -> Result<Plan, EngineError>
 
 /// [`plan`], for a purpose: an export skips the rules that guard a write.
 pub async fn plan_for(session: &Session, order: &Order, purpose: Purpose) -> Result<Plan, EngineError> {
+    let mut p = plan_unpaced(session, order, purpose).await?;
+    p.notes.extend(duration_note(session, &p));
+    Ok(p)
+}
+
+/// What the write's calls cost at the pace, when that is long enough to matter (two seconds or more): "the write
+/// sends 1,000 call(s) of ModifyGroupOffsets: about 10 s at 98 calls/s".
+fn duration_note(session: &Session, plan: &Plan) -> Option<String> {
+    let mut by_op: Vec<(&'static str, u64, u32)> = Vec::new();
+    for c in &plan.calls {
+        match by_op.iter_mut().find(|(op, ..)| *op == c.op) {
+            Some(e) => e.1 += 1,
+            None => by_op.push((c.op, 1, session.client.pace_of(c)?)),
+        }
+    }
+    let worst = by_op
+        .iter()
+        .map(|(op, n, pace)| (*op, *n, *pace, crate::core::limits::floor_seconds(*n, *pace)))
+        .max_by(|a, b| a.3.total_cmp(&b.3))?;
+    let (op, n, pace, secs) = worst;
+    (secs >= 2.0).then(|| {
+        format!(
+            "the write sends {n} call(s) of {op}: about {} at {pace} calls/s (the published or learned pace)",
+            crate::core::limits::human(secs)
+        )
+    })
+}
+
+async fn plan_unpaced(session: &Session, order: &Order, purpose: Purpose) -> Result<Plan, EngineError> {
     match order {
         Order::Reset { instance, group, topics, partitions, strategy } => {
             reset(session, (instance, group), topics, partitions, strategy, purpose).await
