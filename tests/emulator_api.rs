@@ -8,7 +8,7 @@ use common::api::{CK_INSTANCE, HW_INSTANCE, SUBS, env, env_with, fast};
 use offsetdeck::core::credentials::Credentials;
 use offsetdeck::core::profile::{self, TencentAccount};
 use offsetdeck::emulator::{self, FaultKind, state::GroupState};
-use offsetdeck::providers::client::ClientConfig;
+use offsetdeck::providers::client::{Client, ClientConfig};
 use offsetdeck::providers::error::CallError;
 use offsetdeck::providers::request::ApiRequest;
 use offsetdeck::providers::{huawei, tencent};
@@ -158,17 +158,28 @@ async fn auth_failure_is_not_retried_and_locks_after_five() {
     let (a, c) = e.hw();
     let wrong = Credentials { secret: offsetdeck::core::secret::Secret::new("wrong"), ..c.clone() };
     let r = huawei::list_groups(a, HW_INSTANCE, 0, 10);
-    for _ in 0..emulator::LOCKOUT_FAILURES {
+    // One client sends one failed signature per bad key, however often it is asked.
+    for i in 0..emulator::LOCKOUT_FAILURES {
         match e.client.call(&r, &wrong).await.unwrap_err() {
             CallError::Auth { code, message, .. } => {
                 assert_eq!(code, "APIG.0301");
                 assert!(message.contains("locks an AK for 5 minutes"), "{message}");
+                assert_eq!(message.contains("not sent"), i > 0, "{message}");
             }
             other => panic!("{other:?}"),
         }
     }
-    // Five calls, five failures: no retries happened, or the lock would have come sooner.
-    match e.client.call(&r, &c).await.unwrap_err() {
+    assert_eq!(e.emu.state().gate.failed_signatures(&c.id.expose().to_owned()), 1);
+    assert!(e.client.call(&r, &c).await.is_ok(), "the right secret for the same AK is another key, and works");
+    // Five processes with the wrong key, five failures: the emulator locks the AK as Huawei does.
+    for _ in 1..emulator::LOCKOUT_FAILURES {
+        assert!(matches!(Client::new(fast()).unwrap().call(&r, &wrong).await, Err(CallError::Auth { .. })));
+    }
+    assert!(e.client.call(&r, &c).await.is_ok(), "a success in between resets the count");
+    for _ in 0..emulator::LOCKOUT_FAILURES {
+        assert!(matches!(Client::new(fast()).unwrap().call(&r, &wrong).await, Err(CallError::Auth { .. })));
+    }
+    match Client::new(fast()).unwrap().call(&r, &c).await.unwrap_err() {
         CallError::Auth { message, .. } => {
             assert!(message.contains("forbidden"), "locked even for the right key: {message}")
         }

@@ -98,9 +98,10 @@ pub fn names(huawei: bool) -> Vec<&'static str> {
     if huawei { HUAWEI.to_vec() } else { TENCENT.iter().map(|l| l.api).collect() }
 }
 
-/// How long `calls` calls of one API take at least at `per_second` (the first one goes at once).
+/// How long `calls` calls of one API take at least at `per_second`, counted as the services count: a sliding
+/// one-second window, so each second's quota may go at once (the first `per_second` calls at 0 s).
 pub fn floor_seconds(calls: u64, per_second: u32) -> f64 {
-    if calls <= 1 { 0.0 } else { (calls - 1) as f64 / f64::from(per_second.max(1)) }
+    if calls <= 1 { 0.0 } else { ((calls - 1) / u64::from(per_second.max(1))) as f64 }
 }
 
 /// A duration in words for estimates: "45 s", "12 min", "2 h 47 min".
@@ -132,6 +133,7 @@ mod tests {
         );
         assert_eq!(floor_seconds(12, 1), 11.0);
         assert_eq!(floor_seconds(1, 1), 0.0);
+        assert_eq!(floor_seconds(20, 5), 3.0, "four windows of five");
         assert_eq!(human(45.2), "45 s");
         assert_eq!(human(700.0), "12 min");
         assert_eq!(human(10_020.0), "2 h 47 min");

@@ -191,7 +191,7 @@ pub struct Client {
     /// Told when a throttle answer is waited out.
     waits: Mutex<Option<WaitWatcher>>,
     /// What each key id is known to be: unproven (its calls go one at a time), accepted, or refused.
-    keys: Mutex<HashMap<String, KeyState>>,
+    keys: Mutex<HashMap<(String, Secret), KeyState>>,
     /// Answers of shareable reads, by what was asked and with which key, with when they came.
     shared_reads: Mutex<HashMap<ReadKey, SharedRead>>,
     /// Huawei keyed HMACs by SK.
@@ -307,9 +307,11 @@ impl Client {
         }
         let limit = self.learned_limit(req)?;
         // Limits are published per second, so they are kept the way the service counts them: a sliding one-second
-        // window. Sparse calls never wait; a long batch runs at the limit. The window admits 2% fewer calls than the
-        // limit (at least one), because calls sent exactly at the limit can arrive bunched by network jitter.
-        let allowed = (limit - (limit / 50).max(1)).max(1) as usize;
+        // window. Sparse calls never wait; a long batch runs at the limit. A slot frees a window (1,030 ms) after
+        // its call's answer, which is no earlier than the call reached the service, so the service's own second
+        // has always passed; at high limits the window also admits 2% fewer calls, against calls bunched by
+        // network jitter. A low limit keeps every call: one less of 5/s would be a fifth of the rate lost.
+        let allowed = (limit - limit / 50).max(1) as usize;
         let window = Duration::from_secs(1);
         if let Some(shared) = &self.config.shared {
             // If the shared file cannot be used, or keeps the call waiting past its deadline (another process's
@@ -404,7 +406,8 @@ impl Client {
     pub async fn send(&self, req: &ApiRequest, creds: &Credentials) -> Sent {
         // One failed signature per bad key, whatever path the calls come from: a key not yet proven sends one call
         // at a time, and a refused key sends nothing more.
-        let id = creds.id.expose().to_owned();
+        // The secret is part of the identity: a corrected secret for the same id is a new key, tried afresh.
+        let id = (creds.id.expose().to_owned(), creds.secret.clone());
         loop {
             let gate = {
                 let mut keys = self.keys.lock().unwrap_or_else(|e| e.into_inner());
@@ -451,14 +454,16 @@ impl Client {
     /// Lets a refused key be tried again (the user fixed it and asked to retry): its next call goes alone.
     pub fn forgive(&self, creds: &Credentials) {
         let mut keys = self.keys.lock().unwrap_or_else(|e| e.into_inner());
-        if matches!(keys.get(creds.id.expose()), Some(KeyState::Refused(_))) {
-            keys.remove(creds.id.expose());
+        let id = (creds.id.expose().to_owned(), creds.secret.clone());
+        if matches!(keys.get(&id), Some(KeyState::Refused(_))) {
+            keys.remove(&id);
         }
     }
 
     /// Whether the service has refused this key in this process.
     pub fn refused(&self, creds: &Credentials) -> bool {
-        matches!(self.keys.lock().unwrap_or_else(|e| e.into_inner()).get(creds.id.expose()), Some(KeyState::Refused(_)))
+        let id = (creds.id.expose().to_owned(), creds.secret.clone());
+        matches!(self.keys.lock().unwrap_or_else(|e| e.into_inner()).get(&id), Some(KeyState::Refused(_)))
     }
 
     async fn send_paced(&self, req: &ApiRequest, creds: &Credentials) -> Sent {
