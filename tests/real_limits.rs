@@ -167,3 +167,15 @@ fn a_big_plan_says_how_long_its_write_takes_at_the_pace() {
     );
     assert!(!cli::text(&small).contains("the write sends"), "a quick write says nothing: {}", cli::text(&small));
 }
+
+#[tokio::test]
+async fn the_ckafka_peek_reads_its_five_messages_at_one_a_second() {
+    let (_emu, profile) = common::emulator_and_profile().await;
+    let session = common::session(profile, offsetdeck::engine::session::Via::Dashboard);
+    let began = Instant::now();
+    let peek = offsetdeck::engine::peek::around(&session, "events", ("orders-cdc", 0, 1000)).await.unwrap();
+    let offsets: Vec<i64> = peek.messages.iter().map(|m| m.offset).collect();
+    assert_eq!(offsets, [998, 999, 1000, 1001, 1002], "every message shown, none lost to a throttle");
+    assert!(peek.messages.iter().all(|m| m.value.is_some()));
+    assert!(began.elapsed().as_secs_f64() >= 4.0, "five reads at the published 1/s: {:?}", began.elapsed());
+}
