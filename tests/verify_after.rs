@@ -136,7 +136,8 @@ async fn a_lost_answer_is_read_back_and_said_applied_or_not() {
     assert!(checks[0].ok, "{:?}", checks[0]);
     assert!(checks[0].note.as_deref().unwrap().contains("the read-back shows it took effect"), "{:?}", checks[0]);
 
-    // The connection drops before the service applied it: the read-back says it did not, and that a re-run is safe.
+    // The connection drops before the service applied it: two read-backs say it did not move, and the answer is
+    // still "unknown", never that a re-run is safe.
     let (emu, _, session) = setup().await;
     let plan = planner::plan(&session, &reset("events", "etl", Some("clicks"), &[0], ResetStrategy::ShiftBy(-5)))
         .await
@@ -144,7 +145,8 @@ async fn a_lost_answer_is_read_back_and_said_applied_or_not() {
     emu.inject("ModifyGroupOffsets", FaultKind::Drop, 3);
     let (_, checks) = send_and_judge(&session, &plan).await;
     assert!(!checks[0].ok, "{:?}", checks[0]);
-    assert!(checks[0].note.as_deref().unwrap().contains("safe to run again"), "{:?}", checks[0]);
+    let note = checks[0].note.as_deref().unwrap();
+    assert!(note.starts_with("unknown") && note.contains("may still be applied"), "{:?}", checks[0]);
 }
 
 #[tokio::test]
@@ -164,4 +166,20 @@ async fn delete_offsets_and_messages_are_verified() {
     let report = job::run(&session, p, &Default::default(), &mut Quiet).await;
     let checks = report.verification.unwrap().unwrap();
     assert!(checks[0].ok && checks[0].now == Some(700), "{checks:?}");
+}
+
+#[tokio::test]
+async fn a_lost_answer_that_reads_unapplied_is_read_again_before_it_is_called_unknown() {
+    let (emu, _, session) = setup().await;
+    let plan = planner::plan(&session, &reset("events", "etl", Some("clicks"), &[0], ResetStrategy::ShiftBy(-5)))
+        .await
+        .unwrap();
+    emu.inject("ModifyGroupOffsets", FaultKind::Drop, 3);
+    let began = std::time::Instant::now();
+    let report =
+        offsetdeck::engine::job::run(&session, plan, &std::sync::atomic::AtomicBool::new(false), &mut Quiet).await;
+    assert!(began.elapsed() >= std::time::Duration::from_secs(2), "read again after a pause: {:?}", began.elapsed());
+    let checks = report.verification.unwrap().unwrap();
+    let note = checks[0].note.as_deref().unwrap();
+    assert!(note.starts_with("unknown") && !note.contains("safe"), "{note}");
 }

@@ -16,7 +16,7 @@ use super::reads;
 use super::safety::{self, Refusal};
 use super::session::Session;
 use super::snapshot;
-use super::verify::{self, Check};
+use super::verify::{self, Check, ReadBack};
 use crate::providers::error::CallError;
 
 /// What a job tells its observer as it goes.
@@ -114,6 +114,9 @@ impl JobReport {
         }
     }
 }
+
+/// How long after a read-back that shows a lost call unapplied it is read again.
+const LOST_RECHECK: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Runs a confirmed plan. `cancel` is checked before each call.
 pub async fn run(session: &Session, plan: Plan, cancel: &AtomicBool, obs: &mut dyn Observer) -> JobReport {
@@ -232,7 +235,18 @@ pub async fn run(session: &Session, plan: Plan, cancel: &AtomicBool, obs: &mut d
     // Read back whatever may have reached the service, so an accepted call that changed nothing is caught and a
     // call whose answer was lost is known applied or not.
     if report.outcomes.iter().any(Outcome::may_have_applied) {
-        let back = reads::read_back(&session.client, &creds, &target, &report.plan).await;
+        let mut back = reads::read_back(&session.client, &creds, &target, &report.plan).await;
+        // A call whose answer was lost may land seconds later: one that reads as not applied is looked at again
+        // after a pause before anything is said of it.
+        let lost_unchanged = |b: &ReadBack| {
+            verify::judge(&report.plan, &report.outcomes, b)
+                .iter()
+                .any(|c| !c.ok && c.note.as_deref().is_some_and(|n| n.starts_with("unknown")))
+        };
+        if back.as_ref().is_ok_and(lost_unchanged) {
+            tokio::time::sleep(LOST_RECHECK).await;
+            back = reads::read_back(&session.client, &creds, &target, &report.plan).await;
+        }
         report.verification = Some(match back {
             Ok(back) => Ok(verify::judge(&report.plan, &report.outcomes, &back)),
             Err(e) => {
