@@ -169,7 +169,7 @@ async fn auth_failure_is_not_retried_and_locks_after_five() {
             other => panic!("{other:?}"),
         }
     }
-    assert_eq!(e.emu.state().gate.failed_signatures(&c.id.expose().to_owned()), 1);
+    assert_eq!(e.emu.state().gate.failed_signatures(c.id.expose()), 1);
     assert!(e.client.call(&r, &c).await.is_ok(), "the right secret for the same AK is another key, and works");
     // Five processes with the wrong key, five failures: the emulator locks the AK as Huawei does.
     for _ in 1..emulator::LOCKOUT_FAILURES {
