@@ -120,7 +120,13 @@ fn demo_reset_to_earliest_and_quit_restores_the_terminal() {
     // The demo's trail was its own: nothing in the user's data directory, and its temporary directory is gone.
     assert!(!home.path().join(".local/share/offsetdeck").exists(), "the demo wrote into the user's data dir");
     let pid = child.process_id().unwrap();
-    assert!(!std::env::temp_dir().join(format!("offsetdeck-demo-{pid}")).exists(), "the demo's directory was removed");
+    let prefix = format!("offsetdeck-demo-{pid}-");
+    let left: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .collect();
+    assert!(left.is_empty(), "the demo's directory was removed: {left:?}");
     eprintln!("first frame after {first_frame:?}");
 }
 

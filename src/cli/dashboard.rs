@@ -113,8 +113,21 @@ pub fn run(profile_flag: Option<&Path>, demo: Option<Demo>, plan_file: Option<&P
 
 /// The demo's own directory for its audit trail, snapshots and log: the emulator starts fresh each run, so nothing
 /// it writes means anything later, and none of it may mix with the user's real trail.
+///
+/// Made atomically with a random name and owner-only (mkdtemp), so another user cannot pre-create it (with
+/// symlinks in it) and receive the demo's writes.
 pub fn demo_dir() -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("offsetdeck-demo-{}", std::process::id()))
+    static DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        tempfile::Builder::new()
+            .prefix(&format!("offsetdeck-demo-{}-", std::process::id()))
+            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700))
+            .tempdir()
+            .map(tempfile::TempDir::keep)
+            // No temporary directory at all: a path that cannot be created makes the demo's writes fail loudly.
+            .unwrap_or_else(|_| std::path::PathBuf::from("/nonexistent/offsetdeck-demo"))
+    })
+    .clone()
 }
 
 /// The emulator with the demo data, and a profile pointing at it. The large instances are added after the profile
@@ -139,4 +152,23 @@ pub async fn demo_profile(large: bool) -> Result<(Profile, emulator::Handle), St
     text = text.replacen("[settings]\n", &format!("[settings]\naudit_log = {:?}\n", audit.display().to_string()), 1);
     let profile = profile::parse(&text, "demo profile").map_err(|e| e.to_string())?.profile;
     Ok((profile, handle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::demo_dir;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn the_demo_directory_is_fresh_private_and_unguessable() {
+        let dir = demo_dir();
+        let meta = std::fs::symlink_metadata(&dir).unwrap();
+        assert!(meta.is_dir() && !meta.file_type().is_symlink());
+        assert_eq!(meta.permissions().mode() & 0o777, 0o700, "owner-only");
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let predictable = format!("offsetdeck-demo-{}", std::process::id());
+        assert!(name.starts_with(&format!("{predictable}-")) && name.len() > predictable.len() + 4, "{name}");
+        assert_eq!(demo_dir(), dir, "one directory per process");
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
