@@ -143,9 +143,16 @@ fn bad_key_bindings_are_warnings() {
 }
 
 #[test]
-fn an_endless_profile_is_read_up_to_a_cap_and_refused() {
+fn an_endless_or_huge_profile_is_refused_without_reading_it() {
     let o = offsetdeck().args(["check", "--profile", "/dev/zero"]).output().unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("larger than 8 MiB"), "{err}");
+    assert!(err.contains("/dev/zero is a device, not a regular file"), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("profile.toml");
+    std::fs::File::create(&big).unwrap().set_len(9 << 20).unwrap();
+    let o = offsetdeck().args(["check", "--profile", big.to_str().unwrap()]).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("profile.toml is 9437184 bytes; at most 8 MiB is read"), "{err}");
 }

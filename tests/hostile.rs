@@ -185,7 +185,7 @@ fn a_malformed_success_is_an_error_naming_the_field_never_empty_state() {
         ("backwards", "below the log start"),
         ("negative", "-7; a committed offset is 0 or more"),
         ("endless", "beyond any real listing"),
-        ("repeats", "the same page twice"),
+        ("repeats", "sent a page again"),
     ] {
         let (out, code) = run(&p, &["describe", "--instance", "i", "--group", group, "--topic", "t"]);
         assert_eq!(code, Some(1), "{group}: {out}");

@@ -31,7 +31,13 @@ fn a_plan_applied_unchanged_sets_exactly_its_pinned_offsets_and_is_recorded_by_i
     plan_out(&e, &file, &args);
     assert_eq!(committed(&e, "orders", "billing", "payments"), [Some(8770), Some(8773), Some(8776)], "nothing sent");
     let shown = text(&run(&e, &["show", &file.display().to_string()]));
-    assert!(shown.contains("-> target") && shown.contains("planned by") && shown.contains("sha256"), "{shown}");
+    assert!(
+        shown.contains("-> target")
+            && shown.contains("planned by")
+            && shown.contains("sha256")
+            && shown.contains("detects accidental edits, not deliberate ones"),
+        "{shown}"
+    );
     let o = apply(&e, &file);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("verified: 3 of 3"), "{}", text(&o));
@@ -255,4 +261,35 @@ fn topic_colon_partitions_and_all_topics_choose_what_kafka_consumer_groups_would
     let csv = String::from_utf8(o.stdout).unwrap();
     assert_eq!(csv.lines().filter(|l| l.starts_with("orders,")).count(), 12, "{csv}");
     assert_eq!(csv.lines().filter(|l| l.starts_with("payments,")).count(), 3, "{csv}");
+}
+
+/// The hash catches accidental edits only: a file edited on purpose and resealed passes it. What the file may say
+/// is bounded anyway: each partition once, and valid for at most 7 days.
+#[test]
+fn a_resealed_plan_with_a_partition_twice_or_a_long_life_is_refused() {
+    use offsetdeck::engine::planfile;
+    let e = start();
+    let mut args = RESET_PAYMENTS.to_vec();
+    args.extend(["--to-earliest"]);
+    let path = e._dir.path().join("plan.json");
+    plan_out(&e, &path, &args);
+    let mut twice = planfile::load(&path).unwrap();
+    twice.rows.push(twice.rows[0].clone());
+    twice.reseal();
+    planfile::write(&path, &twice).unwrap();
+    let o = apply(&e, &path);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("gives payments partition 0 again (first in row 1)"), "{}", text(&o));
+    plan_out(&e, &path, &args);
+    let mut long = planfile::load(&path).unwrap();
+    long.expires_at = "2099-01-01T00:00:00Z".into();
+    long.reseal();
+    planfile::write(&path, &long).unwrap();
+    let o = apply(&e, &path);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("longer than the 7 days a plan file may be"), "{}", text(&o));
+    let o = run(&e, &[&args[..], &["--plan-out", path.to_str().unwrap(), "--expires", "30d"]].concat());
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("up to 7 days"), "{}", text(&o));
+    assert_eq!(committed(&e, "orders", "billing", "payments"), [Some(8770), Some(8773), Some(8776)], "nothing sent");
 }

@@ -117,3 +117,37 @@ async fn the_filter_takes_state_words_and_lands_on_the_first_match_and_the_help_
         snap!(format!("help_scrolled_{w}x{h}"), app);
     }
 }
+
+/// `--from-file` on the line is read by the engine on the worker: Enter on a FIFO nobody writes returns at once (a
+/// read in `update` would block the dashboard for good), and the worker's refusal names the file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_named_on_the_line_is_read_on_the_worker_never_while_drawing() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("offsets.csv");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let mut app = App::new(80, 24).await;
+    app.keys(&down(2));
+    app.key(KeyCode::Char(':'));
+    app.typed(&format!("reset --group billing --topic payments --from-file {}", fifo.display()));
+    let start = std::time::Instant::now();
+    app.key(KeyCode::Enter);
+    assert!(start.elapsed() < std::time::Duration::from_secs(1), "Enter returned at once");
+    app.settle().await;
+    let said: Vec<String> = app.state.log.iter().map(|l| l.text.clone()).collect();
+    assert!(said.iter().any(|l| l.contains("offsets.csv is a FIFO (a pipe), not a regular file")), "{said:?}");
+    // A regular file is planned from its lines, BOM and all.
+    let csv = dir.path().join("ok.csv");
+    std::fs::write(&csv, "\u{feff}payments,0,3\npayments,1,4\n").unwrap();
+    let line = app.state.command.as_ref().map(|l| l.input.value().to_owned());
+    assert!(line.is_some_and(|l| l.ends_with("offsets.csv")), "the line is back to fix");
+    app.key(KeyCode::Esc);
+    app.key(KeyCode::Char(':'));
+    app.typed(&format!("reset --group billing --topic payments --from-file {}", csv.display()));
+    app.key(KeyCode::Enter);
+    app.settle().await;
+    let Some(Modal::Confirm(c)) = &app.state.modal else { panic!("{:?}", app.state.log.back()) };
+    let targets: Vec<_> = c.plan.rows.iter().filter_map(|r| r.target.map(|t| (r.partition, t))).collect();
+    assert!(targets.contains(&(0, 3)) && targets.contains(&(1, 4)), "{targets:?}");
+}

@@ -290,10 +290,9 @@ pub fn parse_strategy(
         });
     }
     if let Some(path) = &s.from_file {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("--from-file {}: {e}", path.display()))?;
-        let pins = crate::core::offsets_csv::parse(&text, &path.display().to_string(), group, several)
-            .map_err(|e| format!("--from-file: {e}"))?;
-        return Ok(ResetStrategy::Pinned(pins));
+        // Read when planned, by the engine (on the dashboard's worker, never while it draws).
+        let _ = group;
+        return Ok(ResetStrategy::FromFile { path: path.clone(), several });
     }
     let given = [
         (StrategyKind::Earliest, s.to_earliest.then_some("")),

@@ -21,9 +21,10 @@ pub fn audit_trail(p: &Profile, since: Option<&str>, json: bool) -> R<u8> {
     };
     let path =
         audit::path(p.settings.audit_log.as_deref()).ok_or_else(|| bad("no home directory: set settings.audit_log"))?;
-    let text = match std::fs::read_to_string(&path) {
+    // The trail only grows; a year of busy use is tens of MiB.
+    let text = match crate::engine::files::read_text(&path, 512 << 20, crate::engine::files::Links::Follow) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        Err(e) if e.not_found() => {
             if json {
                 say_json!(serde_json::json!({"audit_log": path, "records": [], "interrupted": []}));
             } else {
@@ -31,7 +32,7 @@ pub fn audit_trail(p: &Profile, since: Option<&str>, json: bool) -> R<u8> {
             }
             return Ok(exit::OK);
         }
-        Err(e) => return Err(Stop(exit::FAILED, format!("reading {}: {e}", path.display()))),
+        Err(e) => return Err(Stop(exit::FAILED, format!("reading the audit trail: {e}"))),
     };
     // As JSON: one document, the closing records (each with its plan, results and verification) and the jobs the
     // journal shows were interrupted.

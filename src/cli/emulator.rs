@@ -24,7 +24,7 @@ pub async fn run(
     write_profile: Option<PathBuf>,
 ) -> anyhow::Result<()> {
     let text = match &data {
-        Some(p) => std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
+        Some(p) => crate::engine::files::read_text(p, 64 << 20, crate::engine::files::Links::Follow)?,
         None => emulator::data::DEMO.to_owned(),
     };
     let world = emulator::data::parse(&text, jiff::Timestamp::now().as_millisecond()).map_err(anyhow::Error::msg)?;

@@ -30,27 +30,24 @@ pub fn locate(flag: Option<&Path>) -> Result<Located, String> {
 /// The largest profile read: a generous bound for hand-written TOML, so a wrong path (a device, a log) is an error.
 const MAX_PROFILE_BYTES: u64 = 8 << 20;
 
-fn read_capped(path: &std::path::Path) -> std::io::Result<String> {
-    use std::io::Read;
-    let mut text = String::new();
-    std::fs::File::open(path)?.take(MAX_PROFILE_BYTES + 1).read_to_string(&mut text)?;
-    if text.len() as u64 > MAX_PROFILE_BYTES {
-        return Err(std::io::Error::other(format!("the file is larger than {} MiB", MAX_PROFILE_BYTES >> 20)));
-    }
-    Ok(text)
+fn read_capped(path: &std::path::Path) -> Result<String, crate::engine::files::FileError> {
+    crate::engine::files::read_text(path, MAX_PROFILE_BYTES, crate::engine::files::Links::Follow)
 }
 
 /// Reads and validates the profile, adding a warning when inline keys sit in a file others can read.
 pub fn load(located: &Located) -> Result<Loaded, ProfileError> {
     let file = located.path.display().to_string();
     let text = read_capped(&located.path).map_err(|e| {
-        let help = if e.kind() == std::io::ErrorKind::NotFound {
+        use crate::engine::files::FileError;
+        let help = if e.not_found() {
             format!(
                 "the profile was looked for at {} (from {}); run `offsetdeck init` to write a starter profile there, or pass --profile PATH",
                 file, located.origin
             )
-        } else {
+        } else if matches!(e, FileError::Io { .. }) {
             "check the file's permissions".to_owned()
+        } else {
+            "pass the path of the profile file".to_owned()
         };
         let d = Diagnostic::at(Severity::Error, &file, "", None, "", format!("cannot read the profile: {e}")).help(help);
         ProfileError { diagnostics: vec![d] }

@@ -59,7 +59,7 @@ fn render(f: &PlanFile) -> String {
     let calls: Vec<String> = f.requests.iter().map(|v| format!("{} {} {}", v.method, v.url, v.body)).collect();
     let mut out = render_rows(f.kind, &f.summary, &rows, &f.notes, &calls);
     out.push_str(&format!(
-        "planned by {} at {} from group state {} with {} member(s); expires at {}; sha256 {}\n",
+        "planned by {} at {} from group state {} with {} member(s); expires at {}\nsha256 {} (it detects accidental edits, not deliberate ones)\n",
         f.planned_by,
         f.planned_at,
         if f.seen.group_state.is_empty() { "-" } else { &f.seen.group_state },

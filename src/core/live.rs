@@ -47,6 +47,36 @@ pub struct Message {
     pub size: Option<u64>,
 }
 
+/// How much of a message's key and value a peek keeps: enough to recognise it, never enough that a 60 MB value
+/// slows every key press. Its size says how much there was.
+pub const PEEK_KEEP: usize = 4 << 10;
+
+impl Message {
+    /// A message as read, its key and value cut to [`PEEK_KEEP`] bytes (at a character boundary); `size` is the
+    /// cloud's figure, else the value's full length before the cut.
+    pub fn kept(
+        offset: i64,
+        timestamp_ms: Option<i64>,
+        key: Option<String>,
+        value: Option<String>,
+        size: Option<u64>,
+    ) -> Self {
+        let size = size.or(value.as_ref().map(|v| v.len() as u64));
+        Self { offset, timestamp_ms, key: key.map(cut), value: value.map(cut), size }
+    }
+}
+
+fn cut(mut s: String) -> String {
+    if s.len() > PEEK_KEEP {
+        let mut at = PEEK_KEEP;
+        while !s.is_char_boundary(at) {
+            at -= 1;
+        }
+        s.truncate(at);
+    }
+    s
+}
+
 /// Where a time lands in each partition that could be read, and why each other one could not.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TimeLookup {
@@ -152,6 +182,17 @@ impl GroupSnapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_peeked_value_keeps_its_first_bytes_and_its_size() {
+        let huge = "é".repeat(3 << 20);
+        let m = Message::kept(7, None, Some("k".repeat(10_000)), Some(huge.clone()), None);
+        let v = m.value.unwrap();
+        assert!(v.len() <= PEEK_KEEP && v.len() > PEEK_KEEP - 4 && huge.starts_with(&v), "cut at a char boundary");
+        assert_eq!(m.size, Some(huge.len() as u64), "the size is the whole value's");
+        assert_eq!(m.key.unwrap().len(), PEEK_KEEP);
+        assert_eq!(Message::kept(1, None, None, Some("v".into()), Some(900)).size, Some(900), "the cloud's size wins");
+    }
 
     #[test]
     fn one_word_per_state_whatever_the_spelling() {

@@ -19,6 +19,8 @@ pub fn parse(text: &str, file: &str, group: &str, several: bool) -> Result<Vec<P
     let err = |line: usize, message: String| CsvError { file: file.to_owned(), line, message };
     let mut pins: Vec<Pin> = Vec::new();
     let mut seen = std::collections::HashMap::new();
+    // Spreadsheets save CSV with a byte-order mark; it is not part of the first topic's name.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
         let raw = raw.trim();
@@ -26,6 +28,7 @@ pub fn parse(text: &str, file: &str, group: &str, several: bool) -> Result<Vec<P
             continue;
         }
         let fields: Vec<&str> = raw.split(',').map(str::trim).collect();
+        let shown = |v: &str| crate::core::inert::inert(v).into_owned();
         let (topic, partition, offset) = match fields[..] {
             [_, _, _] if several => {
                 return Err(err(
@@ -40,7 +43,8 @@ pub fn parse(text: &str, file: &str, group: &str, several: bool) -> Result<Vec<P
                     return Err(err(
                         line,
                         format!(
-                            "the group column says `{g}`, but the plan is for `{group}`; give --group {g}, or remove the other groups' lines"
+                            "the group column says `{g}`, but the plan is for `{group}`; give --group {g}, or remove the other groups' lines",
+                            g = shown(g)
                         ),
                     ));
                 }
@@ -59,19 +63,21 @@ pub fn parse(text: &str, file: &str, group: &str, several: bool) -> Result<Vec<P
         if topic.is_empty() {
             return Err(err(line, "the topic is empty".into()));
         }
-        let partition: i32 =
-            partition.parse().ok().filter(|p| *p >= 0).ok_or_else(|| {
-                err(line, format!("partition {partition:?} is not a whole number from 0 to 2147483647"))
-            })?;
+        let partition: i32 = partition.parse().ok().filter(|p| *p >= 0).ok_or_else(|| {
+            err(line, format!("partition {:?} is not a whole number from 0 to 2147483647", shown(partition)))
+        })?;
         let offset: i64 = offset
             .parse()
             .ok()
             .filter(|o| *o >= 0)
-            .ok_or_else(|| err(line, format!("offset {offset:?} is not a whole number, 0 or more")))?;
+            .ok_or_else(|| err(line, format!("offset {:?} is not a whole number, 0 or more", shown(offset))))?;
         if let Some(first) = seen.insert((topic.to_owned(), partition), line) {
             return Err(err(
                 line,
-                format!("{topic} partition {partition} is already given on line {first}; give each partition once"),
+                format!(
+                    "{} partition {partition} is already given on line {first}; give each partition once",
+                    shown(topic)
+                ),
             ));
         }
         pins.push(Pin { topic: topic.to_owned(), partition, offset, line: Some(line) });
@@ -125,6 +131,14 @@ mod tests {
         assert!(e("t,0,-4\n").contains("offset \"-4\""));
         assert!(e("t,0\n").contains("found 2 field(s)"));
         assert!(e("\n\n").contains("no offsets"));
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_topic_and_quoted_text_is_inert() {
+        let pins = parse("\u{feff}orders,0,5\n", "f.csv", "g", false).unwrap();
+        assert_eq!(pins[0].topic, "orders");
+        let e = parse("t,\u{1b}[2J,1\n", "f.csv", "g", false).unwrap_err().to_string();
+        assert!(e.starts_with("f.csv line 1: partition") && !e.contains('\u{1b}'), "{e}");
     }
 
     #[test]

@@ -25,6 +25,9 @@ pub enum ResetStrategy {
     ShiftBy(i64),
     /// Exactly these offsets, per partition (a CSV file or a plan file); clamped to the log as the others are.
     Pinned(Vec<Pin>),
+    /// The offsets of a CSV file (`--from-file`), read by the engine when it plans: so the dashboard never reads a
+    /// file while it draws. `several`: one file for several groups (each line names its group).
+    FromFile { path: std::path::PathBuf, several: bool },
     /// The committed offsets as they are now: nothing moves (with `--export`, a backup).
     ToCurrent,
     /// Another group's committed offsets on the same topics and partitions (on another instance, by topic name and
@@ -220,7 +223,7 @@ impl ResetStrategy {
             Self::ToTimestamp(_) => StrategyKind::ToTimestamp,
             Self::ByDuration(_) => StrategyKind::ByDuration,
             Self::ShiftBy(_) => StrategyKind::ShiftBy,
-            Self::Pinned(_) => StrategyKind::Pinned,
+            Self::Pinned(_) | Self::FromFile { .. } => StrategyKind::Pinned,
             Self::ToCurrent => StrategyKind::ToCurrent,
             Self::FromGroup { .. } => StrategyKind::FromGroup,
         }

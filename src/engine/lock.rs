@@ -68,10 +68,16 @@ pub fn acquire(file: &Path, holder: &Holder, what: &str) -> Result<Lock, Refusal
     opts.read(true).write(true).create(true).truncate(false);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut opts, libc::O_NOFOLLOW | libc::O_NONBLOCK);
     let mut f = opts.open(file).map_err(unrecorded)?;
+    if !f.metadata().map_err(unrecorded)?.is_file() {
+        return Err(unrecorded(std::io::Error::other("it is not a regular file")));
+    }
     if !try_lock(&f).map_err(unrecorded)? {
+        // A holder record is a few hundred bytes.
         let mut text = String::new();
-        let _ = f.read_to_string(&mut text);
+        let _ = (&mut f).take(4096).read_to_string(&mut text);
         let who =
             serde_json::from_str::<Holder>(&text).map_or_else(|_| "another offsetdeck".to_owned(), |h| h.to_string());
         return Err(Refusal::Busy(format!("{what} is being written by {who}; wait for that job to finish")));

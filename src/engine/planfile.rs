@@ -114,10 +114,19 @@ pub struct PlanFile {
     pub sha256: String,
 }
 
+/// The longest a plan file may be applied for: a plan is a statement about the live state when it was made, and
+/// a week-old one describes a cluster that has moved on. A file claiming longer is refused as read.
+pub const MAX_VALID: jiff::SignedDuration = jiff::SignedDuration::from_hours(7 * 24);
+
 impl PlanFile {
     /// A plan as a file, stamped now, expiring after `valid`.
     pub fn of(session: &Session, plan: &Plan, valid: jiff::SignedDuration) -> Result<Self, EngineError> {
         pinnable(plan)?;
+        if valid > MAX_VALID || valid <= jiff::SignedDuration::ZERO {
+            return Err(EngineError::Input(format!(
+                "--expires {valid:#}: a plan file is valid for a moment up to 7 days (168h); give a shorter time"
+            )));
+        }
         let real = session.target(&plan.target)?.real();
         let now = jiff::Timestamp::now();
         let expires = now.checked_add(valid).map_err(|e| EngineError::Input(format!("--expires: {e}")))?;
@@ -143,8 +152,14 @@ impl PlanFile {
             requests: plan.calls.iter().map(|c| c.view()).collect(),
             sha256: String::new(),
         };
-        f.sha256 = f.digest();
+        f.reseal();
         Ok(f)
+    }
+
+    /// Sets the hash over the file as it now is. Anyone with the file can do the same after editing it, which is
+    /// why the hash proves a file was not changed by accident, never that it was not changed on purpose.
+    pub fn reseal(&mut self) {
+        self.sha256 = self.digest();
     }
 
     fn digest(&self) -> String {
@@ -174,6 +189,27 @@ impl PlanFile {
             .expires_at
             .parse()
             .map_err(|e| EngineError::Input(format!("{path}: expires_at {:?}: {e}", f.expires_at)))?;
+        let planned: jiff::Timestamp = f
+            .planned_at
+            .parse()
+            .map_err(|e| EngineError::Input(format!("{path}: planned_at {:?}: {e}", f.planned_at)))?;
+        if expires.duration_since(planned) > MAX_VALID {
+            return Err(EngineError::Input(format!(
+                "{path} says it is valid from {} to {}, longer than the 7 days a plan file may be: plan it again",
+                f.planned_at, f.expires_at
+            )));
+        }
+        let mut seen = std::collections::HashMap::new();
+        for (i, r) in f.rows.iter().enumerate() {
+            if let Some(first) = seen.insert((r.topic.as_str(), r.partition), i + 1) {
+                return Err(EngineError::Input(format!(
+                    "{path}: row {} gives {} partition {} again (first in row {first}); each partition is given once",
+                    i + 1,
+                    crate::core::inert::inert(&r.topic),
+                    r.partition
+                )));
+            }
+        }
         if now > expires {
             return Err(Refusal::Stale(format!(
                 "{path} expired at {} (planned {} by {}): plan it again",
@@ -357,18 +393,9 @@ pub async fn save(
 
 /// Reads a plan file from disk, checked (hash, format, expiry).
 pub fn load(path: &std::path::Path) -> Result<PlanFile, EngineError> {
-    use std::io::Read;
-    let fail = |e: std::io::Error| EngineError::Input(format!("{}: {e}", path.display()));
     // Bounded like every other input: a plan of 100,000 partitions is ~30 MiB.
-    let mut text = String::new();
-    std::fs::File::open(path).map_err(fail)?.take(MAX_FILE_BYTES + 1).read_to_string(&mut text).map_err(fail)?;
-    if text.len() as u64 > MAX_FILE_BYTES {
-        return Err(EngineError::Input(format!(
-            "{} is larger than {} MiB: not a plan file",
-            path.display(),
-            MAX_FILE_BYTES >> 20
-        )));
-    }
+    let text = super::files::read_text(path, MAX_FILE_BYTES, super::files::Links::Follow)
+        .map_err(|e| EngineError::Input(e.to_string()))?;
     PlanFile::read(&text, &path.display().to_string(), jiff::Timestamp::now())
 }
 

@@ -127,6 +127,10 @@ async fn reset(
             (resolved, copied_note) = (ResetStrategy::Pinned(pins), note);
             &resolved
         }
+        ResetStrategy::FromFile { path, several } => {
+            (resolved, copied_note) = (ResetStrategy::Pinned(read_pins(path, group, *several)?), None);
+            &resolved
+        }
         s => {
             copied_note = None;
             s
@@ -289,6 +293,23 @@ async fn from_group(
     let note = (!never.is_empty())
         .then(|| format!("group `{group}` never committed on {}: those partitions are left out", never.join(", ")));
     Ok((pins, note))
+}
+
+/// The largest offsets CSV read: a file for 100,000 partitions of several groups is a few MiB.
+const MAX_CSV_BYTES: u64 = 64 << 20;
+
+/// The pins a `--from-file` CSV gives `group`: a regular file within the cap, its BOM dropped, each error naming
+/// the file and line.
+fn read_pins(
+    path: &std::path::Path,
+    group: &str,
+    several: bool,
+) -> Result<Vec<crate::core::strategy::Pin>, EngineError> {
+    let text = super::files::read_text(path, MAX_CSV_BYTES, super::files::Links::Follow)
+        .map_err(|e| EngineError::Input(format!("--from-file {e}")))?;
+    let name = crate::core::inert::inert(&path.display().to_string()).into_owned();
+    crate::core::offsets_csv::parse(&text, &name, group, several)
+        .map_err(|e| EngineError::Input(format!("--from-file: {e}")))
 }
 
 /// Every pinned partition must exist live, on a topic of the plan; a miss names the file's line.

@@ -140,8 +140,9 @@ pub enum SnapshotError {
 /// Reads a snapshot file.
 pub fn read(path: &Path) -> Result<Snapshot, SnapshotError> {
     let shown = || path.display().to_string();
-    let text =
-        std::fs::read_to_string(path).map_err(|e| SnapshotError::Unreadable { path: shown(), error: e.to_string() })?;
+    // A snapshot of 100,000 partitions is ~10 MiB.
+    let text = super::files::read_text(path, 64 << 20, super::files::Links::Follow)
+        .map_err(|e| SnapshotError::Unreadable { path: shown(), error: e.to_string() })?;
     serde_json::from_str(&text).map_err(|e| SnapshotError::NotASnapshot { path: shown(), error: e.to_string() })
 }
 

@@ -10,6 +10,13 @@ use super::lenient::int;
 /// The most items any listing is followed to: no instance offsetdeck reads has more partitions or groups.
 pub const MAX_ITEMS: usize = 1_000_000;
 
+/// The most answer bytes one listing is followed through: a real listing (10,000 groups, a 100,000-partition
+/// group's offsets) is 2 to 20 MiB; a hostile one must not fill memory page after page (it is held parsed, ~4x).
+pub const LISTING_BYTES: usize = 32 << 20;
+
+/// The longest name Kafka allows for a topic (and the clouds for a group).
+pub const MAX_NAME: usize = 249;
+
 pub fn malformed(detail: String) -> CallError {
     CallError::Malformed { detail, request_id: None }
 }
@@ -40,6 +47,35 @@ pub fn need<'a>(v: &'a Value, key: &str) -> Result<&'a Value, CallError> {
 /// A list that must be there (it may be empty).
 pub fn need_list<'a>(v: &'a Value, key: &str) -> Result<&'a [Value], CallError> {
     need(v, key)?.as_array().map(Vec::as_slice).ok_or_else(|| malformed(format!("the field `{key}` is not a list")))
+}
+
+/// A topic or group name from the service: 1 to 249 characters of `[a-zA-Z0-9._-]`, as Kafka and both clouds
+/// allow. Anything else is refused where it enters (a megabyte "name" would be held, drawn and written everywhere).
+pub fn kafka_name(v: &Value, key: &str) -> Result<String, CallError> {
+    let Some(name) = need(v, key)?.as_str() else {
+        return Err(malformed(format!("the field `{key}` is not a name")));
+    };
+    name_ok(name).map_err(|why| malformed(format!("the field `{key}` {why}")))?;
+    Ok(name.to_owned())
+}
+
+/// Why a name from the network is not a Kafka name, if it is not.
+pub fn name_ok(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("is empty; a topic or group has a name".into());
+    }
+    if name.len() > MAX_NAME {
+        return Err(format!("is {} bytes long; Kafka names are at most {MAX_NAME}", name.len()));
+    }
+    if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))) {
+        let shown: String = name.chars().take(40).collect();
+        return Err(format!(
+            "({:?}) holds {:?}; Kafka names are letters, digits, `.`, `_` and `-`",
+            crate::core::inert::inert(&shown),
+            crate::core::inert::inert(&c.to_string())
+        ));
+    }
+    Ok(())
 }
 
 /// A partition number: a whole number from 0 to 2^31 - 1.
@@ -94,13 +130,21 @@ pub fn total(v: Option<&Value>) -> Result<usize, CallError> {
     Ok(n as usize)
 }
 
-/// Follows a listing safely: stops at the total, when a page is empty, and refuses a service that repeats a page or
-/// lists more than the total it claimed.
+/// Follows a listing safely: stops at the total, when a page is empty, and refuses a service that repeats any page
+/// seen before, sends more pages than its total needs, lists more than the total it claimed, or more bytes than
+/// [`LISTING_BYTES`].
 pub struct Pages {
     items: Vec<Value>,
-    /// A fingerprint of the last page's first item: pages are taken, not copied (one item may hold a topic's
-    /// 100,000 partitions), so the repeat check compares fingerprints.
-    last_first: Option<u64>,
+    /// Fingerprints of every page's first item: pages are taken, not copied (one item may hold a topic's 100,000
+    /// partitions), so the repeat check compares fingerprints; a service alternating two pages is caught too.
+    seen: std::collections::HashSet<u64>,
+    pages: usize,
+    bytes: usize,
+    /// The page size asked for: the total says how many pages there can be.
+    limit: usize,
+    /// The field of each item that is a topic or group name, checked as its page arrives (not after a listing of
+    /// megabyte names has been held whole).
+    name: Option<&'static str>,
 }
 
 /// A hash of a listing item: every top-level field in full (names, ids), and the first nested values up to a
@@ -151,8 +195,14 @@ pub fn take_list(v: &mut Value, key: &str) -> Result<Vec<Value>, CallError> {
 }
 
 impl Pages {
-    pub fn new() -> Self {
-        Self { items: Vec::new(), last_first: None }
+    pub fn new(limit: usize) -> Self {
+        Self { items: Vec::new(), seen: Default::default(), pages: 0, bytes: 0, limit: limit.max(1), name: None }
+    }
+
+    /// Checks each item's `field` as a Kafka name ([`kafka_name`]) when its page arrives.
+    pub fn named(mut self, field: Option<&'static str>) -> Self {
+        self.name = field;
+        self
     }
 
     pub fn len(&self) -> usize {
@@ -163,13 +213,32 @@ impl Pages {
         self.items.is_empty()
     }
 
-    /// Adds a page; `Ok(true)` when the listing is complete.
-    pub fn add(&mut self, page: Vec<Value>, total: usize) -> Result<bool, CallError> {
-        let Some(first) = page.first().map(fingerprint) else { return Ok(true) };
-        if Some(first) == self.last_first {
-            return Err(malformed(format!("the service sent the same page twice (after {} items)", self.items.len())));
+    /// Adds a page of `bytes` answer bytes; `Ok(true)` when the listing is complete.
+    pub fn add(&mut self, page: Vec<Value>, total: usize, bytes: usize) -> Result<bool, CallError> {
+        self.pages += 1;
+        self.bytes += bytes;
+        if self.bytes > LISTING_BYTES {
+            return Err(malformed(format!(
+                "the listing is larger than {} MiB after {} items; it was not read further",
+                LISTING_BYTES >> 20,
+                self.items.len()
+            )));
         }
-        self.last_first = Some(first);
+        // A total that grows while it is listed (groups created meanwhile) earns its pages; more than that is a
+        // service that never ends its listing.
+        if self.pages > total.div_ceil(self.limit) + 2 {
+            return Err(malformed(format!(
+                "the service sent {} pages for a total of {total} in pages of {}",
+                self.pages, self.limit
+            )));
+        }
+        if let Some(field) = self.name {
+            page.iter().try_for_each(|item| kafka_name(item, field).map(drop))?;
+        }
+        let Some(first) = page.first().map(fingerprint) else { return Ok(true) };
+        if !self.seen.insert(first) {
+            return Err(malformed(format!("the service sent a page again (after {} items)", self.items.len())));
+        }
         self.items.extend(page);
         if self.items.len() > MAX_ITEMS {
             return Err(malformed(format!("the listing goes past {MAX_ITEMS} items")));
@@ -179,12 +248,6 @@ impl Pages {
 
     pub fn into_items(self) -> Vec<Value> {
         self.items
-    }
-}
-
-impl Default for Pages {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -205,14 +268,49 @@ mod tests {
 
     #[test]
     fn a_repeated_page_ends_the_listing_with_an_error() {
-        let mut p = Pages::new();
-        assert!(!p.add(vec![json!(1), json!(2)], 10).unwrap());
-        assert!(p.add(vec![json!(1), json!(2)], 10).is_err());
+        let mut p = Pages::new(2);
+        assert!(!p.add(vec![json!(1), json!(2)], 10, 10).unwrap());
+        assert!(p.add(vec![json!(1), json!(2)], 10, 10).is_err());
         // Two items alike in their first hundreds of nested values still differ by their top-level fields.
         let big = |name: &str| json!({"Partitions": (0..2000).collect::<Vec<_>>(), "Topic": name});
-        let mut p = Pages::new();
-        assert!(!p.add(vec![big("a")], 3).unwrap());
-        assert!(!p.add(vec![big("b")], 3).unwrap(), "a different topic is a new page");
-        assert!(p.add(vec![big("b")], 3).is_err(), "the same one again is a repeat");
+        let mut p = Pages::new(1);
+        assert!(!p.add(vec![big("a")], 3, 10).unwrap());
+        assert!(!p.add(vec![big("b")], 3, 10).unwrap(), "a different topic is a new page");
+        assert!(p.add(vec![big("b")], 3, 10).is_err(), "the same one again is a repeat");
+    }
+
+    #[test]
+    fn pages_that_alternate_are_a_repeat_too() {
+        let mut p = Pages::new(1);
+        assert!(!p.add(vec![json!("a")], 100, 10).unwrap());
+        assert!(!p.add(vec![json!("b")], 100, 10).unwrap());
+        let e = p.add(vec![json!("a")], 100, 10).unwrap_err().to_string();
+        assert!(e.contains("page again"), "{e}");
+    }
+
+    #[test]
+    fn a_listing_is_bounded_by_its_bytes_and_by_the_pages_its_total_needs() {
+        let mut p = Pages::new(10);
+        assert!(!p.add(vec![json!(1)], 1_000, LISTING_BYTES / 2).unwrap());
+        let e = p.add(vec![json!(2)], 1_000, LISTING_BYTES / 2 + 1).unwrap_err().to_string();
+        assert!(e.contains("larger than 32 MiB"), "{e}");
+        // Pages of one item for a total of 20 in pages of 10: two pages are needed, four are tolerated.
+        let mut p = Pages::new(10);
+        for i in 0..4 {
+            assert!(!p.add(vec![json!(i)], 20, 1).unwrap());
+        }
+        assert!(p.add(vec![json!(9)], 20, 1).unwrap_err().to_string().contains("5 pages for a total of 20"));
+    }
+
+    #[test]
+    fn names_from_the_network_are_kafka_names() {
+        assert_eq!(kafka_name(&json!({"n": "orders.v2_x-1"}), "n").unwrap(), "orders.v2_x-1");
+        let e = kafka_name(&json!({"n": "a".repeat(1 << 20)}), "n").unwrap_err().to_string();
+        assert!(e.contains("`n` is 1048576 bytes long") && e.len() < 200, "{e}");
+        let e = kafka_name(&json!({"n": "ok\nverified: 3 of 3"}), "n").unwrap_err().to_string();
+        assert!(e.contains("\\n") && !e.contains('\n'), "{e}");
+        assert!(kafka_name(&json!({"n": ""}), "n").is_err());
+        assert!(kafka_name(&json!({"n": 7}), "n").is_err());
+        assert!(kafka_name(&json!({"n": "a".repeat(249)}), "n").is_ok());
     }
 }

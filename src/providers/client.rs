@@ -144,6 +144,8 @@ pub struct Answer {
     pub tries: u32,
     /// The body as sent, when the request asked for it unparsed (`json` is then `Null`); empty otherwise.
     pub raw: Vec<u8>,
+    /// The body's length: a listing counts its pages' bytes against its budget.
+    pub bytes: usize,
 }
 
 /// The most of an answer's body that is read. The largest answers offsetdeck asks for are one group's offsets on a
@@ -571,13 +573,22 @@ impl Client {
         // one line before anything places it in a line of output (raw answers are read by readers that do so).
         let answer = match req.signing {
             Signing::Huawei { .. } if req.raw_answer && status < 400 => {
-                return Ok(Answer { status, json: serde_json::Value::Null, request_id, tries: 1, raw: bytes });
+                let n = bytes.len();
+                return Ok(Answer {
+                    status,
+                    json: serde_json::Value::Null,
+                    request_id,
+                    tries: 1,
+                    raw: bytes,
+                    bytes: n,
+                });
             }
             Signing::Huawei { .. } => huawei_wire::interpret(status, &bytes, request_id),
             Signing::Tencent { .. } => tencent_wire::interpret(status, &bytes, request_id),
         };
         match answer {
             Ok(mut a) => {
+                a.bytes = bytes.len();
                 one_line_strings(&mut a.json);
                 Ok(a)
             }

@@ -254,6 +254,9 @@ pub fn describe_strategy(s: &ResetStrategy) -> String {
         ResetStrategy::ByDuration(d) => format!("to {d:#} ago"),
         ResetStrategy::ShiftBy(n) => format!("shift by {n:+}"),
         ResetStrategy::Pinned(p) => format!("to the offsets given for {} partition(s)", p.len()),
+        ResetStrategy::FromFile { path, .. } => {
+            format!("to the offsets in {}", crate::core::inert::inert(&path.display().to_string()))
+        }
         ResetStrategy::ToCurrent => "to the offsets committed now (nothing moves)".into(),
         ResetStrategy::FromGroup { group, instance: None } => format!("to group `{group}`'s committed offsets"),
         ResetStrategy::FromGroup { group, instance: Some(i) } => {

@@ -28,12 +28,12 @@ pub async fn at(
 ) -> Result<Option<Message>, CallError> {
     let a = client.call(&partition_message(acc, instance, topic, partition, offset), creds).await?;
     let Some(m) = a.json["message"].as_array().and_then(|m| m.first()) else { return Ok(None) };
-    let value = m["value"].as_str().map(str::to_owned);
-    Ok(Some(Message {
-        offset: int(&m["message_offset"]).unwrap_or(offset),
-        timestamp_ms: int(&m["timestamp"]),
-        key: m["key"].as_str().map(str::to_owned).filter(|k| !k.is_empty()),
-        size: int(&m["size"]).and_then(|s| u64::try_from(s).ok()).or(value.as_ref().map(|v| v.len() as u64)),
-        value: value.or_else(|| Some(text(&m["value"])).filter(|v| !v.is_empty())),
-    }))
+    let value = m["value"].as_str().map(str::to_owned).or_else(|| Some(text(&m["value"])).filter(|v| !v.is_empty()));
+    Ok(Some(Message::kept(
+        int(&m["message_offset"]).unwrap_or(offset),
+        int(&m["timestamp"]),
+        m["key"].as_str().map(str::to_owned).filter(|k| !k.is_empty()),
+        value,
+        int(&m["size"]).and_then(|s| u64::try_from(s).ok()),
+    )))
 }

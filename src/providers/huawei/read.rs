@@ -20,14 +20,20 @@ pub async fn paged(
     key: &str,
     build: impl Fn(usize, usize) -> ApiRequest,
 ) -> Result<(Vec<Value>, Vec<String>), CallError> {
-    let (mut pages, mut ids) = (Pages::new(), Vec::new());
+    // The listings whose items are named by a topic or group name.
+    let name = match key {
+        "groups" => Some("group_id"),
+        "topics" => Some("name"),
+        _ => None,
+    };
+    let (mut pages, mut ids) = (Pages::new(limit).named(name), Vec::new());
     loop {
         let mut a: Answer = client.call(&build(pages.len(), limit), creds).await?;
         ids.extend(a.request_id.clone());
         let total =
             answer::total(a.json.get("total").or_else(|| a.json.get("instance_num"))).map_err(|e| with_id(e, &a))?;
         let page = answer::take_list(&mut a.json, key).map_err(|e| with_id(e, &a))?;
-        if pages.add(page, total).map_err(|e| with_id(e, &a))? {
+        if pages.add(page, total, a.bytes).map_err(|e| with_id(e, &a))? {
             return Ok((pages.into_items(), ids));
         }
     }
@@ -190,7 +196,7 @@ pub async fn topic_names(
     instance: &str,
 ) -> Result<Vec<String>, CallError> {
     let (rows, _) = paged(client, creds, 50, "topics", |o, l| list_topics(acc, instance, o, l)).await?;
-    Ok(rows.iter().filter_map(|t| t["name"].as_str().map(str::to_owned)).collect())
+    rows.iter().map(|t| answer::kafka_name(t, "name")).collect()
 }
 
 /// Every group of the instance that `keep` keeps, with its state and lag (ListInstanceConsumerGroups, 50 per page),
@@ -205,7 +211,7 @@ pub async fn list_groups_live(
     let (rows, _) = paged(client, creds, 50, "groups", |o, l| list_groups(acc, instance, o, l)).await?;
     let mut out = Vec::new();
     for r in rows {
-        let group = text(answer::need(&r, "group_id")?);
+        let group = answer::kafka_name(&r, "group_id")?;
         if !keep(&group) {
             continue;
         }
@@ -280,6 +286,9 @@ fn detail(a: &Answer) -> Result<Detail, CallError> {
         .collect();
     topics.sort();
     topics.dedup();
+    for t in &topics {
+        answer::name_ok(t).map_err(|why| bad(format!("the field `group_message_offsets.topic` {why}")))?;
+    }
     Ok(Detail { state: crate::core::inert::one_line(&text(&state)).into_owned(), members, topics })
 }
 

@@ -58,7 +58,7 @@ pub fn interpret(status: u16, body: &[u8], request_id: Option<String>) -> Result
             detail: "the body is not JSON".into(),
             request_id: request_id.clone(),
         })?;
-        return Ok(Answer { status, json, request_id, tries: 1, raw: Vec::new() });
+        return Ok(Answer { status, json, request_id, tries: 1, raw: Vec::new(), bytes: 0 });
     }
     let (code, message) = json
         .as_ref()

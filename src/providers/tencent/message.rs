@@ -27,12 +27,11 @@ pub async fn at(
         Err(e) => return Err(e),
     };
     let r = &a.json["Result"];
-    let value = r["Value"].as_str().map(str::to_owned);
-    Ok(Some(Message {
-        offset: int(&r["Offset"]).unwrap_or(offset),
-        timestamp_ms: int(&r["Timestamp"]),
-        key: r["Key"].as_str().map(str::to_owned).filter(|k| !k.is_empty()),
-        size: value.as_ref().map(|v| v.len() as u64),
-        value,
-    }))
+    Ok(Some(Message::kept(
+        int(&r["Offset"]).unwrap_or(offset),
+        int(&r["Timestamp"]),
+        r["Key"].as_str().map(str::to_owned).filter(|k| !k.is_empty()),
+        r["Value"].as_str().map(str::to_owned),
+        None,
+    )))
 }

@@ -24,19 +24,28 @@ pub async fn paged(
     limit: i64,
     (in_result, key): (bool, &str),
 ) -> Result<Vec<Value>, CallError> {
-    let mut pages = Pages::new();
+    // The listings whose items are named by a topic or group name.
+    let name = match action {
+        "DescribeGroup" => Some("Group"),
+        "DescribeConsumerGroup" | "DescribeConsumerGroups" => Some("ConsumerGroupName"),
+        "DescribeTopic" => Some("TopicName"),
+        "DescribeGroupOffsets" => Some("Topic"),
+        _ => None,
+    };
+    let mut pages = Pages::new(limit as usize).named(name);
     loop {
         let mut p = params.clone();
         p["Offset"] = (pages.len() as i64).into();
         p["Limit"] = limit.into();
         let mut a = client.call(&describe(acc, service, action, p), creds).await?;
         let request_id = a.request_id.clone();
+        let bytes = a.bytes;
         let id = |e| answer::with_request_id(e, request_id.as_deref());
         let body = if in_result { a.json.get_mut("Result").filter(|r| !r.is_null()) } else { Some(&mut a.json) };
         let body = body.ok_or_else(|| id(answer::malformed("the field `Result` is missing".into())))?;
         let total = answer::total(body.get("TotalCount")).map_err(id)?;
         let page = answer::take_list(body, key).map_err(id)?;
-        if pages.add(page, total).map_err(id)? {
+        if pages.add(page, total, bytes).map_err(id)? {
             return Ok(pages.into_items());
         }
     }
@@ -80,7 +89,7 @@ pub async fn describe_ckafka_group(
     let rows = paged(client, creds, acc, ("ckafka", "DescribeGroupOffsets"), params, 50, (true, "TopicList")).await?;
     let mut partitions = Vec::new();
     for t in &rows {
-        let topic = text(answer::need(t, "Topic")?);
+        let topic = answer::kafka_name(t, "Topic")?;
         let starts = paged(
             client,
             creds,
@@ -264,7 +273,7 @@ pub async fn ckafka_topic_names(
 ) -> Result<Vec<String>, CallError> {
     let params = json!({"InstanceId": instance});
     let rows = paged(client, creds, acc, ("ckafka", "DescribeTopic"), params, 50, (true, "TopicList")).await?;
-    Ok(rows.iter().filter_map(|t| t["TopicName"].as_str().map(str::to_owned)).collect())
+    rows.iter().map(|t| answer::kafka_name(t, "TopicName")).collect()
 }
 
 /// A DTS subscription's one topic, from its live detail.
@@ -276,7 +285,10 @@ pub async fn dts_topic_names(
 ) -> Result<Vec<String>, CallError> {
     let params = json!({"SubscribeId": subscribe_id});
     let a = client.call(&describe(acc, "dts", "DescribeSubscribeDetail", params), creds).await?;
-    Ok(a.json["Topic"].as_str().map(str::to_owned).into_iter().collect())
+    match a.json.get("Topic") {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(_) => Ok(vec![answer::kafka_name(&a.json, "Topic").map_err(|e| with_id(e, &a))?]),
+    }
 }
 
 /// Every CKafka group of the instance: names, topics and committed offsets from DescribeConsumerGroup (50 per page),
@@ -303,7 +315,7 @@ pub async fn ckafka_list_groups_live(
         .await?;
         let mut names = Vec::new();
         for g in &rows {
-            let group = text(answer::need(g, "Group")?);
+            let group = answer::kafka_name(g, "Group")?;
             if keep(&group) {
                 names.push(group);
             }
@@ -348,7 +360,7 @@ pub async fn ckafka_list_groups_live(
     let mut out = Vec::new();
     for chunk in groups.chunks(20) {
         let names: Vec<String> =
-            chunk.iter().map(|g| answer::need(g, "ConsumerGroupName").map(text)).collect::<Result<_, _>>()?;
+            chunk.iter().map(|g| answer::kafka_name(g, "ConsumerGroupName")).collect::<Result<_, _>>()?;
         let info = client
             .call(
                 &describe(acc, "ckafka", "DescribeGroupInfo", json!({"InstanceId": instance, "GroupList": names})),
@@ -361,7 +373,7 @@ pub async fn ckafka_list_groups_live(
             let mut topics = Vec::new();
             let mut lag: i64 = 0;
             for sub in list(g, "SubscribedInfo") {
-                let topic = text(answer::need(sub, "TopicName")?);
+                let topic = answer::kafka_name(sub, "TopicName")?;
                 if !ends.contains_key(&topic) {
                     let log = ckafka_topic_log(client, creds, acc, instance, &topic).await?;
                     ends.insert(topic.clone(), log.iter().map(|p| (p.partition, p.end)).collect());
@@ -398,7 +410,7 @@ pub async fn dts_list_groups_live(
     items
         .iter()
         .map(|g| {
-            let full = text(answer::need(g, "ConsumerGroupName")?);
+            let full = answer::kafka_name(g, "ConsumerGroupName")?;
             let prefix = format!("{}{subscribe_id}-", crate::core::profile::DTS_GROUP_PREFIX);
             let lag = list(g, "StateOfPartition")
                 .iter()

@@ -84,5 +84,5 @@ pub fn interpret(status: u16, body: &[u8], request_id: Option<String>) -> Result
             request_id,
         });
     }
-    Ok(Answer { status, json: response, request_id, tries: 1, raw: Vec::new() })
+    Ok(Answer { status, json: response, request_id, tries: 1, raw: Vec::new(), bytes: 0 })
 }
