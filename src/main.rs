@@ -1,9 +1,5 @@
 fn main() -> std::process::ExitCode {
-    // Die quietly on a closed pipe (`offsetdeck describe ... | head`) instead of panicking on the next print.
-    #[cfg(unix)]
-    // SAFETY: setting a signal disposition to its default at start-up, before any thread exists.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
+    // SIGPIPE stays ignored (Rust's default): a peer that hangs up on a socket fails that call, it never kills a job
+    // mid-write. A closed stdout (`| head`) still ends the process quietly: see `cli::out`.
     offsetdeck::cli::main()
 }

@@ -186,7 +186,7 @@ fn killed_mid_job_the_journal_and_snapshot_tell_what_happened() {
     assert_eq!(saved["partitions"].as_array().unwrap().len(), 12, "the snapshot is complete");
     let out = text(&run(&e, &["audit"]));
     assert!(
-        out.contains("INTERRUPTED job") && out.contains(&format!("{} of 12 call(s) finished", calls.len())),
+        out.contains("INTERRUPTED job") && out.contains(&format!("of 12 call(s), {} finished", calls.len())),
         "{out}"
     );
     // The dashboard says so on its first screen.

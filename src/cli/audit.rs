@@ -42,8 +42,8 @@ pub fn audit_trail(p: &Profile, since: Option<&str>, json: bool) -> R<u8> {
             esay!("{}:{}: not a whole record (an interrupted write?); skipped", path.display(), n + 1);
             continue;
         };
-        // Start and call lines are the journal; the write line tells the whole story.
-        if v["event"] == "start" || v["event"] == "call" {
+        // Start, sent and call lines are the journal; the write line tells the whole story.
+        if v["event"] == "start" || v["event"] == "sent" || v["event"] == "call" {
             continue;
         }
         let at = v["time"].as_str().and_then(|t| t.parse::<jiff::Timestamp>().ok());

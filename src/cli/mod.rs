@@ -3,7 +3,7 @@
 /// `println!` for output that may carry a server's or a profile's text: control characters and bidi overrides are
 /// shown escaped, the line breaks offsetdeck wrote are kept.
 macro_rules! say {
-    ($($t:tt)*) => { println!("{}", $crate::core::inert::inert_lines(&format!($($t)*))) };
+    ($($t:tt)*) => { $crate::cli::out::write(&format!("{}\n", $crate::core::inert::inert_lines(&format!($($t)*)))) };
 }
 /// `eprintln!`, made inert the same way.
 macro_rules! esay {
@@ -11,7 +11,7 @@ macro_rules! esay {
 }
 /// `print!`, made inert the same way.
 macro_rules! sayn {
-    ($($t:tt)*) => { print!("{}", $crate::core::inert::inert_lines(&format!($($t)*))) };
+    ($($t:tt)*) => { $crate::cli::out::write(&$crate::core::inert::inert_lines(&format!($($t)*))) };
 }
 /// `eprint!`, made inert the same way.
 macro_rules! esayn {
@@ -20,7 +20,7 @@ macro_rules! esayn {
 /// One JSON document on stdout, with C1 controls and bidi overrides escaped inside its strings.
 macro_rules! say_json {
     ($v:expr) => {
-        println!("{}", $crate::core::inert::inert_json(&$v.to_string()))
+        $crate::cli::out::write(&format!("{}\n", $crate::core::inert::inert_json(&$v.to_string())))
     };
 }
 
@@ -34,6 +34,7 @@ pub mod groups;
 mod init;
 pub mod load;
 pub mod ops;
+pub mod out;
 mod planfile;
 mod report;
 mod reset;

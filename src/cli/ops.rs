@@ -4,7 +4,6 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 use super::load::{load, locate};
 use super::report::{CallPrinter, render_plan, report};
@@ -230,7 +229,7 @@ pub(super) fn run_plan(
     }
     confirm(&plan.confirmation, mode)?;
     let mut printer = CallPrinter { json: mode.json };
-    let done = rt.block_on(job::run(session, plan, &AtomicBool::new(false), &mut printer));
+    let done = super::out::run_job(rt, job::run(session, plan, &super::out::STOP, &mut printer));
     report(&done, mode.json);
     Ok(done.exit_code())
 }

@@ -154,7 +154,7 @@ pub fn report(done: &JobReport, json: bool) {
     match &done.end {
         JobEnd::Refused { why } => return esay!("refused: {why}"),
         JobEnd::NotStarted { error } => return esay!("error: {error}; nothing was sent"),
-        JobEnd::Cancelled { sent } => say!("cancelled after {sent} call(s); the rest were not sent"),
+        JobEnd::Cancelled { sent } => say!("stopped after {sent} call(s) had finished; the rest were not sent"),
         JobEnd::Unjournaled { sent, error } => {
             esay!("error: {error}; stopped after {sent} of {} call(s)", done.plan.calls.len())
         }

@@ -1,7 +1,5 @@
 //! `reset`: one group, or several under one confirmation (`--group` repeated or a glob, `--all-groups`).
 
-use std::sync::atomic::AtomicBool;
-
 use super::args::ResetArgs;
 use super::ops::{self, R, Stop, WriteMode, bad, exit};
 use super::report::{CallPrinter, render_plan, report_value};
@@ -68,7 +66,10 @@ pub fn run(p: &Profile, a: &ResetArgs, mode: WriteMode<'_>) -> R<u8> {
     ops::confirm(&batch.confirmation, mode)?;
     let left_out = batch.left_out.clone();
     let mut printer = CallPrinter { json: mode.json };
-    let reports = rt.block_on(batch::run(&session, batch, &AtomicBool::new(false), &mut printer));
+    let reports = super::out::run_job(&rt, batch::run(&session, batch, &super::out::STOP, &mut printer));
+    if super::out::stopped() {
+        esay!("{}", stopped_batch(&reports));
+    }
     if mode.json {
         let jobs: Vec<serde_json::Value> = reports.iter().map(report_value).collect();
         say_json!(serde_json::json!({"jobs": jobs, "left_out": left_out}));
@@ -79,6 +80,32 @@ pub fn run(p: &Profile, a: &ResetArgs, mode: WriteMode<'_>) -> R<u8> {
         }
     }
     Ok(batch::exit_code(&reports))
+}
+
+/// Which groups of a stopped batch ran to the end, which stopped part way, and which were not started.
+fn stopped_batch(reports: &[crate::engine::job::JobReport]) -> String {
+    use crate::engine::job::JobEnd;
+    let name = |r: &crate::engine::job::JobReport| format!("`{}`", r.plan.group.as_deref().unwrap_or_default());
+    let (mut ran, mut stopped, mut not_started) = (Vec::new(), Vec::new(), Vec::new());
+    for r in reports {
+        match r.end {
+            JobEnd::Cancelled { .. } if r.snapshot.is_none() => not_started.push(name(r)),
+            JobEnd::Cancelled { sent } => {
+                stopped.push(format!("{} after {sent} of {} call(s)", name(r), r.plan.calls.len()))
+            }
+            _ => ran.push(name(r)),
+        }
+    }
+    let list = |v: &[String]| if v.is_empty() { "none".to_owned() } else { v.join(", ") };
+    format!(
+        "stopped: ran {} group(s) ({}); stopped {} ({}); not started {} ({})",
+        ran.len(),
+        list(&ran),
+        stopped.len(),
+        list(&stopped),
+        not_started.len(),
+        list(&not_started)
+    )
 }
 
 /// Each group's table in turn, the groups left out, and the totals.

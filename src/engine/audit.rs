@@ -182,6 +182,24 @@ impl<'a> Call<'a> {
     }
 }
 
+/// A call about to be sent, written (and fsynced) before it leaves: a job killed while the call is in flight leaves
+/// a `sent` line with no `call` line, so the journal tells "in flight, may have been applied" from "not sent".
+#[derive(Debug, Clone, Serialize)]
+pub struct Sent<'a> {
+    /// Always `sent`.
+    pub event: &'static str,
+    pub job: &'a str,
+    pub time: String,
+    /// 1-based position in the job.
+    pub n: usize,
+}
+
+impl<'a> Sent<'a> {
+    pub fn new(job: &'a str, n: usize) -> Self {
+        Self { event: "sent", job, time: now(), n }
+    }
+}
+
 /// A job that started but never wrote its closing record: killed, or the machine went down.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Interrupted {
@@ -191,6 +209,20 @@ pub struct Interrupted {
     pub start: serde_json::Value,
     /// The calls that finished, in order.
     pub calls: Vec<serde_json::Value>,
+    /// The calls sent that never finished: in flight when it stopped, so they may have been applied.
+    pub in_flight: usize,
+}
+
+impl Interrupted {
+    /// The number of calls the job planned.
+    pub fn total(&self) -> usize {
+        self.start["calls"].as_u64().unwrap_or(0) as usize
+    }
+
+    /// The calls never sent.
+    pub fn not_sent(&self) -> usize {
+        self.total().saturating_sub(self.calls.len() + self.in_flight)
+    }
 }
 
 /// The interrupted jobs in an audit log's text. Lines that are not whole JSON are skipped.
@@ -203,10 +235,22 @@ pub fn interrupted(text: &str) -> Vec<Interrupted> {
         .filter(|v| v["event"] == "start")
         .filter_map(|v| v["job"].as_str())
         .filter(|job| !closed.contains(job))
-        .map(|job| Interrupted {
-            job: job.to_owned(),
-            start: lines.iter().find(|v| v["event"] == "start" && v["job"] == job).cloned().unwrap_or_default(),
-            calls: lines.iter().filter(|v| v["event"] == "call" && v["job"] == job).cloned().collect(),
+        .map(|job| {
+            let calls: Vec<serde_json::Value> =
+                lines.iter().filter(|v| v["event"] == "call" && v["job"] == job).cloned().collect();
+            let finished: std::collections::HashSet<u64> = calls.iter().filter_map(|c| c["n"].as_u64()).collect();
+            let in_flight = lines
+                .iter()
+                .filter(|v| v["event"] == "sent" && v["job"] == job)
+                .filter_map(|v| v["n"].as_u64())
+                .filter(|n| !finished.contains(n))
+                .count();
+            Interrupted {
+                job: job.to_owned(),
+                start: lines.iter().find(|v| v["event"] == "start" && v["job"] == job).cloned().unwrap_or_default(),
+                calls,
+                in_flight,
+            }
         })
         .collect()
 }
@@ -237,15 +281,20 @@ pub fn read_tail(path: &Path, max_bytes: u64) -> Option<String> {
 pub fn describe_interrupted(i: &Interrupted) -> String {
     // Older journals said `"ok": true`; newer ones `"status": "ok"`.
     let ok = i.calls.iter().filter(|c| c["outcome"]["status"] == "ok" || c["outcome"]["ok"] == true).count();
+    let flight = match i.in_flight {
+        0 => String::new(),
+        n => format!(", {n} in flight (may have been applied)"),
+    };
     format!(
-        "INTERRUPTED job {} ({}/{}, started {}): {}; {} of {} call(s) finished ({ok} ok) before it stopped; snapshot {}",
+        "INTERRUPTED job {} ({}/{}, started {}): {}; of {} call(s), {} finished ({ok} ok){flight}, {} not sent; snapshot {}",
         i.job,
         i.start["account"].as_str().unwrap_or("?"),
         i.start["instance"].as_str().unwrap_or("?"),
         i.start["time"].as_str().unwrap_or("?"),
         i.start["summary"].as_str().unwrap_or(""),
+        i.total(),
         i.calls.len(),
-        i.start["calls"].as_u64().unwrap_or(0),
+        i.not_sent(),
         i.start["snapshot"].as_str().unwrap_or("-"),
     )
 }

@@ -220,6 +220,15 @@ pub async fn run(session: &Session, plan: Plan, cancel: &AtomicBool, obs: &mut d
             report.end = JobEnd::Cancelled { sent: i };
             break;
         }
+        // Journaled before it leaves: if the process dies with the call in flight, the record says it may have
+        // been applied rather than that it was not sent.
+        if let Err(e) = audit::append(&audit_path, &audit::Sent::new(&job, i + 1)) {
+            let error =
+                format!("call {} could not be journaled in {} before sending ({e})", i + 1, audit_path.display());
+            obs.on(JobEvent::Problem(format!("{error}; it and the remaining {} call(s) were not sent", total - i - 1)));
+            report.end = JobEnd::Unjournaled { sent: i, error };
+            break;
+        }
         let outcome = Outcome::of(call, session.client.send(call, &creds).await);
         let journaled = audit::append(&audit_path, &audit::Call::new(&job, i + 1, &outcome));
         obs.on(JobEvent::Call { outcome: &outcome, done: i + 1, total });

@@ -21,6 +21,8 @@ pub struct Interrupted {
     pub group: Option<String>,
     pub summary: String,
     pub done: usize,
+    /// Sent and never finished: they may have been applied.
+    pub in_flight: usize,
     pub total: usize,
     pub snapshot: Option<String>,
 }
@@ -36,14 +38,18 @@ impl Interrupted {
             group: s["group"].as_str().map(str::to_owned),
             summary: text("summary"),
             done: i.calls.len(),
-            total: s["calls"].as_u64().unwrap_or(0) as usize,
+            in_flight: i.in_flight,
+            total: i.total(),
             snapshot: s["snapshot"].as_str().filter(|p| !p.is_empty() && *p != "-").map(str::to_owned),
         }
     }
 
     fn line(&self) -> String {
         let what = self.group.as_deref().map_or_else(|| self.instance.clone(), |g| format!("{g} on {}", self.instance));
-        format!("{what}: {} of {} call(s) done", self.done, self.total)
+        match self.in_flight {
+            0 => format!("{what}: {} of {} call(s) done", self.done, self.total),
+            n => format!("{what}: {} of {} call(s) done, {n} in flight (may have been applied)", self.done, self.total),
+        }
     }
 }
 
