@@ -151,3 +151,38 @@ async fn a_file_named_on_the_line_is_read_on_the_worker_never_while_drawing() {
     let targets: Vec<_> = c.plan.rows.iter().filter_map(|r| r.target.map(|t| (r.partition, t))).collect();
     assert!(targets.contains(&(0, 3)) && targets.contains(&(1, 4)), "{targets:?}");
 }
+
+/// `--dry-run` on the line shows the plan and nothing can run it; `--yes` and `--confirm` are refused on every verb.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_line_honours_dry_run_as_a_plan_to_read_and_refuses_yes_everywhere() {
+    let mut app = App::new(80, 24).await;
+    app.keys(&down(2));
+    app.key(KeyCode::Char(':'));
+    app.typed("reset --group billing --topic payments --to-earliest --dry-run");
+    app.key(KeyCode::Enter);
+    app.settle().await;
+    let Some(Modal::Confirm(c)) = &app.state.modal else { panic!("{:?}", app.state.log.back()) };
+    assert!(c.view_only);
+    assert!(app.screen().contains("DRY RUN: nothing will be sent from here"), "{}", app.screen());
+    app.key(KeyCode::Char('y'));
+    app.key(KeyCode::Enter);
+    app.settle().await;
+    assert!(app.state.job.is_none(), "nothing ran");
+    assert!(matches!(app.state.modal, Some(Modal::Confirm(_))), "the plan stays to read");
+    app.key(KeyCode::Esc);
+    for line in [
+        "apply /tmp/plan.json --yes",
+        "reset --group billing --topic payments --to-earliest --yes",
+        "reset --group billing --topic payments --to-earliest --confirm billing",
+        "undo --yes",
+        "delete-offsets --group billing --topic payments --yes",
+    ] {
+        app.key(KeyCode::Char(':'));
+        app.typed(line);
+        app.key(KeyCode::Enter);
+        let error = app.state.command.as_ref().and_then(|l| l.error.clone()).unwrap_or_default();
+        assert!(error.contains("is for the shell; here every write shows its plan and asks"), "{line}: {error}");
+        assert!(app.state.modal.is_none(), "{line}: nothing planned");
+        app.key(KeyCode::Esc);
+    }
+}

@@ -56,11 +56,15 @@ pub fn render(f: &mut Frame<'_>, c: &BatchConfirm, th: &Theme, w: u16) {
     let name = b.confirmation.name().unwrap_or_default();
     let typed = c.typed.value();
     let ok = typed == name;
-    foot.push(Line::from(vec![
-        Span::raw(format!("Type `{name}` to proceed: ")),
-        Span::styled(format!("{typed}▏"), if ok { th.fg(Color::Green) } else { th.bold() }),
-        if ok { Span::styled("  Enter runs it", th.fg(Color::Green)) } else { Span::raw("") },
-    ]));
+    if c.view_only {
+        foot.push(Line::styled("DRY RUN: nothing will be sent from here. Esc closes.", th.bold()));
+    } else {
+        foot.push(Line::from(vec![
+            Span::raw(format!("Type `{name}` to proceed: ")),
+            Span::styled(format!("{typed}▏"), if ok { th.fg(Color::Green) } else { th.bold() }),
+            if ok { Span::styled("  Enter runs it", th.fg(Color::Green)) } else { Span::raw("") },
+        ]));
+    }
     // Wrapped lines take more than one row: count them at the popup's width.
     let width = inner.width.max(1) as usize;
     let rows_of = |l: &Line<'_>| l.width().div_ceil(width).max(1);

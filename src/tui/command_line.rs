@@ -126,16 +126,18 @@ fn run(s: &mut AppState, text: &str, line: &CommandLine) -> Result<Step, String>
     let args = Args::try_parse_from(std::iter::once("offsetdeck".to_owned()).chain(words))
         .map_err(|e| clap_message(&e.render().to_string()))?;
     let Some(cmd) = args.command else { return Err(format!("type a command: {}", VERBS.join(", "))) };
+    let view_only;
     let order = match cmd {
         Cmd::Reset(a) => {
-            refuse_flags(a.write.yes, a.write.plan_out.is_some(), a.export)?;
+            refuse_flags(&a.write, a.export)?;
+            view_only = a.write.dry_run;
             let select = a.select();
             if select.single().is_none() {
                 let known = groups_of(s, &a.instance);
                 let groups = select.pick(&known)?;
                 let orders =
                     groups.iter().map(|g| a.order(g, true, &zone(s), &s.zone_name)).collect::<Result<Vec<_>, _>>()?;
-                s.asked = Some(Asked { what: Asking::Many(orders), from });
+                s.asked = Some(Asked { what: Asking::Many(orders), from, view_only });
                 let (modal, effects) = ask(s);
                 s.modal = modal;
                 return Ok(Step { redraw: true, effects });
@@ -143,15 +145,18 @@ fn run(s: &mut AppState, text: &str, line: &CommandLine) -> Result<Step, String>
             a.order(select.single().unwrap_or_default(), false, &zone(s), &s.zone_name)?
         }
         Cmd::DeleteOffsets { instance, group, topics, write } => {
-            refuse_flags(write.yes, write.plan_out.is_some(), false)?;
+            refuse_flags(&write, false)?;
+            view_only = write.dry_run;
             Order::DeleteOffsets { instance, group, topics }
         }
         Cmd::DeleteMessages { instance, topic, partitions, write } => {
-            refuse_flags(write.yes, write.plan_out.is_some(), false)?;
+            refuse_flags(&write, false)?;
+            view_only = write.dry_run;
             Order::DeleteMessages { instance, topic, partitions }
         }
         Cmd::Undo { snapshot, write } => {
-            refuse_flags(write.yes, write.plan_out.is_some(), false)?;
+            refuse_flags(&write, false)?;
+            view_only = write.dry_run;
             match snapshot {
                 Some(f) => Order::Undo(UndoFrom::File(f.into())),
                 None => match selected_instance(s) {
@@ -187,8 +192,16 @@ fn run(s: &mut AppState, text: &str, line: &CommandLine) -> Result<Step, String>
             super::groups_view::sync_selection(s);
             return Ok(Step::redraw());
         }
-        Cmd::Apply { file, .. } | Cmd::Show { file } => {
-            s.asked = Some(Asked { what: Asking::File(file), from });
+        Cmd::Apply { file, write } => {
+            refuse_flags(&write, false)?;
+            s.asked = Some(Asked { what: Asking::File(file), from, view_only: write.dry_run });
+            let (modal, effects) = ask(s);
+            s.modal = modal;
+            return Ok(Step { redraw: true, effects });
+        }
+        // `show` only shows: the plan as `apply` would run it, and nothing runs it.
+        Cmd::Show { file } => {
+            s.asked = Some(Asked { what: Asking::File(file), from, view_only: true });
             let (modal, effects) = ask(s);
             s.modal = modal;
             return Ok(Step { redraw: true, effects });
@@ -199,13 +212,19 @@ fn run(s: &mut AppState, text: &str, line: &CommandLine) -> Result<Step, String>
         }
     };
     let (modal, effects) = plan(s, order, from);
+    if let Some(a) = &mut s.asked {
+        a.view_only = view_only;
+    }
     s.modal = modal;
     Ok(Step { redraw: true, effects })
 }
 
-/// The dashboard always shows the plan and asks; flags that skip that or send nothing are refused by name.
-fn refuse_flags(yes: bool, plan_out: bool, export: bool) -> Result<(), String> {
-    let flag = [(yes, "--yes"), (plan_out, "--plan-out"), (export, "--export")].into_iter().find(|(on, _)| *on);
+/// The dashboard always shows the plan and asks; flags that skip that, answer for the user, or write elsewhere are
+/// refused by name (`--dry-run` is honoured: the plan is shown and nothing can run it).
+fn refuse_flags(w: &crate::cli::args::WriteFlags, export: bool) -> Result<(), String> {
+    let flag = [(w.yes, "--yes"), (w.confirm.is_some(), "--confirm"), (w.plan_out.is_some(), "--plan-out"), (export, "--export")]
+        .into_iter()
+        .find(|(on, _)| *on);
     match flag {
         Some((_, f)) => Err(format!(
             "{f} is for the shell; here every write shows its plan and asks (Ctrl-S in the confirmation saves a plan file)"

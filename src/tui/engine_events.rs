@@ -101,7 +101,11 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                 return Step::default();
             }
             match result {
-                Ok(plan) => s.modal = Some(Modal::Confirm(Confirm::new(plan))),
+                Ok(plan) => {
+                    let mut c = Confirm::new(plan);
+                    c.view_only = s.asked.as_ref().is_some_and(|a| a.view_only);
+                    s.modal = Some(Modal::Confirm(c));
+                }
                 Err(e) => {
                     // Back in the form or on the line it was asked from, the value kept and the error under it.
                     s.modal = None;
@@ -124,7 +128,9 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                 crate::tui::update::go_back(s, Some(text));
                 s.modal.take()
             } else {
-                Some(Modal::ConfirmBatch(crate::tui::state::BatchConfirm::new(batch)))
+                let mut c = crate::tui::state::BatchConfirm::new(batch);
+                c.view_only = s.asked.as_ref().is_some_and(|a| a.view_only);
+                Some(Modal::ConfirmBatch(c))
             };
         }
         EngineEvent::Peeked { request, result } => {

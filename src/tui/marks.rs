@@ -65,6 +65,6 @@ pub(super) fn submit(s: &mut AppState, mut f: ResetForm) -> (Option<Modal>, Vec<
         })
         .collect();
     let from = Some(Origin::Form(Box::new(Modal::Reset(f))));
-    s.asked = Some(Asked { what: Asking::Many(orders), from });
+    s.asked = Some(Asked { what: Asking::Many(orders), from, view_only: false });
     ask(s)
 }

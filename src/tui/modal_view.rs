@@ -266,6 +266,9 @@ fn confirm(f: &mut Frame<'_>, _s: &AppState, c: &Confirm, th: &Theme, w: u16) {
         ));
     }
     match c.type_name() {
+        _ if c.view_only => {
+            lines.push(Line::styled("DRY RUN: nothing will be sent from here. Esc closes.", th.bold()));
+        }
         _ if c.stale.is_some() => lines.push(Line::styled("Not runnable as shown: Ctrl-R plans it again.", th.bold())),
         Some(name) => {
             let ok = c.typed.value() == name;

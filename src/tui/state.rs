@@ -42,6 +42,8 @@ pub struct LogLine {
 pub struct Asked {
     pub what: Asking,
     pub from: Option<Origin>,
+    /// Asked with `--dry-run` (or `:show`): the plan is shown to read, and nothing in it can run.
+    pub view_only: bool,
 }
 
 /// The request behind a plan.
@@ -73,11 +75,13 @@ pub struct Confirm {
     /// What moved in the live state since the plan was made, when something did: the preview no longer says what
     /// would happen (the job would refuse it), so it offers to plan again.
     pub stale: Option<String>,
+    /// A dry run's plan: shown, never run.
+    pub view_only: bool,
 }
 
 impl Confirm {
     pub fn new(plan: Plan) -> Self {
-        Self { plan, typed: Input::default(), scroll: 0, stale: None }
+        Self { plan, typed: Input::default(), scroll: 0, stale: None, view_only: false }
     }
 
     /// Whether it deletes.
@@ -107,11 +111,13 @@ pub struct BatchConfirm {
     pub typed: Input,
     /// First row shown.
     pub scroll: usize,
+    /// A dry run's plans: shown, never run.
+    pub view_only: bool,
 }
 
 impl BatchConfirm {
     pub fn new(batch: crate::engine::batch::Batch) -> Self {
-        Self { batch, typed: Input::default(), scroll: 0 }
+        Self { batch, typed: Input::default(), scroll: 0, view_only: false }
     }
 
     /// Every partition row, each with its group, in the order shown.

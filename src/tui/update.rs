@@ -346,7 +346,7 @@ pub(super) fn selected_instance(s: &AppState) -> Option<String> {
 
 /// Sends an order to be planned; the confirmation opens when the plan arrives. `from` is where to go back to.
 pub(super) fn plan(s: &mut AppState, order: Order, from: Option<Origin>) -> (Option<Modal>, Vec<Effect>) {
-    s.asked = Some(Asked { what: Asking::One(order.clone()), from });
+    s.asked = Some(Asked { what: Asking::One(order.clone()), from, view_only: false });
     ask(s)
 }
 

@@ -395,6 +395,8 @@ fn screen_hint(s: &AppState) -> String {
         Some(Modal::DeleteOffsets(_)) => "↑↓ move · Space choose · Enter plan · Esc cancel".into(),
         Some(Modal::DeleteMessages(_)) => "↑↓ partition · type an offset or `end` · Enter plan · Esc cancel".into(),
         Some(Modal::Planning { .. }) => "reading live state… · Esc cancels".into(),
+        Some(Modal::Confirm(c)) if c.view_only => "dry run · ↑↓ scroll · p peek · Esc close".into(),
+        Some(Modal::ConfirmBatch(c)) if c.view_only => "dry run · ↑↓ scroll · Esc close".into(),
         Some(Modal::Confirm(c)) if c.stale.is_some() => "Ctrl-R plan again · Ctrl-B edit · Esc cancel".into(),
         Some(Modal::Confirm(c)) if c.type_name().is_some() => {
             "type the name · Enter runs · Ctrl-B edit · ↑↓ · Ctrl-S save plan · Esc cancel".into()

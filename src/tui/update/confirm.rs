@@ -8,7 +8,13 @@ use crate::engine::plan::PlanKind;
 use crate::engine::worker::Command;
 use crate::tui::state::{AppState, BatchConfirm, Confirm, Job, Level, Modal};
 
+/// What a key that would run a dry run's plan says instead.
+const VIEW_ONLY: &str = "a dry run: nothing is sent from here; give the line again without --dry-run to run it";
+
 pub(super) fn confirm_key(s: &mut AppState, mut c: Confirm, key: KeyEvent) -> Step {
+    if c.view_only {
+        return view_key(s, Modal::Confirm(c), key);
+    }
     let asks_name = c.type_name().is_some();
     // What cannot be seen cannot be agreed to: too small a screen accepts nothing but Esc.
     let visible = c.too_small(s.size).is_none();
@@ -77,7 +83,45 @@ fn run(s: &mut AppState, c: Confirm) -> Step {
 
 /// The keys of a confirmation of several groups: type their count and Enter runs them as one job; Ctrl-S exports
 /// their targets as one CSV; Esc cancels.
+/// A dry run's plan: Esc closes it, the arrows scroll it, the peek opens; nothing runs it.
+fn view_key(s: &mut AppState, open: Modal, key: KeyEvent) -> Step {
+    let rows = match &open {
+        Modal::Confirm(c) => c.plan.rows.len(),
+        Modal::ConfirmBatch(c) => c.rows().count(),
+        _ => 0,
+    };
+    let mut open = open;
+    let scroll = match &mut open {
+        Modal::Confirm(c) => &mut c.scroll,
+        Modal::ConfirmBatch(c) => &mut c.scroll,
+        _ => return Step::redraw(),
+    };
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('q' | 'n') => {
+            s.asked = None;
+            return Step::redraw();
+        }
+        KeyCode::Down | KeyCode::PageDown => *scroll = (*scroll + 1).min(rows.saturating_sub(1)),
+        KeyCode::Up | KeyCode::PageUp => *scroll = scroll.saturating_sub(1),
+        KeyCode::Char('p') if matches!(&open, Modal::Confirm(c) if c.plan.kind == PlanKind::Reset) => {
+            if let Modal::Confirm(c) = open {
+                return crate::tui::peek::open(s, c);
+            }
+        }
+        KeyCode::Enter | KeyCode::Char('y') => {
+            s.modal = Some(open);
+            return super::status(s, VIEW_ONLY);
+        }
+        _ => {}
+    }
+    s.modal = Some(open);
+    Step::redraw()
+}
+
 pub(super) fn batch_key(s: &mut AppState, mut c: BatchConfirm, key: KeyEvent) -> Step {
+    if c.view_only {
+        return view_key(s, Modal::ConfirmBatch(c), key);
+    }
     let rows = c.rows().count();
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     match key.code {
