@@ -136,3 +136,25 @@ fn a_backup_of_every_group_is_complete_or_absent() {
         admin(&e, "clear-faults", "{}");
     }
 }
+
+/// On a protected instance the count names the instance: `2 groups` typed for another instance confirms nothing.
+#[test]
+fn on_a_protected_instance_the_batch_count_names_the_instance() {
+    let e = start();
+    let text_of = std::fs::read_to_string(&e.profile).unwrap();
+    let protected = text_of.replacen(
+        "[huawei.hw-demo.instances.orders]\n",
+        "[huawei.hw-demo.instances.orders]\nprotected = true\n",
+        1,
+    );
+    std::fs::write(&e.profile, protected).unwrap();
+    let before = committed(&e, "orders", "billing", "payments");
+    let args = ["reset", "--instance", "orders", "--group", "[ab]*", "--all-topics", "--to-earliest", "--yes"];
+    let o = run(&e, &[&args[..], &["--confirm", "2 groups"]].concat());
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("does not match `orders: 2 groups`"), "{}", text(&o));
+    assert_eq!(committed(&e, "orders", "billing", "payments"), before, "nothing sent");
+    let o = run(&e, &[&args[..], &["--confirm", "orders: 2 groups"]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(committed(&e, "orders", "billing", "payments"), [Some(0); 3]);
+}

@@ -129,11 +129,17 @@ impl Confirmation {
     }
 
     /// One confirmation for several plans: the count of groups written, strict when one is protected or some were
-    /// left out.
+    /// left out. On a protected target it names the instance too (`orders: 2 groups`), so that a count typed for
+    /// one instance cannot confirm a batch on another.
     pub fn several(plans: &[super::plan::Plan], left_out: usize) -> Self {
         let n = plans.len();
         let protected = plans.iter().any(|p| matches!(p.confirmation, Self::TypeName { protected: true, .. }));
-        Self::Count { name: format!("{n} group{}", if n == 1 { "" } else { "s" }), strict: protected || left_out > 0 }
+        let count = format!("{n} group{}", if n == 1 { "" } else { "s" });
+        let name = match plans.first() {
+            Some(p) if protected => format!("{}: {count}", p.target.instance),
+            _ => count,
+        };
+        Self::Count { name, strict: protected || left_out > 0 }
     }
 
     /// The prompt for a terminal.

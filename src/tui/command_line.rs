@@ -222,9 +222,14 @@ fn run(s: &mut AppState, text: &str, line: &CommandLine) -> Result<Step, String>
 /// The dashboard always shows the plan and asks; flags that skip that, answer for the user, or write elsewhere are
 /// refused by name (`--dry-run` is honoured: the plan is shown and nothing can run it).
 fn refuse_flags(w: &crate::cli::args::WriteFlags, export: bool) -> Result<(), String> {
-    let flag = [(w.yes, "--yes"), (w.confirm.is_some(), "--confirm"), (w.plan_out.is_some(), "--plan-out"), (export, "--export")]
-        .into_iter()
-        .find(|(on, _)| *on);
+    let flag = [
+        (w.yes, "--yes"),
+        (w.confirm.is_some(), "--confirm"),
+        (w.plan_out.is_some(), "--plan-out"),
+        (export, "--export"),
+    ]
+    .into_iter()
+    .find(|(on, _)| *on);
     match flag {
         Some((_, f)) => Err(format!(
             "{f} is for the shell; here every write shows its plan and asks (Ctrl-S in the confirmation saves a plan file)"
