@@ -24,6 +24,14 @@ pub struct Peek {
     pub messages: Vec<Message>,
 }
 
+impl Peek {
+    /// Where a skip of the `index`th message shown sends the partition: the offset after the one that was asked for
+    /// and answered (never one the server chose), or `None` past the last offset there can be.
+    pub fn skip_past(&self, index: usize) -> Option<i64> {
+        self.messages.get(index)?.offset.checked_add(1)
+    }
+}
+
 /// Reads the messages from `target - AROUND` to `target + AROUND` (one call each, paced like every call).
 pub async fn around(
     session: &Session,
@@ -33,7 +41,7 @@ pub async fn around(
     let t = session.find(instance)?;
     let c = session.credentials(&t)?;
     let mut messages = Vec::new();
-    for offset in (target - AROUND).max(0)..=target.saturating_add(AROUND) {
+    for offset in target.saturating_sub(AROUND).max(0)..=target.saturating_add(AROUND) {
         let read = match &t {
             Target::Huawei(acc, i) => {
                 huawei::message::at(&session.client, &c, acc, &i.id, (topic, partition, offset)).await
@@ -56,4 +64,21 @@ pub async fn around(
         }
     }
     Ok(Peek { instance: instance.to_owned(), topic: topic.to_owned(), partition, target, messages })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn peek(offsets: &[i64]) -> Peek {
+        let messages = offsets.iter().map(|o| Message::kept(*o, None, None, Some("v".into()), None)).collect();
+        Peek { instance: "i".into(), topic: "t".into(), partition: 0, target: offsets[0], messages }
+    }
+
+    #[test]
+    fn a_skip_goes_one_past_the_message_and_never_wraps() {
+        assert_eq!(peek(&[41, 42]).skip_past(1), Some(43));
+        assert_eq!(peek(&[i64::MAX]).skip_past(0), None, "no offset after the last one");
+        assert_eq!(peek(&[5]).skip_past(3), None, "no message there");
+    }
 }

@@ -65,8 +65,13 @@ pub(super) fn key(s: &mut AppState, mut v: PeekView, key: KeyEvent) -> Step {
         KeyCode::Up | KeyCode::Char('k') => v.cursor = v.cursor.saturating_sub(1),
         // Skip exactly the selected message: this partition to the offset after it, planned and confirmed anew.
         KeyCode::Char('s') => {
-            let chosen = v.result.as_ref().and_then(|r| r.as_ref().ok()).and_then(|p| p.messages.get(v.cursor));
-            if let (Some(m), Some(group)) = (chosen, v.back.plan.group.clone()) {
+            let peek = v.result.as_ref().and_then(|r| r.as_ref().ok());
+            let skip = peek.and_then(|p| p.skip_past(v.cursor));
+            if peek.is_some_and(|p| p.messages.get(v.cursor).is_some()) && skip.is_none() {
+                s.modal = Some(Modal::Peek(v));
+                return super::update::status(s, "this message is at the last offset there can be: nothing follows it");
+            }
+            if let (Some(to), Some(group)) = (skip, v.back.plan.group.clone()) {
                 let instance = v.back.plan.target.instance.clone();
                 let short = crate::engine::target::Target::find(&s.profile, &instance)
                     .map(|t| t.short_group(&group))
@@ -76,7 +81,7 @@ pub(super) fn key(s: &mut AppState, mut v: PeekView, key: KeyEvent) -> Step {
                     group: short,
                     topics: Topics::Named(vec![v.topic.clone()]),
                     partitions: vec![v.partition],
-                    strategy: ResetStrategy::ToOffset(m.offset + 1),
+                    strategy: ResetStrategy::ToOffset(to),
                 };
                 let (modal, effects) = plan(s, order, None);
                 s.modal = modal;
@@ -130,9 +135,9 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, v: &PeekView, th: &Theme, w: u16)
                 format!("→ is the target: the group reads it next. Times in {}.", s.zone_name),
                 th.fg(Color::DarkGray),
             ));
-            if let Some(m) = p.messages.get(v.cursor) {
+            if let Some(to) = p.skip_past(v.cursor) {
                 lines.push(Line::styled(
-                    format!("s skips only this message: partition {} to offset {}", v.partition, m.offset + 1),
+                    format!("s skips only this message: partition {} to offset {to}", v.partition),
                     th.fg(Color::Yellow).add_modifier(Modifier::BOLD),
                 ));
             }
