@@ -117,9 +117,15 @@ fn judge_row(
             )),
         ),
         (false, Some(why)) if now == before => (false, Some(format!("not changed: its call failed ({why})"))),
-        (false, Some(why)) => {
-            (false, Some(format!("{} now (planned {}); its call failed: {why}", show(now), show(r.target))))
-        }
+        (false, Some(why)) => (
+            false,
+            Some(format!(
+                "changed by someone else while this ran: {} now (before {}, planned {}); its own call failed: {why}",
+                show(now),
+                show(before),
+                show(r.target)
+            )),
+        ),
         (false, None) => (false, Some(unapplied(plan, r, before, now))),
     }
 }
@@ -129,15 +135,23 @@ fn unapplied(plan: &Plan, r: &Row, before: Option<i64>, now: Option<i64>) -> Str
     match (plan.kind, r.target) {
         (PlanKind::DeleteOffsets, _) => format!("the committed offset is still {}", show(now)),
         (PlanKind::DeleteMessages, _) => format!("the log still starts at {} (planned {})", show(now), show(r.target)),
+        // Only what was read: the group was inactive just before the call, so "it was active" would be a guess.
         (PlanKind::Reset, _) if now == before => format!(
-            "the service accepted the call but the offset did not change (still {}; planned {}): the group was probably active",
+            "the service accepted the call but the offset did not change (still {}; planned {}): it was not applied",
             show(now),
             r.target.map_or_else(|| "a move".to_owned(), |t| t.to_string())
         ),
-        (PlanKind::Reset, Some(want)) => format!("the offset is {} instead of the planned {want}", show(now)),
-        (PlanKind::Reset, None) => {
-            format!("the offset moved from {} to {}, the wrong way for this strategy", show(before), show(now))
-        }
+        // Neither the plan nor a refusal explains an offset that is neither the old one nor the planned one.
+        (PlanKind::Reset, Some(want)) => format!(
+            "changed by someone else while this ran: {} now (before {}, planned {want})",
+            show(now),
+            show(before)
+        ),
+        (PlanKind::Reset, None) => format!(
+            "changed by someone else while this ran: it moved from {} to {}, the wrong way for this strategy",
+            show(before),
+            show(now)
+        ),
     }
 }
 
@@ -182,13 +196,28 @@ mod tests {
     }
 
     #[test]
+    fn an_offset_neither_the_plan_nor_a_refusal_explains_was_changed_by_someone_else() {
+        let p = planned(ResetStrategy::ToOffset(300), "orders");
+        let c = judge(&p, &outcome(&p, ok()), &now(Some(250)))[0].clone();
+        assert!(!c.ok);
+        assert_eq!(c.note.unwrap(), "changed by someone else while this ran: 250 now (before 100, planned 300)");
+        assert!(judge(&p, &outcome(&p, ok()), &now(Some(300)))[0].ok);
+    }
+
+    #[test]
     fn an_unknown_target_passes_only_a_move_the_right_way() {
         // DTS earliest without a looked-up target: its start is unknown.
         let p = planned(ResetStrategy::Earliest, "sub");
         assert_eq!(p.rows[0].target, None);
         let judged = |c| judge(&p, &outcome(&p, ok()), &now(c))[0].clone();
         assert!(!judged(Some(100)).ok, "the silent no-op is caught");
-        assert!(judged(Some(100)).note.unwrap().contains("probably active"));
+        assert!(
+            judged(Some(100)).note.unwrap().contains("did not change (still 100; planned a move): it was not applied")
+        );
+        assert!(
+            judged(Some(200)).note.unwrap().contains("changed by someone else while this ran"),
+            "moved the wrong way"
+        );
         assert!(!judged(Some(200)).ok, "earliest never moves up");
         assert!(judged(Some(0)).ok);
         let p = planned(ResetStrategy::Latest, "sub");
