@@ -168,7 +168,13 @@ fn killed_mid_job_the_journal_and_snapshot_tell_what_happened() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(900));
+    // Killed once a call has finished (not after a fixed time: a loaded machine may not have started the job).
+    let journal = e._dir.path().join("audit.jsonl");
+    let waited = std::time::Instant::now();
+    while !std::fs::read_to_string(&journal).unwrap_or_default().contains("\"event\":\"call\"") {
+        assert!(waited.elapsed() < std::time::Duration::from_secs(20), "no call finished");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     admin(&e, "faults", r#"{"op": "ResetMessageOffset", "latency_ms": 0}"#);

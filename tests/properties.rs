@@ -119,3 +119,96 @@ proptest! {
         prop_assert_eq!(received(tampered.as_bytes(), service), Err(AuthError::Mismatch));
     }
 }
+
+/// What the test server sends as text this case: a group name in a listing, and an error message.
+static PAYLOAD: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+
+fn hostile_server() -> String {
+    use axum::body::Body;
+    use axum::http::Uri;
+    use axum::response::Response;
+    async fn answer(uri: Uri) -> Response {
+        let text = PAYLOAD.lock().unwrap().clone();
+        let (status, body) = if uri.query().unwrap_or_default().contains("offset=0") {
+            (200, serde_json::json!({"groups": [{"group_id": text, "state": text}], "total": 1}))
+        } else {
+            (400, serde_json::json!({"error_code": text, "error_msg": text}))
+        };
+        Response::builder().status(status).header("x-request-id", text).body(Body::from(body.to_string())).unwrap()
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        rt.block_on(async move { axum::serve(listener, axum::Router::new().fallback(answer)).await.unwrap() })
+    });
+    url
+}
+
+/// No control character leaves raw, and each output is the number of lines offsetdeck wrote.
+fn assert_inert_lines(what: &str, out: &str, lines: usize) -> Result<(), TestCaseError> {
+    let raw = out.chars().find(|c| (c.is_control() && *c != '\n') || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202e}'));
+    prop_assert!(raw.is_none(), "{what}: {raw:?} left raw in {out:?}");
+    prop_assert_eq!(out.matches('\n').count(), lines, "{}: {:?}", what, out);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Arbitrary server text through the one client, then through every output path: a line of text, JSON, the
+    /// audit trail, the dashboard's log file, CSV, the clipboard and the command history.
+    #[test]
+    fn server_text_never_leaves_raw_through_any_output(bytes in proptest::collection::vec(any::<u8>(), 0..80)) {
+        use offsetdeck::core::inert::{inert_json, inert_lines};
+        static URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let url = URL.get_or_init(hostile_server);
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        *PAYLOAD.lock().unwrap() = text.clone();
+        let toml = format!(
+            "[huawei.h]\nregion = \"cn-north-4\"\nproject_id = \"0a1b2c3d4e5f60718293a4b5c6d7e8f9\"\nendpoint = \"{url}\"\nak = \"AK\"\nsk = \"SK\"\nrate_limit_per_second = 1000\nrate_limit_ceiling_per_second = 1000\n\n[huawei.h.instances.i]\nid = \"i\"\ntopics = {{ t = 1 }}\n"
+        );
+        let profile = profile::parse(&toml, "p.toml").unwrap().profile;
+        let acc = &profile.huawei[0];
+        let client = offsetdeck::providers::client::Client::new(
+            offsetdeck::providers::client::ClientConfig { max_tries: 1, ..Default::default() }.unlimited(),
+        ).unwrap();
+        let creds = offsetdeck::core::credentials::Credentials { id: Secret::new("AK"), secret: Secret::new("SK"), token: None };
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let ok = rt.block_on(client.call(&offsetdeck::providers::huawei::list_groups(acc, "i", 0, 50), &creds));
+        let err = rt.block_on(client.call(&offsetdeck::providers::huawei::list_groups(acc, "i", 50, 50), &creds));
+        let mut received: Vec<String> = vec![err.err().map(|e| e.to_string()).unwrap_or_default()];
+        if let Ok(a) = ok {
+            received.push(a.json["groups"][0]["group_id"].as_str().unwrap_or_default().to_owned());
+            received.extend(a.request_id);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        for s in &received {
+            // A line of text output, as `say!` prints it.
+            assert_inert_lines("text", &inert_lines(&format!("group {s}: verified: 3 of 3 partition(s) as planned\n")), 1)?;
+            // One JSON document.
+            let json = inert_json(&serde_json::json!({"group": s}).to_string()).into_owned() + "\n";
+            assert_inert_lines("json", &json, 1)?;
+            // The audit trail.
+            let audit = dir.path().join("audit.jsonl");
+            let _ = std::fs::remove_file(&audit);
+            offsetdeck::engine::audit::append(&audit, &serde_json::json!({"event": "call", "error": s})).unwrap();
+            assert_inert_lines("audit", &std::fs::read_to_string(&audit).unwrap(), 1)?;
+            // The dashboard's log file.
+            let entry = offsetdeck::tui::state::LogLine { time: "12:00:00".into(), level: offsetdeck::tui::state::Level::Error, text: s.clone() };
+            assert_inert_lines("log", &inert_lines(&offsetdeck::tui::log_file::line(&entry)), 1)?;
+            // CSV: written as one row of three fields, or refused.
+            if let Ok(csv) = offsetdeck::core::offsets_csv::write([(s.clone(), 0, 5)], None) {
+                assert_inert_lines("csv", &csv, 1)?;
+                prop_assert_eq!(csv.split(',').count(), 3);
+            }
+            // The clipboard.
+            assert_inert_lines("clipboard", &offsetdeck::tui::copy::payload(s), 0)?;
+            // The command history.
+            let history = dir.path().join("history");
+            let _ = std::fs::remove_file(&history);
+            offsetdeck::tui::history::append(&history, &format!("describe --group {s}")).unwrap();
+            assert_inert_lines("history", &std::fs::read_to_string(&history).unwrap(), 1)?;
+        }
+    }
+}

@@ -58,32 +58,6 @@ pub struct WriteMode<'a> {
     pub export_file: Option<&'a Path>,
 }
 
-/// A plan's targets as CSV rows, all of them or an error: a backup with a partition missing is worse than none.
-pub(super) fn export_rows(plan: &crate::engine::plan::Plan) -> R<Vec<(String, i32, i64)>> {
-    let mut out = Vec::with_capacity(plan.rows.len());
-    for r in &plan.rows {
-        match (r.target, &r.unknown) {
-            (Some(t), _) => out.push((r.topic.clone(), r.partition, t)),
-            (None, Some(why)) => {
-                return Err(Stop(
-                    exit::FAILED,
-                    format!("nothing exported: the target of {} {} could not be read ({why})", r.topic, r.partition),
-                ));
-            }
-            (None, None) => {
-                return Err(Stop(
-                    exit::BAD_INPUT,
-                    format!(
-                        "nothing exported: the target of {} {} is only decided by the service at the call; export --to-current or an exact strategy",
-                        r.topic, r.partition
-                    ),
-                ));
-            }
-        }
-    }
-    Ok(out)
-}
-
 /// Puts an export where it was asked: stdout, or a file written durably (a temporary file, fsynced, renamed), so a
 /// partial file is never left behind.
 pub(super) fn emit_export(mode: WriteMode<'_>, csv: &str) -> R<()> {
@@ -216,8 +190,7 @@ pub(super) fn run_plan(
     mode: WriteMode<'_>,
 ) -> R<u8> {
     if mode.export {
-        let rows = export_rows(&plan)?;
-        emit_export(mode, &crate::core::offsets_csv::write(rows, None))?;
+        emit_export(mode, &crate::engine::export::csv(&[&plan], false)?)?;
         return Ok(exit::OK);
     }
     if let Some((path, valid)) = mode.plan_out {

@@ -51,12 +51,8 @@ pub fn run(p: &Profile, a: &ResetArgs, mode: WriteMode<'_>) -> R<u8> {
                 format!("nothing exported: {} could not be read, so the backup would be incomplete", unread.join(", ")),
             ));
         }
-        let mut csv = String::new();
-        for plan in &batch.plans {
-            let group = plan.group.clone().unwrap_or_default();
-            csv.push_str(&crate::core::offsets_csv::write(ops::export_rows(plan)?, Some(&group)));
-        }
-        ops::emit_export(mode, &csv)?;
+        let plans: Vec<&crate::engine::plan::Plan> = batch.plans.iter().collect();
+        ops::emit_export(mode, &crate::engine::export::csv(&plans, true)?)?;
         return Ok(exit::OK);
     }
     let changes = batch.plans.iter().any(crate::engine::plan::Plan::changes);

@@ -91,14 +91,31 @@ pub fn parse(text: &str, file: &str, group: &str, several: bool) -> Result<Vec<P
     Ok(pins)
 }
 
-/// Writes offsets as CSV: `topic,partition,offset`, or with a leading group column when `group` is given.
-pub fn write(rows: impl IntoIterator<Item = (String, i32, i64)>, group: Option<&str>) -> String {
-    rows.into_iter()
-        .map(|(t, p, o)| match group {
-            Some(g) => format!("{g},{t},{p},{o}\n"),
-            None => format!("{t},{p},{o}\n"),
-        })
-        .collect()
+/// Writes offsets as CSV: `topic,partition,offset`, or with a leading group column when `group` is given. A name
+/// that would not read back as one field (a comma, a line break, a control character: no Kafka name has one) is
+/// refused, never written: `orders,7,0\norders` as a topic would add a row that `--from-file` applies.
+pub fn write(rows: impl IntoIterator<Item = (String, i32, i64)>, group: Option<&str>) -> Result<String, String> {
+    let unsafe_name = |n: &str| n.is_empty() || n.chars().any(|c| c == ',' || c.is_control() || c == '\u{feff}');
+    if let Some(g) = group.filter(|g| unsafe_name(g)) {
+        return Err(format!(
+            "group {:?} cannot be a CSV field (a comma or a control character)",
+            super::inert::inert(g)
+        ));
+    }
+    let mut out = String::new();
+    for (t, p, o) in rows {
+        if unsafe_name(&t) {
+            return Err(format!(
+                "topic {:?} cannot be a CSV field (a comma or a control character)",
+                super::inert::inert(&t)
+            ));
+        }
+        match group {
+            Some(g) => out.push_str(&format!("{g},{t},{p},{o}\n")),
+            None => out.push_str(&format!("{t},{p},{o}\n")),
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -113,10 +130,18 @@ mod tests {
             (pins[2].topic.as_str(), pins[2].partition, pins[2].offset, pins[2].line),
             ("payments", 2, 7, Some(4))
         );
-        let text = write(pins.iter().map(|p| (p.topic.clone(), p.partition, p.offset)), Some("g"));
+        let text = write(pins.iter().map(|p| (p.topic.clone(), p.partition, p.offset)), Some("g")).unwrap();
         assert_eq!(text, "g,orders,0,120\ng,orders,1,0\ng,payments,2,7\n");
         let again = parse(&text, "b.csv", "g", false).unwrap();
         assert_eq!(again.iter().map(|p| p.offset).collect::<Vec<_>>(), [120, 0, 7]);
+    }
+
+    #[test]
+    fn a_name_that_would_forge_a_row_is_never_written() {
+        let forged = "orders,7,0\norders".to_owned();
+        assert!(write([(forged, 0, 5)], None).unwrap_err().contains("cannot be a CSV field"));
+        assert!(write([("t".to_owned(), 0, 5)], Some("a,b")).is_err());
+        assert_eq!(write([("t".to_owned(), 0, 5)], None).unwrap(), "t,0,5\n");
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod batch;
 pub mod discover;
 pub mod durable;
 pub mod error;
+pub mod export;
 pub mod files;
 #[cfg(test)]
 pub(crate) mod fixtures;

@@ -333,7 +333,11 @@ fn complete(s: &AppState, line: &mut CommandLine) {
     let common = found
         .iter()
         .fold(first.clone(), |acc, c| acc.chars().zip(c.chars()).take_while(|(a, b)| a == b).map(|(a, _)| a).collect());
-    let mut next = format!("{}{}", &text[..text.len() - current.len()], common);
+    // A whole name goes in shell-quoted, as the line is split like a shell's: a name with a quote or a space (an
+    // instance's display name) stays one word and cannot add flags.
+    let word =
+        if found.len() == 1 { shlex::try_quote(&common).map_or(common.clone(), |q| q.into_owned()) } else { common };
+    let mut next = format!("{}{}", &text[..text.len() - current.len()], word);
     if found.len() == 1 {
         next.push(' ');
     }
@@ -360,7 +364,10 @@ pub fn render(f: &mut ratatui::Frame<'_>, line: &CommandLine, hint: ratatui::lay
     f.set_cursor_position((row.x + 1 + cursor, row.y));
     let under = match (&line.error, line.candidates.is_empty()) {
         (Some(e), _) => Line::styled(e.clone(), th.fg(Color::Red)),
-        (None, false) => Line::styled(line.candidates.join("  "), th.fg(Color::Cyan)),
+        (None, false) => Line::styled(
+            line.candidates.iter().map(|c| crate::core::inert::inert(c)).collect::<Vec<_>>().join("  "),
+            th.fg(Color::Cyan),
+        ),
         (None, true) => Line::styled("Enter runs · Tab completes · ↑↓ history · Esc closes", th.fg(Color::DarkGray)),
     };
     f.render_widget(Clear, hint);

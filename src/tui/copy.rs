@@ -47,9 +47,15 @@ pub(super) fn copy(s: &mut AppState, text: Option<String>) -> Step {
     let Some(text) = text.filter(|t| !t.is_empty()) else {
         return super::update::status(s, "copy: select a group, topic, instance or partition");
     };
-    let shown = crate::core::inert::inert(&text).into_owned();
+    let shown = payload(&text);
     s.push_log(String::new(), Level::Info, format!("copied to the clipboard (OSC 52): {shown}"));
-    Step { redraw: true, effects: vec![Effect::Copy(text)] }
+    Step { redraw: true, effects: vec![Effect::Copy(shown)] }
+}
+
+/// What is put on the clipboard for `text`: what is shown, since a control character or a line break copied raw
+/// would act in the shell it is pasted into.
+pub fn payload(text: &str) -> String {
+    crate::core::inert::inert(text).into_owned()
 }
 
 #[cfg(test)]

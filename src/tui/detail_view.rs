@@ -56,7 +56,9 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
                     } else {
                         snap.members
                             .iter()
-                            .map(|m| format!("{} {}", m.client_id, m.host).trim().to_owned())
+                            .map(|m| {
+                                crate::core::inert::inert(format!("{} {}", m.client_id, m.host).trim()).into_owned()
+                            })
                             .collect::<Vec<_>>()
                             .join(", ")
                     };

@@ -29,8 +29,7 @@ impl LogFile {
         let new = (state.log_pushed - self.written).min(state.log.len() as u64) as usize;
         let mut text = String::new();
         for l in state.log.iter().skip(state.log.len() - new) {
-            let mark = if l.level == Level::Error { "!" } else { " " };
-            text.push_str(&format!("{} {mark} {}\n", if l.time.is_empty() { "--:--:--" } else { &l.time }, l.text));
+            text.push_str(&line(l));
         }
         self.written = state.log_pushed;
         if let Err(e) = self.append(&text) {
@@ -45,6 +44,7 @@ impl LogFile {
     }
 
     fn append(&self, text: &str) -> std::io::Result<()> {
+        let text = crate::core::inert::inert_lines(text);
         if let Some(dir) = self.path.parent() {
             crate::engine::audit::private_dir(dir)?;
         }
@@ -58,8 +58,16 @@ impl LogFile {
         std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
         let mut f = opts.open(&self.path)?;
         // Inert: `tail -f dashboard.log` must not obey what a server put in a message.
-        f.write_all(crate::core::inert::inert_lines(text).as_bytes())
+        f.write_all(text.as_bytes())
     }
+}
+
+/// One log entry as the file holds it: time, mark, text, on exactly one line (a line break inside the text is
+/// shown escaped, so an entry can never forge the next).
+pub fn line(l: &super::state::LogLine) -> String {
+    let mark = if l.level == Level::Error { "!" } else { " " };
+    let text = crate::core::inert::one_line(&l.text);
+    format!("{} {mark} {text}\n", if l.time.is_empty() { "--:--:--" } else { &l.time })
 }
 
 #[cfg(test)]

@@ -232,7 +232,8 @@ fn row<'a>(s: &'a AppState, t: &'a Tree, n: usize, th: &Theme, selected: bool) -
     {
         spans.push(Span::styled("● ", th.fg(Color::Cyan).add_modifier(Modifier::BOLD)));
     }
-    spans.push(Span::raw(&*node.name));
+    // Names from the network are Kafka names, but instance names and the profile's are not: escaped, never dropped.
+    spans.push(Span::raw(crate::core::inert::inert(&node.name)));
     match &node.kind {
         Kind::Account { .. } => {
             let cloud = if std::ptr::eq(t, &s.trees[0]) { "huawei" } else { "tencent" };

@@ -142,14 +142,11 @@ impl Shared {
         }) else {
             return self.send(EngineEvent::Problem("no data directory to export to: set settings.audit_log".into()));
         };
-        let text: String = batch
-            .plans
-            .iter()
-            .map(|p| {
-                let rows = p.rows.iter().filter_map(|r| Some((r.topic.clone(), r.partition, r.target?)));
-                crate::core::offsets_csv::write(rows, p.group.as_deref())
-            })
-            .collect();
+        let plans: Vec<&crate::engine::plan::Plan> = batch.plans.iter().collect();
+        let text = match crate::engine::export::csv(&plans, true) {
+            Ok(t) => t,
+            Err(e) => return self.send(EngineEvent::Problem(e.to_string())),
+        };
         match crate::engine::durable::write(&path, text.as_bytes()) {
             Ok(()) => self.send(EngineEvent::Note(format!(
                 "exported {} group(s) to {}; restore with: offsetdeck reset --instance {} --group … --from-file {}",

@@ -149,3 +149,23 @@ fn the_header_says_how_old_the_data_is_and_redraws_only_when_the_words_change() 
     assert!(!update(&mut s, Msg::Clock(t0 + 126_000)).redraw, "still 2 min: nothing to draw");
     assert!(screen(&s).contains("live, 2 min ago"));
 }
+
+#[test]
+fn a_name_with_control_characters_is_drawn_escaped_and_completed_shell_quoted() {
+    let mut s = on_group(false);
+    s.trees[0].add_group("orders", "odd\u{1b}[2J", &[("t".into(), 3)]);
+    s.trees[0].add_group("orders", "it's mine", &[("t".into(), 3)]);
+    s.trees[0].recompute();
+    for _ in 0..12 {
+        key(&mut s, KeyCode::Down);
+    }
+    let screen = crate::tui::view::render_to_string(&s);
+    assert!(screen.contains("odd\\x1b[2J") && !screen.contains('\u{1b}'), "escaped, not dropped:\n{screen}");
+    key(&mut s, KeyCode::Char(':'));
+    for c in "reset --group it".chars() {
+        key(&mut s, KeyCode::Char(c));
+    }
+    key(&mut s, KeyCode::Tab);
+    let typed = s.command.as_ref().unwrap().input.value().to_owned();
+    assert_eq!(shlex::split(&typed).unwrap(), ["reset", "--group", "it's mine"], "one word: {typed}");
+}
