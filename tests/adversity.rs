@@ -236,3 +236,41 @@ async fn a_wrong_key_costs_one_failed_signature_over_a_batch_listings_and_user_p
     assert!(again.await.iter().all(Result::is_err));
     assert_eq!(emu.state().gate.failed_signatures(&ak), 2);
 }
+
+/// A dashboard session with a wrong key: the start's refresh and listings, a form's plan, a six-group `:reset` and
+/// timer refreshes cost one failed signature; R probes once more.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_key_costs_one_failed_signature_over_a_dashboard_session() {
+    use common::dashboard::{App, down};
+    use ratatui::crossterm::event::KeyCode;
+    let wrong = |t: String| {
+        let at = t.find("sk = \"").unwrap() + "sk = \"".len();
+        let end = at + t[at..].find('"').unwrap();
+        format!("{}not-the-secret-key-at-all-000000000{}", &t[..at], &t[end..])
+    };
+    let mut app = App::with_profile(80, 24, wrong).await;
+    let ak = app.state.profile.huawei[0].credentials.inline.as_ref().unwrap().id.expose().to_owned();
+    let failed = |app: &App| app.emu.state().gate.failed_signatures(&ak);
+    assert_eq!(failed(&app), 1, "the start: {:?}", app.state.log.back());
+    // A form's plan, a six-group reset on the line, and the timer's refreshes: nothing more is sent with the key.
+    app.keys(&down(2));
+    app.key(KeyCode::Char(':'));
+    app.typed("reset --group billing --topic payments --to-earliest");
+    app.key(KeyCode::Enter);
+    app.settle().await;
+    app.key(KeyCode::Esc);
+    app.key(KeyCode::Char(':'));
+    app.typed("reset --group billing --group audit --group reporting --group fraud-check --group x --group y --all-topics --to-earliest");
+    app.key(KeyCode::Enter);
+    app.settle().await;
+    app.key(KeyCode::Esc);
+    for _ in 0..3 {
+        app.apply(offsetdeck::tui::update::Msg::RefreshTick);
+        app.settle().await;
+    }
+    assert_eq!(failed(&app), 1, "one failed signature over the session");
+    // R: one probe, one more failed signature.
+    app.key(KeyCode::Char('R'));
+    app.settle().await;
+    assert_eq!(failed(&app), 2, "R probes once");
+}

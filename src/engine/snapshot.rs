@@ -155,18 +155,23 @@ pub struct Listed {
     pub group: Option<String>,
     /// The write it preceded, in words.
     pub summary: String,
+    /// Why an undo of it would be refused: it was taken of another real target (listed only when asked).
+    pub other: Option<String>,
 }
 
 /// The snapshots of an instance that an undo can restore, newest first: message deletes are left out (they cannot
 /// be undone), and so are files that cannot be read.
-pub fn restorable(dir: &Path, instance: &str, real: &RealTarget) -> Vec<Listed> {
+///
+/// Only this real target's: a same-named instance of another profile's cluster is not this one. With `all`, those
+/// are listed too, each saying why an undo of it is refused.
+pub fn restorable(dir: &Path, instance: &str, real: &RealTarget, all: bool) -> Vec<Listed> {
     let mut out: Vec<Listed> = list(dir)
         .into_iter()
         .filter_map(|(path, s)| s.ok().map(|s| (path, s)))
-        // Only this real target's: a same-named instance of another profile's cluster is not this one.
-        .filter(|(_, s)| s.instance == instance && s.other_target(real).is_none())
-        .filter(|(_, s)| s.kind != PlanKind::DeleteMessages)
-        .map(|(path, s)| Listed { path, time: s.time, group: s.group, summary: s.summary })
+        .filter(|(_, s)| s.instance == instance && s.kind != PlanKind::DeleteMessages)
+        .map(|(path, s)| (path, s.other_target(real), s))
+        .filter(|(_, other, _)| all || other.is_none())
+        .map(|(path, other, s)| Listed { path, time: s.time, group: s.group, summary: s.summary, other })
         .collect();
     out.reverse();
     out
@@ -212,10 +217,14 @@ mod tests {
         let there = RealTarget::new(TargetKind::Huawei, "https://b", "r", Some("p"), "i");
         write(dir.path(), &saved(&here)).unwrap();
         write(dir.path(), &saved(&there)).unwrap();
-        assert_eq!(restorable(dir.path(), "orders", &here).len(), 1);
-        assert_eq!(restorable(dir.path(), "orders", &there).len(), 1);
+        assert_eq!(restorable(dir.path(), "orders", &here, false).len(), 1);
+        assert_eq!(restorable(dir.path(), "orders", &there, false).len(), 1);
         let elsewhere = RealTarget::new(TargetKind::Huawei, "https://c", "r", Some("p"), "i");
-        assert!(restorable(dir.path(), "orders", &elsewhere).is_empty());
+        assert!(restorable(dir.path(), "orders", &elsewhere, false).is_empty());
+        // Asked for all: both, each saying why it would be refused.
+        let all = restorable(dir.path(), "orders", &elsewhere, true);
+        assert_eq!(all.len(), 2);
+        assert!(all.iter().all(|l| l.other.as_deref().is_some_and(|o| o.contains("endpoint"))));
         assert!(saved(&there).other_target(&here).unwrap().contains("endpoint"));
     }
 }

@@ -21,6 +21,8 @@ pub struct UndoPick {
     /// `None` until the list arrives.
     pub items: Option<Vec<Listed>>,
     pub cursor: usize,
+    /// Showing the snapshots of other real targets of the same name too (`a`).
+    pub all: bool,
 }
 
 pub(super) fn key(s: &mut AppState, mut p: UndoPick, key: KeyEvent) -> Step {
@@ -29,6 +31,14 @@ pub(super) fn key(s: &mut AppState, mut p: UndoPick, key: KeyEvent) -> Step {
         KeyCode::Esc | KeyCode::Char('q') => return Step::redraw(),
         KeyCode::Down | KeyCode::Char('j') => p.cursor = (p.cursor + 1).min(n.saturating_sub(1)),
         KeyCode::Up | KeyCode::Char('k') => p.cursor = p.cursor.saturating_sub(1),
+        KeyCode::Char('a') => {
+            p.all = !p.all;
+            p.items = None;
+            p.cursor = 0;
+            let cmd = crate::engine::worker::Command::ListSnapshots { instance: p.instance.clone(), all: p.all };
+            s.modal = Some(Modal::UndoPick(p));
+            return Step::send(cmd);
+        }
         KeyCode::Enter => {
             if let Some(item) = p.items.as_ref().and_then(|i| i.get(p.cursor)) {
                 let (modal, effects) = plan(s, Order::Undo(UndoFrom::File(item.path.clone())), None);
@@ -60,11 +70,24 @@ pub fn render(f: &mut Frame<'_>, p: &UndoPick, th: &Theme, w: u16) {
                 let mark = if i == p.cursor { "›" } else { " " };
                 let group = it.group.as_deref().unwrap_or("-");
                 lines.push(Line::styled(clip(&format!("{mark} {}  group {group}", it.time), width), style));
-                lines.push(Line::styled(clip(&format!("    before: {}", it.summary), width), th.fg(Color::DarkGray)));
+                match &it.other {
+                    Some(why) => lines.push(Line::styled(
+                        clip(&format!("    OTHER TARGET, undo refuses it: {why}"), width),
+                        th.fg(Color::Red),
+                    )),
+                    None => lines.push(Line::styled(
+                        clip(&format!("    before: {}", it.summary), width),
+                        th.fg(Color::DarkGray),
+                    )),
+                }
             }
             lines.push(Line::from(format!("{} snapshot(s), newest first", items.len())));
         }
     }
-    lines.push(Line::styled("↑↓ choose · Enter previews the undo · Esc closes", th.fg(Color::DarkGray)));
+    let which = if p.all { "a: this target's only" } else { "a: other targets' too" };
+    lines.push(Line::styled(
+        format!("↑↓ choose · Enter previews the undo · {which} · Esc closes"),
+        th.fg(Color::DarkGray),
+    ));
     f.render_widget(Paragraph::new(lines), inner);
 }

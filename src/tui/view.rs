@@ -408,7 +408,7 @@ fn screen_hint(s: &AppState) -> String {
         }
         Some(Modal::Peek(_)) => "↑↓ choose · s skip this message · Esc back".into(),
         Some(Modal::Interrupted(_)) => "↑↓ choose · u undo it · d dismiss · Esc close".into(),
-        Some(Modal::UndoPick(_)) => "↑↓ choose · Enter previews the undo · Esc closes".into(),
+        Some(Modal::UndoPick(_)) => "↑↓ choose · Enter previews the undo · a other targets · Esc closes".into(),
         Some(Modal::QuitConfirm) => "y quits · n stays".into(),
         Some(Modal::CancelConfirm { .. }) => "y cancels the job · n keeps it running".into(),
         None => main_hints(s).into_iter().map(|(_, p)| p).collect::<Vec<_>>().join(" · "),

@@ -49,7 +49,8 @@ pub enum Command {
     /// Read the messages around one partition's target, for a peek from the confirmation.
     Peek { request: u64, instance: String, topic: String, partition: i32, target: i64 },
     /// The snapshots an undo of this instance could restore, newest first.
-    ListSnapshots { instance: String },
+    /// The instance's restorable snapshots; `all`: those of other real targets of the same name too.
+    ListSnapshots { instance: String, all: bool },
     /// Stop sending the rest of a job (calls in flight finish).
     Cancel { job: u64 },
 }
@@ -234,11 +235,11 @@ impl Shared {
                 }
                 let _ = self.read(Read::Detail(instance, group)).await;
             }
-            Command::ListSnapshots { instance } => {
+            Command::ListSnapshots { instance, all } => {
                 let dir = super::snapshot::dir(self.session.profile.settings.audit_log.as_deref());
                 let real = self.session.find(&instance).map(|t| t.real());
                 let items = match (dir, real) {
-                    (Some(d), Ok(real)) => super::snapshot::restorable(&d, &instance, &real),
+                    (Some(d), Ok(real)) => super::snapshot::restorable(&d, &instance, &real, all),
                     _ => Vec::new(),
                 };
                 self.send(EngineEvent::Snapshots { instance, items });

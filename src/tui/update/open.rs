@@ -18,9 +18,13 @@ pub(super) fn plan_undo(s: &mut AppState) -> Step {
         return status(s, format!("undo: {why}"));
     }
     // The user picks which snapshot: the instance's restorable ones arrive from the engine, newest first.
-    s.modal =
-        Some(Modal::UndoPick(crate::tui::undo_pick::UndoPick { instance: instance.clone(), items: None, cursor: 0 }));
-    Step::send(Command::ListSnapshots { instance })
+    s.modal = Some(Modal::UndoPick(crate::tui::undo_pick::UndoPick {
+        instance: instance.clone(),
+        items: None,
+        cursor: 0,
+        all: false,
+    }));
+    Step::send(Command::ListSnapshots { instance, all: false })
 }
 
 pub(super) fn open_reset(s: &mut AppState) -> Step {

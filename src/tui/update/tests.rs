@@ -169,3 +169,21 @@ fn a_name_with_control_characters_is_drawn_escaped_and_completed_shell_quoted() 
     let typed = s.command.as_ref().unwrap().input.value().to_owned();
     assert_eq!(shlex::split(&typed).unwrap(), ["reset", "--group", "it's mine"], "one word: {typed}");
 }
+
+#[test]
+fn the_undo_picker_lists_other_targets_snapshots_only_when_asked() {
+    let mut s = on_group(false);
+    let step = key(&mut s, KeyCode::Char('u'));
+    assert!(
+        matches!(&step.effects[..], [Effect::Send(Command::ListSnapshots { all: false, .. })]),
+        "{:?}",
+        step.effects
+    );
+    let step = key(&mut s, KeyCode::Char('a'));
+    assert!(
+        matches!(&step.effects[..], [Effect::Send(Command::ListSnapshots { all: true, .. })]),
+        "{:?}",
+        step.effects
+    );
+    assert!(matches!(&s.modal, Some(Modal::UndoPick(p)) if p.all && p.items.is_none()));
+}
