@@ -119,7 +119,7 @@ async fn a_confirmation_saves_its_plan_and_a_plan_file_opens_as_a_confirmation_u
     app.key(KeyCode::Esc);
     // Opened again (as `offsetdeck --plan FILE` does): planned from its pins, the confirmation names the file.
     let open = |app: &mut App, request: u64| {
-        app.state.modal = Some(Modal::Planning { request, what: "plan file".into() });
+        app.state.modal = Some(Modal::Planning { request, what: "plan file".into(), progress: None });
         app.commands.send(Command::OpenPlan { request, path: path.clone() }).unwrap();
     };
     open(&mut app, 900);
@@ -176,4 +176,28 @@ async fn marked_groups_are_exported_and_reset_together_under_one_confirmation_by
     let log: Vec<&str> = app.state.log.iter().map(|l| l.text.as_str()).collect();
     assert!(log.iter().any(|l| l.contains("group 2 of 2: `billing`")), "{log:?}");
     assert!(log.iter().any(|l| l.contains("verified, 15 partition(s) as planned")), "{log:?}");
+}
+
+/// A paced plan in the dashboard shows how far it got in its planning modal, and Esc cancels it: its reads stop
+/// (CKafka time lookups are 1 a second, so a cancelled 6-partition lookup sends no more of them).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paced_plan_shows_its_progress_and_esc_stops_its_reads() {
+    let mut app = App::new(80, 24).await;
+    app.key(KeyCode::Char(':'));
+    app.typed("reset --instance events --group etl --topic clicks --by-duration 1h");
+    app.key(KeyCode::Enter);
+    app.settle_until(|s| matches!(&s.modal, Some(Modal::Planning { progress: Some(_), .. }))).await;
+    let Some(Modal::Planning { progress: Some(p), .. }) = &app.state.modal else { panic!("{:?}", app.state.modal) };
+    assert!(p.contains("partitions") && p.contains("left"), "{p}");
+    assert!(app.screen().contains("Esc cancels"), "{}", app.screen());
+    app.key(KeyCode::Esc);
+    assert!(app.state.modal.is_none());
+    let lookups = || app.emu.state().gate.calls_to("FetchMessageListByTimestamp");
+    // One call may have been in flight when it was cancelled.
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let after_cancel = lookups();
+    assert!(after_cancel < 6, "cancelled before its six lookups: {after_cancel}");
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    assert_eq!(lookups(), after_cancel, "no lookup after the cancel");
+    assert!(app.state.log.iter().any(|l| l.text.contains("planning cancelled: nothing was sent")));
 }

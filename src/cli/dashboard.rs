@@ -84,7 +84,7 @@ pub fn run(profile_flag: Option<&Path>, demo: Option<Demo>, plan_file: Option<&P
         if let Some(path) = plan_file {
             let request = state.take_id();
             let what = format!("reading the plan file {} and the live state…", path.display());
-            state.modal = Some(crate::tui::state::Modal::Planning { request, what });
+            state.modal = Some(crate::tui::state::Modal::Planning { request, what, progress: None });
             let _ = w.commands.send(worker::Command::OpenPlan { request, path: path.to_owned() });
         }
         let refresh = (refresh > 0).then(|| Duration::from_secs(refresh));

@@ -84,6 +84,8 @@ pub struct Gate {
     /// Limits per operation (calls per second), when on.
     pub limits: HashMap<String, u32>,
     windows: HashMap<String, VecDeque<i64>>,
+    /// Every signed call that reached an operation, by operation: what tests count calls by.
+    seen: HashMap<String, u32>,
 }
 
 impl Gate {
@@ -109,6 +111,7 @@ impl Gate {
 
     /// Whether a call to `op` at `now_ms` exceeds its rate limit (counts the call when it does not).
     pub fn over_limit(&mut self, op: &str, now_ms: i64) -> bool {
+        *self.seen.entry(op.to_owned()).or_default() += 1;
         if !self.rate_limits_on {
             return false;
         }
@@ -122,6 +125,11 @@ impl Gate {
         }
         w.push_back(now_ms);
         false
+    }
+
+    /// How many calls reached `op` in all (throttled ones included).
+    pub fn calls_to(&self, op: &str) -> u32 {
+        self.seen.get(op).copied().unwrap_or(0)
     }
 
     /// How many failed signatures this key id has sent in all.

@@ -101,12 +101,14 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, m: &Modal, th: &Theme) {
             }
             f.render_widget(Paragraph::new(lines), inner);
         }
-        Modal::Planning { what, .. } => {
-            let inner = popup(f, "planning", w.min(70), 4, Style::default());
-            f.render_widget(
-                Paragraph::new(vec![Line::from(what.clone()), Line::from("Nothing has been sent.")]),
-                inner,
-            );
+        Modal::Planning { what, progress, .. } => {
+            let inner = popup(f, "planning", w.min(70), 6, Style::default());
+            let mut lines = vec![Line::from(what.clone())];
+            if let Some(p) = progress {
+                lines.push(Line::styled(p.clone(), th.fg(Color::Cyan)));
+            }
+            lines.push(Line::from("Nothing has been sent. Esc cancels."));
+            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         }
         Modal::Confirm(c) => confirm(f, s, c, th, w),
         Modal::ConfirmBatch(c) => super::batch_view::render(f, c, th, w),

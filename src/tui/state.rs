@@ -143,6 +143,8 @@ pub enum Modal {
         request: u64,
         /// What is being planned, in words.
         what: String,
+        /// How far its reads got, or what they wait out, as the engine last said.
+        progress: Option<String>,
     },
     /// The confirmation.
     Confirm(Confirm),

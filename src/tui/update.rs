@@ -366,7 +366,7 @@ pub(super) fn ask(s: &mut AppState) -> (Option<Modal>, Vec<Effect>) {
             Command::OpenPlan { request, path },
         ),
     };
-    (Some(Modal::Planning { request, what }), vec![Effect::Send(cmd)])
+    (Some(Modal::Planning { request, what, progress: None }), vec![Effect::Send(cmd)])
 }
 
 /// Back where the plan was asked from, every value kept, with `error` shown there when given.

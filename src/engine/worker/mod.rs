@@ -48,11 +48,25 @@ pub enum Command {
     ExportBatch { batch: super::batch::Batch },
     /// Read the messages around one partition's target, for a peek from the confirmation.
     Peek { request: u64, instance: String, topic: String, partition: i32, target: i64 },
-    /// The snapshots an undo of this instance could restore, newest first.
-    /// The instance's restorable snapshots; `all`: those of other real targets of the same name too.
+    /// The instance's restorable snapshots, newest first; `all`: those of other real targets of the same name too.
     ListSnapshots { instance: String, all: bool },
     /// Stop sending the rest of a job (calls in flight finish).
     Cancel { job: u64 },
+    /// Stop planning (or peeking) the request: its reads send nothing more, and no result comes back.
+    CancelPlan { request: u64 },
+}
+
+impl Command {
+    /// The request a plan-like command answers: what [`Command::CancelPlan`] names.
+    fn request(&self) -> Option<u64> {
+        match self {
+            Self::Plan { request, .. }
+            | Self::OpenPlan { request, .. }
+            | Self::PlanBatch { request, .. }
+            | Self::Peek { request, .. } => Some(*request),
+            _ => None,
+        }
+    }
 }
 
 /// What the engine tells the dashboard.
@@ -90,6 +104,9 @@ pub enum EngineEvent {
     JobDone { job: u64, end: JobEnd, failed: usize, unverified: usize, sent: usize, total: usize },
     /// A line for the log pane.
     Note(String),
+    /// How far slow work got, or what it is waiting out ("finding where … lands: 3 of 12 partitions, about 9 s
+    /// left"): logged, and shown in the open planning modal.
+    Progress(String),
     /// Something went wrong that the user must see (shown as an error).
     Problem(String),
 }
@@ -104,6 +121,8 @@ struct Shared {
     session: Session,
     events: mpsc::UnboundedSender<EngineEvent>,
     cancels: std::sync::Mutex<HashMap<u64, Arc<AtomicBool>>>,
+    /// Plans being made, by request: cancelling one aborts its reads.
+    planning: std::sync::Mutex<HashMap<u64, tokio::task::AbortHandle>>,
     said_missing: std::sync::Mutex<std::collections::HashSet<AccountKey>>,
     /// Accounts whose key the service refused, with the refusal.
     refused: std::sync::Mutex<HashMap<AccountKey, CallError>>,
@@ -128,11 +147,11 @@ pub fn spawn(session: Session, events: mpsc::UnboundedSender<EngineEvent>) -> Wo
     })));
     let tx = events.clone();
     session.client.watch_waits(crate::providers::client::WaitWatcher(Arc::new(move |w| {
-        let _ = tx.send(EngineEvent::Note(w.to_string()));
+        let _ = tx.send(EngineEvent::Progress(w.to_string()));
     })));
     let tx = events.clone();
     session.on_progress(Arc::new(move |text| {
-        let _ = tx.send(EngineEvent::Note(text.to_owned()));
+        let _ = tx.send(EngineEvent::Progress(text.to_owned()));
     }));
     let (tx, mut rx) = mpsc::unbounded_channel::<Command>();
     tokio::spawn(async move {
@@ -149,6 +168,7 @@ pub fn spawn(session: Session, events: mpsc::UnboundedSender<EngineEvent>) -> Wo
             session,
             events,
             cancels: Default::default(),
+            planning: Default::default(),
             said_missing: Default::default(),
             refused: std::sync::Mutex::new(refused),
             listed_at: Default::default(),
@@ -161,8 +181,23 @@ pub fn spawn(session: Session, events: mpsc::UnboundedSender<EngineEvent>) -> Wo
                         flag.store(true, Ordering::SeqCst);
                     }
                 }
+                Command::CancelPlan { request } => {
+                    if let Some(task) = s.planning.lock().unwrap_or_else(|e| e.into_inner()).remove(&request) {
+                        task.abort();
+                    }
+                }
                 other => {
-                    tokio::spawn(async move { s.handle(other).await });
+                    let request = other.request();
+                    let done = s.clone();
+                    let task = tokio::spawn(async move {
+                        s.handle(other).await;
+                        if let Some(r) = request {
+                            done.planning.lock().unwrap_or_else(|e| e.into_inner()).remove(&r);
+                        }
+                    });
+                    if let Some(r) = request {
+                        shared.planning.lock().unwrap_or_else(|e| e.into_inner()).insert(r, task.abort_handle());
+                    }
                 }
             }
         }
@@ -244,7 +279,7 @@ impl Shared {
                 };
                 self.send(EngineEvent::Snapshots { instance, items });
             }
-            Command::Cancel { .. } => {}
+            Command::Cancel { .. } | Command::CancelPlan { .. } => {}
         }
     }
 

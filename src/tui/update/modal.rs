@@ -103,9 +103,11 @@ pub(super) fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
             f.key(key);
             (Some(Modal::DeleteMessages(f)), vec![])
         }
-        Modal::Planning { .. } if esc => {
+        // Cancelled, not only hidden: its reads stop, so a paced lookup does not go on spending the rate.
+        Modal::Planning { request, .. } if esc => {
             s.asked = None;
-            (None, vec![])
+            s.push_log(String::new(), crate::tui::state::Level::Info, "planning cancelled: nothing was sent".into());
+            (None, vec![Effect::Send(Command::CancelPlan { request })])
         }
         planning @ Modal::Planning { .. } => (Some(planning), vec![]),
         Modal::Confirm(c) => return confirm_key(s, c, key),
