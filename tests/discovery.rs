@@ -128,3 +128,21 @@ fn the_large_instances_are_served_unpinned_and_found_by_discovery() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("state DEAD"), "{}", text(&o));
 }
+
+/// A long listing says how far it got on stderr, with an estimate, while the rows go to stdout at the end.
+#[test]
+fn a_long_listing_prints_its_progress_on_stderr() {
+    let e = start_with(&["--large"]);
+    let profile = std::fs::read_to_string(&e.profile).unwrap();
+    let paced = profile.replacen(
+        "[huawei.hw-demo]\n",
+        "[huawei.hw-demo]\nrate_limit_per_second = 80\nrate_limit_ceiling_per_second = 80\n",
+        1,
+    );
+    std::fs::write(&e.profile, paced).unwrap();
+    let o = run(&e, &["groups", "--instance", "bulk-hw"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("listing (ListGroups): ") && err.contains(" of 10000 item(s), about "), "{err}");
+    assert!(String::from_utf8_lossy(&o.stdout).contains("10000 group(s)"), "{}", text(&o));
+}

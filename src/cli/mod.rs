@@ -7,7 +7,7 @@ macro_rules! say {
 }
 /// `eprintln!`, made inert the same way.
 macro_rules! esay {
-    ($($t:tt)*) => { eprintln!("{}", $crate::core::inert::inert_lines(&format!($($t)*))) };
+    ($($t:tt)*) => { $crate::cli::out::ewrite(&format!("{}\n", $crate::core::inert::inert_lines(&format!($($t)*)))) };
 }
 /// `print!`, made inert the same way.
 macro_rules! sayn {
@@ -15,7 +15,7 @@ macro_rules! sayn {
 }
 /// `eprint!`, made inert the same way.
 macro_rules! esayn {
-    ($($t:tt)*) => { eprint!("{}", $crate::core::inert::inert_lines(&format!($($t)*))) };
+    ($($t:tt)*) => { $crate::cli::out::ewrite(&$crate::core::inert::inert_lines(&format!($($t)*))) };
 }
 /// One JSON document on stdout, with C1 controls and bidi overrides escaped inside its strings.
 macro_rules! say_json {

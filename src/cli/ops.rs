@@ -144,6 +144,8 @@ pub(super) fn session(p: &Profile) -> R<Session> {
     // A throttle is a wait, never a silent one.
     session.client.watch_waits(crate::providers::client::WaitWatcher(Arc::new(|w| esay!("{w}"))));
     session.on_progress(Arc::new(|text| esay!("{text}")));
+    // A long listing says how far it got, so a paced one does not look hung.
+    session.client.watch_listings(crate::providers::progress::ListingWatcher(Arc::new(|l| esay!("{l}"))));
     Ok(session)
 }
 

@@ -36,6 +36,12 @@ pub fn write(text: &str) {
     }
 }
 
+/// Writes `text` to stderr; a closed stderr is no reason to stop (nor to panic, as `eprintln!` would).
+pub fn ewrite(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
+}
+
 /// Ends as the shell expects of a program whose reader left (status 141), with nothing on stderr.
 fn die_of_sigpipe() -> ! {
     #[cfg(unix)]
@@ -73,12 +79,12 @@ async fn listen() {
             drop(any);
             got += 1;
             if got > 1 {
-                eprintln!("stopped at once; the audit journal records which calls were sent");
+                ewrite("stopped at once; the audit journal records which calls were sent\n");
                 std::process::exit(130);
             }
             STOP.store(true, Ordering::SeqCst);
-            eprintln!(
-                "stopping: the call in flight ends, nothing more is sent, and what was sent is read back and recorded (again to stop at once)"
+            ewrite(
+                "stopping: the call in flight ends, nothing more is sent, and what was sent is read back and recorded (again to stop at once)\n",
             );
         }
     }

@@ -192,6 +192,7 @@ pub struct Client {
     watcher: Mutex<Option<RateWatcher>>,
     /// Told when a throttle answer is waited out.
     waits: Mutex<Option<WaitWatcher>>,
+    listings: super::progress::Slot,
     /// What each key id is known to be: unproven (its calls go one at a time), accepted, or refused.
     keys: Mutex<HashMap<(String, Secret), KeyState>>,
     /// Answers of shareable reads, by what was asked and with which key, with when they came.
@@ -219,6 +220,7 @@ impl Client {
             rates: Mutex::new(HashMap::new()),
             watcher: Mutex::new(None),
             waits: Mutex::new(None),
+            listings: Mutex::new(None),
             shared_reads: Mutex::new(HashMap::new()),
             keys: Mutex::new(HashMap::new()),
             tc_keys: Mutex::new(HashMap::new()),
@@ -259,6 +261,16 @@ impl Client {
     }
 
     /// Who to tell when a call waits out a throttle answer.
+    pub fn watch_listings(&self, w: super::progress::ListingWatcher) {
+        *self.listings.lock().unwrap_or_else(|e| e.into_inner()) = Some(w);
+    }
+
+    /// After a listing's page: its progress, told to the watcher when due.
+    pub fn listed(&self, listing: &mut super::progress::Listing, got: usize, total: usize) {
+        let w = self.listings.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        listing.page(w.as_ref(), got, total);
+    }
+
     pub fn watch_waits(&self, w: WaitWatcher) {
         *self.waits.lock().unwrap_or_else(|e| e.into_inner()) = Some(w);
     }

@@ -8,6 +8,7 @@ pub mod error;
 pub mod huawei;
 pub mod lenient;
 pub mod pacing;
+pub mod progress;
 pub mod request;
 pub mod tencent;
 

@@ -241,6 +241,13 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
             s.push_log(at, level, text);
         }
         EngineEvent::Note(text) => s.push_log(at, Level::Info, text),
+        EngineEvent::Listing(text) => {
+            if let Some(Modal::Planning { progress, .. }) = &mut s.modal {
+                *progress = Some(text);
+            } else {
+                return Step::default();
+            }
+        }
         EngineEvent::Progress(text) => {
             if let Some(Modal::Planning { progress, .. }) = &mut s.modal {
                 *progress = Some(text.clone());

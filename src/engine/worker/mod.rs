@@ -107,6 +107,8 @@ pub enum EngineEvent {
     /// How far slow work got, or what it is waiting out ("finding where … lands: 3 of 12 partitions, about 9 s
     /// left"): logged, and shown in the open planning modal.
     Progress(String),
+    /// How far a long listing got: shown in the open planning modal (a refresh's listings are not logged).
+    Listing(String),
     /// Something went wrong that the user must see (shown as an error).
     Problem(String),
 }
@@ -148,6 +150,10 @@ pub fn spawn(session: Session, events: mpsc::UnboundedSender<EngineEvent>) -> Wo
     let tx = events.clone();
     session.client.watch_waits(crate::providers::client::WaitWatcher(Arc::new(move |w| {
         let _ = tx.send(EngineEvent::Progress(w.to_string()));
+    })));
+    let tx = events.clone();
+    session.client.watch_listings(crate::providers::progress::ListingWatcher(Arc::new(move |l| {
+        let _ = tx.send(EngineEvent::Listing(l.to_string()));
     })));
     let tx = events.clone();
     session.on_progress(Arc::new(move |text| {

@@ -27,8 +27,11 @@ pub async fn paged(
         _ => None,
     };
     let (mut pages, mut ids) = (Pages::new(limit).named(name), Vec::new());
+    let mut listing = None;
     loop {
-        let mut a: Answer = client.call(&build(pages.len(), limit), creds).await?;
+        let req = build(pages.len(), limit);
+        let listing = listing.get_or_insert_with(|| crate::providers::progress::Listing::new(req.op));
+        let mut a: Answer = client.call(&req, creds).await?;
         ids.extend(a.request_id.clone());
         let total =
             answer::total(a.json.get("total").or_else(|| a.json.get("instance_num"))).map_err(|e| with_id(e, &a))?;
@@ -36,6 +39,7 @@ pub async fn paged(
         if pages.add(page, total, a.bytes).map_err(|e| with_id(e, &a))? {
             return Ok((pages.into_items(), ids));
         }
+        client.listed(listing, pages.len(), total);
     }
 }
 

@@ -33,6 +33,7 @@ pub async fn paged(
         _ => None,
     };
     let mut pages = Pages::new(limit as usize).named(name);
+    let mut listing = crate::providers::progress::Listing::new(action);
     loop {
         let mut p = params.clone();
         p["Offset"] = (pages.len() as i64).into();
@@ -48,6 +49,7 @@ pub async fn paged(
         if pages.add(page, total, bytes).map_err(id)? {
             return Ok(pages.into_items());
         }
+        client.listed(&mut listing, pages.len(), total);
     }
 }
 
