@@ -156,3 +156,23 @@ async fn pacing_learns_backs_off_on_throttling_creeps_up_and_stays_under_the_cei
     assert!(changes.iter().any(|(_, b, a)| a > b), "it said when it sped up: {changes:?}");
     assert_eq!(changes.last(), Some(&("ListTopics".to_owned(), 12, backed_off)), "and when it backed off");
 }
+
+/// A rate learned in one process is where the next starts, at the same endpoint: it need not creep up again.
+#[tokio::test]
+async fn the_next_process_starts_from_the_rate_this_one_learned() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = Some(offsetdeck::providers::pacing::SharedWindows { dir: dir.path().into() });
+    let config = ClientConfig { backoff_base: Duration::from_millis(5), shared, ..ClientConfig::default() };
+    let mut e = env_with(config.clone()).await;
+    e.profile.huawei[0].rate_limit_per_second = 10;
+    e.profile.huawei[0].rate_limit_ceiling_per_second = 60;
+    let (a, c) = e.hw();
+    let r = huawei::list_topics(a, HW_INSTANCE, 0, 10);
+    for _ in 0..60 {
+        e.client.call(&r, &c).await.unwrap();
+    }
+    let learned = e.client.learned_rate("ListTopics", &r.endpoint).unwrap();
+    assert!(learned > 30, "it grows fast while never throttled: {learned}");
+    let next = Client::new(config).unwrap();
+    assert_eq!(next.pace_of(&r), Some(learned), "the next process starts where this one got");
+}

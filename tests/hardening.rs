@@ -108,7 +108,9 @@ async fn a_200_partition_job_under_faults_ends_in_definite_correct_outcomes() {
         send(&mut state, Msg::Engine { at: "t".into(), event: Box::new(e) });
     }
     assert!(keys > 10, "keys were exercised during the job ({keys})");
-    assert!(worst < Duration::from_millis(50), "a key took {worst:?}");
+    // Not a speed target (that is BENCHMARKS.md's): the dashboard never waits on the job. A key that waited for a
+    // call would take the emulator's latency or more; a loaded CI machine can still stall a thread for tens of ms.
+    assert!(worst < Duration::from_millis(500), "a key took {worst:?}: update waited on the job");
 
     // Every call has exactly one outcome line; ok means applied, failed means untouched.
     let lines: Vec<&str> = state.log.iter().map(|l| l.text.as_str()).filter(|t| t.contains("/200] ")).collect();

@@ -8,13 +8,15 @@ pub struct Rate {
     current: f64,
     ceiling: u32,
     streak: u32,
+    /// Whether the service has throttled this API here: until it does, the rate grows fast.
+    throttled_once: bool,
 }
 
 impl Rate {
     /// Starting at `start` calls per second, never above `ceiling`.
     pub fn new(start: u32, ceiling: u32) -> Self {
         let ceiling = ceiling.max(1);
-        Self { current: f64::from(start.clamp(1, ceiling)), ceiling, streak: 0 }
+        Self { current: f64::from(start.clamp(1, ceiling)), ceiling, streak: 0, throttled_once: false }
     }
 
     /// Calls per second allowed now.
@@ -29,6 +31,7 @@ impl Rate {
     pub fn throttled(&mut self, sent: u32) -> Option<(u32, u32)> {
         let before = self.limit();
         self.streak = 0;
+        self.throttled_once = true;
         if sent.saturating_mul(2) < before {
             return None;
         }
@@ -37,8 +40,9 @@ impl Rate {
         Some((before, self.limit())).filter(|(b, a)| b != a)
     }
 
-    /// A call succeeded. After a second's worth of successes in a row, the rate grows by a tenth (at least 1/s) up
-    /// to the ceiling. Returns (before, after) when it changed.
+    /// A call succeeded. After a second's worth of successes in a row, the rate grows up to the ceiling: by half
+    /// while the service has never throttled it (finding the ceiling fast), by a tenth after (at least 1/s either
+    /// way). Returns (before, after) when it changed.
     pub fn succeeded(&mut self) -> Option<(u32, u32)> {
         self.streak += 1;
         let before = self.limit();
@@ -46,7 +50,8 @@ impl Rate {
             return None;
         }
         self.streak = 0;
-        self.current = (self.current + (self.current / 10.0).max(1.0)).min(f64::from(self.ceiling));
+        let step = if self.throttled_once { self.current / 10.0 } else { self.current / 2.0 };
+        self.current = (self.current + step.max(1.0)).min(f64::from(self.ceiling));
         Some((before, self.limit())).filter(|(b, a)| b != a)
     }
 }
@@ -76,5 +81,23 @@ mod tests {
         assert_eq!(floor.throttled(5), None, "never below 1/s");
         assert_eq!(floor.succeeded(), None);
         assert_eq!(Rate::new(100, 20).limit(), 20, "a start above the ceiling is held to it");
+    }
+
+    #[test]
+    fn grows_fast_until_the_first_throttle_then_slowly() {
+        let mut fresh = Rate::new(10, 1000);
+        let second = |r: &mut Rate| {
+            for _ in 0..r.limit() {
+                r.succeeded();
+            }
+        };
+        second(&mut fresh);
+        assert_eq!(fresh.limit(), 15, "by half a second while never throttled");
+        second(&mut fresh);
+        assert_eq!(fresh.limit(), 22);
+        fresh.throttled(22);
+        let after = fresh.limit();
+        second(&mut fresh);
+        assert_eq!(fresh.limit(), after + 1, "by a tenth (at least 1) once throttled");
     }
 }

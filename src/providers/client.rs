@@ -247,10 +247,15 @@ impl Client {
         let base = self.base_limit(req)?;
         let mut rates = self.rates.lock().unwrap_or_else(|e| e.into_inner());
         let ceiling = req.rate_ceiling.unwrap_or(base);
+        // Where another process (or this one, earlier) left this API's rate at this endpoint, when it did lately.
+        let shared = self.config.shared.as_ref();
         Some(
             rates
                 .entry((req.op, req.endpoint.clone()))
-                .or_insert_with(|| super::adaptive::Rate::new(base, ceiling))
+                .or_insert_with(|| {
+                    let start = shared.and_then(|s| s.remembered(req.op, &req.endpoint)).unwrap_or(base);
+                    super::adaptive::Rate::new(start, ceiling)
+                })
                 .limit(),
         )
     }
@@ -260,7 +265,7 @@ impl Client {
         *self.watcher.lock().unwrap_or_else(|e| e.into_inner()) = Some(w);
     }
 
-    /// Who to tell when a call waits out a throttle answer.
+    /// Who to tell how far a long listing got.
     pub fn watch_listings(&self, w: super::progress::ListingWatcher) {
         *self.listings.lock().unwrap_or_else(|e| e.into_inner()) = Some(w);
     }
@@ -271,6 +276,7 @@ impl Client {
         listing.page(w.as_ref(), got, total);
     }
 
+    /// Who to tell when a call waits out a throttle answer.
     pub fn watch_waits(&self, w: WaitWatcher) {
         *self.waits.lock().unwrap_or_else(|e| e.into_inner()) = Some(w);
     }
@@ -302,6 +308,10 @@ impl Client {
             let Some(rate) = rates.get_mut(&key) else { return };
             if throttled { rate.throttled(sent as u32) } else { rate.succeeded() }
         };
+        if let (Some((_, after)), Some(shared)) = (change, &self.config.shared) {
+            // Remembered for the next process; pacing works without it.
+            let _ = shared.remember(req.op, &req.endpoint, after);
+        }
         let watcher = self.watcher.lock().unwrap_or_else(|e| e.into_inner()).clone();
         if let (Some((before, after)), Some(w)) = (change, watcher) {
             (w.0)(req.op, &req.endpoint, before, after);

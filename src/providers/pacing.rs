@@ -28,6 +28,30 @@ impl SharedWindows {
         self.dir.join(format!("{op}-{hash}.window"))
     }
 
+    fn rate_file(&self, op: &str, endpoint: &str) -> PathBuf {
+        self.file(op, endpoint).with_extension("rate")
+    }
+
+    /// The rate last learned for this API and endpoint by any process, when it was learned within the last day:
+    /// where the next process starts, rather than at the cautious default again.
+    pub fn remembered(&self, op: &str, endpoint: &str) -> Option<u32> {
+        let path = self.rate_file(op, endpoint);
+        let meta = std::fs::symlink_metadata(&path).ok()?;
+        let fresh = meta.modified().ok()?.elapsed().is_ok_and(|age| age < Duration::from_secs(24 * 3600));
+        if !meta.is_file() || meta.len() > 16 || !fresh {
+            return None;
+        }
+        std::fs::read_to_string(&path).ok()?.trim().parse().ok().filter(|r| *r > 0)
+    }
+
+    /// Remembers a learned rate (written whole, then renamed, so a reader never sees half a number).
+    pub fn remember(&self, op: &str, endpoint: &str, rate: u32) -> std::io::Result<()> {
+        let path = self.rate_file(op, endpoint);
+        let tmp = path.with_extension(format!("rate.{}", std::process::id()));
+        std::fs::write(&tmp, rate.to_string())?;
+        std::fs::rename(&tmp, &path)
+    }
+
     /// Takes a slot in the window: `Ok(Ok(stamp))` when this call may go now, `Ok(Err(wait))` when the window is
     /// full. Give the stamp back to [`SharedWindows::settle`] when the answer arrives.
     pub fn admit(&self, op: &str, endpoint: &str, allowed: usize) -> std::io::Result<Result<u64, Duration>> {
@@ -172,6 +196,20 @@ mod tests {
     use super::*;
     #[cfg(unix)]
     use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn a_learned_rate_is_remembered_for_the_next_process_and_garbage_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = SharedWindows { dir: dir.path().into() };
+        assert_eq!(w.remembered("Op", "http://e"), None);
+        w.remember("Op", "http://e", 37).unwrap();
+        assert_eq!(SharedWindows { dir: dir.path().into() }.remembered("Op", "http://e"), Some(37));
+        assert_eq!(w.remembered("Op", "http://other"), None, "per endpoint");
+        std::fs::write(w.rate_file("Op", "http://e"), "lots").unwrap();
+        assert_eq!(w.remembered("Op", "http://e"), None);
+        std::fs::write(w.rate_file("Op", "http://e"), "9".repeat(100)).unwrap();
+        assert_eq!(w.remembered("Op", "http://e"), None, "not a rate file");
+    }
 
     #[test]
     fn two_users_of_one_window_share_its_slots() {
