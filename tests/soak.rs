@@ -1,6 +1,8 @@
-//! Soak: the demo with live refresh every second. Memory stays flat and refreshes do not slow down.
+//! Soak: the demo with live refresh every second. Memory stays flat and refreshes do not slow down. Its own test
+//! binary: it measures its process's memory, which other tests would share.
 //! CI runs it for 20 s; `OFFSETDECK_SOAK_SECONDS=600 cargo test --release --test soak -- --nocapture` is the long form.
 
+#[path = "it/common/mod.rs"]
 mod common;
 
 use std::time::{Duration, Instant};
