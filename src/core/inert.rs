@@ -28,11 +28,12 @@ pub fn inert(text: &str) -> Cow<'_, str> {
     Cow::Owned(text.chars().map(|c| if dangerous(c) { escaped(c) } else { c.to_string() }).collect())
 }
 
-/// Server text kept to one line where it enters: line breaks (`\n`, `\r`, U+2028, U+2029) shown escaped, so a
-/// field placed in a line of output can never end that line and forge the next ("verified: 3 of 3 ..."). Everything
-/// else is kept exactly (the output layer escapes the rest).
+/// Server text kept to one line where it enters: line breaks (`\n`, `\r`, U+2028, U+2029) and tabs shown escaped,
+/// so a field placed in a line of output can never end that line and forge the next ("verified: 3 of 3 ...") nor
+/// shift the columns offsetdeck lines up with its own tabs. Everything else is kept exactly (the output layer
+/// escapes the rest).
 pub fn one_line(text: &str) -> Cow<'_, str> {
-    let breaks = |c: char| matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}');
+    let breaks = |c: char| matches!(c, '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}');
     if !text.chars().any(breaks) {
         return Cow::Borrowed(text);
     }
@@ -69,6 +70,7 @@ mod tests {
     fn a_field_stays_on_one_line() {
         assert_eq!(one_line("plain"), "plain");
         assert_eq!(one_line("x\nverified: 3 of 3\r\u{2028}"), "x\\nverified: 3 of 3\\r\\u2028");
+        assert_eq!(one_line("a\tb"), "a\\tb", "a server's tab cannot shift offsetdeck's columns");
         assert_eq!(inert_lines(&format!("a {}\n", one_line("b\nc"))).lines().count(), 1);
     }
 

@@ -140,3 +140,37 @@ impl Session {
         Target::resolve(&self.profile, key)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// R asks a credential helper that failed again (a helper that needed a login, a vault that was sealed); a
+    /// helper that worked is not run again.
+    #[test]
+    fn a_failed_credential_helper_is_asked_again_on_retry() {
+        let dir = tempfile::tempdir().unwrap();
+        let ready = dir.path().join("ready");
+        let runs = dir.path().join("runs");
+        let helper = format!(
+            "sh -c 'echo x >> {runs}; test -f {ready} && echo {{\\\"ak\\\": \\\"A\\\", \\\"sk\\\": \\\"S\\\"}}'",
+            runs = runs.display(),
+            ready = ready.display()
+        );
+        let text = format!(
+            "[huawei.p]\nregion = \"cn-north-4\"\nproject_id = \"0123456789abcdef0123456789abcdef\"\ncredential_process = {helper:?}\n\n[huawei.p.instances.i]\nid = \"i\"\n"
+        );
+        let profile = crate::core::profile::parse(&text, "p.toml").unwrap().profile;
+        let env: SharedEnvironment = Arc::new(crate::providers::credentials::SystemEnvironment);
+        let session = Session::new(profile, env, "UTC".into(), Via::Cli).unwrap();
+        let key = AccountKey { cloud: Cloud::Huawei, name: "p".into() };
+        assert!(session.credentials_of(&key).is_err(), "the helper fails first");
+        std::fs::write(&ready, "").unwrap();
+        assert!(session.credentials_of(&key).is_err(), "kept until asked again");
+        session.retry_keys();
+        assert_eq!(session.credentials_of(&key).unwrap().id.expose(), "A", "asked again on R");
+        session.retry_keys();
+        let _ = session.credentials_of(&key);
+        assert_eq!(std::fs::read_to_string(&runs).unwrap().lines().count(), 2, "a helper that worked runs once");
+    }
+}

@@ -134,7 +134,10 @@ fn hostile_server() -> String {
         } else {
             (400, serde_json::json!({"error_code": text, "error_msg": text}))
         };
-        Response::builder().status(status).header("x-request-id", text).body(Body::from(body.to_string())).unwrap()
+        // The request id too, when the bytes can be a header value at all.
+        let id = axum::http::HeaderValue::from_bytes(text.as_bytes())
+            .unwrap_or_else(|_| axum::http::HeaderValue::from_static("req-1"));
+        Response::builder().status(status).header("x-request-id", id).body(Body::from(body.to_string())).unwrap()
     }
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
     let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
