@@ -25,6 +25,7 @@ mod plan_numbers;
 mod profile_errors;
 mod properties;
 mod pty_demo;
+mod rate_table;
 mod real_limits;
 mod signing_vectors;
 mod tui_app;
