@@ -61,13 +61,7 @@ async fn answer(uri: Uri) -> Response {
 }
 
 fn serve() -> String {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        rt.block_on(async move { axum::serve(listener, Router::new().fallback(answer)).await.unwrap() });
-    });
-    url
+    crate::common::serve(Router::new().fallback(answer))
 }
 
 fn profile(dir: &std::path::Path, url: &str) -> std::path::PathBuf {

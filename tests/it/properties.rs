@@ -139,13 +139,7 @@ fn hostile_server() -> String {
             .unwrap_or_else(|_| axum::http::HeaderValue::from_static("req-1"));
         Response::builder().status(status).header("x-request-id", id).body(Body::from(body.to_string())).unwrap()
     }
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        rt.block_on(async move { axum::serve(listener, axum::Router::new().fallback(answer)).await.unwrap() })
-    });
-    url
+    crate::common::serve(axum::Router::new().fallback(answer))
 }
 
 /// No control character leaves raw, and each output is the number of lines offsetdeck wrote.

@@ -17,24 +17,15 @@ use offsetdeck::providers::pacing::SharedWindows;
 type Arrivals = Arc<Mutex<HashMap<String, Vec<Instant>>>>;
 
 fn recording_server(arrivals: Arrivals) -> String {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        rt.block_on(async move {
-            let app = axum::Router::new().fallback(move |headers: HeaderMap| {
-                let arrivals = arrivals.clone();
-                async move {
-                    let action = headers.get("x-tc-action").and_then(|v| v.to_str().ok()).unwrap_or("?").to_owned();
-                    arrivals.lock().unwrap().entry(action).or_default().push(Instant::now());
-                    let body = r#"{"Response":{"RequestId":"r","Result":{}}}"#;
-                    Response::builder().status(200).body(Body::from(body)).unwrap()
-                }
-            });
-            axum::serve(listener, app).await.unwrap()
-        })
-    });
-    url
+    crate::common::serve(axum::Router::new().fallback(move |headers: HeaderMap| {
+        let arrivals = arrivals.clone();
+        async move {
+            let action = headers.get("x-tc-action").and_then(|v| v.to_str().ok()).unwrap_or("?").to_owned();
+            arrivals.lock().unwrap().entry(action).or_default().push(Instant::now());
+            let body = r#"{"Response":{"RequestId":"r","Result":{}}}"#;
+            Response::builder().status(200).body(Body::from(body)).unwrap()
+        }
+    }))
 }
 
 /// The most arrivals in any one second.

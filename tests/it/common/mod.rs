@@ -88,3 +88,13 @@ pub fn paced_session(profile: Profile, zone: &str) -> Session {
 pub fn creds(spec: &credentials::CredentialSpec) -> Credentials {
     credentials::resolve(spec, &NoEnv).unwrap().0
 }
+
+/// A test server on 127.0.0.1 serving `app` from its own thread and runtime (so synchronous tests can use it too);
+/// its base URL.
+pub fn serve(app: axum::Router) -> String {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || rt.block_on(async move { axum::serve(listener, app).await.unwrap() }));
+    url
+}
