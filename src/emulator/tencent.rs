@@ -184,6 +184,28 @@ pub fn execute(acc: &mut TencentAccount, service: &str, action: &str, body: &[u8
             }
             Ok(json!({"Result": out}))
         }
+        "FetchMessageListByOffset" => {
+            let inst = instance(acc, p)?;
+            let t = topic(inst, s(p, "Topic"))?;
+            let (Some(pn), Some(o)) = (i(p, "Partition"), i(p, "Offset")) else {
+                return Err(err("MissingParameter", "Partition and Offset are required"));
+            };
+            let n = i(p, "SinglePartitionRecordNumber").unwrap_or(20);
+            if !(1..=20).contains(&n) {
+                return Err(err("InvalidParameterValue", "SinglePartitionRecordNumber must be between 1 and 20"));
+            }
+            let pn = usize::try_from(pn).ok().filter(|pn| *pn < t.partitions.len());
+            let Some(pn) = pn else { return Err(err("InvalidParameterValue", "Partition does not exist")) };
+            let part = t.partitions[pn];
+            // Like a Kafka fetch: from the offset asked (or the log start, if that is gone) up to n records, and
+            // nothing past the log end. Key and value are never in a list (the documented shape).
+            let out: Vec<Value> = (o.max(part.start)..part.end)
+                .take(n as usize)
+                .map(|o| json!({"Topic": t.name, "Partition": pn, "Offset": o, "Key": null, "Value": null,
+                                "Timestamp": t.timestamp_of(o), "Headers": null}))
+                .collect();
+            Ok(json!({"Result": out}))
+        }
         "FetchMessageByOffset" => {
             let inst = instance(acc, p)?;
             let t = topic(inst, s(p, "Topic"))?;

@@ -133,6 +133,17 @@ const SPECS: &[Spec] = &[
         &[("InstanceId", Str, true), ("Topic", Str, true), ("Partition", Int, true), ("Offset", Int, true)],
     ),
     (
+        "FetchMessageListByOffset",
+        "ckafka",
+        &[
+            ("InstanceId", Str, true),
+            ("Topic", Str, true),
+            ("Partition", Int, true),
+            ("Offset", Int, true),
+            ("SinglePartitionRecordNumber", Int, false),
+        ],
+    ),
+    (
         "FetchMessageListByTimestamp",
         "ckafka",
         &[

@@ -32,7 +32,9 @@ impl Peek {
     }
 }
 
-/// Reads the messages from `target - AROUND` to `target + AROUND` (one call each, paced like every call).
+/// Reads the messages from `target - AROUND` to `target + AROUND`, each call paced like every call. On CKafka one
+/// FetchMessageListByOffset first says which of those offsets the log holds (both message APIs allow 1 call a
+/// second), so only messages that exist are fetched: near the log end or start that saves a second per offset.
 pub async fn around(
     session: &Session,
     instance: &str,
@@ -40,8 +42,28 @@ pub async fn around(
 ) -> Result<Peek, EngineError> {
     let t = session.find(instance)?;
     let c = session.credentials(&t)?;
+    let window = window(target);
+    let offsets: Vec<i64> = match &t {
+        Target::Ckafka(acc, i) => {
+            let n = u8::try_from(window.clone().count()).unwrap_or(u8::MAX);
+            tencent::message::offsets_from(&session.client, &c, acc, &i.id, (topic, partition, *window.start()), n)
+                .await
+                .map_err(EngineError::reading("listing the messages around the target"))?
+                .into_iter()
+                .filter(|o| window.contains(o))
+                .collect()
+        }
+        Target::Huawei(..) => window.collect(),
+        Target::Dts(..) => {
+            return Err(Refusal::Unsupported(
+                "DTS data subscriptions have no API that returns a message; peek works on Huawei DMS and CKafka"
+                    .into(),
+            )
+            .into());
+        }
+    };
     let mut messages = Vec::new();
-    for offset in target.saturating_sub(AROUND).max(0)..=target.saturating_add(AROUND) {
+    for offset in offsets {
         let read = match &t {
             Target::Huawei(acc, i) => {
                 huawei::message::at(&session.client, &c, acc, &i.id, (topic, partition, offset)).await
@@ -49,13 +71,7 @@ pub async fn around(
             Target::Ckafka(acc, i) => {
                 tencent::message::at(&session.client, &c, acc, &i.id, (topic, partition, offset)).await
             }
-            Target::Dts(..) => {
-                return Err(Refusal::Unsupported(
-                    "DTS data subscriptions have no API that returns a message; peek works on Huawei DMS and CKafka"
-                        .into(),
-                )
-                .into());
-            }
+            Target::Dts(..) => unreachable!("refused above"),
         };
         // The offset asked is the one shown: a message the server says is at another offset is not this one
         // (a skip computed from it would move the group somewhere nobody saw).
@@ -64,6 +80,11 @@ pub async fn around(
         }
     }
     Ok(Peek { instance: instance.to_owned(), topic: topic.to_owned(), partition, target, messages })
+}
+
+/// The offsets a peek at `target` shows: `AROUND` on each side, none below 0, none past the last offset there is.
+fn window(target: i64) -> std::ops::RangeInclusive<i64> {
+    target.saturating_sub(AROUND).max(0)..=target.saturating_add(AROUND)
 }
 
 #[cfg(test)]
@@ -80,5 +101,12 @@ mod tests {
         assert_eq!(peek(&[41, 42]).skip_past(1), Some(43));
         assert_eq!(peek(&[i64::MAX]).skip_past(0), None, "no offset after the last one");
         assert_eq!(peek(&[5]).skip_past(3), None, "no message there");
+    }
+
+    #[test]
+    fn the_window_never_leaves_the_offsets_there_can_be() {
+        assert_eq!(window(10), 8..=12);
+        assert_eq!(window(1), 0..=3, "no offset below 0");
+        assert_eq!(window(i64::MAX), i64::MAX - 2..=i64::MAX, "no wrap past the last offset");
     }
 }

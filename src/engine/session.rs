@@ -57,6 +57,7 @@ impl Session {
             connect_timeout: Duration::from_secs(profile.settings.connect_timeout_seconds),
             request_timeout: Duration::from_secs(profile.settings.request_timeout_seconds),
             shared,
+            tls: profile.needs_tls(),
             ..ClientConfig::default()
         };
         let client =

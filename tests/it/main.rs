@@ -28,6 +28,7 @@ mod pty_demo;
 mod rate_table;
 mod real_limits;
 mod signing_vectors;
+mod tls_roots;
 mod tui_app;
 mod tui_command;
 mod tui_live;

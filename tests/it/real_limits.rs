@@ -179,3 +179,20 @@ async fn the_ckafka_peek_reads_its_five_messages_at_one_a_second() {
     assert!(peek.messages.iter().all(|m| m.value.is_some()));
     assert!(began.elapsed().as_secs_f64() >= 4.0, "five reads at the published 1/s: {:?}", began.elapsed());
 }
+
+#[tokio::test]
+async fn the_ckafka_peek_at_the_log_end_fetches_only_the_messages_that_exist() {
+    let (emu, profile) = common::emulator_and_profile().await;
+    let end = {
+        let s = emu.state();
+        let t = s.world.tencent[0].ckafka[0].topic("orders-cdc").expect("the demo's topic").partitions[0];
+        t.end
+    };
+    let session = common::session(profile, offsetdeck::engine::session::Via::Dashboard);
+    let peek = offsetdeck::engine::peek::around(&session, "events", ("orders-cdc", 0, end - 1)).await.unwrap();
+    let offsets: Vec<i64> = peek.messages.iter().map(|m| m.offset).collect();
+    assert_eq!(offsets, [end - 3, end - 2, end - 1], "the last message and the two before it");
+    let g = &emu.state().gate;
+    assert_eq!(g.calls_to("FetchMessageListByOffset"), 1, "one list says which offsets exist");
+    assert_eq!(g.calls_to("FetchMessageByOffset"), 3, "no call for the two offsets past the log end");
+}

@@ -142,6 +142,14 @@ check("ckafka DescribeTopicSyncReplica", r, lambda r: r.Result.TopicInSyncReplic
 r = ckc.FetchMessageListByTimestamp(req(ck.FetchMessageListByTimestampRequest, InstanceId=CK, Topic="clicks", Partition=2,
                                          StartTime=NOW_MS - 600_000, SinglePartitionRecordNumber=1))
 check("ckafka FetchMessageListByTimestamp", r, lambda r: len(r.Result) == 1 and r.Result[0].Offset is not None and r.Result[0].Timestamp)
+r = ckc.FetchMessageListByOffset(req(ck.FetchMessageListByOffsetRequest, InstanceId=CK, Topic="clicks", Partition=0,
+                                      Offset=0, SinglePartitionRecordNumber=5))
+check("ckafka FetchMessageListByOffset", r, lambda r: 0 < len(r.Result) <= 5 and r.Result[0].Value is None
+      and all(a.Offset < b.Offset for a, b in zip(r.Result, r.Result[1:])))
+first = r.Result[0].Offset
+r = ckc.FetchMessageByOffset(req(ck.FetchMessageByOffsetRequest, InstanceId=CK, Topic="clicks", Partition=0,
+                                  Offset=first))
+check("ckafka FetchMessageByOffset", r, lambda r: r.Result.Offset == first and r.Result.Value is not None)
 for strategy, extra in ((0, {"Shift": -10}), (1, {"ShiftTimestamp": -2}), (1, {"ShiftTimestamp": 1735689600000}),
                         (2, {"Offset": 5, "Partitions": [0, 1]})):
     r = ckc.ModifyGroupOffsets(req(ck.ModifyGroupOffsetsRequest, InstanceId=CK, Group="etl", Strategy=strategy,

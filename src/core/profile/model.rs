@@ -224,6 +224,13 @@ impl KafkaInstance {
 }
 
 impl Profile {
+    /// Whether any account's endpoint is HTTPS (validation allows plain HTTP to loopback only).
+    pub fn needs_tls(&self) -> bool {
+        let https = |e: &str| !e.starts_with("http://");
+        self.huawei.iter().any(|a| https(&a.endpoint))
+            || self.tencent.iter().any(|a| https(&a.ckafka_endpoint) || https(&a.dts_endpoint))
+    }
+
     /// Counts of everything the profile describes.
     pub fn totals(&self) -> Totals {
         let mut t = Totals { accounts: self.huawei.len() + self.tencent.len(), ..Totals::default() };

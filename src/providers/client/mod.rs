@@ -46,6 +46,10 @@ pub struct ClientConfig {
     pub limits_on: bool,
     /// A window shared with this user's other offsetdeck processes; `None` keeps the window in this process.
     pub shared: Option<super::pacing::SharedWindows>,
+    /// Whether any endpoint is HTTPS. A client for plain-HTTP loopback endpoints only (the emulator, the demo)
+    /// trusts no certificate at all, so it does not read the system's root store at start (a few milliseconds and
+    /// a file read per process); an HTTPS call through it fails certificate checks, never goes unverified.
+    pub tls: bool,
 }
 
 impl Default for ClientConfig {
@@ -60,6 +64,7 @@ impl Default for ClientConfig {
             rate_limits: crate::core::limits::TENCENT.iter().map(|l| (l.api, l.per_second)).collect(),
             limits_on: true,
             shared: None,
+            tls: true,
         }
     }
 }
@@ -148,10 +153,14 @@ pub struct Client {
 impl Client {
     /// Builds a client with rustls.
     pub fn new(config: ClientConfig) -> Result<Self, CallError> {
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
-            .user_agent(USER_AGENT)
+            .user_agent(USER_AGENT);
+        if !config.tls {
+            http = http.tls_certs_only(Vec::new());
+        }
+        let http = http
             .build()
             .map_err(|e| CallError::Connect(e.to_string()))?;
         Ok(Self {

@@ -35,3 +35,37 @@ pub async fn at(
         None,
     )))
 }
+
+/// The offsets the log holds from `offset` on, at most `n` (FetchMessageListByOffset: one call for what would be
+/// `n` FetchMessageByOffset, but without key or value). A list that names another partition or an offset before the
+/// one asked is the server's mistake, not a message of this window: left out.
+pub async fn offsets_from(
+    client: &Client,
+    creds: &Credentials,
+    acc: &TencentAccount,
+    instance: &str,
+    (topic, partition, offset): (&str, i32, i64),
+    n: u8,
+) -> Result<Vec<i64>, CallError> {
+    let params = json!({"InstanceId": instance, "Topic": topic, "Partition": partition, "Offset": offset,
+                        "SinglePartitionRecordNumber": n.clamp(1, 20)});
+    let a = match client.call(&describe(acc, "ckafka", "FetchMessageListByOffset", params), creds).await {
+        Ok(a) => a,
+        Err(CallError::Api { code, .. }) if code == "FailedOperation" || code.starts_with("ResourceNotFound") => {
+            return Ok(Vec::new());
+        }
+        Err(e) => return Err(e),
+    };
+    let mut offsets: Vec<i64> = a.json["Result"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| int(&r["Partition"]).is_none_or(|p| p == i64::from(partition)))
+        .filter_map(|r| int(&r["Offset"]))
+        .filter(|o| *o >= offset)
+        .collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    offsets.truncate(usize::from(n));
+    Ok(offsets)
+}
