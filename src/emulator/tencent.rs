@@ -201,8 +201,10 @@ pub fn execute(acc: &mut TencentAccount, service: &str, action: &str, body: &[u8
             // nothing past the log end. Key and value are never in a list (the documented shape).
             let out: Vec<Value> = (o.max(part.start)..part.end)
                 .take(n as usize)
-                .map(|o| json!({"Topic": t.name, "Partition": pn, "Offset": o, "Key": null, "Value": null,
-                                "Timestamp": t.timestamp_of(o), "Headers": null}))
+                .map(|o| {
+                    json!({"Topic": t.name, "Partition": pn, "Offset": o, "Key": null, "Value": null,
+                                "Timestamp": t.timestamp_of(o), "Headers": null})
+                })
                 .collect();
             Ok(json!({"Result": out}))
         }

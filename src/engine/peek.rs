@@ -56,8 +56,7 @@ pub async fn around(
         Target::Huawei(..) => window.collect(),
         Target::Dts(..) => {
             return Err(Refusal::Unsupported(
-                "DTS data subscriptions have no API that returns a message; peek works on Huawei DMS and CKafka"
-                    .into(),
+                "DTS data subscriptions have no API that returns a message; peek works on Huawei DMS and CKafka".into(),
             )
             .into());
         }

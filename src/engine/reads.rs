@@ -247,6 +247,20 @@ pub async fn list_groups(
     }
 }
 
+/// A group's total lag, read as cheaply as its cloud allows, for a group whose listing did not say it (CKafka's
+/// listing has names only); `None` for the clouds whose listing already says it, or when nothing is committed.
+pub async fn group_lag(
+    client: &Client,
+    creds: &Credentials,
+    target: &Target<'_>,
+    group: &str,
+) -> Result<Option<i64>, CallError> {
+    match target {
+        Target::Ckafka(acc, inst) => tencent::read::ckafka_group_lag(client, creds, acc, &inst.id, group).await,
+        Target::Huawei(..) | Target::Dts(..) => Ok(None),
+    }
+}
+
 /// Whether a failed read means "no such group or topic".
 pub fn is_not_found(e: &CallError) -> bool {
     matches!(e, CallError::Api { status: 404, .. })

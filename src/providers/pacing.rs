@@ -18,6 +18,30 @@ pub struct SharedWindows {
 /// reach the service spread by the network's jitter, and the earlier ones must have left its window by then.
 const WINDOW_MS: u64 = 1030;
 
+/// How long a call must wait for its slot, given the ages of the calls in the window (any order) and how many the
+/// window allows; zero means it may go now. The first half of a window's quota may go at once, so a one-off job's
+/// few calls never wait; past that, no tenth of the window holds more than a tenth of the quota, so a long batch
+/// arrives as a steady stream at the limit rather than a second's quota at the top of every second (which a
+/// service counting in shorter slices than it publishes would throttle). A sliding count, not a spacing from the
+/// last call: a timer's lateness on one call is not carried into the next.
+pub fn slot_wait(ages: &mut [Duration], allowed: usize, window: Duration) -> Duration {
+    let allowed = allowed.max(1);
+    ages.sort_unstable();
+    if ages.len() >= allowed {
+        // The allowed-th youngest call must leave the window first.
+        return window.saturating_sub(ages[allowed - 1]);
+    }
+    if ages.len() < (allowed / 2).max(1) {
+        return Duration::ZERO;
+    }
+    let slice = window / 10;
+    let per_slice = allowed.div_ceil(10);
+    match ages.get(per_slice - 1) {
+        Some(a) if *a < slice => slice - *a,
+        _ => Duration::ZERO,
+    }
+}
+
 fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
@@ -62,14 +86,16 @@ impl SharedWindows {
         let live: Vec<u64> = slots.iter().map(|t| live_stamp(*t, now)).collect();
         // A call still on its way may reach the service at any moment: it counts as sent now, and the wait for its
         // slot is short (it frees a full window after its answer).
-        let mut sorted: Vec<u64> =
+        let stamps: Vec<u64> =
             live.iter().filter(|t| **t != FREE).map(|t| if t & IN_FLIGHT != 0 { now } else { *t }).collect();
-        sorted.sort_unstable();
-        if sorted.len() >= allowed {
-            let oldest = sorted[sorted.len() - allowed];
-            // An unanswered call frees its slot a window after its answer, which may come any moment: look again soon.
-            let wait = if oldest == now { 10 } else { WINDOW_MS - (now - oldest).min(WINDOW_MS) };
-            return Ok(Err(Duration::from_millis(wait.clamp(1, WINDOW_MS))));
+        let mut ages: Vec<Duration> = stamps.iter().map(|t| Duration::from_millis(now - t.min(&now))).collect();
+        let wait = slot_wait(&mut ages, allowed, Duration::from_millis(WINDOW_MS));
+        if !wait.is_zero() {
+            // An unanswered call frees its slot a window after its answer, which may come any moment: look again
+            // soon rather than a whole window from now.
+            let full_wait = wait >= Duration::from_millis(WINDOW_MS);
+            let wait = if full_wait { Duration::from_millis(10) } else { wait };
+            return Ok(Err(wait.clamp(Duration::from_millis(1), Duration::from_millis(WINDOW_MS))));
         }
         // In place: the first free slot (or a new one at the end) takes this call's 8 bytes; nothing else is
         // rewritten.
@@ -194,6 +220,33 @@ pub fn dir_next_to(audit_log: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ms(v: &[u64]) -> Vec<Duration> {
+        v.iter().map(|m| Duration::from_millis(*m)).collect()
+    }
+
+    #[test]
+    fn half_a_quota_goes_at_once_and_the_rest_is_spread_over_the_window() {
+        let w = Duration::from_secs(1);
+        assert_eq!(slot_wait(&mut ms(&[]), 100, w), Duration::ZERO);
+        assert_eq!(slot_wait(&mut ms(&[0; 49]), 100, w), Duration::ZERO, "49 of 100 at once");
+        assert_eq!(slot_wait(&mut ms(&[0; 50]), 100, w), Duration::from_millis(100), "then 10 per 100 ms");
+        let mut aged = ms(&[500; 60]);
+        aged[..9].copy_from_slice(&ms(&[30; 9]));
+        assert_eq!(slot_wait(&mut aged, 100, w), Duration::ZERO, "9 in the last 100 ms: one more may go");
+        aged[20] = Duration::from_millis(60);
+        assert_eq!(slot_wait(&mut aged, 100, w), Duration::from_millis(40), "the 10th youngest must be 100 ms old");
+    }
+
+    #[test]
+    fn a_full_window_waits_for_its_allowed_th_youngest_call_to_leave() {
+        let w = Duration::from_secs(1);
+        let mut full = ms(&[900, 100, 700, 300, 500]);
+        assert_eq!(slot_wait(&mut full, 5, w), Duration::from_millis(100), "the oldest of five leaves at 1 s");
+        assert_eq!(slot_wait(&mut ms(&[0]), 1, w), w, "one a second: a whole window");
+        assert_eq!(slot_wait(&mut ms(&[]), 1, w), Duration::ZERO, "the first call of a 1/s API goes at once");
+        assert_eq!(slot_wait(&mut ms(&[400, 40]), 5, w), Duration::from_millis(60), "5/s: 2 at once, then 1 a tenth");
+    }
     #[cfg(unix)]
     use std::os::unix::fs::PermissionsExt;
 
@@ -217,12 +270,15 @@ mod tests {
         let a = SharedWindows { dir: dir.path().into() };
         let b = a.clone();
         for _ in 0..3 {
-            assert!(a.admit("Op", "http://e", 5).unwrap().is_ok());
+            assert!(a.admit("Op", "http://e", 10).unwrap().is_ok());
         }
-        assert!(b.admit("Op", "http://e", 5).unwrap().is_ok());
-        let last = b.admit("Op", "http://e", 5).unwrap().unwrap();
-        assert!(a.admit("Op", "http://e", 5).unwrap().is_err(), "five in the last second, whoever sent them");
-        assert!(a.admit("Other", "http://e", 5).unwrap().is_ok(), "each API has its own window");
+        assert!(b.admit("Op", "http://e", 10).unwrap().is_ok());
+        let last = b.admit("Op", "http://e", 10).unwrap().unwrap();
+        assert!(
+            a.admit("Op", "http://e", 10).unwrap().is_err(),
+            "the window's burst (half of 10) is taken, whoever sent it"
+        );
+        assert!(a.admit("Other", "http://e", 10).unwrap().is_ok(), "each API has its own window");
         // An answer that comes late moves its slot to when it came: the window stays full for longer.
         std::thread::sleep(Duration::from_millis(20));
         b.settle("Op", "http://e", last).unwrap();

@@ -111,7 +111,16 @@ async fn event_loop(
             keys_seen += 1;
             assert!(inject != "update", "injected panic in update (OFFSETDECK_INJECT_PANIC=update)");
         }
-        let step = update(state, msg);
+        // Engine events that are already waiting are applied with this one before the next frame: a refresh's
+        // thousands of reads are drawn a few times, not once each.
+        let mut burst = vec![msg];
+        if matches!(burst[0], Msg::Engine { .. }) {
+            while burst.len() < 512 {
+                let Ok(event) = events.try_recv() else { break };
+                burst.push(Msg::Engine { at: now_label(&state.zone_name), event: Box::new(event) });
+            }
+        }
+        let step = super::update::update_all(state, burst);
         dirty |= step.redraw;
         for effect in step.effects {
             match effect {

@@ -189,6 +189,7 @@ fn run(s: &mut AppState, text: &str, line: &CommandLine) -> Result<Step, String>
                 instance.into_iter().chain(state.map(|st| format!("state:{}", st.to_lowercase()))).collect();
             s.groups_filter = words.join(" ");
             s.groups_cursor = 0;
+            s.groups_selected = None;
             super::groups_view::sync_selection(s);
             return Ok(Step::redraw());
         }

@@ -36,7 +36,24 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                 c.stale = stale(&c.plan, snap).or(c.stale.take());
             }
             s.live.insert(key, result);
-            s.groups_dirty = true;
+            super::groups_view::refresh_row(s, &instance, &group);
+        }
+        EngineEvent::GroupLag { instance, group, lag } => {
+            // An unread lag stays unread (the groups view counts it); a failed background read is not logged: one
+            // line per group of 10,000 would bury the log, and the cursor's own read says why.
+            let Ok(lag) = lag else { return Step::default() };
+            let key = (instance.clone(), group.clone());
+            s.lags_read.insert(key.clone());
+            if let Some(sum) = s.summaries.get_mut(&key) {
+                if let (Some(old), Some(_), false) = (sum.lag, lag, s.live.contains_key(&key)) {
+                    s.previous_lag.insert(key, old);
+                }
+                sum.lag = lag;
+            }
+            super::groups_view::refresh_row(s, &instance, &group);
+            if !s.groups_view {
+                return Step::default();
+            }
         }
         EngineEvent::TopicLog { instance, topic, result } => {
             let key = (instance.clone(), topic.clone());
@@ -80,6 +97,7 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                 }
             }
             s.listed.insert(instance, result);
+            // Each instance's groups show when its own listing ends, not when the slowest has.
             s.groups_dirty = true;
         }
         EngineEvent::RefreshDone => {

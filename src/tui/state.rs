@@ -216,6 +216,15 @@ pub struct AppState {
     pub groups_all: Vec<super::groups_view::GroupRow>,
     /// The rows shown, as indices into `groups_all`: filtered and sorted.
     pub groups_rows: Vec<usize>,
+    /// Where each group's row is in `groups_all`.
+    pub groups_index: HashMap<(String, String), usize>,
+    /// The group drawn under the cursor: held by identity, so a read that re-orders the rows moves the cursor with
+    /// its group and a key acts on what was drawn.
+    pub groups_selected: Option<(String, String)>,
+    /// A row changed in place since the rows were last ordered.
+    pub groups_order_dirty: bool,
+    /// Groups whose lag the engine read in the background (it may have found none committed).
+    pub lags_read: std::collections::HashSet<(String, String)>,
     /// Whether live data arrived since the rows were built.
     pub groups_dirty: bool,
     /// When the newest refresh finished, as the log shows times (the header says how fresh the data is).
@@ -316,6 +325,10 @@ impl AppState {
             groups_cursor: 0,
             groups_all: Vec::new(),
             groups_rows: Vec::new(),
+            groups_index: HashMap::new(),
+            groups_selected: None,
+            groups_order_dirty: false,
+            lags_read: Default::default(),
             groups_dirty: true,
             read_at: None,
             read_at_ms: None,

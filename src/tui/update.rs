@@ -62,7 +62,19 @@ impl Step {
 
 /// Applies a message.
 pub fn update(s: &mut AppState, msg: Msg) -> Step {
-    let mut step = apply(s, msg);
+    update_all(s, std::iter::once(msg))
+}
+
+/// Applies messages that arrived together (a burst of engine events), then brings the groups view's rows up to
+/// date once, so a burst costs one re-order, not one per event, and the next frame shows what keys act on.
+pub fn update_all(s: &mut AppState, msgs: impl IntoIterator<Item = Msg>) -> Step {
+    let mut step = Step::default();
+    for msg in msgs {
+        let one = apply(s, msg);
+        step.redraw |= one.redraw;
+        step.effects.extend(one.effects);
+    }
+    super::groups_view::settle(s);
     if let Some(cmd) = prefetch(s) {
         step.redraw = true;
         step.effects.push(Effect::Send(cmd));
@@ -176,6 +188,7 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
                 if groups {
                     s.groups_filter = text;
                     s.groups_cursor = 0;
+                    s.groups_selected = None;
                 } else {
                     let also = state_matches(s, &text);
                     s.trees[s.focus].set_filter_with(&text, rows, also);

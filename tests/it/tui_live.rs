@@ -50,6 +50,39 @@ async fn a_group_added_in_the_cloud_while_the_dashboard_runs_appears_and_can_be_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ckafka_group_only_the_cloud_lists_gets_its_lag_read_in_the_background_and_is_ranked_by_it() {
+    use offsetdeck::emulator::state::{Group, GroupState};
+    let mut app = App::new(120, 30).await;
+    let end = {
+        let mut s = app.emu.state();
+        let inst = &mut s.world.tencent[0].ckafka[0];
+        let t = inst.topic("orders-cdc").expect("the demo topic").clone();
+        let committed = t
+            .partitions
+            .iter()
+            .enumerate()
+            .map(|(p, part)| (("orders-cdc".to_owned(), p as i32), part.start))
+            .collect();
+        inst.groups.push(Group { name: "backfill-zz".into(), state: GroupState::Empty, members: vec![], committed });
+        t.partitions.iter().map(|p| p.end - p.start).sum::<i64>()
+    };
+    app.key(KeyCode::Char('v'));
+    app.key(KeyCode::Char('R'));
+    let lag_of = |s: &offsetdeck::tui::state::AppState| {
+        s.groups_all.iter().find(|r| r.group == "backfill-zz").and_then(|r| r.lag)
+    };
+    app.settle_until(|s| lag_of(s).is_some()).await;
+    assert_eq!(lag_of(&app.state), Some(end), "its whole log unconsumed, read without the cursor visiting it");
+    assert!(app.state.live.keys().all(|(_, g)| g != "backfill-zz"), "from its offsets alone, not a detail read");
+    let s = &app.state;
+    let lags: Vec<(String, Option<i64>)> =
+        s.groups_rows.iter().map(|i| (s.groups_all[*i].group.clone(), s.groups_all[*i].lag)).collect();
+    let at = lags.iter().position(|(g, _)| g == "backfill-zz").unwrap();
+    assert!(lags[..at].iter().all(|(_, l)| l.is_some_and(|l| l >= end)), "ranked by the lag read: {lags:?}");
+    assert!(lags[at + 1..].iter().all(|(_, l)| l.is_none_or(|l| l <= end)), "ranked by the lag read: {lags:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn instances_the_profile_does_not_name_join_the_tree_from_the_cloud() {
     use offsetdeck::tui::tree::Kind;
     // Keep only the Huawei account's own table: its two instances are listed live at start.

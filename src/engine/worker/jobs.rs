@@ -44,7 +44,7 @@ impl Observer for Events<'_> {
 }
 
 impl Shared {
-    pub(super) async fn run_job(&self, job: u64, plan: Plan) {
+    pub(super) async fn run_job(self: &Arc<Self>, job: u64, plan: Plan) {
         let cancel = self.cancel_flag(job);
         let total = plan.calls.len();
         let mut obs = Events { job, tx: &self.events, base: 0, last: 0, total: None };
@@ -55,7 +55,7 @@ impl Shared {
 
     /// Each group's plan in turn through the engine's batch run, as one job: one progress count, one cancel, one
     /// end.
-    pub(super) async fn run_batch(&self, job: u64, batch: Batch) {
+    pub(super) async fn run_batch(self: &Arc<Self>, job: u64, batch: Batch) {
         let cancel = self.cancel_flag(job);
         let total: usize = batch.plans.iter().map(|p| p.calls.len()).sum();
         let mut obs = Events { job, tx: &self.events, base: 0, last: 0, total: Some(total) };
@@ -103,7 +103,7 @@ impl Shared {
     }
 
     /// The job's end, over all its plans: the first that did not complete says how it ended.
-    async fn finish(&self, job: u64, reports: &[JobReport], total: usize) {
+    async fn finish(self: &Arc<Self>, job: u64, reports: &[JobReport], total: usize) {
         self.cancels.lock().unwrap_or_else(|e| e.into_inner()).remove(&job);
         let end = reports.iter().map(|r| r.end.clone()).find(|e| *e != JobEnd::Completed).unwrap_or(JobEnd::Completed);
         self.send(EngineEvent::JobDone {

@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 use super::job::JobEnd;
 
 mod jobs;
+mod lags;
 
 use super::error::EngineError;
 use super::order::Order;
@@ -83,6 +84,8 @@ pub enum EngineEvent {
     AuthFailed { account: AccountKey, code: String, error: String },
     /// The account's key works again.
     AuthOk { account: AccountKey },
+    /// A group's total lag read in the background because its listing did not say it (`None`: nothing committed).
+    GroupLag { instance: String, group: String, lag: Result<Option<i64>, String> },
     /// An instance's groups as the cloud lists them (profile names for instances; DTS short group names).
     Groups { instance: String, result: Result<Vec<crate::core::live::GroupSummary>, String> },
     /// Instances or subscriptions an account has that the profile does not pin, as listed at start; the dashboard
@@ -130,6 +133,10 @@ struct Shared {
     refused: std::sync::Mutex<HashMap<AccountKey, CallError>>,
     /// When the instances' groups were last listed.
     listed_at: std::sync::Mutex<Option<std::time::Instant>>,
+    /// Instances whose lags are being read in the background (one sweep each at a time).
+    sweeping: std::sync::Mutex<std::collections::HashSet<String>>,
+    /// The lags those sweeps read, by instance and group: the next sweep reads the laggiest first.
+    known_lags: std::sync::Mutex<HashMap<String, HashMap<String, i64>>>,
 }
 
 /// How often a timer refresh lists every instance's groups again (a refresh the user asks for always does).
@@ -178,6 +185,8 @@ pub fn spawn(session: Session, events: mpsc::UnboundedSender<EngineEvent>) -> Wo
             said_missing: Default::default(),
             refused: std::sync::Mutex::new(refused),
             listed_at: Default::default(),
+            sweeping: Default::default(),
+            known_lags: Default::default(),
         });
         while let Some(cmd) = rx.recv().await {
             let s = shared.clone();
@@ -243,7 +252,7 @@ impl Shared {
         let _ = self.events.send(e);
     }
 
-    async fn handle(&self, cmd: Command) {
+    async fn handle(self: &Arc<Self>, cmd: Command) {
         match cmd {
             Command::Refresh { asked } => self.refresh(asked).await,
             Command::Plan { request, order } => {
@@ -306,7 +315,7 @@ impl Shared {
         asked || !self.refused.lock().unwrap_or_else(|e| e.into_inner()).contains_key(&key)
     }
 
-    async fn refresh(&self, asked: bool) {
+    async fn refresh(self: &Arc<Self>, asked: bool) {
         if asked {
             // R: a failed credential helper is asked again, and a refused key is probed with one call.
             self.session.retry_keys();
@@ -383,7 +392,7 @@ impl Shared {
     }
 
     /// One read of a refresh; its result goes to the dashboard, its error back for the key check.
-    async fn read(&self, r: Read) -> Result<(), CallError> {
+    async fn read(self: &Arc<Self>, r: Read) -> Result<(), CallError> {
         let session = &self.session;
         match r {
             Read::Group(instance, group, topics) => {
@@ -406,6 +415,9 @@ impl Shared {
                 }
                 .await;
                 let (shown, back) = split(result);
+                if let Ok(groups) = &shown {
+                    self.sweep_lags(&instance, groups);
+                }
                 self.send(EngineEvent::Groups { instance, result: shown });
                 back
             }

@@ -160,9 +160,7 @@ impl Client {
         if !config.tls {
             http = http.tls_certs_only(Vec::new());
         }
-        let http = http
-            .build()
-            .map_err(|e| CallError::Connect(e.to_string()))?;
+        let http = http.build().map_err(|e| CallError::Connect(e.to_string()))?;
         Ok(Self {
             http,
             config,

@@ -215,11 +215,13 @@ impl Client {
                 while times.front().is_some_and(|t| now.duration_since(*t) >= window) {
                     times.pop_front();
                 }
-                if times.len() < allowed {
+                let mut ages: Vec<Duration> = times.iter().map(|t| now.duration_since(*t)).collect();
+                let wait = super::super::pacing::slot_wait(&mut ages, allowed, window);
+                if wait.is_zero() {
                     times.push_back(now);
                     return None;
                 }
-                times[0] + window
+                now + wait
             };
             tokio::time::sleep_until(wait_until).await;
         }

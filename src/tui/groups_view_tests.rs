@@ -1,0 +1,149 @@
+//! The groups view from fixtures: sorting, filtering, and a key acting on the row drawn under the cursor.
+
+use super::*;
+
+fn row(group: &str, state: &str, lag: Option<i64>, members: Option<usize>) -> GroupRow {
+    GroupRow {
+        tree: 0,
+        node: 0,
+        account: "hw".into(),
+        instance: "orders".into(),
+        group: group.into(),
+        state: state.into(),
+        members,
+        lag,
+        trend: None,
+        lag_unread: false,
+        in_profile: true,
+        search: format!("hw orders {group}"),
+        rank: 0,
+        name_rank: 0,
+    }
+}
+
+#[test]
+fn each_sort_orders_by_its_key_then_by_name_and_unknowns_go_last() {
+    let mut rows = vec![
+        row("c", "EMPTY", Some(10), Some(0)),
+        row("a", "ACTIVE", Some(10), Some(2)),
+        row("b", "…", None, None),
+        row("d", "DEAD", Some(99), Some(0)),
+    ];
+    for (i, r) in rows.iter_mut().enumerate() {
+        r.name_rank = [2, 0, 1, 3][i];
+        r.rank = [3, 0, 9, 4][i];
+    }
+    let names = |sort| order(&rows, "", sort).into_iter().map(|i| rows[i].group.as_str()).collect::<Vec<_>>();
+    assert_eq!(names(GroupSort::Lag), ["d", "a", "c", "b"], "lag down, a tie by name, no lag last");
+    assert_eq!(names(GroupSort::State), ["a", "c", "d", "b"]);
+    assert_eq!(names(GroupSort::Name), ["a", "b", "c", "d"]);
+    assert_eq!(names(GroupSort::Members), ["a", "d", "c", "b"], "members down, then lag down");
+}
+
+#[test]
+fn filters_on_words_states_and_numbers() {
+    let rows = [row("billing", "EMPTY", Some(5_274), Some(0)), row("fraud", "ACTIVE", Some(20_000), Some(2))];
+    let kept =
+        |f: &str| rows.iter().filter(|r| GroupFilter::parse(f).keeps(r)).map(|r| r.group.as_str()).collect::<Vec<_>>();
+    assert_eq!(kept("state:active"), ["fraud"]);
+    assert_eq!(kept("lag>10000"), ["fraud"]);
+    assert_eq!(kept("lag<10000 bill"), ["billing"]);
+    assert_eq!(kept("members>0"), ["fraud"]);
+    assert_eq!(kept("orders"), ["billing", "fraud"], "words match the instance too");
+    assert!(kept("lag>x").is_empty(), "a comparison that does not parse is a word, matching nothing here");
+}
+
+#[test]
+fn sorts_cycle() {
+    let mut s = GroupSort::default();
+    let mut seen = vec![s.word()];
+    for _ in 0..4 {
+        s = s.next();
+        seen.push(s.word());
+    }
+    assert_eq!(seen, ["lag", "state", "name", "members", "lag"]);
+}
+
+use crate::core::live::GroupSummary;
+use crate::engine::fixtures;
+use crate::engine::worker::EngineEvent;
+use crate::tui::state::Modal;
+use crate::tui::update::{Msg, update};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+fn event(s: &mut AppState, e: EngineEvent) {
+    update(s, Msg::Engine { at: "12:00:00".into(), event: Box::new(e) });
+}
+
+fn press(s: &mut AppState, c: char) {
+    update(s, Msg::Key(KeyEvent::from(KeyCode::Char(c))));
+}
+
+fn listed(names: &[(&str, Option<i64>)]) -> EngineEvent {
+    let groups = names
+        .iter()
+        .map(|(g, lag)| GroupSummary {
+            group: (*g).into(),
+            state: "Empty".into(),
+            members: Some(0),
+            lag: *lag,
+            topics: vec![],
+        })
+        .collect();
+    EngineEvent::Groups { instance: "orders".into(), result: Ok(groups) }
+}
+
+/// The group on the row drawn with the cursor mark.
+fn drawn_under_cursor(s: &AppState) -> String {
+    let screen = crate::tui::view::render_to_string(s);
+    let line = screen.lines().find(|l| l.contains('›')).unwrap_or_else(|| panic!("no cursor row:\n{screen}"));
+    ["fast", "slow", "late"].iter().find(|g| line.contains(**g)).unwrap_or_else(|| panic!("{line}")).to_string()
+}
+
+fn reset_form_group(s: &AppState) -> String {
+    match &s.modal {
+        Some(Modal::Reset(f)) => f.group.clone(),
+        other => panic!("no reset form: {other:?}"),
+    }
+}
+
+#[test]
+fn an_action_key_after_a_re_sorting_read_acts_on_the_group_drawn_under_the_cursor() {
+    let mut s = AppState::new(fixtures::profile(), (120, 30), false, false, "UTC".into());
+    event(&mut s, listed(&[("fast", Some(300)), ("slow", Some(200)), ("late", Some(100))]));
+    press(&mut s, 'v');
+    press(&mut s, 'j');
+    press(&mut s, 'j');
+    assert_eq!(drawn_under_cursor(&s), "late", "the third row by lag");
+    // A background read: `fast` drops to the bottom, so `late` is now the second row.
+    event(&mut s, EngineEvent::GroupLag { instance: "orders".into(), group: "fast".into(), lag: Ok(Some(1)) });
+    assert_eq!(drawn_under_cursor(&s), "late", "the frame after the read still has `late` under the cursor");
+    let order: Vec<&str> = s.groups_rows.iter().map(|i| s.groups_all[*i].group.as_str()).collect();
+    assert_eq!(
+        order.iter().filter(|g| ["fast", "slow", "late"].contains(g)).copied().collect::<Vec<_>>(),
+        ["slow", "late", "fast"]
+    );
+    press(&mut s, 'r');
+    assert_eq!(reset_form_group(&s), "late", "r opens the form for the group that was drawn under the cursor");
+}
+
+#[test]
+fn a_background_lag_updates_its_one_row_and_the_title_counts_what_is_still_unread() {
+    let mut s = AppState::new(fixtures::profile(), (120, 30), false, false, "UTC".into());
+    event(&mut s, listed(&[("fast", None), ("slow", None), ("late", Some(5))]));
+    press(&mut s, 'v');
+    let unread = |s: &AppState| {
+        let screen = crate::tui::view::render_to_string(s);
+        let title = screen.lines().find(|l| l.contains("groups:")).unwrap().to_owned();
+        title.split(" lags unread").next().and_then(|t| t.rsplit(' ').next()?.parse::<usize>().ok()).unwrap_or(0)
+    };
+    let before = unread(&s);
+    assert!(before >= 2, "the two listed without a lag are unread (and the profile's groups not read yet)");
+    let built = s.groups_all.len();
+    event(&mut s, EngineEvent::GroupLag { instance: "orders".into(), group: "slow".into(), lag: Ok(Some(70)) });
+    assert!(!s.groups_dirty && s.groups_all.len() == built, "updated in place, not rebuilt");
+    event(&mut s, EngineEvent::GroupLag { instance: "orders".into(), group: "fast".into(), lag: Ok(None) });
+    assert_eq!(unread(&s), before - 2, "a lag read and found to be none is read, not unread");
+    let first = s.groups_all[s.groups_rows[0]].group.clone();
+    assert_eq!(first, "slow", "the read lag ranks its group");
+}
