@@ -145,6 +145,9 @@ pub fn state_word(state: &str) -> &'static str {
     }
 }
 
+/// Who is given a long listing's groups as its pages arrive (the dashboard shows them before the listing ends).
+pub type Parts<'a> = &'a (dyn Fn(Vec<GroupSummary>) + Sync);
+
 /// How much a group listing reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Listing {

@@ -232,11 +232,25 @@ pub async fn list_groups(
     target: &Target<'_>,
     how: crate::core::live::Listing,
 ) -> Result<Vec<crate::core::live::GroupSummary>, CallError> {
+    list_groups_in_parts(client, creds, target, how, None).await
+}
+
+/// [`list_groups`], giving `parts` each page's groups as it arrives where a listing is paged without a read per
+/// group (the dashboard shows them before a 10,000-group listing ends). The whole answer is still the result.
+pub async fn list_groups_in_parts(
+    client: &Client,
+    creds: &Credentials,
+    target: &Target<'_>,
+    how: crate::core::live::Listing,
+    parts: Option<crate::core::live::Parts<'_>>,
+) -> Result<Vec<crate::core::live::GroupSummary>, CallError> {
     let keep = |g: &str| target.shows_group(g);
     match target {
-        Target::Huawei(acc, inst) => huawei::read::list_groups_live(client, creds, acc, &inst.id, (how, &keep)).await,
+        Target::Huawei(acc, inst) => {
+            huawei::read::list_groups_live(client, creds, acc, &inst.id, (how, &keep), parts).await
+        }
         Target::Ckafka(acc, inst) => {
-            tencent::read::ckafka_list_groups_live(client, creds, acc, &inst.id, (how, &keep)).await
+            tencent::read::ckafka_list_groups_live(client, creds, acc, &inst.id, (how, &keep), parts).await
         }
         Target::Dts(acc, sub) => {
             let mut all =

@@ -246,6 +246,11 @@ impl Pages {
         Ok(self.items.len() >= total)
     }
 
+    /// The items read so far.
+    pub fn items(&self) -> &[Value] {
+        &self.items
+    }
+
     pub fn into_items(self) -> Vec<Value> {
         self.items
     }

@@ -64,6 +64,12 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
             s.topics_missing.remove(&key);
             s.topic_logs.insert(key, result);
         }
+        EngineEvent::GroupsPart { instance, groups } => {
+            add_listed(s, &instance, &groups, false);
+            if !s.groups_view {
+                return Step::default();
+            }
+        }
         EngineEvent::Groups { instance, result } => {
             let was_error = s.listed.get(&instance).is_some_and(|r| r.is_err());
             match &result {
@@ -71,30 +77,7 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                     s.push_log(at, Level::Error, format!("{instance}: listing its groups failed: {e}"));
                 }
                 Err(_) => {}
-                Ok(groups) => {
-                    let rows: Vec<(&str, Vec<(String, u32)>)> = groups
-                        .iter()
-                        .map(|g| {
-                            let topics = g.topics.iter().map(|t| (t.clone(), partition_count(s, &instance, t)));
-                            (g.group.as_str(), topics.collect())
-                        })
-                        .collect();
-                    for t in &mut s.trees {
-                        for g in t.add_groups(&instance, &rows) {
-                            s.live_only.insert((instance.clone(), g.to_owned()));
-                        }
-                    }
-                    for g in groups {
-                        let key = (instance.clone(), g.group.clone());
-                        // A group read in detail has its trend from its reads; one only listed, from its listings.
-                        if !s.live.contains_key(&key)
-                            && let (Some(old), Some(_)) = (s.summaries.get(&key).and_then(|o| o.lag), g.lag)
-                        {
-                            s.previous_lag.insert(key.clone(), old);
-                        }
-                        s.summaries.insert(key, g.clone());
-                    }
-                }
+                Ok(groups) => add_listed(s, &instance, groups, true),
             }
             s.listed.insert(instance, result);
             // Each instance's groups show when its own listing ends, not when the slowest has.
@@ -287,6 +270,50 @@ fn partition_count(s: &AppState, instance: &str, topic: &str) -> u32 {
 }
 
 /// A call's body as short `key=value` pairs, leaving out ids the log line already names.
+/// An instance's listed groups joining the trees and the summaries. A part (a page of a listing still being read)
+/// only adds what is not known yet, so a later listing's pages never blank a state or lag read before; the whole
+/// listing then replaces each summary, keeping a lag read in the background where the listing says none.
+fn add_listed(s: &mut AppState, instance: &str, groups: &[crate::core::live::GroupSummary], whole: bool) {
+    let rows: Vec<(&str, Vec<(String, u32)>)> = groups
+        .iter()
+        .map(|g| {
+            let topics = g.topics.iter().map(|t| (t.clone(), partition_count(s, instance, t)));
+            (g.group.as_str(), topics.collect())
+        })
+        .collect();
+    let mut added = false;
+    for t in &mut s.trees {
+        for g in t.add_groups(instance, &rows) {
+            added = true;
+            s.live_only.insert((instance.to_owned(), g.to_owned()));
+        }
+    }
+    for g in groups {
+        let key = (instance.to_owned(), g.group.clone());
+        let old = s.summaries.get(&key);
+        if !whole && old.is_some() {
+            continue;
+        }
+        let mut g = g.clone();
+        // A part of this same listing is not an earlier reading: no trend from it.
+        let from_part = if whole { s.from_part.remove(&key) } else { s.from_part.insert(key.clone()) };
+        let old_lag = old.and_then(|o| o.lag).filter(|_| !from_part);
+        if g.lag.is_none() && s.lags_read.contains(&key) {
+            g.lag = old_lag;
+        } else if let (Some(old), Some(_), false) = (old_lag, g.lag, s.live.contains_key(&key)) {
+            // A group read in detail has its trend from its reads; one only listed, from its listings.
+            s.previous_lag.insert(key.clone(), old);
+        }
+        s.summaries.insert(key.clone(), g);
+        if !added {
+            super::groups_view::refresh_row(s, &key.0, &key.1);
+        }
+    }
+    if added {
+        s.groups_dirty = true;
+    }
+}
+
 fn compact_target(body: &serde_json::Value) -> String {
     let serde_json::Value::Object(map) = body else {
         return match body {

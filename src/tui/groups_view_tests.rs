@@ -147,3 +147,34 @@ fn a_background_lag_updates_its_one_row_and_the_title_counts_what_is_still_unrea
     let first = s.groups_all[s.groups_rows[0]].group.clone();
     assert_eq!(first, "slow", "the read lag ranks its group");
 }
+
+#[test]
+fn a_listings_pages_show_as_they_arrive_and_a_later_listings_pages_never_blank_what_was_read() {
+    let mut s = AppState::new(fixtures::profile(), (120, 30), false, false, "UTC".into());
+    press(&mut s, 'v');
+    let page = |names: &[&str]| EngineEvent::GroupsPart {
+        instance: "orders".into(),
+        groups: names
+            .iter()
+            .map(|g| GroupSummary {
+                group: (*g).into(),
+                state: String::new(),
+                members: None,
+                lag: None,
+                topics: vec![],
+            })
+            .collect(),
+    };
+    event(&mut s, page(&["fast", "slow"]));
+    let screen = crate::tui::view::render_to_string(&s);
+    assert!(screen.contains("fast (live)") && screen.contains("LISTED"), "shown before the listing ends: {screen}");
+    event(&mut s, listed(&[("fast", Some(300)), ("slow", Some(200)), ("late", Some(100))]));
+    event(&mut s, EngineEvent::GroupLag { instance: "orders".into(), group: "late".into(), lag: Ok(Some(900)) });
+    // The next listing: its first page has names only again.
+    event(&mut s, page(&["fast", "slow", "late"]));
+    let row = |s: &AppState, g: &str| s.groups_all.iter().find(|r| r.group == g).cloned().unwrap();
+    assert_eq!((row(&s, "fast").state.as_str(), row(&s, "fast").lag), ("EMPTY", Some(300)), "kept while re-listed");
+    event(&mut s, listed(&[("fast", Some(310)), ("slow", Some(200)), ("late", None)]));
+    assert_eq!(row(&s, "fast").trend, Some(10), "the trend is between whole listings");
+    assert_eq!(row(&s, "late").lag, Some(900), "a lag read in the background stays where the listing says none");
+}

@@ -225,6 +225,8 @@ pub struct AppState {
     pub groups_order_dirty: bool,
     /// Groups whose lag the engine read in the background (it may have found none committed).
     pub lags_read: std::collections::HashSet<(String, String)>,
+    /// Groups whose summary so far is a page of a listing still being read.
+    pub from_part: std::collections::HashSet<(String, String)>,
     /// Whether live data arrived since the rows were built.
     pub groups_dirty: bool,
     /// When the newest refresh finished, as the log shows times (the header says how fresh the data is).
@@ -329,6 +331,7 @@ impl AppState {
             groups_selected: None,
             groups_order_dirty: false,
             lags_read: Default::default(),
+            from_part: Default::default(),
             groups_dirty: true,
             read_at: None,
             read_at_ms: None,

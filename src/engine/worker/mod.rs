@@ -86,6 +86,8 @@ pub enum EngineEvent {
     AuthOk { account: AccountKey },
     /// A group's total lag read in the background because its listing did not say it (`None`: nothing committed).
     GroupLag { instance: String, group: String, lag: Result<Option<i64>, String> },
+    /// A page of an instance's groups while its listing is still being read (CKafka's without a state yet).
+    GroupsPart { instance: String, groups: Vec<crate::core::live::GroupSummary> },
     /// An instance's groups as the cloud lists them (profile names for instances; DTS short group names).
     Groups { instance: String, result: Result<Vec<crate::core::live::GroupSummary>, String> },
     /// Instances or subscriptions an account has that the profile does not pin, as listed at start; the dashboard
@@ -411,7 +413,13 @@ impl Shared {
                 let result = async {
                     let t = session.find(&instance).map_err(|e| Err(e.to_string()))?;
                     let c = session.credentials(&t).map_err(|e| Err(e.to_string()))?;
-                    reads::list_groups(&session.client, &c, &t, crate::core::live::Listing::Names).await.map_err(Ok)
+                    let events = self.events.clone();
+                    let name = instance.clone();
+                    let parts = move |groups| {
+                        let _ = events.send(EngineEvent::GroupsPart { instance: name.clone(), groups });
+                    };
+                    let how = crate::core::live::Listing::Names;
+                    reads::list_groups_in_parts(&session.client, &c, &t, how, Some(&parts)).await.map_err(Ok)
                 }
                 .await;
                 let (shown, back) = split(result);

@@ -5,7 +5,8 @@ use serde_json::Value;
 use super::*;
 use crate::core::credentials::Credentials;
 use crate::core::live::{
-    Bounds, GroupSnapshot, GroupSummary, Listing, MemberInfo, PartitionState, TimeLookup, TimeTarget, TopicPartition,
+    Bounds, GroupSnapshot, GroupSummary, Listing, MemberInfo, PartitionState, Parts, TimeLookup, TimeTarget,
+    TopicPartition,
 };
 use crate::providers::answer::{self, Pages, with_id};
 use crate::providers::client::{Answer, Client};
@@ -19,6 +20,17 @@ pub async fn paged(
     limit: usize,
     key: &str,
     build: impl Fn(usize, usize) -> ApiRequest,
+) -> Result<(Vec<Value>, Vec<String>), CallError> {
+    paged_each(client, creds, (limit, key), build, &mut |_| {}).await
+}
+
+/// [`paged`], giving each page's items, checked, to `each` as it arrives.
+async fn paged_each(
+    client: &Client,
+    creds: &Credentials,
+    (limit, key): (usize, &str),
+    build: impl Fn(usize, usize) -> ApiRequest,
+    each: &mut (dyn FnMut(&[Value]) + Send),
 ) -> Result<(Vec<Value>, Vec<String>), CallError> {
     // The listings whose items are named by a topic or group name.
     let name = match key {
@@ -36,7 +48,10 @@ pub async fn paged(
         let total =
             answer::total(a.json.get("total").or_else(|| a.json.get("instance_num"))).map_err(|e| with_id(e, &a))?;
         let page = answer::take_list(&mut a.json, key).map_err(|e| with_id(e, &a))?;
-        if pages.add(page, total, a.bytes).map_err(|e| with_id(e, &a))? {
+        let before = pages.len();
+        let done = pages.add(page, total, a.bytes).map_err(|e| with_id(e, &a))?;
+        each(&pages.items()[before..]);
+        if done {
             return Ok((pages.into_items(), ids));
         }
         client.listed(listing, pages.len(), total);
@@ -211,8 +226,19 @@ pub async fn list_groups_live(
     acc: &HuaweiAccount,
     instance: &str,
     (how, keep): (Listing, &(dyn Fn(&str) -> bool + Sync)),
+    parts: Option<Parts<'_>>,
 ) -> Result<Vec<GroupSummary>, CallError> {
-    let (rows, _) = paged(client, creds, 50, "groups", |o, l| list_groups(acc, instance, o, l)).await?;
+    // Without a read per group, each page is a part of the answer as it arrives.
+    let mut each = |page: &[Value]| {
+        if let (Some(parts), true) = (parts, how != Listing::Full) {
+            let part: Vec<GroupSummary> = page.iter().filter_map(|r| summary(r, keep)).collect();
+            if !part.is_empty() {
+                parts(part);
+            }
+        }
+    };
+    let list = |o, l| list_groups(acc, instance, o, l);
+    let (rows, _) = paged_each(client, creds, (50, "groups"), list, &mut each).await?;
     let mut out = Vec::new();
     for r in rows {
         let group = answer::kafka_name(&r, "group_id")?;
@@ -235,6 +261,13 @@ pub async fn list_groups_live(
         });
     }
     Ok(out)
+}
+
+/// A listed group as a summary, when `keep` keeps it and its row is whole (the listing checks it again).
+fn summary(r: &Value, keep: &(dyn Fn(&str) -> bool + Sync)) -> Option<GroupSummary> {
+    let group = answer::kafka_name(r, "group_id").ok().filter(|g| keep(g))?;
+    let state = text(answer::need(r, "state").ok()?);
+    Some(GroupSummary { group, state, members: None, lag: int(&r["lag"]), topics: Vec::new() })
 }
 
 /// What offsetdeck reads of a group's management detail: its state, its members, and the topics it has committed

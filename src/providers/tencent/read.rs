@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 use super::*;
 use crate::core::credentials::Credentials;
 use crate::core::live::{
-    Bounds, GroupSnapshot, GroupSummary, Listing, MemberInfo, PartitionState, TimeLookup, TimeTarget, TopicPartition,
+    Bounds, GroupSnapshot, GroupSummary, Listing, MemberInfo, PartitionState, Parts, TimeLookup, TimeTarget,
+    TopicPartition,
 };
 use crate::providers::answer::{self, Pages, with_id};
 use crate::providers::client::Client;
@@ -23,6 +24,21 @@ pub async fn paged(
     params: Value,
     limit: i64,
     (in_result, key): (bool, &str),
+) -> Result<Vec<Value>, CallError> {
+    paged_each(client, creds, acc, (service, action), params, limit, (in_result, key), &mut |_| {}).await
+}
+
+/// [`paged`], giving each page's items, checked, to `each` as it arrives.
+#[allow(clippy::too_many_arguments)]
+async fn paged_each(
+    client: &Client,
+    creds: &Credentials,
+    acc: &TencentAccount,
+    (service, action): (&'static str, &'static str),
+    params: Value,
+    limit: i64,
+    (in_result, key): (bool, &str),
+    each: &mut (dyn FnMut(&[Value]) + Send),
 ) -> Result<Vec<Value>, CallError> {
     // The listings whose items are named by a topic or group name.
     let name = match action {
@@ -46,7 +62,10 @@ pub async fn paged(
         let body = body.ok_or_else(|| id(answer::malformed("the field `Result` is missing".into())))?;
         let total = answer::total(body.get("TotalCount")).map_err(id)?;
         let page = answer::take_list(body, key).map_err(id)?;
-        if pages.add(page, total, bytes).map_err(id)? {
+        let before = pages.len();
+        let done = pages.add(page, total, bytes).map_err(id)?;
+        each(&pages.items()[before..]);
+        if done {
             return Ok(pages.into_items());
         }
         client.listed(&mut listing, pages.len(), total);
@@ -326,10 +345,22 @@ pub async fn ckafka_list_groups_live(
     acc: &TencentAccount,
     instance: &str,
     (how, keep): (Listing, &(dyn Fn(&str) -> bool + Sync)),
+    parts: Option<Parts<'_>>,
 ) -> Result<Vec<GroupSummary>, CallError> {
     if how == Listing::Names {
-        // DescribeGroup: the cheap listing, names only.
-        let rows = paged(
+        // DescribeGroup: the cheap listing, names only; each page is a part of the answer (names, no state yet).
+        let mut each = |page: &[Value]| {
+            let Some(parts) = parts else { return };
+            let part: Vec<GroupSummary> = page
+                .iter()
+                .filter_map(|g| answer::kafka_name(g, "Group").ok().filter(|g| keep(g)))
+                .map(|group| GroupSummary { group, state: String::new(), members: None, lag: None, topics: vec![] })
+                .collect();
+            if !part.is_empty() {
+                parts(part);
+            }
+        };
+        let rows = paged_each(
             client,
             creds,
             acc,
@@ -337,6 +368,7 @@ pub async fn ckafka_list_groups_live(
             json!({"InstanceId": instance}),
             20,
             (true, "GroupList"),
+            &mut each,
         )
         .await?;
         let mut names = Vec::new();
