@@ -14,6 +14,7 @@ mod messages;
 mod profile_out;
 pub mod state;
 mod tencent;
+mod tencent_messages;
 mod tencent_params;
 
 use std::net::SocketAddr;

@@ -19,13 +19,13 @@ pub(super) fn err(code: &str, msg: impl Into<String>) -> TcError {
     TcError(code.to_owned(), msg.into())
 }
 
-type Out = Result<Value, TcError>;
+pub(super) type Out = Result<Value, TcError>;
 
-fn s<'a>(p: &'a Map<String, Value>, k: &str) -> &'a str {
+pub(super) fn s<'a>(p: &'a Map<String, Value>, k: &str) -> &'a str {
     p.get(k).and_then(Value::as_str).unwrap_or("")
 }
 
-fn i(p: &Map<String, Value>, k: &str) -> Option<i64> {
+pub(super) fn i(p: &Map<String, Value>, k: &str) -> Option<i64> {
     p.get(k).and_then(Value::as_i64)
 }
 
@@ -163,64 +163,8 @@ pub fn execute(acc: &mut TencentAccount, service: &str, action: &str, body: &[u8
             Ok(json!({"Result": {"TotalCount": t.partitions.len(), "TopicInSyncReplicaList": items}}))
         }
         "ModifyGroupOffsets" => modify_group_offsets(acc, p),
-        "FetchMessageListByTimestamp" => {
-            let inst = instance(acc, p)?;
-            let t = topic(inst, s(p, "Topic"))?;
-            let n = i(p, "SinglePartitionRecordNumber").unwrap_or(20);
-            if !(1..=20).contains(&n) {
-                return Err(err("InvalidParameterValue", "SinglePartitionRecordNumber must be between 1 and 20"));
-            }
-            let start = i(p, "StartTime").unwrap_or(0);
-            let only = i(p, "Partition");
-            if only.is_some_and(|x| x < 0 || x as usize >= t.partitions.len()) {
-                return Err(err("InvalidParameterValue", "Partition does not exist"));
-            }
-            let mut out = Vec::new();
-            for (pn, part) in t.partitions.iter().enumerate().filter(|(pn, _)| only.is_none_or(|o| o as usize == *pn)) {
-                let first = t.offset_at_or_after(*part, start);
-                for o in (first..part.end).take(n as usize) {
-                    out.push(json!({"Topic": t.name, "Partition": pn, "Offset": o, "Key": null, "Value": null, "Timestamp": t.timestamp_of(o), "Headers": null}));
-                }
-            }
-            Ok(json!({"Result": out}))
-        }
-        "FetchMessageListByOffset" => {
-            let inst = instance(acc, p)?;
-            let t = topic(inst, s(p, "Topic"))?;
-            let (Some(pn), Some(o)) = (i(p, "Partition"), i(p, "Offset")) else {
-                return Err(err("MissingParameter", "Partition and Offset are required"));
-            };
-            let n = i(p, "SinglePartitionRecordNumber").unwrap_or(20);
-            if !(1..=20).contains(&n) {
-                return Err(err("InvalidParameterValue", "SinglePartitionRecordNumber must be between 1 and 20"));
-            }
-            let pn = usize::try_from(pn).ok().filter(|pn| *pn < t.partitions.len());
-            let Some(pn) = pn else { return Err(err("InvalidParameterValue", "Partition does not exist")) };
-            let part = t.partitions[pn];
-            // Like a Kafka fetch: from the offset asked (or the log start, if that is gone) up to n records, and
-            // nothing past the log end. Key and value are never in a list (the documented shape).
-            let out: Vec<Value> = (o.max(part.start)..part.end)
-                .take(n as usize)
-                .map(|o| {
-                    json!({"Topic": t.name, "Partition": pn, "Offset": o, "Key": null, "Value": null,
-                                "Timestamp": t.timestamp_of(o), "Headers": null})
-                })
-                .collect();
-            Ok(json!({"Result": out}))
-        }
-        "FetchMessageByOffset" => {
-            let inst = instance(acc, p)?;
-            let t = topic(inst, s(p, "Topic"))?;
-            let (Some(pn), Some(o)) = (i(p, "Partition"), i(p, "Offset")) else {
-                return Err(err("MissingParameter", "Partition and Offset are required"));
-            };
-            let pn = usize::try_from(pn).ok().filter(|pn| *pn < t.partitions.len());
-            let Some(pn) = pn else { return Err(err("InvalidParameterValue", "Partition does not exist")) };
-            let Some(m) = super::messages::at(t, pn, o) else {
-                return Err(err("FailedOperation", "the offset is outside the partition's log"));
-            };
-            Ok(json!({"Result": {"Topic": t.name, "Partition": pn, "Offset": o, "Key": m.key, "Value": m.value,
-                "Headers": null, "Timestamp": m.timestamp_ms}}))
+        "FetchMessageListByTimestamp" | "FetchMessageListByOffset" | "FetchMessageByOffset" => {
+            super::tencent_messages::fetch(acc, action, p)
         }
         "ResetConsumerGroupOffset" => reset_dts(acc, p),
         "DescribeSubscribeJobs" => {
@@ -276,7 +220,7 @@ fn i_match(p: &Map<String, Value>, key: &str, value: &str) -> bool {
     p.get(key).and_then(Value::as_str).is_none_or(|v| v.is_empty() || v == value)
 }
 
-fn instance<'a>(acc: &'a TencentAccount, p: &Map<String, Value>) -> Result<&'a Instance, TcError> {
+pub(super) fn instance<'a>(acc: &'a TencentAccount, p: &Map<String, Value>) -> Result<&'a Instance, TcError> {
     let id = s(p, "InstanceId");
     acc.ckafka
         .iter()
@@ -284,7 +228,7 @@ fn instance<'a>(acc: &'a TencentAccount, p: &Map<String, Value>) -> Result<&'a I
         .ok_or_else(|| err("InvalidParameterValue.InstanceNotExist", format!("The instance {id} does not exist")))
 }
 
-fn topic<'a>(inst: &'a Instance, name: &str) -> Result<&'a Topic, TcError> {
+pub(super) fn topic<'a>(inst: &'a Instance, name: &str) -> Result<&'a Topic, TcError> {
     inst.topic(name).ok_or_else(|| err("ResourceNotFound", format!("The topic {name} does not exist")))
 }
 
