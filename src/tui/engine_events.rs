@@ -51,9 +51,6 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                 sum.lag = lag;
             }
             super::groups_view::refresh_row(s, &instance, &group);
-            if !s.groups_view {
-                return Step::default();
-            }
         }
         EngineEvent::TopicLog { instance, topic, result } => {
             let key = (instance.clone(), topic.clone());
@@ -66,9 +63,6 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
         }
         EngineEvent::GroupsPart { instance, groups } => {
             add_listed(s, &instance, &groups, false);
-            if !s.groups_view {
-                return Step::default();
-            }
         }
         EngineEvent::Groups { instance, result } => {
             let was_error = s.listed.get(&instance).is_some_and(|r| r.is_err());

@@ -184,31 +184,12 @@ pub fn refresh_row(s: &mut AppState, instance: &str, group: &str) {
     let key = (instance.to_owned(), group.to_owned());
     match s.groups_index.get(&key).copied() {
         Some(i) if !s.groups_dirty && i < s.groups_all.len() => {
-            let mut row = std::mem::replace(&mut s.groups_all[i], placeholder());
+            let mut row = s.groups_all[i].clone();
             fill(s, &mut row);
             s.groups_all[i] = row;
             s.groups_order_dirty = true;
         }
         _ => s.groups_dirty = true,
-    }
-}
-
-fn placeholder() -> GroupRow {
-    GroupRow {
-        tree: 0,
-        node: 0,
-        account: String::new(),
-        instance: String::new(),
-        group: String::new(),
-        state: String::new(),
-        members: None,
-        lag: None,
-        name_rank: 0,
-        trend: None,
-        lag_unread: false,
-        in_profile: true,
-        search: String::new(),
-        rank: 0,
     }
 }
 
