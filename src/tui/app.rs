@@ -86,6 +86,11 @@ async fn event_loop(
             f.catch_up(state);
         }
         if dirty {
+            // The keys judge a confirmation by the layout at the state's size: it is the size drawn at.
+            let now = terminal.size()?;
+            if (now.width, now.height) != state.size {
+                update(state, Msg::Resize(now.width, now.height));
+            }
             let boom = inject == "render" && keys_seen > 0;
             terminal.draw(|f| {
                 assert!(!boom, "injected panic in render (OFFSETDECK_INJECT_PANIC=render)");

@@ -352,17 +352,9 @@ pub fn render(f: &mut ratatui::Frame<'_>, line: &CommandLine, hint: ratatui::lay
     use ratatui::style::Color;
     use ratatui::text::{Line, Span};
     use ratatui::widgets::{Clear, Paragraph};
-    if hint.y == 0 {
+    if hint.y < 2 {
         return;
     }
-    let row = ratatui::layout::Rect::new(hint.x, hint.y - 1, hint.width, 1);
-    let width = row.width.saturating_sub(2) as usize;
-    let scroll = line.input.visual_scroll(width);
-    let shown: String = line.input.value().chars().skip(scroll).take(width).collect();
-    f.render_widget(Clear, row);
-    f.render_widget(Paragraph::new(Line::from(vec![Span::styled(":", th.bold()), Span::raw(shown)])), row);
-    let cursor = (line.input.visual_cursor().saturating_sub(scroll) as u16).min(row.width.saturating_sub(1));
-    f.set_cursor_position((row.x + 1 + cursor, row.y));
     let under = match (&line.error, line.candidates.is_empty()) {
         (Some(e), _) => Line::styled(e.clone(), th.fg(Color::Red)),
         (None, false) => Line::styled(
@@ -371,6 +363,18 @@ pub fn render(f: &mut ratatui::Frame<'_>, line: &CommandLine, hint: ratatui::lay
         ),
         (None, true) => Line::styled("Enter runs · Tab completes · ↑↓ history · Esc closes", th.fg(Color::DarkGray)),
     };
-    f.render_widget(Clear, hint);
-    f.render_widget(Paragraph::new(under), hint);
+    // An error wraps upwards from the hint bar, whole (up to half the screen), and the line moves up above it.
+    let under = super::wrap::line(&under, hint.width as usize);
+    let n = under.len().min((hint.y as usize).div_ceil(2)).max(1) as u16;
+    let below = ratatui::layout::Rect::new(hint.x, hint.y + 1 - n, hint.width, n);
+    let row = ratatui::layout::Rect::new(hint.x, below.y - 1, hint.width, 1);
+    let width = row.width.saturating_sub(2) as usize;
+    let scroll = line.input.visual_scroll(width);
+    let shown: String = line.input.value().chars().skip(scroll).take(width).collect();
+    f.render_widget(Clear, row);
+    f.render_widget(Paragraph::new(Line::from(vec![Span::styled(":", th.bold()), Span::raw(shown)])), row);
+    let cursor = (line.input.visual_cursor().saturating_sub(scroll) as u16).min(row.width.saturating_sub(1));
+    f.set_cursor_position((row.x + 1 + cursor, row.y));
+    f.render_widget(Clear, below);
+    f.render_widget(Paragraph::new(under), below);
 }

@@ -99,6 +99,7 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                 Ok(plan) => {
                     let mut c = Confirm::new(plan);
                     c.view_only = s.asked.as_ref().is_some_and(|a| a.view_only);
+                    c.back = s.asked.as_ref().is_some_and(|a| a.from.is_some());
                     s.modal = Some(Modal::Confirm(c));
                 }
                 Err(e) => {

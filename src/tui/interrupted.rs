@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::style::{Color, Modifier};
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::modal_view::popup;
 use super::state::{AppState, Modal};
@@ -102,5 +102,5 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, b: Banner, th: &Theme, w: u16) {
         None => "this job has no snapshot to restore",
     };
     lines.push(Line::from(format!("{undo} · d dismisses · Esc closes (the tree keeps the marks)")));
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    f.render_widget(Paragraph::new(super::wrap::lines(&lines, inner.width as usize)), inner);
 }

@@ -25,10 +25,13 @@ pub struct Areas {
 /// Lays out a `width` x `height` screen.
 pub fn areas(width: u16, height: u16) -> Areas {
     let h = height.max(12);
-    let detail_h = 3;
-    // The log gives up rows before the panes go below three and the hint bar falls off a small screen (40x12).
-    let log_h = (h / 4).max(5).min(h.saturating_sub(1 + 1 + detail_h + 3)).max(2);
-    let panes_h = h.saturating_sub(1 + 1 + detail_h + log_h).max(3);
+    let rest = h - 2;
+    // On a small screen the trees get rows first: the detail strip keeps one line, the log one line, and the
+    // log grows to a quarter of the screen only while the panes keep eight rows.
+    let detail_h = if rest >= 20 { 3 } else { 2 };
+    let wanted_log = (h / 4).max(5);
+    let log_h = if rest >= detail_h + wanted_log + 10 { wanted_log } else { rest.saturating_sub(detail_h + 10).max(3) };
+    let panes_h = rest.saturating_sub(detail_h + log_h).max(3);
     let y_panes = 1;
     let y_detail = y_panes + panes_h;
     let y_log = y_detail + detail_h;
@@ -54,31 +57,6 @@ pub fn tree_rows(width: u16, height: u16) -> usize {
     areas(width, height).panes[0].height.saturating_sub(2) as usize
 }
 
-/// The narrowest screen a confirmation's table fits on.
-pub const CONFIRM_MIN_WIDTH: u16 = 80;
-
-/// How a confirmation fits a `width` x `height` screen: the popup's inner size and how many plan rows it shows.
-pub fn confirm_room(width: u16, height: u16, summary: &str, notes: usize, deleting: bool) -> (u16, u16, usize) {
-    let popup_h = height.saturating_sub(2).min(22);
-    let inner_w = width.saturating_sub(4).min(100).saturating_sub(2);
-    let inner_h = popup_h.saturating_sub(2);
-    let summary_rows = summary.chars().count() / (inner_w.max(1) as usize) + 1;
-    let rows = (inner_h as usize).saturating_sub(6 + summary_rows + notes * 2 + usize::from(deleting));
-    (inner_w, inner_h, rows)
-}
-
-/// `None` when the confirmation's summary, at least one plan row with its scroll position, and its prompt are all on
-/// screen; otherwise the size it needs. A confirmation that does not fit cannot be accepted.
-pub fn confirm_too_small(width: u16, height: u16, summary: &str, notes: usize, deleting: bool) -> Option<(u16, u16)> {
-    let (_, _, rows) = confirm_room(width, height, summary, notes, deleting);
-    if width >= CONFIRM_MIN_WIDTH && rows >= 1 {
-        return None;
-    }
-    let w = width.max(CONFIRM_MIN_WIDTH);
-    let need_h = (height..=400).find(|h| confirm_room(w, *h, summary, notes, deleting).2 >= 1).unwrap_or(400);
-    Some((w, need_h))
-}
-
 /// Rows the log shows inside its frame.
 pub fn log_rows(width: u16, height: u16) -> usize {
     areas(width, height).log.height.saturating_sub(2) as usize
@@ -100,7 +78,9 @@ mod tests {
         for h in 12..30 {
             let a = areas(40, h);
             assert_eq!(a.hint.y, h - 1, "the hint bar is the last row at 40x{h}");
-            assert!(a.panes[0].height >= 3 && a.log.height >= 2, "40x{h}");
+            assert!(a.panes[0].height >= 5 && a.log.height >= 3 && a.detail.height >= 2, "40x{h}");
+            let used = a.title.height + a.panes[0].height + a.detail.height + a.log.height + a.hint.height;
+            assert_eq!(used, h, "every row is used once at 40x{h}");
         }
     }
 }

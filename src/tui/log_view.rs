@@ -6,7 +6,7 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
@@ -80,7 +80,7 @@ fn find(s: &mut AppState, up: bool, skip: usize) -> Step {
     // The match at the top, the lines after it below as far as they fit (counting the ones that wrap).
     let rows = (s.size.1 as usize).saturating_sub(5).max(1);
     let width = (s.size.0 as usize).saturating_sub(2).max(1);
-    let tall = |j: usize| (11 + s.log[j].text.chars().count()).div_ceil(width).max(1);
+    let tall = |j: usize| super::wrap::height(&styled(s, j, true, &Theme::of(s)), width);
     let mut used = tall(i);
     let mut bottom = i;
     while bottom + 1 < n && used + tall(bottom + 1) <= rows {
@@ -89,6 +89,44 @@ fn find(s: &mut AppState, up: bool, skip: usize) -> Step {
     }
     s.log_scroll = n - 1 - bottom;
     Step::redraw()
+}
+
+/// One log line as it is drawn: its time, its mark, its text; in the zoomed log, search hits marked too.
+fn styled(s: &AppState, i: usize, zoomed: bool, th: &Theme) -> Line<'static> {
+    let l = &s.log[i];
+    let mut style = match l.level {
+        Level::Error => th.fg(Color::Red).add_modifier(Modifier::BOLD),
+        Level::Ok => th.fg(Color::Green),
+        Level::Info => Style::default(),
+    };
+    let q = &s.log_query;
+    let hit = zoomed && !q.is_empty() && l.text.to_lowercase().contains(q.as_str());
+    if zoomed && s.log_hit == Some(i) {
+        style = style.add_modifier(Modifier::REVERSED);
+    }
+    let mark = match (l.level, hit) {
+        (_, true) => "» ",
+        (Level::Error, _) => "! ",
+        _ => "  ",
+    };
+    let time = if l.time.is_empty() { "        ".to_owned() } else { l.time.clone() };
+    Line::from(vec![Span::raw(format!("{time} ")), Span::styled(format!("{mark}{}", l.text), style)])
+}
+
+/// The newest `rows` screen rows of the log ending `scroll` lines above its end, wrapped by the one wrap the frame
+/// draws with: a line taller than the room shows its end, so the newest line is always on screen when following.
+pub(super) fn tail(s: &AppState, rows: usize, width: usize, zoomed: bool, th: &Theme) -> Vec<Line<'static>> {
+    let end = s.log.len().saturating_sub(s.log_scroll);
+    let mut out: Vec<Line<'static>> = Vec::new();
+    let mut i = end;
+    while i > 0 && out.len() < rows {
+        i -= 1;
+        let mut wrapped = super::wrap::line(&styled(s, i, zoomed, th), width);
+        wrapped.append(&mut out);
+        out = wrapped;
+    }
+    let cut = out.len().saturating_sub(rows);
+    out.split_off(cut)
 }
 
 pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
@@ -101,42 +139,9 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
     f.render_widget(block, r);
     let foot = 1;
     let rows = (inner.height as usize).saturating_sub(foot);
-    let width = inner.width.max(1) as usize;
-    let end = s.log.len().saturating_sub(s.log_scroll);
-    let mut used = 0;
-    let mut start = end;
-    while start > 0 && used < rows {
-        used += (11 + s.log[start - 1].text.chars().count()).div_ceil(width).max(1);
-        start -= 1;
-    }
-    let q = &s.log_query;
-    let empty = super::state::LogLine { time: String::new(), level: Level::Info, text: String::new() };
-    let lines: Vec<Line<'_>> = s
-        .log
-        .range(start..end)
-        .map(|l| {
-            let mut style = match l.level {
-                Level::Error => th.fg(Color::Red).add_modifier(Modifier::BOLD),
-                Level::Ok => th.fg(Color::Green),
-                Level::Info => Style::default(),
-            };
-            let hit = !q.is_empty() && l.text.to_lowercase().contains(q.as_str());
-            let current = std::ptr::eq(l, s.log_hit.and_then(|i| s.log.get(i)).unwrap_or(&empty));
-            if current {
-                style = style.add_modifier(Modifier::REVERSED);
-            }
-            let mark = match (l.level, hit) {
-                (_, true) => "» ",
-                (Level::Error, _) => "! ",
-                _ => "  ",
-            };
-            let time = if l.time.is_empty() { "        ".to_owned() } else { l.time.clone() };
-            Line::from(vec![Span::raw(format!("{time} ")), Span::styled(format!("{mark}{}", l.text), style)])
-        })
-        .collect();
-    let overflow = used.saturating_sub(rows) as u16;
+    let lines = tail(s, rows, inner.width as usize, true, th);
     let body = Rect::new(inner.x, inner.y, inner.width, rows as u16);
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((overflow, 0)), body);
+    f.render_widget(Paragraph::new(lines), body);
     let footer = match (&s.log_find, &s.log_note) {
         (Some(input), _) => format!("search: {}▏ (Enter finds, Esc stops)", input.value()),
         (None, Some(note)) => note.clone(),

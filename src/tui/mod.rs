@@ -4,6 +4,7 @@
 pub mod app;
 mod batch_view;
 pub mod command_line;
+mod confirm_view;
 pub mod copy;
 mod detail_view;
 mod engine_events;
@@ -21,8 +22,10 @@ mod marks;
 mod modal_view;
 pub mod peek;
 mod reset_form_view;
+mod sheet;
 pub mod state;
 pub mod tree;
 mod undo_pick;
 pub mod update;
 pub mod view;
+mod wrap;

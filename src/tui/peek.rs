@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::style::{Color, Modifier};
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::modal_view::{clip, popup};
 use super::state::{AppState, Confirm, Modal};
@@ -34,7 +34,7 @@ pub struct PeekView {
 
 /// `p` in a confirmation: the messages around the first shown row's target.
 pub(super) fn open(s: &mut AppState, c: Confirm) -> Step {
-    let row = c.plan.rows.get(c.scroll).cloned();
+    let row = c.plan.rows.get(c.peek_row()).cloned();
     let Some((row, target)) = row.and_then(|r| r.target.map(|t| (r, t))) else {
         s.modal = Some(Modal::Confirm(c));
         return super::update::status(s, "peek: this row's target is not known before the call");
@@ -144,5 +144,5 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, v: &PeekView, th: &Theme, w: u16)
         }
     }
     lines.push(Line::styled("↑↓ choose · s skip it · Esc back to the confirmation", th.fg(Color::DarkGray)));
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    f.render_widget(Paragraph::new(super::wrap::lines(&lines, inner.width as usize)), inner);
 }

@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::style::{Color, Modifier};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::forms::{ResetField, ResetForm};
 use super::modal_view::{clip, field, popup};
@@ -59,7 +59,7 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, form: &ResetForm, th: &Theme, w: 
     }
     lines.push(Line::from(row));
     // Rows above the value, counting the lines that wrap.
-    let value_row: usize = lines.iter().map(|l| l.width().div_ceil(width.max(1)).max(1)).sum();
+    let value_row: usize = lines.iter().map(|l| super::wrap::height(l, width)).sum();
     lines.push(field("value", form.value.value().to_owned(), form.focus == ResetField::Value, th));
     lines.push(Line::styled(
         form.kind().map_or("choose a strategy with ← → (nothing is chosen for you)", |k| k.help()),
@@ -91,7 +91,7 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, form: &ResetForm, th: &Theme, w: 
         "Enter reads the live offsets and shows exactly what will change. Nothing is sent yet.",
         th.fg(Color::DarkGray),
     ));
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    f.render_widget(Paragraph::new(super::wrap::lines(&lines, inner.width as usize)), inner);
     // The terminal's own cursor sits where typing goes.
     let (input, y) = match form.focus {
         ResetField::Value => (Some(&form.value), value_row),

@@ -77,11 +77,13 @@ pub struct Confirm {
     pub stale: Option<String>,
     /// A dry run's plan: shown, never run.
     pub view_only: bool,
+    /// It was asked from a form or the `:` line, so `b` has somewhere to go back to.
+    pub back: bool,
 }
 
 impl Confirm {
     pub fn new(plan: Plan) -> Self {
-        Self { plan, typed: Input::default(), scroll: 0, stale: None, view_only: false }
+        Self { plan, typed: Input::default(), scroll: 0, stale: None, view_only: false, back: false }
     }
 
     /// Whether it deletes.
@@ -89,11 +91,9 @@ impl Confirm {
         self.plan.kind != crate::engine::plan::PlanKind::Reset
     }
 
-    /// The size this confirmation needs, when the screen is smaller: it cannot be accepted then.
-    pub fn too_small(&self, size: (u16, u16)) -> Option<(u16, u16)> {
-        let deleting = self.plan.kind == crate::engine::plan::PlanKind::DeleteMessages;
-        let notes = self.plan.notes.len() + usize::from(self.stale.is_some());
-        super::layout::confirm_too_small(size.0, size.1, &self.plan.summary, notes, deleting)
+    /// The row `p` peeks at, marked `›`: the first one scrolled to.
+    pub fn peek_row(&self) -> usize {
+        self.scroll.min(self.plan.rows.len().saturating_sub(1))
     }
 
     /// The name to type, when the safety rules ask for one.

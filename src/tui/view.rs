@@ -4,12 +4,12 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::keymap::{Action, BINDINGS};
 use super::layout::areas;
 use super::modal_view;
-use super::state::{AppState, Level, Modal};
+use super::state::{AppState, Modal};
 use super::tree::{Kind, Tree};
 use super::update::bounds;
 pub use crate::core::live::state_word;
@@ -88,30 +88,39 @@ pub fn render(f: &mut Frame<'_>, s: &AppState) {
 }
 
 fn title(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
+    f.render_widget(Paragraph::new(title_line(s, r.width, th)), r);
+}
+
+/// The title bar: the name, then a running job's progress (it matters most), then the demo banner (shortened to
+/// `DEMO` where the whole one does not fit), then how fresh the live data is.
+fn title_line(s: &AppState, width: u16, th: &Theme) -> Line<'static> {
     let mut spans = vec![Span::styled(" offsetdeck ", th.bold())];
+    if let Some(j) = &s.job {
+        let cancel = if j.cancelling { "cancelling…" } else { "Esc cancels" };
+        spans.push(Span::styled(
+            format!(" job {}: {}/{} done, {} failed ({cancel}) ", j.id, j.done, j.total, j.failed),
+            th.bold(),
+        ));
+    }
+    let used = |spans: &[Span<'_>]| spans.iter().map(Span::width).sum::<usize>();
     if s.demo {
         let style = if s.color { Style::default().fg(Color::Black).bg(Color::Yellow) } else { th.selected() };
-        spans.push(Span::styled(" DEMO: local emulator, nothing real is touched ", style.add_modifier(Modifier::BOLD)));
+        let full = " DEMO: local emulator, nothing real is touched ";
+        let banner = if used(&spans) + full.len() + 12 <= width as usize { full } else { " DEMO " };
+        spans.push(Span::styled(banner, style.add_modifier(Modifier::BOLD)));
     }
     if s.refreshing {
         spans.push(Span::raw("  refreshing…"));
     } else if let Some(at) = &s.read_at {
-        // At 80 columns (with the demo banner) only the age fits; wider, the time it was read too.
+        let room = (width as usize).saturating_sub(used(&spans));
         let text = match s.read_age() {
-            Some(age) if r.width < 100 => format!("  live, {age}"),
+            Some(age) if room < format!("  live, read {at} ({age})").len() => format!("  live, {age}"),
             Some(age) => format!("  live, read {at} ({age})"),
             None => format!("  live, read {at}"),
         };
         spans.push(Span::styled(text, th.fg(Color::DarkGray)));
     }
-    if let Some(j) = &s.job {
-        let cancel = if j.cancelling { "cancelling…" } else { "Esc cancels" };
-        spans.push(Span::styled(
-            format!("  job {}: {}/{} done, {} failed ({cancel})", j.id, j.done, j.total, j.failed),
-            th.bold(),
-        ));
-    }
-    f.render_widget(Paragraph::new(Line::from(spans)), r);
+    Line::from(spans)
 }
 
 /// The account a tree node belongs to.
@@ -321,33 +330,8 @@ fn log(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
     });
     let inner = block.inner(r);
     f.render_widget(block, r);
-    let rows = inner.height as usize;
-    let width = inner.width.max(1) as usize;
-    let end = s.log.len().saturating_sub(s.log_scroll);
-    // Long lines wrap, so take lines from the newest back until the rows are full.
-    let mut used = 0;
-    let mut start = end;
-    while start > 0 && used < rows {
-        let l = &s.log[start - 1];
-        used += (9 + 2 + l.text.chars().count()).div_ceil(width).max(1);
-        start -= 1;
-    }
-    let lines: Vec<Line<'_>> = s
-        .log
-        .range(start..end)
-        .map(|l| {
-            let (style, mark) = match l.level {
-                Level::Error => (th.fg(Color::Red).add_modifier(Modifier::BOLD), "! "),
-                Level::Ok => (th.fg(Color::Green), "  "),
-                Level::Info => (Style::default(), "  "),
-            };
-            let time = if l.time.is_empty() { "        ".to_owned() } else { l.time.clone() };
-            Line::from(vec![Span::raw(format!("{time} ")), Span::styled(format!("{mark}{}", l.text), style)])
-        })
-        .collect();
-    // When the oldest shown line is taller than the room left, show its end: the newest line must stay visible.
-    let overflow = used.saturating_sub(rows) as u16;
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((overflow, 0)), inner);
+    let lines = super::log_view::tail(s, inner.height as usize, inner.width as usize, false, th);
+    f.render_widget(Paragraph::new(lines), inner);
 }
 
 /// The hint bar's text for the current screen, fitted to the width: the keys that act (and, during a job, how to

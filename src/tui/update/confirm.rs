@@ -16,10 +16,11 @@ pub(super) fn confirm_key(s: &mut AppState, mut c: Confirm, key: KeyEvent) -> St
         return view_key(s, Modal::Confirm(c), key);
     }
     let asks_name = c.type_name().is_some();
-    // What cannot be seen cannot be agreed to: too small a screen accepts nothing but Esc.
-    let visible = c.too_small(s.size).is_none();
+    // What was not drawn cannot be agreed to: the same layout as the frame says whether the summary, the totals,
+    // the prompt and what was typed are on screen.
+    let fit = crate::tui::confirm_view::fit(&c, s.size, &crate::tui::view::Theme::of(s));
     // A stale preview no longer says what would happen: it is planned again before it can run.
-    let visible = visible && c.stale.is_none();
+    let visible = fit.drawn() && c.stale.is_none();
     let confirmed = visible && c.plan.confirmation.accepts(c.typed.value());
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     match (asks_name, key.code) {
@@ -29,7 +30,7 @@ pub(super) fn confirm_key(s: &mut AppState, mut c: Confirm, key: KeyEvent) -> St
         }
         // Back to the form (or the `:` line) with every value kept; `b` types itself where a name is asked.
         (true, KeyCode::Char('b')) if ctrl => return back(s, Modal::Confirm(c)),
-        (false, KeyCode::Char('b')) => return back(s, Modal::Confirm(c)),
+        (false, KeyCode::Char('b')) if c.back => return back(s, Modal::Confirm(c)),
         (_, KeyCode::Char('r')) if ctrl => return replan(s),
         // The messages at the first shown row's target: Huawei and CKafka resets.
         (true, KeyCode::Char('p')) if ctrl && c.plan.kind == PlanKind::Reset => return crate::tui::peek::open(s, c),
@@ -42,8 +43,7 @@ pub(super) fn confirm_key(s: &mut AppState, mut c: Confirm, key: KeyEvent) -> St
             s.modal = Some(Modal::Confirm(c));
             return Step::send(Command::SavePlan { plan });
         }
-        (_, KeyCode::Down | KeyCode::PageDown) => c.scroll = (c.scroll + 1).min(c.plan.rows.len().saturating_sub(1)),
-        (_, KeyCode::Up | KeyCode::PageUp) => c.scroll = c.scroll.saturating_sub(1),
+        (_, code) if scroll(&mut c.scroll, code, &fit) => {}
         (false, KeyCode::Enter | KeyCode::Char('y')) if visible => return run(s, c),
         (true, KeyCode::Enter) if confirmed => return run(s, c),
         (true, _) => {
@@ -84,25 +84,27 @@ fn run(s: &mut AppState, c: Confirm) -> Step {
 /// The keys of a confirmation of several groups: type their count and Enter runs them as one job; Ctrl-S exports
 /// their targets as one CSV; Esc cancels.
 /// A dry run's plan: Esc closes it, the arrows scroll it, the peek opens; nothing runs it.
-fn view_key(s: &mut AppState, open: Modal, key: KeyEvent) -> Step {
-    let rows = match &open {
-        Modal::Confirm(c) => c.plan.rows.len(),
-        Modal::ConfirmBatch(c) => c.rows().count(),
-        _ => 0,
-    };
-    let mut open = open;
-    let scroll = match &mut open {
-        Modal::Confirm(c) => &mut c.scroll,
-        Modal::ConfirmBatch(c) => &mut c.scroll,
+fn view_key(s: &mut AppState, mut open: Modal, key: KeyEvent) -> Step {
+    let th = crate::tui::view::Theme::of(s);
+    let (fit, mut at) = match &open {
+        Modal::Confirm(c) => (crate::tui::confirm_view::fit(c, s.size, &th), c.scroll),
+        Modal::ConfirmBatch(c) => (crate::tui::batch_view::fit(c, s.size, &th), c.scroll),
         _ => return Step::redraw(),
     };
+    if scroll(&mut at, key.code, &fit) {
+        match &mut open {
+            Modal::Confirm(c) => c.scroll = at,
+            Modal::ConfirmBatch(c) => c.scroll = at,
+            _ => {}
+        }
+        s.modal = Some(open);
+        return Step::redraw();
+    }
     match key.code {
         KeyCode::Esc | KeyCode::Char('q' | 'n') => {
             s.asked = None;
             return Step::redraw();
         }
-        KeyCode::Down | KeyCode::PageDown => *scroll = (*scroll + 1).min(rows.saturating_sub(1)),
-        KeyCode::Up | KeyCode::PageUp => *scroll = scroll.saturating_sub(1),
         KeyCode::Char('p') if matches!(&open, Modal::Confirm(c) if c.plan.kind == PlanKind::Reset) => {
             if let Modal::Confirm(c) = open {
                 return crate::tui::peek::open(s, c);
@@ -122,7 +124,7 @@ pub(super) fn batch_key(s: &mut AppState, mut c: BatchConfirm, key: KeyEvent) ->
     if c.view_only {
         return view_key(s, Modal::ConfirmBatch(c), key);
     }
-    let rows = c.rows().count();
+    let fit = crate::tui::batch_view::fit(&c, s.size, &crate::tui::view::Theme::of(s));
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     match key.code {
         KeyCode::Esc => {
@@ -137,9 +139,9 @@ pub(super) fn batch_key(s: &mut AppState, mut c: BatchConfirm, key: KeyEvent) ->
             s.modal = Some(Modal::ConfirmBatch(c));
             return Step::send(Command::ExportBatch { batch });
         }
-        KeyCode::Down | KeyCode::PageDown => c.scroll = (c.scroll + 1).min(rows.saturating_sub(1)),
-        KeyCode::Up | KeyCode::PageUp => c.scroll = c.scroll.saturating_sub(1),
-        KeyCode::Enter if c.batch.confirmation.accepts(c.typed.value()) && s.size.0 >= 80 => {
+        code if scroll(&mut c.scroll, code, &fit) => {}
+        // Only a confirmation whose totals and prompt were drawn, by the layout the frame used.
+        KeyCode::Enter if c.batch.confirmation.accepts(c.typed.value()) && fit.drawn() => {
             let job = s.take_id();
             let total = c.batch.plans.iter().map(|p| p.calls.len()).sum();
             let n = c.batch.plans.len();
@@ -167,4 +169,24 @@ pub(super) fn batch_key(s: &mut AppState, mut c: BatchConfirm, key: KeyEvent) ->
     }
     s.modal = Some(Modal::ConfirmBatch(c));
     Step::redraw()
+}
+
+/// ↑↓ by a line, PgUp PgDn by what the frame showed, Home End to either end: whether the key scrolled.
+fn scroll(at: &mut usize, code: KeyCode, fit: &crate::tui::sheet::Fit) -> bool {
+    let last = fit.body_rows().saturating_sub(1);
+    // The layout clamps a scroll past the last full page; start from where it is drawn.
+    let now = match fit {
+        crate::tui::sheet::Fit::Drawn(d) => d.shown.start,
+        crate::tui::sheet::Fit::TooSmall { .. } => *at,
+    };
+    *at = match code {
+        KeyCode::Down => (now + 1).min(last),
+        KeyCode::Up => now.saturating_sub(1),
+        KeyCode::PageDown => (now + fit.page()).min(last),
+        KeyCode::PageUp => now.saturating_sub(fit.page()),
+        KeyCode::Home => 0,
+        KeyCode::End => last,
+        _ => return false,
+    };
+    true
 }

@@ -30,7 +30,7 @@ pub(super) fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
             (Some(Modal::Help(at.min(max))), vec![])
         }
         Modal::CancelConfirm { job } => match key.code {
-            KeyCode::Char('y') => {
+            KeyCode::Char('y') if asked_whole(s, &Modal::CancelConfirm { job }) => {
                 if let Some(j) = s.job.as_mut().filter(|j| j.id == job) {
                     j.cancelling = true;
                 }
@@ -40,7 +40,7 @@ pub(super) fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
             _ => (Some(Modal::CancelConfirm { job }), vec![]),
         },
         Modal::QuitConfirm => match key.code {
-            KeyCode::Char('y') => {
+            KeyCode::Char('y') if asked_whole(s, &Modal::QuitConfirm) => {
                 s.quit = true;
                 (None, vec![])
             }
@@ -118,4 +118,9 @@ pub(super) fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
     };
     s.modal = next;
     Step { redraw: true, effects }
+}
+
+/// Whether a yes/no question was drawn whole at the screen's size (the frame lays it out the same way).
+fn asked_whole(s: &AppState, m: &Modal) -> bool {
+    crate::tui::modal_view::question(m, &crate::tui::view::Theme::of(s)).is_some_and(|q| q.fit(s.size, 0).drawn())
 }

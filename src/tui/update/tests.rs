@@ -141,7 +141,9 @@ fn the_header_says_how_old_the_data_is_and_redraws_only_when_the_words_change() 
     s.refreshing = true;
     update(&mut s, Msg::Engine { at: "12:00:00".into(), event: Box::new(EngineEvent::RefreshDone) });
     assert!(update(&mut s, Msg::Clock(t0 + 12_000)).redraw);
-    assert!(screen(&s).contains("live, 12 s ago"), "{}", screen(&s));
+    assert!(screen(&s).contains("live, read 12:00:00 (12 s ago)"), "the time fits: {}", screen(&s));
+    s.demo = true;
+    assert!(screen(&s).contains("live, 12 s ago"), "beside the banner only the age: {}", screen(&s));
     s.size = (120, 30);
     assert!(screen(&s).contains("live, read 12:00:00 (12 s ago)"), "wider, the time too: {}", screen(&s));
     s.size = (80, 24);
