@@ -6,6 +6,15 @@ use ratatui::text::Line;
 
 use super::confirm_view::typed_prompt;
 use super::modal_view::clip;
+
+/// A group's name cut at its start: names of one team share their beginning and differ at the end.
+fn clip_start(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    if n <= width || width == 0 {
+        return s.to_owned();
+    }
+    format!("…{}", s.chars().skip(n - width + 1).collect::<String>())
+}
 use super::sheet::{Fit, Sheet, inner_width};
 use super::state::BatchConfirm;
 use super::view::Theme;
@@ -62,7 +71,7 @@ pub fn sheet(c: &BatchConfirm, screen_w: u16, th: &Theme) -> Sheet<'static> {
         .map(|(group, r)| {
             Line::from(format!(
                 "{:<gw$}{:<12}{:>5} {:>10} {:>10} {:>12} {:>9}",
-                clip(group, gw - 1),
+                clip_start(group, gw - 1),
                 clip(&r.topic, 11),
                 r.partition,
                 show(r.current),

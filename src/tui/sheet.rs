@@ -174,13 +174,14 @@ pub fn render(f: &mut Frame<'_>, fit: &Fit, th: &Theme) {
         Fit::TooSmall { need, now, border } => {
             let area = f.area();
             f.render_widget(Clear, area);
-            let block = Block::default().borders(Borders::ALL).border_style(*border).title(" terminal too small ");
+            let block = Block::default().borders(Borders::ALL).border_style(*border).title(" too small ");
             let inner = block.inner(area);
             f.render_widget(block, area);
+            // Short lines first: on the smallest screens what to do still shows.
             let text = [
-                Line::styled(format!("terminal too small: need {} x {}", need.0, need.1), th.bold()),
-                Line::from(format!("(now {} x {}) to show this plan and its prompt.", now.0, now.1)),
-                Line::from("Enlarge the window; Esc cancels."),
+                Line::styled("terminal too small", th.bold()),
+                Line::from(format!("need {} x {} (now {} x {})", need.0, need.1, now.0, now.1)),
+                Line::from("to show this plan and its prompt. Enlarge the window; Esc cancels."),
             ];
             f.render_widget(Paragraph::new(wrap::lines(&text, inner.width as usize)), inner);
         }
@@ -222,3 +223,7 @@ mod tests {
         assert!(!s.fit((39, 40), 0).drawn(), "narrower than the table");
     }
 }
+
+#[cfg(test)]
+#[path = "sheet_tests.rs"]
+mod property;
