@@ -145,7 +145,10 @@ fn ten_thousand_groups() -> AppState {
                 .collect();
             let snap =
                 GroupSnapshot { group: format!("group-{g:03}"), state: "Empty".into(), members: vec![], partitions };
-            state.live.insert((format!("inst-{i:03}"), format!("group-{g:03}")), Ok(snap));
+            state.live.insert(
+                offsetdeck::core::target::GroupRef::new(format!("inst-{i:03}"), format!("group-{g:03}")),
+                Ok(snap),
+            );
         }
     }
     state

@@ -270,7 +270,7 @@ pub fn describe(p: &Profile, instance: &str, group: &str, topic: Option<&str>, j
             "cloud_state": snap.state,
             "members": snap.members,
             "partitions": partitions,
-            "total_lag": snap.partitions.iter().filter_map(|r| r.lag()).sum::<i64>(),
+            "total_lag": snap.total_lag(None),
         }));
         return Ok(exit::OK);
     }
@@ -301,7 +301,9 @@ pub fn describe(p: &Profile, instance: &str, group: &str, topic: Option<&str>, j
             show(r.lag())
         );
     }
-    let total: i64 = snap.partitions.iter().filter_map(|r| r.lag()).sum();
-    say!("total lag {total}");
+    match snap.total_lag(None) {
+        Some(total) => say!("total lag {total}"),
+        None => say!("no committed offset"),
+    }
     Ok(exit::OK)
 }

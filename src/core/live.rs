@@ -180,6 +180,14 @@ impl GroupSnapshot {
     pub fn is_inactive(&self) -> bool {
         matches!(normalise_state(&self.state).as_str(), "empty" | "dead")
     }
+
+    /// The group's lag (on one topic, or all), over the partitions with a committed offset; `None` when it has
+    /// none there (after its offsets were deleted, or before its first commit): never 0, which says "caught up".
+    pub fn total_lag(&self, topic: Option<&str>) -> Option<i64> {
+        let parts = self.partitions.iter().filter(|p| topic.is_none_or(|t| p.topic == t));
+        let committed: Vec<&PartitionState> = parts.filter(|p| p.committed.is_some()).collect();
+        (!committed.is_empty()).then(|| committed.iter().filter_map(|p| p.lag()).sum())
+    }
 }
 
 #[cfg(test)]
@@ -195,6 +203,23 @@ mod tests {
         assert_eq!(m.size, Some(huge.len() as u64), "the size is the whole value's");
         assert_eq!(m.key.unwrap().len(), PEEK_KEEP);
         assert_eq!(Message::kept(1, None, None, Some("v".into()), Some(900)).size, Some(900), "the cloud's size wins");
+    }
+
+    #[test]
+    fn no_committed_offset_is_no_lag_not_zero() {
+        let p = |topic: &str, committed| PartitionState {
+            topic: topic.into(),
+            partition: 0,
+            committed,
+            start: Some(0),
+            end: Some(10),
+        };
+        let g = |partitions| GroupSnapshot { group: "g".into(), state: "Empty".into(), members: vec![], partitions };
+        assert_eq!(g(vec![]).total_lag(None), None, "CKafka lists no partition once the offsets are deleted");
+        assert_eq!(g(vec![p("a", None)]).total_lag(None), None, "Huawei lists them uncommitted");
+        assert_eq!(g(vec![p("a", Some(4)), p("b", None)]).total_lag(None), Some(6));
+        assert_eq!(g(vec![p("a", Some(4)), p("b", None)]).total_lag(Some("b")), None);
+        assert_eq!(g(vec![p("a", Some(10))]).total_lag(None), Some(0), "caught up is 0");
     }
 
     #[test]

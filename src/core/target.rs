@@ -134,6 +134,40 @@ impl fmt::Display for TargetKey {
     }
 }
 
+/// One consumer group of the profile: its instance's (or subscription's) profile name and the group's name as
+/// listings and the trees give it (a DTS group's short name). Two groups are the same only when both are equal:
+/// never by a part of the name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GroupRef {
+    pub instance: String,
+    pub group: String,
+}
+
+impl GroupRef {
+    pub fn new(instance: impl Into<String>, group: impl Into<String>) -> Self {
+        Self { instance: instance.into(), group: group.into() }
+    }
+}
+
+impl fmt::Display for GroupRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.instance, self.group)
+    }
+}
+
+/// One topic of an instance of the profile.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TopicRef {
+    pub instance: String,
+    pub topic: String,
+}
+
+impl TopicRef {
+    pub fn new(instance: impl Into<String>, topic: impl Into<String>) -> Self {
+        Self { instance: instance.into(), topic: topic.into() }
+    }
+}
+
 #[cfg(test)]
 mod real_tests {
     use super::*;

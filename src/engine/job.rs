@@ -278,23 +278,11 @@ pub async fn run(session: &Session, plan: Plan, cancel: &AtomicBool, obs: &mut d
 
 /// Refuses a plan whose group's committed offsets moved since it was made: the preview no longer says what would
 /// happen.
-fn unmoved(plan: &Plan, live: &crate::core::live::GroupSnapshot) -> Result<(), Refusal> {
-    let live: std::collections::HashMap<(&str, i32), Option<i64>> =
-        live.partitions.iter().map(|p| ((p.topic.as_str(), p.partition), p.committed)).collect();
-    let moved: Vec<String> = plan
-        .rows
-        .iter()
-        .filter_map(|r| {
-            let now = *live.get(&(r.topic.as_str(), r.partition))?;
-            (now != r.current).then(|| {
-                let show = |v: Option<i64>| v.map_or("none".to_owned(), |x| x.to_string());
-                format!("{} partition {}: planned from {}, now {}", r.topic, r.partition, show(r.current), show(now))
-            })
-        })
-        .collect();
+pub(crate) fn unmoved(plan: &Plan, live: &crate::core::live::GroupSnapshot) -> Result<(), Refusal> {
+    let moved = plan.drift(&live.partitions);
     if moved.is_empty() {
-        Ok(())
-    } else {
-        Err(Refusal::Stale(format!("the group moved since the plan was made ({}); plan it again", moved.join("; "))))
+        return Ok(());
     }
+    let moved: Vec<String> = moved.iter().map(ToString::to_string).collect();
+    Err(Refusal::Stale(format!("the group moved since the plan was made ({}); plan it again", moved.join("; "))))
 }

@@ -121,13 +121,21 @@ pub const MAX_VALID: jiff::SignedDuration = jiff::SignedDuration::from_hours(7 *
 impl PlanFile {
     /// A plan as a file, stamped now, expiring after `valid`.
     pub fn of(session: &Session, plan: &Plan, valid: jiff::SignedDuration) -> Result<Self, EngineError> {
+        Self::for_target(plan, session.target(&plan.target)?.real(), valid)
+    }
+
+    /// [`PlanFile::of`], for a target already found.
+    pub(crate) fn for_target(
+        plan: &Plan,
+        real: crate::core::target::RealTarget,
+        valid: jiff::SignedDuration,
+    ) -> Result<Self, EngineError> {
         pinnable(plan)?;
         if valid > MAX_VALID || valid <= jiff::SignedDuration::ZERO {
             return Err(EngineError::Input(format!(
                 "--expires {valid:#}: a plan file is valid for a moment up to 7 days (168h); give a shorter time"
             )));
         }
-        let real = session.target(&plan.target)?.real();
         let now = jiff::Timestamp::now();
         let expires = now.checked_add(valid).map_err(|e| EngineError::Input(format!("--expires: {e}")))?;
         let mut f = Self {
@@ -276,27 +284,25 @@ impl PlanFile {
                 _ => {}
             }
         }
-        let rows: std::collections::HashMap<(&str, i32), &super::plan::Row> =
-            now.rows.iter().map(|r| ((r.topic.as_str(), r.partition), r)).collect();
-        let show = |v: Option<i64>| v.map_or("none".to_owned(), |x| x.to_string());
-        for r in &self.rows {
-            let Some(live) = rows.get(&(r.topic.as_str(), r.partition)) else {
-                out.push(format!("{} partition {}: gone", r.topic, r.partition));
-                continue;
-            };
-            let at = format!("{} partition {}", r.topic, r.partition);
-            if self.kind != PlanKind::DeleteMessages && live.current != r.committed {
-                out.push(format!("{at}: committed offset moved {} -> {}", show(r.committed), show(live.current)));
-            }
-            if let Some(t) = r.target {
-                if live.start.is_some_and(|s| t < s) {
-                    out.push(format!("{at}: the log start {} passed the target {t}", show(live.start)));
-                }
-                if live.end.is_some_and(|e| t > e) {
-                    out.push(format!("{at}: the log end {} is now below the target {t}", show(live.end)));
-                }
-            }
-        }
+        // The same rule as the job's re-read and the dashboard's STALE line, against the partitions as read now.
+        let live: Vec<crate::core::live::PartitionState> = now
+            .rows
+            .iter()
+            .map(|r| crate::core::live::PartitionState {
+                topic: r.topic.clone(),
+                partition: r.partition,
+                committed: r.current,
+                start: r.start,
+                end: r.end,
+            })
+            .collect();
+        let planned = self.rows.iter().map(|r| super::plan::drift::Planned {
+            topic: &r.topic,
+            partition: r.partition,
+            committed: r.committed,
+            target: r.target,
+        });
+        out.extend(super::plan::drift::drift(self.kind, planned, &live).iter().map(ToString::to_string));
         let sent: Vec<RequestView> = now.calls.iter().map(|c| c.view()).collect();
         if out.is_empty() && sent != self.requests {
             out.push(

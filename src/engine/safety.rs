@@ -86,7 +86,11 @@ impl Confirmation {
         let protected = target.safety().protected;
         let name = target.short_group(name);
         let name = name.as_str();
-        let deletes = matches!(kind, PlanKind::DeleteOffsets | PlanKind::DeleteMessages);
+        // Exhaustive: a new kind of plan must say here whether it deletes.
+        let deletes = match kind {
+            PlanKind::Reset => false,
+            PlanKind::DeleteOffsets | PlanKind::DeleteMessages => true,
+        };
         if protected || deletes { Self::TypeName { name: name.to_owned(), protected } } else { Self::YesNo }
     }
 

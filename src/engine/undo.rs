@@ -2,7 +2,7 @@
 
 use super::error::EngineError;
 use super::plan::{Direction, Plan, PlanKind, Row, clamp};
-use super::safety::{Confirmation, Refusal};
+use super::safety::Refusal;
 use super::snapshot::Snapshot;
 use super::target::Target;
 use crate::core::live::GroupSnapshot;
@@ -94,19 +94,20 @@ pub fn restore(target: &Target<'_>, saved: &Snapshot, live: &GroupSnapshot) -> R
         saved.time,
         saved.summary
     );
-    Ok(Plan {
-        kind: PlanKind::Reset,
-        target: target.key(),
-        real: target.real(),
-        confirmation: Confirmation::required(target, PlanKind::Reset, &group),
-        group: Some(group),
-        summary,
-        expect: Direction::Changed,
-        calls,
-        rows,
-        notes,
-        seen: Default::default(),
-        plan_file: None,
-        undoes: Some(saved.time.clone()),
+    Plan::new(
+        target,
+        super::plan::Draft {
+            kind: PlanKind::Reset,
+            group: Some(group),
+            summary,
+            expect: Direction::Changed,
+            calls,
+            rows,
+            notes,
+        },
+    )
+    .map(|mut p| {
+        p.undoes = Some(saved.time.clone());
+        p
     })
 }

@@ -210,7 +210,15 @@ mod tests {
     fn quitting_with_a_job_running_is_a_failure_that_says_how_far_it_got() {
         let mut s = AppState::new(crate::engine::fixtures::profile(), (80, 24), false, false, "UTC".into());
         assert_eq!(Exit::of(&s), Exit { message: None, interrupted: false });
-        s.job = Some(Job { id: 3, label: "hw/orders".into(), done: 9, total: 15, failed: 0, cancelling: false });
+        s.job = Some(Job {
+            id: 3,
+            label: "hw/orders".into(),
+            done: 9,
+            total: 15,
+            failed: 0,
+            cancelling: false,
+            asked: None,
+        });
         let e = Exit::of(&s);
         assert!(e.interrupted);
         assert!(e.message.unwrap().contains("job 3 (hw/orders) was running: 9 of 15 call(s)"));

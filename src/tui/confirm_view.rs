@@ -30,6 +30,9 @@ pub fn sheet(c: &Confirm, th: &Theme) -> Sheet<'static> {
     };
     let alarm = th.fg(Color::Red).add_modifier(Modifier::BOLD);
     let mut top = vec![Line::styled(c.plan.summary.clone(), th.bold())];
+    if let Some(why) = &c.replanned {
+        top.push(Line::styled(format!("PLANNED AGAIN: the last run was refused, nothing was sent ({why})."), alarm));
+    }
     if let Some(moved) = &c.stale {
         top.push(Line::styled(
             format!("STALE: the live state moved since this plan ({moved}). Ctrl-R plans it again."),

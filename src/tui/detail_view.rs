@@ -37,7 +37,11 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
             None => vec![Line::from(format!("topic {topic} of group {group}: waiting for live data"))],
         },
         Some(Kind::Topic { instance, topic }) => {
-            match s.topic_logs.get(&(instance.to_string(), topic.to_string())).and_then(|r| r.as_ref().ok()) {
+            match s
+                .topic_logs
+                .get(&crate::core::target::TopicRef::new(instance.to_string(), topic.to_string()))
+                .and_then(|r| r.as_ref().ok())
+            {
                 Some(ps) => {
                     let held: i64 = ps.iter().map(|p| p.end - p.start).sum();
                     vec![
@@ -81,19 +85,22 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
                     ]
                 }
                 Some(Err(e)) => vec![Line::styled(format!("group {group}: live read failed: {e}"), th.fg(Color::Red))],
-                None => match s.summaries.get(&(instance.to_string(), group.to_string())) {
-                    // Known from its instance's listing; the detail is on its way (read when the cursor lands).
-                    Some(g) => vec![
-                        Line::from(vec![
-                            Span::raw(format!("group {group} on {instance}: ")),
-                            Span::styled(state_word(&g.state).to_owned(), state_style(th, &g.state)),
-                            Span::raw(g.lag.map(|l| format!("  total lag {l}")).unwrap_or_default()),
-                            Span::raw(g.members.map(|m| format!("  {m} member(s)")).unwrap_or_default()),
-                        ]),
-                        Line::styled("from the listing; reading its partitions…", th.fg(Color::DarkGray)),
-                    ],
-                    None => vec![Line::from(format!("group {group}: waiting for live data (R refreshes)"))],
-                },
+                None => {
+                    match s.summaries.get(&crate::core::target::GroupRef::new(instance.to_string(), group.to_string()))
+                    {
+                        // Known from its instance's listing; the detail is on its way (read when the cursor lands).
+                        Some(g) => vec![
+                            Line::from(vec![
+                                Span::raw(format!("group {group} on {instance}: ")),
+                                Span::styled(state_word(&g.state).to_owned(), state_style(th, &g.state)),
+                                Span::raw(g.lag.map(|l| format!("  total lag {l}")).unwrap_or_default()),
+                                Span::raw(g.members.map(|m| format!("  {m} member(s)")).unwrap_or_default()),
+                            ]),
+                            Line::styled("from the listing; reading its partitions…", th.fg(Color::DarkGray)),
+                        ],
+                        None => vec![Line::from(format!("group {group}: waiting for live data (R refreshes)"))],
+                    }
+                }
             }
         }
         Some(Kind::GroupPartition { instance, group, topic, partition }) => {
@@ -145,7 +152,7 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
 fn last_message(s: &AppState, instance: &str, topic: &str, partition: i32) -> String {
     let ms = s
         .topic_logs
-        .get(&(instance.to_owned(), topic.to_owned()))
+        .get(&crate::core::target::TopicRef::new(instance.to_owned(), topic.to_owned()))
         .and_then(|r| r.as_ref().ok())
         .and_then(|ps| ps.iter().find(|p| p.partition == partition))
         .and_then(|p| p.last_message_ms);

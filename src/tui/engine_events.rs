@@ -1,7 +1,5 @@
 //! What the engine's events do to the dashboard: live data, plans to confirm, calls streaming into the log.
 
-use std::collections::HashMap;
-
 use super::state::{AppState, Confirm, Level, Modal};
 use super::update::Step;
 use crate::engine::job::JobEnd;
@@ -12,7 +10,7 @@ use crate::engine::worker::EngineEvent;
 pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
     match event {
         EngineEvent::Live { instance, group, result } => {
-            let key = (instance.clone(), group.clone());
+            let key = crate::core::target::GroupRef::new(instance.clone(), group.clone());
             let was_error = s.live.get(&key).is_some_and(|r| r.is_err());
             if let (Err(e), false) = (&result, was_error) {
                 s.push_log(at, Level::Error, format!("{instance}/{group}: live read failed: {e}"));
@@ -23,16 +21,17 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
             {
                 let parts: Vec<(&str, i32)> = snap.partitions.iter().map(|p| (p.topic.as_str(), p.partition)).collect();
                 for t in &mut s.trees {
-                    t.fill_partitions(&key.0, &key.1, &parts);
+                    t.fill_partitions(&key.instance, &key.group, &parts);
                 }
             }
             if let Some(Ok(old)) = s.live.get(&key) {
                 s.previous_lag.insert(key.clone(), old.partitions.iter().filter_map(|p| p.lag()).sum());
             }
-            if let (Ok(snap), Some(Modal::Confirm(c))) = (&result, &mut s.modal)
-                && c.plan.target.instance == instance
-                && c.plan.group.as_deref().is_some_and(|g| g == group || g.ends_with(&format!("-{group}")))
-            {
+            let planned_here = match &s.modal {
+                Some(Modal::Confirm(c)) => s.group_of(&c.plan).as_ref() == Some(&key),
+                _ => false,
+            };
+            if let (Ok(snap), true, Some(Modal::Confirm(c))) = (&result, planned_here, &mut s.modal) {
                 c.stale = stale(&c.plan, snap).or(c.stale.take());
             }
             s.live.insert(key, result);
@@ -42,7 +41,7 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
             // An unread lag stays unread (the groups view counts it); a failed background read is not logged: one
             // line per group of 10,000 would bury the log, and the cursor's own read says why.
             let Ok(lag) = lag else { return Step::default() };
-            let key = (instance.clone(), group.clone());
+            let key = crate::core::target::GroupRef::new(instance.clone(), group.clone());
             s.lags_read.insert(key.clone());
             if let Some(sum) = s.summaries.get_mut(&key) {
                 if let (Some(old), Some(_), false) = (sum.lag, lag, s.live.contains_key(&key)) {
@@ -53,7 +52,7 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
             super::groups_view::refresh_row(s, &instance, &group);
         }
         EngineEvent::TopicLog { instance, topic, result } => {
-            let key = (instance.clone(), topic.clone());
+            let key = crate::core::target::TopicRef::new(instance.clone(), topic.clone());
             let was_error = s.topic_logs.get(&key).is_some_and(|r| r.is_err());
             if let (Err(e), false) = (&result, was_error) {
                 s.push_log(at, Level::Error, format!("{instance}/{topic}: reading the topic's partitions failed: {e}"));
@@ -100,7 +99,15 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                     let mut c = Confirm::new(plan);
                     c.view_only = s.asked.as_ref().is_some_and(|a| a.view_only);
                     c.back = s.asked.as_ref().is_some_and(|a| a.from.is_some());
+                    c.replanned = s.replanning.take();
+                    // Read the group again now, whatever the refresh timer says: a move shows as STALE before `y`.
+                    let read = s
+                        .group_of(&c.plan)
+                        .map(|g| crate::engine::worker::Command::Describe { instance: g.instance, group: g.group });
                     s.modal = Some(Modal::Confirm(c));
+                    if let Some(cmd) = read {
+                        return Step::send(cmd);
+                    }
                 }
                 Err(e) => {
                     // Back in the form or on the line it was asked from, the value kept and the error under it.
@@ -150,7 +157,7 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
             }
         }
         EngineEvent::TopicMissing { instance, topic } => {
-            if s.topics_missing.insert((instance.clone(), topic.clone())) {
+            if s.topics_missing.insert(crate::core::target::TopicRef::new(instance.clone(), topic.clone())) {
                 s.push_log(
                     at,
                     Level::Error,
@@ -210,7 +217,19 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
             s.push_log(at, level, text);
         }
         EngineEvent::JobDone { job, end, failed, unverified, sent, total } => {
-            s.job = None;
+            let asked = s.job.take().and_then(|j| j.asked);
+            // The group moved between the confirmation and the job's own read: nothing was sent, and the request is
+            // planned again from the live state, its confirmation saying why (never an empty form).
+            if let (JobEnd::Refused { why: crate::engine::safety::Refusal::Stale(why) }, Some(asked), None) =
+                (&end, asked, &s.modal)
+            {
+                s.push_log(at, Level::Error, format!("job {job} not run: nothing was sent: {why}"));
+                s.asked = Some(asked);
+                s.replanning = Some(why.clone());
+                let (modal, effects) = crate::tui::update::ask(s);
+                s.modal = modal;
+                return Step { redraw: true, effects };
+            }
             let (level, text) = match end {
                 JobEnd::Cancelled { .. } => (
                     Level::Error,
@@ -257,7 +276,8 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
 
 /// How many partitions a topic has, as far as the dashboard knows (its own read, else the profile); 0 when unknown.
 fn partition_count(s: &AppState, instance: &str, topic: &str) -> u32 {
-    if let Some(Ok(log)) = s.topic_logs.get(&(instance.to_owned(), topic.to_owned())) {
+    if let Some(Ok(log)) = s.topic_logs.get(&crate::core::target::TopicRef::new(instance.to_owned(), topic.to_owned()))
+    {
         return log.len() as u32;
     }
     let t = crate::engine::target::Target::find(&s.profile, instance).ok();
@@ -280,11 +300,11 @@ fn add_listed(s: &mut AppState, instance: &str, groups: &[crate::core::live::Gro
     for t in &mut s.trees {
         for g in t.add_groups(instance, &rows) {
             added = true;
-            s.live_only.insert((instance.to_owned(), g.to_owned()));
+            s.live_only.insert(crate::core::target::GroupRef::new(instance.to_owned(), g.to_owned()));
         }
     }
     for g in groups {
-        let key = (instance.to_owned(), g.group.clone());
+        let key = crate::core::target::GroupRef::new(instance.to_owned(), g.group.clone());
         let old = s.summaries.get(&key);
         if !whole && old.is_some() {
             continue;
@@ -301,7 +321,7 @@ fn add_listed(s: &mut AppState, instance: &str, groups: &[crate::core::live::Gro
         }
         s.summaries.insert(key.clone(), g);
         if !added {
-            super::groups_view::refresh_row(s, &key.0, &key.1);
+            super::groups_view::refresh_row(s, &key.instance, &key.group);
         }
     }
     if added {
@@ -337,34 +357,5 @@ fn compact_target(body: &serde_json::Value) -> String {
 /// What moved since a plan was made, in words, when its group's new read differs: a committed offset, or a log start
 /// past a target.
 pub(super) fn stale(plan: &crate::engine::plan::Plan, live: &crate::core::live::GroupSnapshot) -> Option<String> {
-    let at: HashMap<(&str, i32), &crate::core::live::PartitionState> =
-        live.partitions.iter().map(|p| ((p.topic.as_str(), p.partition), p)).collect();
-    let show = |v: Option<i64>| v.map_or("none".to_owned(), |x| x.to_string());
-    let moved: Vec<String> = plan
-        .rows
-        .iter()
-        .filter_map(|r| {
-            let now = at.get(&(r.topic.as_str(), r.partition))?;
-            if now.committed != r.current {
-                return Some(format!(
-                    "{} p{}: committed {} -> {}",
-                    r.topic,
-                    r.partition,
-                    show(r.current),
-                    show(now.committed)
-                ));
-            }
-            match (now.start, r.target) {
-                (Some(start), Some(t)) if plan.kind == crate::engine::plan::PlanKind::Reset && start > t => {
-                    Some(format!("{} p{}: the log now starts at {start}, past the target {t}", r.topic, r.partition))
-                }
-                _ => None,
-            }
-        })
-        .collect();
-    match moved.len() {
-        0 => None,
-        1 => Some(moved[0].clone()),
-        n => Some(format!("{}, and {} more partition(s)", moved[0], n - 1)),
-    }
+    crate::engine::plan::drift::in_short(&plan.drift(&live.partitions))
 }

@@ -34,7 +34,7 @@ impl Status<'_> {
 
     pub fn lag(&self) -> Option<i64> {
         match self {
-            Self::Live(g) => Some(g.partitions.iter().filter_map(|p| p.lag()).sum()),
+            Self::Live(g) => g.total_lag(None),
             Self::Listed(g) => g.lag,
             _ => None,
         }
@@ -51,7 +51,7 @@ impl Status<'_> {
 
 /// The status of a group of an instance.
 pub fn of<'a>(s: &'a AppState, instance: &str, group: &str) -> Status<'a> {
-    let key = (instance.to_owned(), group.to_owned());
+    let key = crate::core::target::GroupRef::new(instance.to_owned(), group.to_owned());
     match (s.live.get(&key), s.summaries.get(&key)) {
         (Some(Ok(g)), _) => Status::Live(g),
         (Some(Err(_)), None) if matches!(s.listed.get(instance), Some(Ok(_))) => Status::NotFound,

@@ -161,8 +161,8 @@ pub fn build(s: &AppState) -> Vec<GroupRow> {
 
 /// A row's live part: state, lag, members and trend, from what was read of its group.
 fn fill(s: &AppState, row: &mut GroupRow) {
-    let key = (row.instance.clone(), row.group.clone());
-    let status = super::group_status::of(s, &key.0, &key.1);
+    let key = crate::core::target::GroupRef::new(row.instance.clone(), row.group.clone());
+    let status = super::group_status::of(s, &key.instance, &key.group);
     let lag = status.lag();
     row.state = status.word().to_owned();
     row.rank = ["ACTIVE", "REBALANCING", "READ FAILED", "NOT FOUND", "EMPTY", "DEAD"]
@@ -181,7 +181,7 @@ fn fill(s: &AppState, row: &mut GroupRow) {
 /// After one group's read: its row is updated in place (not all 20,000 rebuilt) and the order is redone before the
 /// next frame; a group with no row yet makes the rows be built again.
 pub fn refresh_row(s: &mut AppState, instance: &str, group: &str) {
-    let key = (instance.to_owned(), group.to_owned());
+    let key = crate::core::target::GroupRef::new(instance.to_owned(), group.to_owned());
     match s.groups_index.get(&key).copied() {
         Some(i) if !s.groups_dirty && i < s.groups_all.len() => {
             let mut row = s.groups_all[i].clone();
@@ -284,8 +284,12 @@ pub(super) fn key(s: &mut AppState, action: Action) -> Option<Step> {
 pub(super) fn sync_selection(s: &mut AppState) {
     if s.groups_dirty || s.groups_all.is_empty() {
         s.groups_all = build(s);
-        s.groups_index =
-            s.groups_all.iter().enumerate().map(|(i, r)| ((r.instance.clone(), r.group.clone()), i)).collect();
+        s.groups_index = s
+            .groups_all
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (crate::core::target::GroupRef::new(r.instance.clone(), r.group.clone()), i))
+            .collect();
         s.groups_dirty = false;
     }
     s.groups_rows = order(&s.groups_all, &s.groups_filter, s.groups_sort);
@@ -307,7 +311,7 @@ fn select_row(s: &mut AppState) {
     if let Some(r) = s.groups_rows.get(s.groups_cursor).and_then(|i| s.groups_all.get(*i)) {
         s.focus = r.tree;
         s.trees[r.tree].selected = Some(r.node);
-        s.groups_selected = Some((r.instance.clone(), r.group.clone()));
+        s.groups_selected = Some(crate::core::target::GroupRef::new(r.instance.clone(), r.group.clone()));
     }
 }
 
@@ -364,7 +368,7 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
         let show = |v: Option<i64>| v.map_or("-".to_owned(), |x| x.to_string());
         let trend = row.trend.map_or(String::new(), |t| if t > 0 { format!("+{t}") } else { t.to_string() });
         let name = if row.in_profile { row.group.clone() } else { format!("{} (live)", row.group) };
-        let marked = s.marked.contains(&(row.instance.clone(), row.group.clone()));
+        let marked = s.marked.contains(&crate::core::target::GroupRef::new(row.instance.clone(), row.group.clone()));
         let name = if marked { format!("● {name}") } else { name };
         let text = format!(
             "{}{} {} {} {} {:>mem_w$} {:>lag_w$} {:>trend_w$}",

@@ -15,10 +15,10 @@ pub(super) fn toggle(s: &mut AppState) -> Step {
             Kind::Group { instance, group }
             | Kind::GroupTopic { instance, group, .. }
             | Kind::GroupPartition { instance, group, .. },
-        ) => (instance.to_string(), group.to_string()),
+        ) => crate::core::target::GroupRef::new(instance.to_string(), group.to_string()),
         _ => return status(s, "mark: select a group (Space marks it; r then resets the marked groups together)"),
     };
-    if s.marked.iter().any(|(i, _)| *i != group.0) {
+    if s.marked.iter().any(|m| m.instance != group.instance) {
         s.marked.clear();
         s.push_log(String::new(), super::state::Level::Info, "marks are on one instance at a time: cleared".into());
     }
@@ -28,18 +28,18 @@ pub(super) fn toggle(s: &mut AppState) -> Step {
     let n = s.marked.len();
     match n {
         0 => status(s, "no group marked"),
-        _ => status(s, format!("{n} marked on {}: r resets them together · Esc clears", group.0)),
+        _ => status(s, format!("{n} marked on {}: r resets them together · Esc clears", group.instance)),
     }
 }
 
 /// The reset form for the marked groups.
 pub(super) fn open_reset(s: &mut AppState) -> Step {
-    let Some(instance) = s.marked.iter().next().map(|(i, _)| i.clone()) else { return Step::default() };
+    let Some(instance) = s.marked.iter().next().map(|m| m.instance.clone()) else { return Step::default() };
     if let Some(why) = write_refusal(s, &instance, PlanKind::Reset) {
         return status(s, format!("reset: {why}"));
     }
     let Some((_, kind, _)) = s.instance_info(&instance) else { return Step::default() };
-    let groups = s.marked.iter().map(|(_, g)| g.clone()).collect();
+    let groups = s.marked.iter().map(|m| m.group.clone()).collect();
     s.modal = Some(Modal::Reset(ResetForm::many(instance, groups, kind)));
     Step::redraw()
 }

@@ -8,7 +8,7 @@ use super::forms::{DeleteMessagesForm, DeleteOffsetsForm, ResetForm};
 use super::tree::Tree;
 use crate::core::live::{GroupSnapshot, TopicPartition};
 use crate::core::profile::{Profile, Safety};
-use crate::core::target::TargetKind;
+use crate::core::target::{GroupRef, TargetKind, TopicRef};
 use crate::engine::plan::Plan;
 
 /// How many log lines are kept in memory.
@@ -67,7 +67,7 @@ pub enum Origin {
 #[derive(Debug, Clone)]
 pub struct Confirm {
     /// The plan, exactly as it will run; its target and required confirmation included.
-    pub plan: Plan,
+    pub plan: Box<Plan>,
     /// What was typed, when a name is asked for.
     pub typed: Input,
     /// First plan row shown.
@@ -79,16 +79,30 @@ pub struct Confirm {
     pub view_only: bool,
     /// It was asked from a form or the `:` line, so `b` has somewhere to go back to.
     pub back: bool,
+    /// Why this plan was made again: the last one was refused when it ran because the group had moved.
+    pub replanned: Option<String>,
 }
 
 impl Confirm {
     pub fn new(plan: Plan) -> Self {
-        Self { plan, typed: Input::default(), scroll: 0, stale: None, view_only: false, back: false }
+        Self {
+            plan: Box::new(plan),
+            typed: Input::default(),
+            scroll: 0,
+            stale: None,
+            view_only: false,
+            back: false,
+            replanned: None,
+        }
     }
 
     /// Whether it deletes.
     pub fn destructive(&self) -> bool {
-        self.plan.kind != crate::engine::plan::PlanKind::Reset
+        use crate::engine::plan::PlanKind;
+        match self.plan.kind {
+            PlanKind::Reset => false,
+            PlanKind::DeleteOffsets | PlanKind::DeleteMessages => true,
+        }
     }
 
     /// The row `p` peeks at, marked `›`: the first one scrolled to.
@@ -163,7 +177,7 @@ pub enum Modal {
 }
 
 /// A running job.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Job {
     /// Its id.
     pub id: u64,
@@ -177,6 +191,8 @@ pub struct Job {
     pub failed: usize,
     /// Whether cancel was asked.
     pub cancelling: bool,
+    /// What its plan was asked for: asked again when the job refuses a plan the group moved under.
+    pub asked: Option<Asked>,
 }
 
 /// The whole dashboard.
@@ -191,21 +207,21 @@ pub struct AppState {
     /// Terminal size.
     pub size: (u16, u16),
     /// Live state by (instance, group).
-    pub live: HashMap<(String, String), Result<GroupSnapshot, String>>,
+    pub live: HashMap<GroupRef, Result<GroupSnapshot, String>>,
     /// Topic logs by (instance, topic).
-    pub topic_logs: HashMap<(String, String), Result<Vec<TopicPartition>, String>>,
+    pub topic_logs: HashMap<TopicRef, Result<Vec<TopicPartition>, String>>,
     /// Each instance's groups as the cloud lists them, by instance.
     pub listed: HashMap<String, Result<Vec<crate::core::live::GroupSummary>, String>>,
     /// Groups the cloud has that the profile does not list: (instance, group).
-    pub live_only: std::collections::HashSet<(String, String)>,
+    pub live_only: std::collections::HashSet<GroupRef>,
     /// Pinned topics the instance does not have live, by (instance, topic).
-    pub topics_missing: std::collections::HashSet<(String, String)>,
+    pub topics_missing: std::collections::HashSet<TopicRef>,
     /// Every listed group's state and lag from its instance's listing, by (instance, group).
-    pub summaries: HashMap<(String, String), crate::core::live::GroupSummary>,
+    pub summaries: HashMap<GroupRef, crate::core::live::GroupSummary>,
     /// Groups only the cloud lists whose detail was asked for since the last refresh.
-    pub detail_asked: std::collections::HashSet<(String, String)>,
+    pub detail_asked: std::collections::HashSet<GroupRef>,
     /// Each group's total lag at the read before the newest, for the trend.
-    pub previous_lag: HashMap<(String, String), i64>,
+    pub previous_lag: HashMap<GroupRef, i64>,
     /// Whether the groups view shows instead of the trees.
     pub groups_view: bool,
     /// The groups view's order, filter and selected row.
@@ -217,16 +233,16 @@ pub struct AppState {
     /// The rows shown, as indices into `groups_all`: filtered and sorted.
     pub groups_rows: Vec<usize>,
     /// Where each group's row is in `groups_all`.
-    pub groups_index: HashMap<(String, String), usize>,
+    pub groups_index: HashMap<GroupRef, usize>,
     /// The group drawn under the cursor: held by identity, so a read that re-orders the rows moves the cursor with
     /// its group and a key acts on what was drawn.
-    pub groups_selected: Option<(String, String)>,
+    pub groups_selected: Option<GroupRef>,
     /// A row changed in place since the rows were last ordered.
     pub groups_order_dirty: bool,
     /// Groups whose lag the engine read in the background (it may have found none committed).
-    pub lags_read: std::collections::HashSet<(String, String)>,
+    pub lags_read: std::collections::HashSet<GroupRef>,
     /// Groups whose summary so far is a page of a listing still being read.
-    pub from_part: std::collections::HashSet<(String, String)>,
+    pub from_part: std::collections::HashSet<GroupRef>,
     /// Whether live data arrived since the rows were built.
     pub groups_dirty: bool,
     /// When the newest refresh finished, as the log shows times (the header says how fresh the data is).
@@ -286,11 +302,21 @@ pub struct AppState {
     pub history: Vec<String>,
     /// Where the history is kept (none: not kept).
     pub history_file: Option<std::path::PathBuf>,
+    /// Why the plan being made is asked again (a run refused because the group moved), for its confirmation.
+    pub replanning: Option<String>,
     /// Groups marked (Space) to be reset or exported together: (instance, group), all on one instance.
-    pub marked: std::collections::BTreeSet<(String, String)>,
+    pub marked: std::collections::BTreeSet<GroupRef>,
 }
 
 impl AppState {
+    /// The group a plan writes, as the dashboard keys it: the plan's API name turned into the name listings give
+    /// (a DTS group's short name) by its target, so a plan and a live read match only when they are one group.
+    pub fn group_of(&self, plan: &Plan) -> Option<GroupRef> {
+        let api = plan.group.as_deref()?;
+        let t = crate::engine::target::Target::find(&self.profile, &plan.target.instance).ok()?;
+        Some(GroupRef::new(plan.target.instance.clone(), t.short_group(api)))
+    }
+
     /// A fresh dashboard for a profile.
     pub fn new(profile: Profile, size: (u16, u16), demo: bool, color: bool, zone_name: String) -> Self {
         let trees = [Tree::huawei(&profile), Tree::tencent(&profile)];
@@ -338,6 +364,7 @@ impl AppState {
             now_ms: 0,
             quit: false,
             keymap: super::keymap::Keymap::default(),
+            replanning: None,
             marked: Default::default(),
             command: None,
             asked: None,

@@ -85,18 +85,19 @@ pub fn update_all(s: &mut AppState, msgs: impl IntoIterator<Item = Msg>) -> Step
 /// The read of the group under the cursor, when it is one only the cloud lists and its detail has not been asked
 /// for since the last refresh: listings give every group's state and lag; partitions are read for what is looked at.
 fn prefetch(s: &mut AppState) -> Option<Command> {
-    let (instance, group) = match &s.trees[s.focus].selected_node()?.kind {
+    let key = match &s.trees[s.focus].selected_node()?.kind {
         Kind::Group { instance, group }
         | Kind::GroupTopic { instance, group, .. }
-        | Kind::GroupPartition { instance, group, .. } => (instance.to_string(), group.to_string()),
+        | Kind::GroupPartition { instance, group, .. } => {
+            crate::core::target::GroupRef::new(instance.to_string(), group.to_string())
+        }
         _ => return None,
     };
-    let key = (instance, group);
     if !s.live_only.contains(&key) || s.detail_asked.contains(&key) {
         return None;
     }
     s.detail_asked.insert(key.clone());
-    Some(Command::Describe { instance: key.0, group: key.1 })
+    Some(Command::Describe { instance: key.instance, group: key.group })
 }
 
 fn apply(s: &mut AppState, msg: Msg) -> Step {

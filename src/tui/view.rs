@@ -205,19 +205,13 @@ pub(super) fn state_style(th: &Theme, state: &str) -> Style {
 }
 
 pub(super) fn snapshot<'a>(s: &'a AppState, instance: &str, group: &str) -> Option<&'a Result<GroupSnapshot, String>> {
-    s.live.get(&(instance.to_owned(), group.to_owned()))
+    s.live.get(&crate::core::target::GroupRef::new(instance.to_owned(), group.to_owned()))
 }
 
 /// A group's lag in words: the sum, or "no committed offset" when it has none there (after a delete, or before its
 /// first commit): never "lag 0", which would say it is caught up.
 pub(super) fn group_lag(snap: &GroupSnapshot, topic: Option<&str>) -> String {
-    let mut parts = snap.partitions.iter().filter(|p| topic.is_none_or(|t| p.topic == t)).peekable();
-    if parts.peek().is_some()
-        && snap.partitions.iter().filter(|p| topic.is_none_or(|t| p.topic == t)).all(|p| p.committed.is_none())
-    {
-        return "no committed offset".into();
-    }
-    format!("lag {}", parts.filter_map(|p| p.lag()).sum::<i64>())
+    snap.total_lag(topic).map_or_else(|| "no committed offset".into(), |l| format!("lag {l}"))
 }
 
 pub(super) fn num(v: Option<i64>) -> String {
@@ -237,7 +231,7 @@ fn row<'a>(s: &'a AppState, t: &'a Tree, n: usize, th: &Theme, selected: bool) -
     };
     let mut spans = vec![Span::raw(format!("{indent}{marker}"))];
     if let Kind::Group { instance, group } = &node.kind
-        && s.marked.contains(&(instance.to_string(), group.to_string()))
+        && s.marked.contains(&crate::core::target::GroupRef::new(instance.to_string(), group.to_string()))
     {
         spans.push(Span::styled("● ", th.fg(Color::Cyan).add_modifier(Modifier::BOLD)));
     }
@@ -276,7 +270,7 @@ fn row<'a>(s: &'a AppState, t: &'a Tree, n: usize, th: &Theme, selected: bool) -
             if let Some(n) = status.members().filter(|n| *n > 0) {
                 spans.push(Span::raw(format!("  {n} member(s)")));
             }
-            if s.live_only.contains(&(instance.to_string(), group.to_string())) {
+            if s.live_only.contains(&crate::core::target::GroupRef::new(instance.to_string(), group.to_string())) {
                 spans.push(Span::styled("  (not in profile)", th.fg(Color::DarkGray)));
             }
             if let Some(j) =
@@ -306,7 +300,7 @@ fn row<'a>(s: &'a AppState, t: &'a Tree, n: usize, th: &Theme, selected: bool) -
             }
         }
         Kind::Topic { instance, topic } => {
-            if s.topics_missing.contains(&(instance.to_string(), topic.to_string())) {
+            if s.topics_missing.contains(&crate::core::target::TopicRef::new(instance.to_string(), topic.to_string())) {
                 spans.push(Span::styled("  [NOT FOUND]", th.fg(Color::Red)));
             } else {
                 spans.push(Span::styled(format!("  {} partitions", node.children.len()), th.fg(Color::DarkGray)))

@@ -30,12 +30,12 @@ async fn a_group_added_in_the_cloud_while_the_dashboard_runs_appears_and_can_be_
         .position(|n| matches!(&n.kind, Kind::Group { group, .. } if &**group == "hotfix-replay"))
         .expect("the new group is in the tree");
     assert!(t.nodes[at].children.is_empty(), "the listing gives state and lag; detail waits until it is looked at");
-    assert!(app.state.live.keys().all(|(_, g)| g != "hotfix-replay"), "not read before it is selected");
+    assert!(app.state.live.keys().all(|k| k.group != "hotfix-replay"), "not read before it is selected");
     app.state.trees[0].selected = Some(at);
     app.state.trees[0].scroll_into_view(10);
     // Any message after the cursor lands on it asks for its detail (the prefetch of the row under the cursor).
     app.apply(Msg::Resize(80, 24));
-    app.settle_until(|s| s.live.keys().any(|(_, g)| g == "hotfix-replay")).await;
+    app.settle_until(|s| s.live.keys().any(|k| k.group == "hotfix-replay")).await;
     let t = &app.state.trees[0];
     assert_eq!(t.nodes[at].children.len(), 1, "its topic, payments");
     assert_eq!(t.nodes[t.nodes[at].children[0]].children.len(), 3, "with its three partitions, read live");
@@ -73,7 +73,7 @@ async fn a_ckafka_group_only_the_cloud_lists_gets_its_lag_read_in_the_background
     };
     app.settle_until(|s| lag_of(s).is_some()).await;
     assert_eq!(lag_of(&app.state), Some(end), "its whole log unconsumed, read without the cursor visiting it");
-    assert!(app.state.live.keys().all(|(_, g)| g != "backfill-zz"), "from its offsets alone, not a detail read");
+    assert!(app.state.live.keys().all(|k| k.group != "backfill-zz"), "from its offsets alone, not a detail read");
     let s = &app.state;
     let lags: Vec<(String, Option<i64>)> =
         s.groups_rows.iter().map(|i| (s.groups_all[*i].group.clone(), s.groups_all[*i].lag)).collect();
@@ -130,7 +130,7 @@ async fn instances_the_profile_does_not_name_join_the_tree_from_the_cloud() {
         .expect("billing listed");
     app.state.trees[0].selected = Some(at);
     app.apply(Msg::Resize(80, 24));
-    app.settle_until(|s| s.live.contains_key(&("orders".to_owned(), "billing".to_owned()))).await;
+    app.settle_until(|s| s.live.contains_key(&offsetdeck::core::target::GroupRef::new("orders", "billing"))).await;
     app.plan_reset(1).await;
     assert!(matches!(app.state.modal, Some(Modal::Confirm(_))), "{:?}", app.state.log.back());
 }

@@ -88,7 +88,7 @@ async fn a_delete_offsets_preview_shows_both_restart_outcomes_and_the_tree_then_
         app.settle().await;
         // The worker reads the group again after the job; its read arrives after the job's end.
         let read = |s: &offsetdeck::tui::state::AppState| {
-            let key = ("orders".to_owned(), "audit".to_owned());
+            let key = offsetdeck::core::target::GroupRef::new("orders", "audit");
             matches!(s.live.get(&key), Some(Ok(g)) if g.partitions.iter().all(|p| p.committed.is_none()))
         };
         app.settle_until(read).await;

@@ -113,8 +113,8 @@ async fn every_new_screen_renders_at_any_size_without_panicking() {
     app.settle_until(|s| matches!(&s.modal, Some(Modal::Peek(v)) if v.result.is_some())).await;
     let peek = app.state.modal.clone();
     app.state.modal = None;
-    app.state.marked.insert(("orders".into(), "billing".into()));
-    app.state.marked.insert(("orders".into(), "audit".into()));
+    app.state.marked.insert(offsetdeck::core::target::GroupRef::new("orders", "billing"));
+    app.state.marked.insert(offsetdeck::core::target::GroupRef::new("orders", "audit"));
     app.key(KeyCode::Char('r'));
     let form = app.state.modal.clone();
     app.keys(&[KeyCode::Right, KeyCode::Enter]);

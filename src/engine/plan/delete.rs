@@ -1,9 +1,9 @@
 //! Planning deletes: a group's committed offsets (Huawei, CKafka), or the messages before an offset (Huawei).
 
-use super::{Direction, Plan, PlanKind, Row};
+use super::{Direction, Draft, Plan, PlanKind, Row};
 use crate::core::live::GroupSnapshot;
 use crate::engine::error::EngineError;
-use crate::engine::safety::{self, Confirmation};
+use crate::engine::safety;
 use crate::engine::target::Target;
 use crate::providers::{huawei, tencent};
 
@@ -37,21 +37,18 @@ pub fn delete_offsets(
     );
     // What follows (earliest replays, latest skips) is shown with the rows' numbers, not as a note.
     let notes = Vec::new();
-    Ok(Plan {
-        kind: PlanKind::DeleteOffsets,
-        target: target.key(),
-        real: target.real(),
-        group: Some(group.to_owned()),
-        summary,
-        confirmation: Confirmation::required(target, PlanKind::DeleteOffsets, group),
-        expect: Direction::Changed,
-        calls,
-        rows,
-        notes,
-        seen: Default::default(),
-        plan_file: None,
-        undoes: None,
-    })
+    Plan::new(
+        target,
+        Draft {
+            kind: PlanKind::DeleteOffsets,
+            group: Some(group.to_owned()),
+            summary,
+            expect: Direction::Changed,
+            calls,
+            rows,
+            notes,
+        },
+    )
 }
 
 /// Plans deleting messages before an offset per partition. `None` means "to the end". `bounds` are each
@@ -115,19 +112,36 @@ pub fn delete_messages(
         "delete {lost} messages from topic `{topic}` on huawei `{}` (account {}); this cannot be undone",
         inst.name, acc.name
     );
-    Ok(Plan {
-        kind: PlanKind::DeleteMessages,
-        target: target.key(),
-        real: target.real(),
-        group: None,
-        summary,
-        confirmation: Confirmation::required(target, PlanKind::DeleteMessages, topic),
-        expect: Direction::Up,
-        calls: vec![huawei::delete_messages(acc, &inst.id, topic, &body)],
-        rows,
-        notes: Vec::new(),
-        seen: Default::default(),
-        plan_file: None,
-        undoes: None,
-    })
+    Plan::new(
+        target,
+        Draft {
+            kind: PlanKind::DeleteMessages,
+            group: None,
+            summary,
+            expect: Direction::Up,
+            calls: vec![huawei::delete_messages(acc, &inst.id, topic, &body)],
+            rows,
+            notes: Vec::new(),
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::fixtures;
+
+    #[test]
+    fn a_committed_offset_below_the_log_start_replays_nothing_and_skips_what_is_left() {
+        let p = fixtures::profile();
+        let t = crate::engine::target::Target::find(&p, "orders").unwrap();
+        // Retention deleted up to 5000; the group had committed 1000.
+        let snap =
+            fixtures::group("Empty", &[(Some(1000), Some(5000), Some(9000)), (Some(6000), Some(5000), Some(9000))]);
+        let plan = super::delete_offsets(&t, "g", &snap, &["t".into()]).unwrap();
+        assert_eq!(plan.rows[0].replays_if_earliest(), Some(0), "not -4000");
+        assert_eq!(plan.rows[0].skips_if_latest(), Some(4000));
+        assert_eq!(plan.rows[1].replays_if_earliest(), Some(1000));
+        assert_eq!(plan.rows[1].skips_if_latest(), Some(3000));
+        assert_eq!(super::super::restart_outcomes(&plan.rows), (1000, 7000));
+    }
 }

@@ -2,6 +2,7 @@
 //! Pure: the reads happen before (`planner`), the calls after (`job`).
 
 mod delete;
+pub mod drift;
 mod reset;
 
 pub use delete::{delete_messages, delete_offsets};
@@ -65,12 +66,19 @@ impl Row {
     /// After its committed offset is deleted, a group restarts from its `auto.offset.reset`: messages consumed again
     /// if that is earliest (committed back to the log start).
     pub fn replays_if_earliest(&self) -> Option<i64> {
-        Some(self.current? - self.start?)
+        Some(self.resumes_at()? - self.start?)
     }
 
     /// Messages skipped if the group's `auto.offset.reset` is latest (committed up to the log end).
     pub fn skips_if_latest(&self) -> Option<i64> {
-        Some(self.end? - self.current?)
+        Some(self.end? - self.resumes_at()?)
+    }
+
+    /// Where the group would go on from: its committed offset, inside the log (retention may have deleted past a
+    /// slow group's offset, and then it goes on from the log start; the messages in between are already gone).
+    fn resumes_at(&self) -> Option<i64> {
+        let (c, start) = (self.current?, self.start?);
+        Some(clamp(c, Some(start), self.end).0)
     }
 
     /// A row for a partition as it is now, with no target yet.
@@ -165,6 +173,44 @@ pub enum Direction {
     Up,
     /// A time: it must change (either way).
     Changed,
+}
+
+/// What a planner decided, before the safety rules say how it is confirmed.
+pub(crate) struct Draft {
+    pub kind: PlanKind,
+    pub group: Option<String>,
+    pub summary: String,
+    pub expect: Direction,
+    pub calls: Vec<ApiRequest>,
+    pub rows: Vec<Row>,
+    pub notes: Vec<String>,
+}
+
+impl Plan {
+    /// The one way a plan is made: its confirmation always comes from the safety rules, by the name each kind is
+    /// confirmed with (the group, or the topic whose messages go).
+    pub(crate) fn new(target: &crate::engine::target::Target<'_>, d: Draft) -> Result<Self, super::error::EngineError> {
+        let name = match d.kind {
+            PlanKind::Reset | PlanKind::DeleteOffsets => d.group.clone(),
+            PlanKind::DeleteMessages => d.rows.first().map(|r| r.topic.clone()),
+        }
+        .ok_or_else(|| super::error::EngineError::Input("a plan needs the group (or topic) it writes".into()))?;
+        Ok(Self {
+            kind: d.kind,
+            target: target.key(),
+            real: target.real(),
+            confirmation: Confirmation::required(target, d.kind, &name),
+            group: d.group,
+            summary: d.summary,
+            expect: d.expect,
+            calls: d.calls,
+            rows: d.rows,
+            notes: d.notes,
+            seen: Default::default(),
+            plan_file: None,
+            undoes: None,
+        })
+    }
 }
 
 impl Plan {

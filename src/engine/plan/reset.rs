@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use super::{Direction, Plan, PlanKind, Row, clamp, select};
+use super::{Direction, Draft, Plan, PlanKind, Row, clamp, select};
 use crate::core::live::{GroupSnapshot, TimeTarget};
 use crate::core::strategy::{ResetStrategy, StrategyKind, echo_time};
 use crate::engine::error::EngineError;
-use crate::engine::safety::{Confirmation, Refusal};
+use crate::engine::safety::Refusal;
 use crate::engine::target::Target;
 use crate::providers::request::ApiRequest;
 use crate::providers::{huawei, tencent};
@@ -212,21 +212,10 @@ pub fn reset(target: &Target<'_>, snapshot: &GroupSnapshot, req: &ResetRequest<'
         StrategyKind::Latest => Direction::Up,
         _ => Direction::Changed,
     };
-    Ok(Plan {
-        kind: PlanKind::Reset,
-        target: target.key(),
-        real: target.real(),
-        group: Some(group.to_owned()),
-        summary,
-        confirmation: Confirmation::required(target, PlanKind::Reset, group),
-        expect,
-        calls,
-        rows,
-        notes,
-        seen: Default::default(),
-        plan_file: None,
-        undoes: None,
-    })
+    Plan::new(
+        target,
+        Draft { kind: PlanKind::Reset, group: Some(group.to_owned()), summary, expect, calls, rows, notes },
+    )
 }
 
 /// One call per row, each row pointing at its own.

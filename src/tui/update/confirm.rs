@@ -41,7 +41,7 @@ pub(super) fn confirm_key(s: &mut AppState, mut c: Confirm, key: KeyEvent) -> St
             s.push_log(String::new(), Level::Info, "saving the plan to a file…".into());
             let plan = c.plan.clone();
             s.modal = Some(Modal::Confirm(c));
-            return Step::send(Command::SavePlan { plan });
+            return Step::send(Command::SavePlan { plan: *plan });
         }
         (_, code) if scroll(&mut c.scroll, code, &fit) => {}
         (false, KeyCode::Enter | KeyCode::Char('y')) if visible => return run(s, c),
@@ -72,13 +72,13 @@ fn replan(s: &mut AppState) -> Step {
 }
 
 fn run(s: &mut AppState, c: Confirm) -> Step {
-    s.asked = None;
+    let asked = s.asked.take();
     let job = s.take_id();
     let total = c.plan.calls.len();
     let label = format!("{}/{}", c.plan.target.account, c.plan.target.instance);
-    s.job = Some(Job { id: job, label, done: 0, total, failed: 0, cancelling: false });
+    s.job = Some(Job { id: job, label, done: 0, total, failed: 0, cancelling: false, asked });
     s.push_log(String::new(), Level::Info, format!("job {job} started: {} ({total} call(s))", c.plan.summary));
-    Step::send(Command::Run { job, plan: c.plan })
+    Step::send(Command::Run { job, plan: *c.plan })
 }
 
 /// The keys of a confirmation of several groups: type their count and Enter runs them as one job; Ctrl-S exports
@@ -153,6 +153,7 @@ pub(super) fn batch_key(s: &mut AppState, mut c: BatchConfirm, key: KeyEvent) ->
                 total,
                 failed: 0,
                 cancelling: false,
+                asked: None,
             });
             s.push_log(
                 String::new(),

@@ -59,7 +59,10 @@ pub(super) fn open_reset(s: &mut AppState) -> Step {
 
 /// Each topic's partition count: from the topic's own read, else the group's, else the profile's pin.
 fn partition_counts(s: &AppState, instance: &str, group: &str, topics: &[String]) -> Vec<(String, u32)> {
-    let live = s.live.get(&(instance.to_owned(), group.to_owned())).and_then(|r| r.as_ref().ok());
+    let live = s
+        .live
+        .get(&crate::core::target::GroupRef::new(instance.to_owned(), group.to_owned()))
+        .and_then(|r| r.as_ref().ok());
     let pinned = crate::engine::target::Target::find(&s.profile, instance).map(|t| t.topics()).unwrap_or_default();
     topics
         .iter()
@@ -67,7 +70,7 @@ fn partition_counts(s: &AppState, instance: &str, group: &str, topics: &[String]
             let from_group = live.map(|snap| snap.partitions.iter().filter(|p| &p.topic == t).count() as u32);
             let from_topic = s
                 .topic_logs
-                .get(&(instance.to_owned(), t.clone()))
+                .get(&crate::core::target::TopicRef::new(instance.to_owned(), t.clone()))
                 .and_then(|r| r.as_ref().ok())
                 .map(|ps| ps.len() as u32);
             let from_profile = pinned.iter().find(|(name, _)| name == t).map(|(_, n)| *n);
@@ -149,13 +152,13 @@ pub(super) fn open_delete_messages(s: &mut AppState) -> Step {
 pub fn bounds(s: &AppState, instance: &str, topic: &str, partition: i32) -> Option<(i64, i64)> {
     let own = s
         .topic_logs
-        .get(&(instance.to_owned(), topic.to_owned()))
+        .get(&crate::core::target::TopicRef::new(instance.to_owned(), topic.to_owned()))
         .and_then(|r| r.as_ref().ok())
         .and_then(|ps| ps.iter().find(|p| p.partition == partition));
     if let Some(p) = own {
         return Some((p.start, p.end));
     }
-    s.live.iter().filter(|((i, _), _)| i == instance).find_map(|(_, r)| {
+    s.live.iter().filter(|(k, _)| k.instance == instance).find_map(|(_, r)| {
         let p = r.as_ref().ok()?.partitions.iter().find(|p| p.topic == topic && p.partition == partition)?;
         Some((p.start?, p.end?))
     })

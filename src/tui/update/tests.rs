@@ -206,3 +206,104 @@ fn the_newest_log_line_is_on_screen_when_following_at_every_width() {
         assert!(screen(&s).contains("the newest line"), "zoomed at {width}:\n{}", screen(&s));
     }
 }
+
+#[test]
+fn the_stale_mark_the_run_time_refusal_and_the_plan_file_diff_name_the_same_drift() {
+    let p = fixtures::profile();
+    let t = crate::engine::target::Target::find(&p, "orders").unwrap();
+    let snap = fixtures::group("Empty", &[(Some(10), Some(0), Some(50)), (Some(20), Some(0), Some(50))]);
+    let req = crate::engine::plan::ResetRequest {
+        group: "g",
+        topic: "t",
+        partitions: &[],
+        strategy: &crate::core::strategy::ResetStrategy::ToOffset(5),
+        now_ms: 0,
+        zone_name: "UTC",
+        time_targets: &[],
+        unknown: &[],
+    };
+    let plan = crate::engine::plan::reset(&t, &snap, &req).unwrap();
+    // Partition 0 committed meanwhile; retention passed partition 1's target.
+    let moved = fixtures::group("Empty", &[(Some(12), Some(0), Some(50)), (Some(20), Some(7), Some(50))]);
+    let expected: Vec<String> = plan.drift(&moved.partitions).iter().map(ToString::to_string).collect();
+    assert_eq!(
+        expected,
+        ["t partition 0: committed offset moved 10 -> 12", "t partition 1: the log start 7 passed the target 5"]
+    );
+    let mark = crate::tui::engine_events::stale(&plan, &moved).expect("marked STALE");
+    let refusal = crate::engine::job::unmoved(&plan, &moved).expect_err("refused at run time").to_string();
+    let file =
+        crate::engine::planfile::PlanFile::for_target(&plan, t.real(), jiff::SignedDuration::from_hours(1)).unwrap();
+    let mut again = crate::engine::plan::reset(&t, &moved, &req).unwrap();
+    again.calls.clone_from(&plan.calls);
+    let diff = file.diff(&again);
+    assert!(mark.starts_with(&expected[0]) && mark.ends_with("and 1 more"), "{mark}");
+    for d in &expected {
+        assert!(refusal.contains(d.as_str()), "the job names {d}: {refusal}");
+        assert!(diff.contains(d), "the plan file names {d}: {diff:?}");
+    }
+    assert!(plan.drift(&snap.partitions).is_empty() && crate::tui::engine_events::stale(&plan, &snap).is_none());
+    assert!(crate::engine::job::unmoved(&plan, &snap).is_ok());
+}
+
+#[test]
+fn a_live_read_of_another_group_whose_name_ends_the_same_does_not_mark_a_confirmation_stale() {
+    let mut s = on_group(false);
+    let p = fixtures::profile();
+    let t = crate::engine::target::Target::find(&p, "orders").unwrap();
+    let snap = fixtures::group("Empty", &[(Some(10), Some(0), Some(50))]);
+    let mut plan = crate::engine::plan::delete_offsets(&t, "g", &snap, &["t".into()]).unwrap();
+    plan.group = Some("fraud-check".into());
+    s.modal = Some(Modal::Confirm(Confirm::new(plan)));
+    let moved = fixtures::group("Empty", &[(Some(99), Some(0), Some(50))]);
+    let live =
+        |group: &str| EngineEvent::Live { instance: "orders".into(), group: group.into(), result: Ok(moved.clone()) };
+    update(&mut s, Msg::Engine { at: String::new(), event: Box::new(live("check")) });
+    assert!(matches!(&s.modal, Some(Modal::Confirm(c)) if c.stale.is_none()), "`check` is another group");
+    update(&mut s, Msg::Engine { at: String::new(), event: Box::new(live("fraud-check")) });
+    assert!(matches!(&s.modal, Some(Modal::Confirm(c)) if c.stale.is_some()), "its own group moved");
+}
+
+#[test]
+fn a_run_refused_because_the_group_moved_is_planned_again_and_says_why() {
+    let mut s = on_group(false);
+    key(&mut s, KeyCode::Char('r'));
+    key(&mut s, KeyCode::Right);
+    let step = key(&mut s, KeyCode::Enter);
+    let Some(Effect::Send(Command::Plan { request, .. })) = step.effects.into_iter().next() else { panic!("asked") };
+    let p = fixtures::profile();
+    let t = crate::engine::target::Target::find(&p, "orders").unwrap();
+    let snap = fixtures::group("Empty", &[(Some(1), Some(0), Some(5))]);
+    let plan = crate::engine::plan::delete_offsets(&t, "g", &snap, &["t".into()]).unwrap();
+    let planned = |request, plan| Msg::Engine {
+        at: String::new(),
+        event: Box::new(EngineEvent::Planned { request, result: Ok(plan) }),
+    };
+    let opened = update(&mut s, planned(request, plan.clone()));
+    assert!(
+        matches!(opened.effects.first(), Some(Effect::Send(Command::Describe { group, .. })) if group == "g"),
+        "the group is read again as the confirmation opens: {:?}",
+        opened.effects
+    );
+    for ch in "g".chars() {
+        key(&mut s, KeyCode::Char(ch));
+    }
+    let Some(Effect::Send(Command::Run { job, .. })) = key(&mut s, KeyCode::Enter).effects.into_iter().next() else {
+        panic!("runs")
+    };
+    let why = "the group moved since the plan was made (t partition 0: committed offset moved 1 -> 3); plan it again";
+    let end = crate::engine::job::JobEnd::Refused { why: crate::engine::safety::Refusal::Stale(why.into()) };
+    let done = update(
+        &mut s,
+        Msg::Engine {
+            at: String::new(),
+            event: Box::new(EngineEvent::JobDone { job, end, failed: 0, unverified: 0, sent: 0, total: 1 }),
+        },
+    );
+    let Some(Effect::Send(Command::Plan { request, .. })) = done.effects.into_iter().next() else {
+        panic!("planned again, not an empty form: {:?}", s.modal)
+    };
+    update(&mut s, planned(request, plan));
+    let shown = screen(&s);
+    assert!(shown.contains("PLANNED AGAIN") && shown.contains("nothing was sent"), "{shown}");
+}
