@@ -38,7 +38,19 @@ pub fn run(p: &Profile, a: &ResetArgs, mode: WriteMode<'_>) -> R<u8> {
             ops::warn(&line);
         }
     }
+    if batch.plans.is_empty() && batch.left_out.is_empty() && !batch.unchanged.is_empty() {
+        if mode.json {
+            say_json!(serde_json::json!({"batch": batch, "changes": false}));
+        } else {
+            for line in batch.left_out_lines() {
+                say!("{line}");
+            }
+        }
+        return Ok(exit::OK);
+    }
     if let Some(code) = batch.nothing_code() {
+        // A dry run ends as the export of the same plan would: a group that could not be read fails it.
+        let code = if mode.dry_run && !batch.unread().is_empty() { exit::FAILED } else { code };
         return Err(Stop(code, format!("nothing to reset: none of the {} group(s) can be written", groups.len())));
     }
     // A group that could not be read makes the plan incomplete: an export of it prints nothing, and a dry run of

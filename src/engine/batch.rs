@@ -50,6 +50,8 @@ fn as_text<S: serde::Serializer>(e: &EngineError, s: S) -> Result<S::Ok, S::Erro
 pub struct Batch {
     pub plans: Vec<Plan>,
     pub left_out: Vec<LeftOut>,
+    /// Groups already where they were asked to go: nothing is sent for them.
+    pub unchanged: Vec<String>,
     pub confirmation: Confirmation,
 }
 
@@ -65,14 +67,19 @@ impl Batch {
             futures_util::future::join_all(orders.iter().map(|o| planner::plan_for(session, o, purpose))).await;
         let mut plans = Vec::new();
         let mut left_out = Vec::new();
+        let mut unchanged = Vec::new();
         for (order, result) in orders.iter().zip(planned) {
             match result {
+                // An export backs up where every group is, moved or not; a write skips what would not move.
+                Ok(p) if !p.changes() && purpose == planner::Purpose::Write => {
+                    unchanged.push(p.group.clone().unwrap_or_default())
+                }
                 Ok(p) => plans.push(p),
                 Err(why) => left_out.push(LeftOut { group: order.group().unwrap_or_default().to_owned(), why }),
             }
         }
         let confirmation = Confirmation::several(&plans, left_out.len());
-        Self { plans, left_out, confirmation }
+        Self { plans, left_out, unchanged, confirmation }
     }
 
     /// When nothing can be written, the exit code of the gravest reason: a refusal (3) over bad input (2) over a
@@ -81,7 +88,8 @@ impl Batch {
         if !self.plans.is_empty() {
             return None;
         }
-        self.left_out.iter().map(|l| l.why.exit_code()).max().or(Some(exit::BAD_INPUT))
+        let none = if self.unchanged.is_empty() { exit::BAD_INPUT } else { exit::OK };
+        self.left_out.iter().map(|l| l.why.exit_code()).max().or(Some(none))
     }
 
     /// The groups left out because a read failed (the service, not the input): a backup missing them is not
@@ -92,7 +100,16 @@ impl Batch {
 
     /// The groups left out, one line each.
     pub fn left_out_lines(&self) -> Vec<String> {
-        self.left_out.iter().map(|l| format!("left out `{}`: {}", l.group, l.why)).collect()
+        let mut out: Vec<String> = self.left_out.iter().map(|l| format!("left out `{}`: {}", l.group, l.why)).collect();
+        if !self.unchanged.is_empty() {
+            let names: Vec<String> = self.unchanged.iter().map(|g| format!("`{g}`")).collect();
+            out.push(format!(
+                "nothing to change for {} group(s), so nothing is sent for them: {}",
+                names.len(),
+                names.join(", ")
+            ));
+        }
+        out
     }
 
     /// Partitions in all, and replayed and skipped messages in all.

@@ -52,11 +52,14 @@ pub fn sheet(c: &BatchConfirm, screen_w: u16, th: &Theme) -> Sheet<'static> {
         top.push(Line::from(format!("  … and {} more group(s), in the table below", n - GROUP_LINES)));
     }
     let left_out = b.left_out_lines();
-    if !left_out.is_empty() {
+    if !b.left_out.is_empty() {
         top.push(Line::styled(
-            format!("{} group(s) LEFT OUT, not written: listed after the rows (End)", left_out.len()),
+            format!("{} group(s) LEFT OUT, not written: listed after the rows (End)", b.left_out.len()),
             alarm,
         ));
+    }
+    if !b.unchanged.is_empty() {
+        top.push(Line::from(format!("{} group(s) need no change: nothing is sent for them", b.unchanged.len())));
     }
     // The group column fits the longest name, as far as the rest of the table leaves room.
     let longest = c.rows().map(|(g, _)| g.chars().count()).max().unwrap_or(0);
@@ -81,7 +84,10 @@ pub fn sheet(c: &BatchConfirm, screen_w: u16, th: &Theme) -> Sheet<'static> {
             ))
         })
         .collect();
-    body.extend(left_out.into_iter().map(|l| Line::styled(l.replacen("left out", "LEFT OUT", 1), alarm)));
+    body.extend(left_out.into_iter().map(|l| match l.strip_prefix("left out") {
+        Some(rest) => Line::styled(format!("LEFT OUT{rest}"), alarm),
+        None => Line::styled(l, th.bold()),
+    }));
     let (partitions, replayed, skipped) = b.totals();
     let calls: usize = b.plans.iter().map(|p| p.calls.len()).sum();
     let mut bottom = vec![Line::from(format!(

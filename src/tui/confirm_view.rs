@@ -149,6 +149,9 @@ fn prompt(c: &Confirm, th: &Theme) -> Line<'static> {
     if c.stale.is_some() {
         return Line::styled("Not runnable as shown: Ctrl-R plans it again.", th.bold());
     }
+    if c.plan.calls.is_empty() {
+        return Line::styled("Nothing to change: nothing will be sent. Esc closes.", th.bold());
+    }
     match c.type_name() {
         Some(name) => typed_prompt(name, c.typed.value(), &c.plan.confirmation, th),
         None if c.back => Line::from("Proceed? y / n (b goes back to edit)"),

@@ -125,7 +125,11 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                 s.push_log(at.clone(), Level::Error, line);
             }
             s.modal = if batch.plans.is_empty() {
-                let text = "nothing was sent: none of the groups can be written".to_owned();
+                let text = if batch.left_out.is_empty() {
+                    "nothing was sent: every group is already where it was asked to go".to_owned()
+                } else {
+                    "nothing was sent: none of the groups can be written".to_owned()
+                };
                 s.push_log(at, Level::Error, text.clone());
                 s.modal = None;
                 crate::tui::update::go_back(s, Some(text));

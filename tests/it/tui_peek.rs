@@ -81,8 +81,8 @@ async fn a_delete_offsets_preview_shows_both_restart_outcomes_and_the_tree_then_
         app.settle().await;
         snap!(format!("delete_offsets_preview_{w}x{h}"), app);
         let screen = app.screen();
-        assert!(screen.contains("replay 0") && screen.contains("skip 4800"), "{screen}");
-        assert!(screen.contains("earliest replays 0") && screen.contains("latest skips 4800"), "{screen}");
+        assert!(screen.contains("replay 100") && screen.contains("skip 4700"), "{screen}");
+        assert!(screen.contains("earliest replays 100") && screen.contains("latest skips 4700"), "{screen}");
         app.typed("audit");
         app.key(KeyCode::Enter);
         app.settle().await;

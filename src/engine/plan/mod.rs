@@ -195,7 +195,7 @@ impl Plan {
             PlanKind::DeleteMessages => d.rows.first().map(|r| r.topic.clone()),
         }
         .ok_or_else(|| super::error::EngineError::Input("a plan needs the group (or topic) it writes".into()))?;
-        Ok(Self {
+        let mut plan = Self {
             kind: d.kind,
             target: target.key(),
             real: target.real(),
@@ -209,7 +209,13 @@ impl Plan {
             seen: Default::default(),
             plan_file: None,
             undoes: None,
-        })
+        };
+        // A reset that moves nothing says so first and sends nothing: its calls would only write what is there.
+        if !plan.changes() {
+            plan.calls.clear();
+            plan.summary = format!("NOTHING TO CHANGE, nothing will be sent: {}", plan.summary);
+        }
+        Ok(plan)
     }
 }
 

@@ -20,7 +20,7 @@ pub(super) fn confirm_key(s: &mut AppState, mut c: Confirm, key: KeyEvent) -> St
     // the prompt and what was typed are on screen.
     let fit = crate::tui::confirm_view::fit(&c, s.size, &crate::tui::view::Theme::of(s));
     // A stale preview no longer says what would happen: it is planned again before it can run.
-    let visible = fit.drawn() && c.stale.is_none();
+    let visible = fit.drawn() && c.stale.is_none() && !c.plan.calls.is_empty();
     let confirmed = visible && c.plan.confirmation.accepts(c.typed.value());
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     match (asks_name, key.code) {

@@ -307,3 +307,26 @@ fn a_run_refused_because_the_group_moved_is_planned_again_and_says_why() {
     let shown = screen(&s);
     assert!(shown.contains("PLANNED AGAIN") && shown.contains("nothing was sent"), "{shown}");
 }
+
+#[test]
+fn a_plan_that_changes_nothing_says_so_first_sends_no_calls_and_cannot_be_run() {
+    let mut s = on_group(false);
+    let p = fixtures::profile();
+    let t = crate::engine::target::Target::find(&p, "orders").unwrap();
+    let snap = fixtures::group("Empty", &[(Some(5), Some(0), Some(50)), (Some(5), Some(0), Some(50))]);
+    let req = crate::engine::plan::ResetRequest {
+        group: "g",
+        topic: "t",
+        partitions: &[],
+        strategy: &crate::core::strategy::ResetStrategy::ToOffset(5),
+        now_ms: 0,
+        zone_name: "UTC",
+        time_targets: &[],
+        unknown: &[],
+    };
+    let plan = crate::engine::plan::reset(&t, &snap, &req).unwrap();
+    assert!(plan.calls.is_empty() && plan.summary.starts_with("NOTHING TO CHANGE"), "{}", plan.summary);
+    s.modal = Some(Modal::Confirm(Confirm::new(plan)));
+    assert!(screen(&s).contains("Nothing to change: nothing will be sent"), "{}", screen(&s));
+    assert!(key(&mut s, KeyCode::Char('y')).effects.is_empty(), "nothing to run");
+}
