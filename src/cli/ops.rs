@@ -108,7 +108,7 @@ fn audit_readable_by_others(p: &Profile) -> Option<String> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let path = crate::engine::audit::path(p.settings.audit_log.as_deref())?;
+        let path = crate::engine::paths::DataPaths::of(p)?.audit_log().to_owned();
         let mode = std::fs::metadata(&path).ok()?.permissions().mode();
         (mode & 0o077 != 0).then(|| {
             format!(

@@ -62,7 +62,7 @@ pub fn acquire(file: &Path, holder: &Holder, what: &str) -> Result<Lock, Refusal
     let unrecorded =
         |e: std::io::Error| Refusal::Unrecorded(format!("the lock {} cannot be taken ({e})", file.display()));
     if let Some(dir) = file.parent() {
-        super::audit::private_dir(dir).map_err(unrecorded)?;
+        super::paths::private_dir(dir).map_err(unrecorded)?;
     }
     let mut opts = std::fs::OpenOptions::new();
     opts.read(true).write(true).create(true).truncate(false);

@@ -3,7 +3,7 @@
 //! then send at the limit together, not at twice it.
 
 use std::io::{Read, Seek, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sha2::Digest;
@@ -200,11 +200,6 @@ impl Drop for Exclusive<'_> {
         // Closing the file would release it as well; unlocking here ends the critical section where it is written.
         let _ = self.0.unlock();
     }
-}
-
-/// Where a profile's shared windows live: next to its audit trail.
-pub fn dir_next_to(audit_log: &Path) -> PathBuf {
-    audit_log.parent().unwrap_or(Path::new(".")).join("pacing")
 }
 
 #[cfg(test)]
