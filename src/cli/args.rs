@@ -12,7 +12,8 @@ use crate::engine::order::{Order, Topics};
 
 /// Reset consumer-group offsets and delete offsets and messages on Huawei DMS for Kafka and Tencent CKafka / DTS.
 ///
-/// Exit codes: 0 all succeeded, 1 some item failed, 2 bad input or profile, 3 refused by a safety check.
+/// Exit codes: 0 all succeeded, 1 some item failed, 2 bad input or profile, 3 refused by a safety check, 4 with
+/// --dry-run --detailed-exitcode: the plan would change something.
 #[derive(Debug, Parser)]
 #[command(name = "offsetdeck", version)]
 pub struct Args {
@@ -20,8 +21,9 @@ pub struct Args {
     #[arg(long, global = true, value_name = "PATH")]
     pub profile: Option<PathBuf>,
 
-    /// Output format of the headless commands.
-    #[arg(long, global = true, value_enum, default_value = "text")]
+    /// Output format of the headless commands. With json, stdout is one JSON document, argument errors included
+    /// (`{"error", "exit_code"}`).
+    #[arg(long, short = 'o', global = true, value_enum, default_value = "text")]
     pub output: Output,
 
     /// Open the dashboard on the built-in emulator with demo data (no profile or credentials needed).
@@ -58,14 +60,14 @@ pub struct WriteFlags {
     /// Print the plan and exactly which calls would be made, and make none.
     #[arg(long, conflicts_with = "yes")]
     pub dry_run: bool,
-    /// Do not ask for confirmation.
-    #[arg(long)]
+    /// Do not ask for confirmation (`--execute`, as kafka-consumer-groups users type it, is the same flag).
+    #[arg(long, visible_alias = "execute")]
     pub yes: bool,
     /// On a protected account: the group (or, for delete-messages, topic) name, typed to confirm.
     #[arg(long, value_name = "NAME")]
     pub confirm: Option<String>,
-    /// With --dry-run: exit 0 when the plan changes nothing, 2 when it would change something (other codes as
-    /// usual), so a script can tell.
+    /// With --dry-run: exit 0 when the plan changes nothing, 4 when it would change something (a code no error
+    /// uses; others as usual), so a script can tell.
     #[arg(long, requires = "dry_run")]
     pub detailed_exitcode: bool,
     /// Write the plan to FILE (JSON, with a SHA-256) and send nothing; `offsetdeck apply FILE` runs it later if
@@ -109,8 +111,8 @@ pub enum Cmd {
         /// A Huawei instance, CKafka instance or DTS subscription, by its profile name.
         #[arg(long)]
         instance: Option<String>,
-        /// Only groups in this state: EMPTY, ACTIVE, REBALANCING or DEAD.
-        #[arg(long)]
+        /// Only groups in these states: EMPTY, ACTIVE, REBALANCING or DEAD, one or a comma list (empty,dead).
+        #[arg(long, value_name = "STATE[,STATE]")]
         state: Option<String>,
         /// The order.
         #[arg(long, value_enum, default_value = "lag")]
@@ -325,7 +327,8 @@ pub struct StrategyArgs {
     /// Move to this offset (clamped to the log).
     #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub to_offset: Option<String>,
-    /// Move to the first message at or after this time: RFC 3339, or YYYY-MM-DD HH:MM[:SS] in the profile's zone.
+    /// Move to the first message at or after this time: RFC 3339, or YYYY-MM-DD HH:MM[:SS[.sss]] (with a space or
+    /// kafka-consumer-groups' T) in the profile's zone.
     #[arg(long, value_name = "DT")]
     pub to_datetime: Option<String>,
     /// Move to the first message at or after this Unix time in milliseconds.

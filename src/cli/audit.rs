@@ -4,6 +4,7 @@ use super::ops::{R, Stop, bad, exit, zone};
 use crate::core::profile::Profile;
 use crate::core::strategy;
 use crate::engine::audit;
+use crate::engine::paths::DataPaths;
 
 /// `audit`: the trail, readably, optionally only since a time (`6h`, `2d`, or a datetime).
 pub fn audit_trail(p: &Profile, since: Option<&str>, json: bool) -> R<u8> {
@@ -19,8 +20,9 @@ pub fn audit_trail(p: &Profile, since: Option<&str>, json: bool) -> R<u8> {
             })?,
         }),
     };
-    let path =
-        audit::path(p.settings.audit_log.as_deref()).ok_or_else(|| bad("no home directory: set settings.audit_log"))?;
+    let path = DataPaths::of(p)
+        .map(|d| d.audit_log().to_owned())
+        .ok_or_else(|| bad("no home directory: set settings.audit_log"))?;
     // The trail only grows; a year of busy use is tens of MiB.
     let text = match crate::engine::files::read_text(&path, 512 << 20, crate::engine::files::Links::Follow) {
         Ok(t) => t,
@@ -143,8 +145,8 @@ fn op(o: &serde_json::Value) -> &str {
 
 /// `snapshots`: every snapshot, oldest first.
 pub fn list_snapshots(p: &Profile, json: bool) -> R<u8> {
-    let dir = crate::engine::snapshot::dir(p.settings.audit_log.as_deref())
-        .ok_or_else(|| bad("no home directory: set settings.audit_log"))?;
+    let dir =
+        DataPaths::of(p).map(|d| d.snapshots()).ok_or_else(|| bad("no home directory: set settings.audit_log"))?;
     let all = crate::engine::snapshot::list(&dir);
     if json {
         let items: Vec<serde_json::Value> = all

@@ -8,6 +8,7 @@ use super::ops::{self, Stop};
 use crate::core::profile::{self, Profile};
 use crate::emulator;
 use crate::engine::audit;
+use crate::engine::paths::DataPaths;
 use crate::engine::session::{Session, Via};
 use crate::engine::worker;
 use crate::providers::credentials::SystemEnvironment;
@@ -57,15 +58,13 @@ pub fn run(profile_flag: Option<&Path>, demo: Option<Demo>, plan_file: Option<&P
         let w = worker::spawn(session, tx);
         let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
         let mut state = AppState::new(profile, (80, 24), demo.is_some(), color, tz_name).with_profile_keys();
-        state.history_file =
-            audit::path(state.profile.settings.audit_log.as_deref()).map(|p| p.with_file_name("command-history"));
+        let paths = DataPaths::of(&state.profile);
+        state.history_file = paths.as_ref().map(DataPaths::command_history);
         if let Some(path) = &state.history_file {
             state.history = crate::tui::history::load(path);
         }
         // Jobs a crash or kill left unfinished in the last week are the first thing the user sees.
-        if let Some(text) =
-            audit::path(state.profile.settings.audit_log.as_deref()).and_then(|p| audit::read_tail(&p, 4 << 20))
-        {
+        if let Some(text) = paths.as_ref().and_then(|p| audit::read_tail(p.audit_log(), 4 << 20)) {
             let week_ago = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * 7);
             for i in audit::interrupted(&text).iter().rev().take(5) {
                 let recent = i.start["time"]
@@ -89,8 +88,7 @@ pub fn run(profile_flag: Option<&Path>, demo: Option<Demo>, plan_file: Option<&P
         }
         let refresh = (refresh > 0).then(|| Duration::from_secs(refresh));
         // The full log goes next to the audit trail; the pane keeps only the newest lines.
-        let log_file =
-            audit::path(state.profile.settings.audit_log.as_deref()).map(|p| p.with_file_name("dashboard.log"));
+        let log_file = paths.as_ref().map(DataPaths::dashboard_log);
         app::run(state, w.commands, rx, refresh, log_file).await.map_err(|e| e.to_string())
     });
     rt.shutdown_timeout(Duration::from_millis(200));

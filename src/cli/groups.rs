@@ -35,6 +35,27 @@ struct Row {
     in_profile: bool,
 }
 
+/// The state words `--state` names: one, or a comma list (`empty,dead`), each EMPTY, ACTIVE, REBALANCING or DEAD
+/// in any case, or a cloud's own word for one of them.
+pub fn state_words(typed: &str) -> Result<Vec<&'static str>, String> {
+    let mut words = Vec::new();
+    for s in typed.split(',') {
+        let word = ["EMPTY", "ACTIVE", "REBALANCING", "DEAD"]
+            .into_iter()
+            .find(|w| w.eq_ignore_ascii_case(s.trim()))
+            .or_else(|| Some(state_word(s.trim())).filter(|w| *w != "UNKNOWN"))
+            .ok_or_else(|| {
+                format!(
+                    "--state {typed:?}: {s:?} is not a state; write EMPTY, ACTIVE, REBALANCING or DEAD (or the cloud's own word), or a comma list of them"
+                )
+            })?;
+        if !words.contains(&word) {
+            words.push(word);
+        }
+    }
+    Ok(words)
+}
+
 /// `groups`.
 pub fn groups(
     p: &Profile,
@@ -42,17 +63,9 @@ pub fn groups(
     (sort, how): (Sort, Listing),
     json: bool,
 ) -> R<u8> {
-    let wanted_state = match state {
+    let wanted_states = match state {
         None => None,
-        Some(s) => {
-            let word = ["EMPTY", "ACTIVE", "REBALANCING", "DEAD"]
-                .into_iter()
-                .find(|w| w.eq_ignore_ascii_case(s.trim()))
-                .or_else(|| Some(state_word(s)).filter(|w| *w != "UNKNOWN"));
-            Some(word.ok_or_else(|| {
-                bad(format!("--state {s:?}: write EMPTY, ACTIVE, REBALANCING or DEAD (or the cloud's own word)"))
-            })?)
-        }
+        Some(s) => Some(state_words(s).map_err(bad)?),
     };
     let mut session = session(p)?;
     let rt = runtime()?;
@@ -97,8 +110,8 @@ pub fn groups(
             Err(e) => failed.push(format!("{} `{}`: the groups could not be listed: {e}", t.kind(), t.name())),
         }
     }
-    if let Some(w) = wanted_state {
-        rows.retain(|r| r.state == w);
+    if let Some(words) = &wanted_states {
+        rows.retain(|r| words.contains(&r.state));
     }
     let rank = |s: &str| ["ACTIVE", "REBALANCING", "EMPTY", "DEAD", "UNKNOWN"].iter().position(|w| *w == s);
     match sort {
@@ -109,28 +122,32 @@ pub fn groups(
     if json {
         say_json!(serde_json::to_value(&rows).unwrap_or_default());
     } else {
-        say!(
-            "{:<14} {:<16} {:<28} {:<11} {:>7} {:>12}  topics",
-            "account",
-            "instance",
-            "group",
-            "state",
-            "members",
-            "lag"
-        );
+        use super::table::{Align::*, Table};
+        let mut table = Table::new(&[
+            ("account", Left),
+            ("instance", Left),
+            ("group", Left),
+            ("state", Left),
+            ("members", Right),
+            ("lag", Right),
+            ("topics", Left),
+        ]);
         for r in &rows {
             let mark = if r.in_profile { "" } else { "  (not in the profile)" };
-            say!(
-                "{:<14} {:<16} {:<28} {:<11} {:>7} {:>12}  {}{mark}",
-                r.account,
-                r.instance,
-                r.group,
-                r.state,
-                r.members.map_or("-".to_owned(), |m| m.to_string()),
-                r.lag.map_or("-".to_owned(), |l| l.to_string()),
-                r.topics.join(",")
+            table.row_then(
+                vec![
+                    r.account.clone(),
+                    r.instance.clone(),
+                    r.group.clone(),
+                    r.state.to_owned(),
+                    r.members.map_or("-".to_owned(), |m| m.to_string()),
+                    r.lag.map_or("-".to_owned(), |l| l.to_string()),
+                    r.topics.join(","),
+                ],
+                mark.to_owned(),
             );
         }
+        sayn!("{}", table.render());
         say!("{} group(s)", rows.len());
     }
     for f in &failed {

@@ -53,7 +53,7 @@ pub fn init(flag: Option<&Path>, force: bool, json: bool) -> R<u8> {
         )));
     }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        crate::engine::audit::private_dir(dir).map_err(|e| bad(format!("creating {}: {e}", dir.display())))?;
+        crate::engine::paths::private_dir(dir).map_err(|e| bad(format!("creating {}: {e}", dir.display())))?;
     }
     if path.exists() {
         let keep = path.with_extension("toml.bak");

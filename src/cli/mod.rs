@@ -38,7 +38,9 @@ pub mod out;
 mod planfile;
 mod report;
 mod reset;
+mod table;
 mod undo;
+mod usage;
 
 use std::process::ExitCode;
 
@@ -69,7 +71,11 @@ fn mode(w: &WriteFlags, json: bool) -> WriteMode<'_> {
 
 /// Parses the arguments and runs the command.
 pub fn main() -> ExitCode {
-    let args = Args::parse();
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let args = match Args::try_parse_from(&argv) {
+        Ok(args) => args,
+        Err(e) => return ExitCode::from(usage::fail(&e, &argv)),
+    };
     let json = args.output == Output::Json;
     let profile = args.profile.as_deref();
     let Some(command) = &args.command else {

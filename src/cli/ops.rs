@@ -48,7 +48,7 @@ pub struct WriteMode<'a> {
     pub confirm: Option<&'a str>,
     /// JSON output.
     pub json: bool,
-    /// With `dry_run`: exit 2 when the plan would change something, 0 when not.
+    /// With `dry_run`: exit 4 ([`exit::WOULD_CHANGE`]) when the plan would change something, 0 when not.
     pub detailed: bool,
     /// Write the plan to this file (valid for this long, as typed) and send nothing.
     pub plan_out: Option<(&'a Path, &'a str)>,
@@ -59,16 +59,27 @@ pub struct WriteMode<'a> {
 }
 
 /// Puts an export where it was asked: stdout, or a file written durably (a temporary file, fsynced, renamed), so a
-/// partial file is never left behind.
-pub(super) fn emit_export(mode: WriteMode<'_>, csv: &str) -> R<()> {
+/// partial file is never left behind. With `--output json`, stdout is one document: the targets as
+/// `{"export": [{group, topic, partition, offset}]}`, or, with a file (always CSV, for `--from-file`), where it went.
+pub(super) fn emit_export(mode: WriteMode<'_>, plans: &[&crate::engine::plan::Plan], with_group: bool) -> R<()> {
+    let csv = || crate::engine::export::csv(plans, with_group);
     match mode.export_file {
-        None => sayn!("{csv}"),
+        None if mode.json => {
+            let lines = crate::engine::export::lines(plans)?;
+            say_json!(serde_json::json!({"export": lines}));
+        }
+        None => sayn!("{}", csv()?),
         Some(path) => {
+            let csv = csv()?;
             crate::engine::durable::write(path, csv.as_bytes()).map_err(|e| {
                 Stop(exit::FAILED, format!("--export-file {}: {e}; nothing was written", path.display()))
             })?;
             let lines = csv.lines().filter(|l| !l.is_empty()).count();
-            esay!("wrote {lines} line(s) to {}", path.display());
+            if mode.json {
+                say_json!(serde_json::json!({"export_file": path, "lines": lines}));
+            } else {
+                esay!("wrote {lines} line(s) to {}", path.display());
+            }
         }
     }
     Ok(())
@@ -97,7 +108,7 @@ fn audit_readable_by_others(p: &Profile) -> Option<String> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let path = crate::engine::audit::path(p.settings.audit_log.as_deref())?;
+        let path = crate::engine::paths::DataPaths::of(p)?.audit_log().to_owned();
         let mode = std::fs::metadata(&path).ok()?.permissions().mode();
         (mode & 0o077 != 0).then(|| {
             format!(
@@ -192,7 +203,7 @@ pub(super) fn run_plan(
     mode: WriteMode<'_>,
 ) -> R<u8> {
     if mode.export {
-        emit_export(mode, &crate::engine::export::csv(&[&plan], false)?)?;
+        emit_export(mode, &[&plan], false)?;
         return Ok(exit::OK);
     }
     if let Some((path, valid)) = mode.plan_out {
@@ -217,7 +228,7 @@ pub(super) fn preview(
     value: impl FnOnce() -> serde_json::Value,
     text: impl FnOnce() -> String,
 ) -> Option<u8> {
-    let dry_code = if mode.detailed && changes { exit::BAD_INPUT } else { exit::OK };
+    let dry_code = if mode.detailed && changes { exit::WOULD_CHANGE } else { exit::OK };
     if mode.json && mode.dry_run {
         let mut v = value();
         v["dry_run"] = true.into();
@@ -231,6 +242,17 @@ pub(super) fn preview(
     if mode.dry_run {
         say!("dry run: nothing was sent{}", if changes { "" } else { " (and it would change nothing)" });
         return Some(dry_code);
+    }
+    // Nothing to change is nothing to confirm or send.
+    if !changes {
+        if mode.json {
+            let mut v = value();
+            v["changes"] = false.into();
+            say_json!(v);
+        } else {
+            say!("nothing to change: nothing was sent");
+        }
+        return Some(exit::OK);
     }
     None
 }
@@ -287,20 +309,26 @@ pub fn describe(p: &Profile, instance: &str, group: &str, topic: Option<&str>, j
         say!("  member {} {}", m.client_id, m.host);
     }
     let show = |v: Option<i64>| v.map_or("-".to_owned(), |x| x.to_string());
-    // The topic column fits the longest name (a DTS topic is `account-subs-…-1`).
-    let w = snap.partitions.iter().map(|r| r.topic.chars().count()).max().unwrap_or(0).max(24);
-    say!("{:<w$} {:>5} {:>12} {:>12} {:>12} {:>10}", "topic", "part", "committed", "start", "end", "lag");
+    use super::table::{Align::*, Table};
+    let mut table = Table::new(&[
+        ("topic", Left),
+        ("part", Right),
+        ("committed", Right),
+        ("start", Right),
+        ("end", Right),
+        ("lag", Right),
+    ]);
     for r in &snap.partitions {
-        say!(
-            "{:<w$} {:>5} {:>12} {:>12} {:>12} {:>10}",
-            r.topic,
-            r.partition,
+        table.row(vec![
+            r.topic.clone(),
+            r.partition.to_string(),
             show(r.committed),
             show(r.start),
             show(r.end),
-            show(r.lag())
-        );
+            show(r.lag()),
+        ]);
     }
+    sayn!("{}", table.render());
     match snap.total_lag(None) {
         Some(total) => say!("total lag {total}"),
         None => say!("no committed offset"),

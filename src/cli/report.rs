@@ -1,5 +1,6 @@
 //! How the headless commands print plans and results.
 
+use super::table::{Align::*, Table};
 use crate::engine::job::{JobEnd, JobEvent, JobReport, Observer};
 use crate::engine::outcome::{CallResult, Outcome};
 use crate::engine::plan::{Plan, PlanKind, Row};
@@ -16,10 +17,17 @@ pub fn render_rows(kind: PlanKind, summary: &str, rows: &[Row], notes: &[String]
     let mut out = format!("{summary}\n");
     let show = |v: Option<i64>| v.map_or("-".to_owned(), |x| x.to_string());
     if reset {
-        out.push_str(&format!(
-            "{:<24} {:>5} {:>12} {:>12} {:>12} {:>12} {:>14} {:>10} {:>10}\n",
-            "topic", "part", "committed", "start", "end", "-> target", "effect", "lag now", "lag after"
-        ));
+        let mut table = Table::new(&[
+            ("topic", Left),
+            ("part", Right),
+            ("committed", Right),
+            ("start", Right),
+            ("end", Right),
+            ("-> target", Right),
+            ("effect", Right),
+            ("lag now", Right),
+            ("lag after", Right),
+        ]);
         let timed = rows.iter().any(|r| r.target_time_ms.is_some());
         for r in rows {
             let mut mark = if r.clamped { " (clamped to the log)".to_owned() } else { String::new() };
@@ -28,19 +36,22 @@ pub fn render_rows(kind: PlanKind, summary: &str, rows: &[Row], notes: &[String]
             {
                 mark.push_str(&format!("  target written {}", at.strftime("%Y-%m-%dT%H:%M:%S%.3fZ")));
             }
-            out.push_str(&format!(
-                "{:<24} {:>5} {:>12} {:>12} {:>12} {:>12} {:>14} {:>10} {:>10}{mark}\n",
-                r.topic,
-                r.partition,
-                show(r.current),
-                show(r.start),
-                show(r.end),
-                show(r.target),
-                r.effect(),
-                show(r.lag_now()),
-                show(r.lag_after())
-            ));
+            table.row_then(
+                vec![
+                    r.topic.clone(),
+                    r.partition.to_string(),
+                    show(r.current),
+                    show(r.start),
+                    show(r.end),
+                    show(r.target),
+                    r.effect(),
+                    show(r.lag_now()),
+                    show(r.lag_after()),
+                ],
+                mark,
+            );
         }
+        out.push_str(&table.render());
         let (replayed, skipped) = crate::engine::plan::totals(rows);
         out.push_str(&format!("in all: {replayed} message(s) will be consumed again, {skipped} skipped\n"));
         if let Some(u) = crate::engine::plan::unknown_note(rows) {
@@ -50,41 +61,48 @@ pub fn render_rows(kind: PlanKind, summary: &str, rows: &[Row], notes: &[String]
             out.push_str(&format!("lag in all: {now} now, {after} after\n"));
         }
     } else if kind == PlanKind::DeleteOffsets {
-        out.push_str(&format!(
-            "{:<24} {:>5} {:>12} {:>12} {:>12} {:>14} {:>14}\n",
-            "topic", "part", "committed", "start", "end", "if earliest", "if latest"
-        ));
+        let mut table = Table::new(&[
+            ("topic", Left),
+            ("part", Right),
+            ("committed", Right),
+            ("start", Right),
+            ("end", Right),
+            ("if earliest", Right),
+            ("if latest", Right),
+        ]);
         for r in rows {
             let earliest = r.replays_if_earliest().map_or("-".to_owned(), |n| format!("replay {n}"));
             let latest = r.skips_if_latest().map_or("-".to_owned(), |n| format!("skip {n}"));
-            out.push_str(&format!(
-                "{:<24} {:>5} {:>12} {:>12} {:>12} {earliest:>14} {latest:>14}\n",
-                r.topic,
-                r.partition,
+            table.row(vec![
+                r.topic.clone(),
+                r.partition.to_string(),
                 show(r.current),
                 show(r.start),
-                show(r.end)
-            ));
+                show(r.end),
+                earliest,
+                latest,
+            ]);
         }
+        out.push_str(&table.render());
         let (earliest, latest) = crate::engine::plan::restart_outcomes(rows);
         out.push_str(&format!(
             "then the group starts from its auto.offset.reset: earliest replays {earliest} message(s), latest skips {latest}\n"
         ));
     } else {
-        out.push_str(&format!("{:<24} {:>5} {:>12} {:>12} {:>14}\n", "topic", "part", "start", "end", "committed"));
+        let mut table =
+            Table::new(&[("topic", Left), ("part", Right), ("start", Right), ("end", Right), ("committed", Right)]);
         for r in rows {
-            out.push_str(&format!(
-                "{:<24} {:>5} {:>12} {:>12} {:>14}\n",
-                r.topic,
-                r.partition,
-                show(r.start),
-                show(r.end),
-                show(r.current)
-            ));
-            if let (Some(t), Some(s)) = (r.target, r.start) {
-                out.push_str(&format!("{:<24} {:>5}   new log start {t}: {} message(s) deleted\n", "", "", t - s));
-            }
+            // The deletion is said on the partition's own line, after its columns.
+            let deleted = match (r.target, r.start) {
+                (Some(t), Some(s)) => format!("  new log start {t}: {} message(s) deleted", t - s),
+                _ => String::new(),
+            };
+            table.row_then(
+                vec![r.topic.clone(), r.partition.to_string(), show(r.start), show(r.end), show(r.current)],
+                deleted,
+            );
         }
+        out.push_str(&table.render());
     }
     for n in notes {
         out.push_str(&format!("note: {n}\n"));

@@ -64,7 +64,7 @@ pub fn run(p: &Profile, a: &ResetArgs, mode: WriteMode<'_>) -> R<u8> {
             ));
         }
         let plans: Vec<&crate::engine::plan::Plan> = batch.plans.iter().collect();
-        ops::emit_export(mode, &crate::engine::export::csv(&plans, true)?)?;
+        ops::emit_export(mode, &plans, true)?;
         return Ok(exit::OK);
     }
     let changes = batch.plans.iter().any(crate::engine::plan::Plan::changes);

@@ -245,7 +245,7 @@ impl ResetStrategy {
 pub enum ParseError {
     /// Not a datetime.
     #[error(
-        "{0:?} is not a datetime; write RFC 3339 with an offset (2025-01-02T11:04:05+08:00) or YYYY-MM-DD HH:MM[:SS] in the profile's zone"
+        "{0:?} is not a datetime; write RFC 3339 with an offset (2025-01-02T11:04:05+08:00) or YYYY-MM-DD HH:MM[:SS[.sss]] in the profile's zone"
     )]
     Datetime(String),
     /// Not a duration.
@@ -289,13 +289,14 @@ pub fn parse_timestamp_ms(text: &str) -> Result<i64, ParseError> {
         .ok_or_else(|| ParseError::Timestamp(text.to_owned()))
 }
 
-/// Parses a datetime: RFC 3339 with an offset, or `YYYY-MM-DD HH:MM[:SS]` (or with `T`) read in `zone`.
+/// Parses a datetime: RFC 3339 with an offset, or `YYYY-MM-DD HH:MM[:SS[.sss]]` (or with `T`, as
+/// kafka-consumer-groups' `YYYY-MM-DDTHH:mm:SS.sss`) read in `zone`.
 pub fn parse_datetime(text: &str, zone: &TimeZone) -> Result<Timestamp, ParseError> {
     let t = text.trim();
     if let Ok(ts) = t.parse::<Timestamp>() {
         return Ok(ts);
     }
-    for fmt in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
+    for fmt in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
         if let Ok(dt) = jiff::civil::DateTime::strptime(fmt, t) {
             return dt.to_zoned(zone.clone()).map(|z| z.timestamp()).map_err(|_| ParseError::Datetime(text.to_owned()));
         }
@@ -361,6 +362,15 @@ mod tests {
             parse_datetime("2025-01-02 03:04", &TimeZone::UTC).unwrap(),
             "2025-01-02T03:04:00Z".parse().unwrap()
         );
+        // kafka-consumer-groups' form: no zone, milliseconds; read in the profile's zone like the others.
+        let millis: Timestamp = "2025-01-02T03:04:05.123Z".parse().unwrap();
+        assert_eq!(parse_datetime("2025-01-02T11:04:05.123", &sh).unwrap(), millis);
+        assert_eq!(parse_datetime("2025-01-02 11:04:05.123", &sh).unwrap(), millis);
+        assert_eq!(parse_datetime("2025-01-02T11:04:05.000", &sh).unwrap(), want);
+        assert_eq!(parse_datetime("2025-01-02T11:04:05.123+08:00", &TimeZone::UTC).unwrap(), millis);
+        for bad in ["2025-01-02T11:04:05.", "2025-01-02T11:04:05.12x", "2025-01-02T11:04.123"] {
+            assert!(parse_datetime(bad, &sh).is_err(), "{bad}");
+        }
         let e = parse_datetime("yesterday", &sh).unwrap_err().to_string();
         assert!(e.contains("RFC 3339") && e.contains("YYYY-MM-DD HH:MM"), "{e}");
         assert_eq!(

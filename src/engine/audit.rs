@@ -1,7 +1,7 @@
 //! The audit trail: one JSON line per write, appended and fsynced, never rewritten, never holding a secret.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -313,22 +313,9 @@ pub fn hostname() -> String {
     "unknown".into()
 }
 
-/// The audit log's path: the profile's `audit_log`, else `<data dir>/offsetdeck/audit.jsonl`.
-pub fn path(configured: Option<&str>) -> Option<PathBuf> {
-    match configured {
-        Some(p) => Some(PathBuf::from(p)),
-        None => directories::ProjectDirs::from("", "", "offsetdeck").map(|d| d.data_dir().join("audit.jsonl")),
-    }
-}
-
-/// Creates a directory of offsetdeck's data (the audit trail, snapshots, the log) readable by the user alone.
-pub fn private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut b = std::fs::DirBuilder::new();
-    b.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-    b.create(dir)
-}
+/// Kept for the dashboard's log file (`tui/log_file.rs`), which is outside this branch's reach; the rule itself is
+/// [`super::paths::private_dir`].
+pub use super::paths::private_dir;
 
 /// Appends one record as a JSON line and fsyncs it before returning.
 pub fn append(path: &Path, record: &impl Serialize) -> std::io::Result<()> {

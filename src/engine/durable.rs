@@ -1,28 +1,85 @@
 //! A file written so that a crash or a full disk leaves either the whole new file or none: to a temporary file
-//! beside it (owner-only), fsynced, renamed into place, and the directory fsynced.
+//! beside it (owner-only, a unique name per write), fsynced, renamed into place, and the directory fsynced. Two
+//! writers of one path each write their own temporary file, so the one that lands is always one whole version.
 
 use std::io::Write;
 use std::path::Path;
 
 /// Writes `bytes` to `path` durably and privately; on failure nothing half-written is left behind.
 pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut tmp_name = path.file_name().unwrap_or_default().to_owned();
-    tmp_name.push(".tmp");
-    let tmp = path.with_file_name(tmp_name);
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    // `.NAME.XXXXXX.tmp` in the same directory (a rename does not cross file systems), created 0600 and removed
+    // again when dropped before it is persisted.
+    let mut tmp = tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let written = (|| {
-        let mut f = opts.open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        std::fs::File::open(dir)?.sync_all()
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_writers_of_one_path_always_leave_one_whole_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.json");
+        let versions = [vec![b'a'; 64 << 10], vec![b'b'; 32 << 10]];
+        let done = std::sync::atomic::AtomicBool::new(false);
+        std::thread::scope(|s| {
+            let writers: Vec<_> = versions
+                .iter()
+                .map(|v| {
+                    let path = &path;
+                    s.spawn(move || {
+                        for _ in 0..150 {
+                            write(path, v).unwrap();
+                        }
+                    })
+                })
+                .collect();
+            let reader = s.spawn(|| {
+                let mut seen = 0;
+                while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                    match std::fs::read(&path) {
+                        Ok(got) => {
+                            assert!(versions.contains(&got), "a torn file of {} bytes", got.len());
+                            seen += 1;
+                        }
+                        Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::NotFound),
+                    }
+                }
+                seen
+            });
+            for w in writers {
+                w.join().unwrap();
+            }
+            done.store(true, std::sync::atomic::Ordering::SeqCst);
+            assert!(reader.join().unwrap() > 0, "the reader saw the file");
+        });
+        assert!(versions.contains(&std::fs::read(&path).unwrap()));
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left, [std::ffi::OsString::from("plan.json")], "no temporary file is left behind");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600, "owner-only");
+        }
     }
-    written
+
+    #[test]
+    fn a_write_that_fails_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        // The target is a directory: the rename fails, and the temporary file goes with the error.
+        let path = dir.path().join("taken");
+        std::fs::create_dir(path.join("x").parent().unwrap()).unwrap();
+        std::fs::write(path.join("x"), "keep").unwrap();
+        assert!(write(&path, b"new").is_err());
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left, [std::ffi::OsString::from("taken")]);
+    }
 }

@@ -15,6 +15,8 @@ pub mod exit {
     pub const BAD_INPUT: u8 = 2;
     /// Refused by a safety check; nothing was sent.
     pub const REFUSED: u8 = 3;
+    /// `--dry-run --detailed-exitcode`: the plan would change something (nothing failed; no error uses it).
+    pub const WOULD_CHANGE: u8 = 4;
 }
 
 /// An order that ended before any write was sent.

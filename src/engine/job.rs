@@ -11,6 +11,7 @@ use super::audit;
 use super::error::{EngineError, exit};
 use super::lock;
 use super::outcome::Outcome;
+use super::paths::DataPaths;
 use super::plan::{Plan, PlanKind};
 use super::reads;
 use super::safety::{self, Refusal};
@@ -148,12 +149,13 @@ pub async fn run(session: &Session, plan: Plan, cancel: &AtomicBool, obs: &mut d
         Ok(c) => c,
         Err(e) => return not_started(report, e),
     };
-    let Some(audit_path) = audit::path(session.profile.settings.audit_log.as_deref()) else {
+    let Some(paths) = DataPaths::of(&session.profile) else {
         return refuse(
             report,
             Refusal::Unrecorded("there is no home directory for the audit log; set settings.audit_log".into()),
         );
     };
+    let audit_path = paths.audit_log();
     // One writer per group, from the last pre-flight read to the closing record, across processes.
     let job = audit::job_id();
     let what = match (&report.plan.group, report.plan.kind) {
@@ -167,8 +169,7 @@ pub async fn run(session: &Session, plan: Plan, cancel: &AtomicBool, obs: &mut d
         job: job.clone(),
         since: jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
     };
-    let lock_dir = audit_path.parent().unwrap_or(std::path::Path::new(".")).join("locks");
-    let _lock = match lock::acquire(&lock::path(&lock_dir, &report.plan.real, &what), &holder, &what) {
+    let _lock = match lock::acquire(&lock::path(&paths.locks(), &report.plan.real, &what), &holder, &what) {
         Ok(l) => l,
         Err(why) => return refuse(report, why),
     };
@@ -190,11 +191,9 @@ pub async fn run(session: &Session, plan: Plan, cancel: &AtomicBool, obs: &mut d
         }
     }
     // The snapshot is on disk before the first call leaves; without it, nothing is sent.
-    let written = snapshot::dir(session.profile.settings.audit_log.as_deref())
-        .ok_or_else(|| "there is no home directory for snapshots; set settings.audit_log".to_owned())
-        .and_then(|dir| {
-            snapshot::write(&dir, &snapshot::Snapshot::of(&report.plan)).map_err(|e| format!("{}: {e}", dir.display()))
-        });
+    let dir = paths.snapshots();
+    let written =
+        snapshot::write(&dir, &snapshot::Snapshot::of(&report.plan)).map_err(|e| format!("{}: {e}", dir.display()));
     let snapshot_path = match written {
         Ok(p) => p,
         Err(e) => return refuse(report, Refusal::Unrecorded(format!("the snapshot could not be written ({e})"))),
@@ -206,7 +205,7 @@ pub async fn run(session: &Session, plan: Plan, cancel: &AtomicBool, obs: &mut d
     }
     let snapshot_text = snapshot_path.display().to_string();
     let via = session.via.word();
-    if let Err(e) = audit::append(&audit_path, &audit::Start::new(&job, via, &report.plan, &snapshot_text)) {
+    if let Err(e) = audit::append(audit_path, &audit::Start::new(&job, via, &report.plan, &snapshot_text)) {
         snapshot::withdraw(&snapshot_path);
         return refuse(
             report,
@@ -222,7 +221,7 @@ pub async fn run(session: &Session, plan: Plan, cancel: &AtomicBool, obs: &mut d
         }
         // Journaled before it leaves: if the process dies with the call in flight, the record says it may have
         // been applied rather than that it was not sent.
-        if let Err(e) = audit::append(&audit_path, &audit::Sent::new(&job, i + 1)) {
+        if let Err(e) = audit::append(audit_path, &audit::Sent::new(&job, i + 1)) {
             let error =
                 format!("call {} could not be journaled in {} before sending ({e})", i + 1, audit_path.display());
             obs.on(JobEvent::Problem(format!("{error}; it and the remaining {} call(s) were not sent", total - i - 1)));
@@ -230,7 +229,7 @@ pub async fn run(session: &Session, plan: Plan, cancel: &AtomicBool, obs: &mut d
             break;
         }
         let outcome = Outcome::of(call, session.client.send(call, &creds).await);
-        let journaled = audit::append(&audit_path, &audit::Call::new(&job, i + 1, &outcome));
+        let journaled = audit::append(audit_path, &audit::Call::new(&job, i + 1, &outcome));
         obs.on(JobEvent::Call { outcome: &outcome, done: i + 1, total });
         report.outcomes.push(outcome);
         if let Err(e) = journaled {
@@ -266,7 +265,7 @@ pub async fn run(session: &Session, plan: Plan, cancel: &AtomicBool, obs: &mut d
     }
     let checks = report.verification.as_ref().and_then(|v| v.as_ref().ok()).map(Vec::as_slice);
     let record = audit::Record::new(&job, via, &report.plan, &report.outcomes, &report.end, checks, &snapshot_text);
-    match audit::append(&audit_path, &record) {
+    match audit::append(audit_path, &record) {
         Ok(()) => report.recorded = true,
         Err(e) => obs.on(JobEvent::Problem(format!(
             "the calls ran, but the closing audit record could not be written to {}: {e}",

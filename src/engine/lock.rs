@@ -62,7 +62,7 @@ pub fn acquire(file: &Path, holder: &Holder, what: &str) -> Result<Lock, Refusal
     let unrecorded =
         |e: std::io::Error| Refusal::Unrecorded(format!("the lock {} cannot be taken ({e})", file.display()));
     if let Some(dir) = file.parent() {
-        super::audit::private_dir(dir).map_err(unrecorded)?;
+        super::paths::private_dir(dir).map_err(unrecorded)?;
     }
     let mut opts = std::fs::OpenOptions::new();
     opts.read(true).write(true).create(true).truncate(false);
@@ -91,20 +91,14 @@ pub fn acquire(file: &Path, holder: &Holder, what: &str) -> Result<Lock, Refusal
     Ok(Lock { _file: f, path: file.to_owned() })
 }
 
-#[cfg(unix)]
+/// Takes the file's exclusive lock without waiting: `false` when another holder has it. `File::try_lock` is
+/// `flock` on Unix and `LockFileEx` on Windows, released by the system when the holder exits.
 fn try_lock(f: &std::fs::File) -> std::io::Result<bool> {
-    use std::os::fd::AsRawFd;
-    // SAFETY: flock on a file descriptor this function borrows; it does not outlive the call.
-    if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
-        return Ok(true);
+    match f.try_lock() {
+        Ok(()) => Ok(true),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(false),
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
     }
-    let e = std::io::Error::last_os_error();
-    if e.kind() == std::io::ErrorKind::WouldBlock { Ok(false) } else { Err(e) }
-}
-
-#[cfg(not(unix))]
-fn try_lock(_: &std::fs::File) -> std::io::Result<bool> {
-    Ok(true)
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod job;
 pub mod lock;
 pub mod order;
 pub mod outcome;
+pub mod paths;
 pub mod peek;
 pub mod plan;
 pub mod planfile;

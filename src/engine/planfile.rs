@@ -378,8 +378,8 @@ pub fn default_path(session: &Session, plan: &Plan) -> Option<std::path::PathBuf
 
 /// The directory plans and exports are saved in (beside the snapshots), created private.
 pub fn default_dir(session: &Session) -> Option<std::path::PathBuf> {
-    let dir = super::snapshot::dir(session.profile.settings.audit_log.as_deref())?.with_file_name("plans");
-    super::audit::private_dir(&dir).ok()?;
+    let dir = super::paths::DataPaths::of(&session.profile)?.plans();
+    super::paths::private_dir(&dir).ok()?;
     Some(dir)
 }
 

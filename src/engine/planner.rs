@@ -382,7 +382,8 @@ async fn delete_messages(
 /// The snapshot an undo restores, and the target it is of. A snapshot is only ever applied to the very target it
 /// was taken of: same cloud, account and instance.
 pub fn find_snapshot(session: &Session, from: &UndoFrom) -> Result<(std::path::PathBuf, Snapshot), EngineError> {
-    let dir = snapshot::dir(session.profile.settings.audit_log.as_deref())
+    let dir = super::paths::DataPaths::of(&session.profile)
+        .map(|p| p.snapshots())
         .ok_or_else(|| EngineError::Input("no home directory for snapshots: set settings.audit_log".into()))?;
     let newest = |want: &dyn Fn(&Snapshot) -> bool| {
         snapshot::list(&dir).into_iter().rev().find_map(|(p, s)| s.ok().filter(|s| want(s)).map(|s| (p, s)))

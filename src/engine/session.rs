@@ -51,8 +51,8 @@ impl Session {
     /// A session with the profile's timeouts and the published limits. A client that cannot be built is an error:
     /// there is no fallback without pacing.
     pub fn new(profile: Profile, env: SharedEnvironment, zone_name: String, via: Via) -> Result<Self, EngineError> {
-        let shared = super::audit::path(profile.settings.audit_log.as_deref())
-            .map(|a| crate::providers::pacing::SharedWindows { dir: crate::providers::pacing::dir_next_to(&a) });
+        let shared =
+            super::paths::DataPaths::of(&profile).map(|p| crate::providers::pacing::SharedWindows { dir: p.pacing() });
         let config = ClientConfig {
             connect_timeout: Duration::from_secs(profile.settings.connect_timeout_seconds),
             request_timeout: Duration::from_secs(profile.settings.request_timeout_seconds),

@@ -75,14 +75,6 @@ impl Snapshot {
     }
 }
 
-/// Where snapshots live: next to the configured audit log, else `<data dir>/offsetdeck/snapshots`.
-pub fn dir(audit_log: Option<&str>) -> Option<PathBuf> {
-    match audit_log {
-        Some(p) => Some(Path::new(p).parent().unwrap_or(Path::new(".")).join("snapshots")),
-        None => directories::ProjectDirs::from("", "", "offsetdeck").map(|d| d.data_dir().join("snapshots")),
-    }
-}
-
 fn file_name(s: &Snapshot) -> String {
     let clean = |t: &str| {
         t.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect::<String>()
@@ -94,7 +86,7 @@ fn file_name(s: &Snapshot) -> String {
 
 /// Writes a snapshot durably: to a temporary file, fsynced, renamed into place, and the directory fsynced.
 pub fn write(dir: &Path, s: &Snapshot) -> std::io::Result<PathBuf> {
-    crate::engine::audit::private_dir(dir)?;
+    super::paths::private_dir(dir)?;
     let path = dir.join(file_name(s));
     // A full disk must not leave a half-written file behind for undo to trip over.
     super::durable::write(&path, &serde_json::to_vec_pretty(s).map_err(std::io::Error::other)?)?;

@@ -3,7 +3,7 @@
 //! then send at the limit together, not at twice it.
 
 use std::io::{Read, Seek, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sha2::Digest;
@@ -188,33 +188,18 @@ fn write_slot(f: &std::fs::File, at: usize, value: u64) -> std::io::Result<()> {
 struct Exclusive<'a>(&'a std::fs::File);
 
 impl<'a> Exclusive<'a> {
+    /// Waits for the file's exclusive lock (`flock` on Unix, `LockFileEx` on Windows).
     fn take(f: &'a std::fs::File) -> std::io::Result<Self> {
-        #[cfg(unix)]
-        {
-            use std::os::fd::AsRawFd;
-            // SAFETY: flock on a descriptor borrowed for the lock's lifetime.
-            if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) } != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-        }
+        f.lock()?;
         Ok(Self(f))
     }
 }
 
 impl Drop for Exclusive<'_> {
     fn drop(&mut self) {
-        #[cfg(unix)]
-        {
-            use std::os::fd::AsRawFd;
-            // SAFETY: as above; unlocking a descriptor we locked.
-            unsafe { libc::flock(self.0.as_raw_fd(), libc::LOCK_UN) };
-        }
+        // Closing the file would release it as well; unlocking here ends the critical section where it is written.
+        let _ = self.0.unlock();
     }
-}
-
-/// Where a profile's shared windows live: next to its audit trail.
-pub fn dir_next_to(audit_log: &Path) -> PathBuf {
-    audit_log.parent().unwrap_or(Path::new(".")).join("pacing")
 }
 
 #[cfg(test)]
@@ -289,6 +274,33 @@ mod tests {
         assert_eq!(times.len(), 5);
         assert_eq!(times.iter().filter(|t| **t & IN_FLIGHT != 0).count(), 4, "the others are still on their way");
         assert!(times.iter().any(|t| *t >= last + 20 && *t & IN_FLIGHT == 0), "{times:?} vs {last}");
+    }
+
+    #[test]
+    fn callers_racing_for_one_window_never_take_more_than_its_burst() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = SharedWindows { dir: dir.path().into() };
+        for round in 0..10 {
+            let op = format!("Op{round}");
+            let start = std::sync::Barrier::new(16);
+            let admitted: usize = std::thread::scope(|s| {
+                let calls: Vec<_> = (0..16)
+                    .map(|_| {
+                        let (w, op, start) = (w.clone(), &op, &start);
+                        s.spawn(move || {
+                            start.wait();
+                            usize::from(w.admit(op, "http://e", 20).unwrap().is_ok())
+                        })
+                    })
+                    .collect();
+                calls.into_iter().map(|c| c.join().unwrap()).sum()
+            });
+            // Each admission reads and writes the window under the file's lock: exactly half of 20 go at once.
+            assert_eq!(admitted, 10, "round {round}");
+            let f = w.open(&op, "http://e").unwrap();
+            let taken = read_slots(&f).unwrap().into_iter().filter(|t| *t & IN_FLIGHT != 0).count();
+            assert_eq!(taken, 10, "round {round}: one slot per admitted call, none overwritten");
+        }
     }
 
     #[test]

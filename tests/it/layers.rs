@@ -85,3 +85,34 @@ fn emulator_depends_on_core_alone() {
     let bad = violations("emulator", &["providers", "engine", "tui"]);
     assert!(bad.is_empty(), "the emulator depends on core only:\n{}", bad.join("\n"));
 }
+
+/// The data directory's layout has one owner, `engine/paths.rs`: no other engine, provider or command-line file
+/// names a subpath of it or creates its private directories its own way, so the modules that store things (audit,
+/// job, lock, session, snapshot) depend on that module, not on each other.
+#[test]
+fn the_data_directory_layout_is_owned_by_engine_paths() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let owner = root.join("engine").join("paths.rs");
+    let layout = ["\"snapshots\"", "\"locks\"", "\"pacing\"", "\"plans\"", "\"audit.jsonl\"", "\"command-history\""];
+    let mut bad = Vec::new();
+    for layer in ["engine", "providers", "cli"] {
+        let mut files = Vec::new();
+        rust_files(&root.join(layer), &mut files);
+        for f in files.into_iter().filter(|f| *f != owner) {
+            let text = std::fs::read_to_string(&f).unwrap();
+            // Unit tests build their own directories.
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for (n, line) in code.lines().enumerate() {
+                let line = line.split("//").next().unwrap_or("");
+                let names_layout = layer != "cli" && layout.iter().any(|l| line.contains(l));
+                let own_rule = ["fn private_dir", "audit::private_dir", "snapshot::dir(", "audit::path("]
+                    .iter()
+                    .any(|w| line.contains(w));
+                if names_layout || own_rule {
+                    bad.push(format!("{}:{}: {}", f.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "ask engine::paths for the data directory's paths:\n{}", bad.join("\n"));
+}

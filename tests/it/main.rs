@@ -8,6 +8,7 @@ mod bounds;
 mod bulk;
 mod cli_check;
 mod cli_json;
+mod cli_kafka;
 mod cli_ops;
 mod cli_safety;
 mod discovery;

@@ -209,3 +209,10 @@ proptest! {
         }
     }
 }
+
+/// The clipboard's OSC 52 payload is standard base64 (with padding), whichever base64 version builds it.
+#[test]
+fn the_clipboard_sequence_carries_standard_base64() {
+    assert_eq!(offsetdeck::tui::copy::osc52("hello"), "\u{1b}]52;c;aGVsbG8=\u{7}");
+    assert_eq!(offsetdeck::tui::copy::osc52("snapshot /tmp/a b?>"), "\u{1b}]52;c;c25hcHNob3QgL3RtcC9hIGI/Pg==\u{7}");
+}

@@ -64,8 +64,8 @@ pub fn canonical_query(pairs: &[(String, String)]) -> String {
         .join("&")
 }
 
-/// The canonical request, printable byte-exact.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The canonical request, printable byte-exact (its `Display`); its `Debug` leaves the security token out.
+#[derive(Clone, PartialEq, Eq)]
 pub struct CanonicalRequest {
     /// Upper-case method.
     pub method: String,
@@ -194,8 +194,9 @@ pub fn sdk_date(time: jiff::Timestamp) -> String {
     format!("{y:04}{mo:02}{d:02}T{h:02}{mi:02}{s:02}Z")
 }
 
-/// Everything `sign` produced: the headers to add and the intermediate texts, for tests and `--dry-run`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Everything `sign` produced: the headers to add and the intermediate texts, for tests and `--dry-run`. Its
+/// `Debug` prints the `Authorization` and `X-Security-Token` values as `<redacted>`.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Signed {
     /// Headers to add to the request, `Authorization` last.
     pub headers: Vec<(String, String)>,
@@ -247,8 +248,8 @@ pub fn sign_with(
     Signed { headers: added, canonical_request, string_to_sign, query }
 }
 
-/// The parts of a received `Authorization` header.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The parts of a received `Authorization` header (`Debug` redacts the key id and the signature).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Authorization<'a> {
     /// The access key id.
     pub access: &'a str,
@@ -256,6 +257,39 @@ pub struct Authorization<'a> {
     pub signed_headers: Vec<&'a str>,
     /// The hex signature.
     pub signature: &'a str,
+}
+
+impl std::fmt::Debug for CanonicalRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CanonicalRequest")
+            .field("method", &self.method)
+            .field("uri", &self.uri)
+            .field("query", &self.query)
+            .field("headers", &super::RedactedHeaders(&self.headers))
+            .field("payload_hash", &self.payload_hash)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for Signed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signed")
+            .field("headers", &super::RedactedHeaders(&self.headers))
+            .field("canonical_request", &self.canonical_request)
+            .field("string_to_sign", &self.string_to_sign)
+            .field("query", &self.query)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for Authorization<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Authorization")
+            .field("access", &super::REDACTED)
+            .field("signed_headers", &self.signed_headers)
+            .field("signature", &super::REDACTED)
+            .finish()
+    }
 }
 
 /// Parses `SDK-HMAC-SHA256 Access=…, SignedHeaders=…, Signature=…`.

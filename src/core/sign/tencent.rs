@@ -93,8 +93,8 @@ pub fn signature(secret_key: &str, date: &str, service: &str, string_to_sign: &s
     SigningKey::derive(secret_key, date, service).sign(string_to_sign)
 }
 
-/// Everything `sign` produced.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Everything `sign` produced. Its `Debug` prints the `Authorization` and `X-TC-Token` values as `<redacted>`.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Signed {
     /// `Authorization`, and `X-TC-Token` for temporary credentials.
     pub headers: Vec<(String, String)>,
@@ -140,8 +140,8 @@ pub fn sign_with(req: &Request<'_>, secret_id: &Secret, key: &SigningKey, token:
     Signed { headers, canonical_request, string_to_sign }
 }
 
-/// The parts of a received `Authorization` header.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The parts of a received `Authorization` header (`Debug` redacts the SecretId and the signature).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Authorization<'a> {
     /// SecretId.
     pub secret_id: &'a str,
@@ -153,6 +153,28 @@ pub struct Authorization<'a> {
     pub signed_headers: &'a str,
     /// Hex signature.
     pub signature: &'a str,
+}
+
+impl std::fmt::Debug for Signed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signed")
+            .field("headers", &super::RedactedHeaders(&self.headers))
+            .field("canonical_request", &self.canonical_request)
+            .field("string_to_sign", &self.string_to_sign)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for Authorization<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Authorization")
+            .field("secret_id", &super::REDACTED)
+            .field("date", &self.date)
+            .field("service", &self.service)
+            .field("signed_headers", &self.signed_headers)
+            .field("signature", &super::REDACTED)
+            .finish()
+    }
 }
 
 /// Parses `TC3-HMAC-SHA256 Credential=id/date/service/tc3_request, SignedHeaders=…, Signature=…`.

@@ -288,7 +288,7 @@ impl Shared {
                 let _ = self.read(Read::Detail(instance, group)).await;
             }
             Command::ListSnapshots { instance, all } => {
-                let dir = super::snapshot::dir(self.session.profile.settings.audit_log.as_deref());
+                let dir = super::paths::DataPaths::of(&self.session.profile).map(|p| p.snapshots());
                 let real = self.session.find(&instance).map(|t| t.real());
                 let items = match (dir, real) {
                     (Some(d), Ok(real)) => super::snapshot::restorable(&d, &instance, &real, all),
