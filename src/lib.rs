@@ -2,6 +2,7 @@
 //! CKafka / DTS, from a terminal dashboard or headless commands.
 
 pub mod cli;
+pub mod command;
 pub mod core;
 pub mod emulator;
 pub mod engine;

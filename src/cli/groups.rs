@@ -10,16 +10,7 @@ use crate::engine::discover;
 use crate::engine::reads;
 use crate::engine::target::Target;
 
-/// How the list is ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Sort {
-    /// Most lag first.
-    Lag,
-    /// By name.
-    Name,
-    /// By state (active first), then lag.
-    State,
-}
+pub use crate::command::args::Sort;
 
 #[derive(Debug, Serialize)]
 struct Row {

@@ -24,7 +24,8 @@ macro_rules! say_json {
     };
 }
 
-pub mod args;
+/// The command language lives in `crate::command`, shared with the dashboard's `:` line.
+pub use crate::command::args;
 mod audit;
 mod check;
 mod check_live;

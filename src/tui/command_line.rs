@@ -10,7 +10,7 @@ use tui_input::backend::crossterm::EventHandler;
 use super::state::{AppState, Asked, Asking, Modal, Origin};
 use super::tree::Kind;
 use super::update::{Effect, Step, ask, plan, selected_instance, zone};
-use crate::cli::args::{Args, Cmd};
+use crate::command::args::{Args, Cmd};
 use crate::engine::order::{Order, UndoFrom};
 use crate::engine::worker::Command;
 
@@ -181,9 +181,9 @@ fn run(s: &mut AppState, text: &str, line: &CommandLine) -> Result<Step, String>
         Cmd::Groups { instance, state, sort, .. } => {
             s.groups_view = true;
             s.groups_sort = match sort {
-                crate::cli::groups::Sort::Lag => super::groups_view::GroupSort::Lag,
-                crate::cli::groups::Sort::Name => super::groups_view::GroupSort::Name,
-                crate::cli::groups::Sort::State => super::groups_view::GroupSort::State,
+                crate::command::args::Sort::Lag => super::groups_view::GroupSort::Lag,
+                crate::command::args::Sort::Name => super::groups_view::GroupSort::Name,
+                crate::command::args::Sort::State => super::groups_view::GroupSort::State,
             };
             let words: Vec<String> =
                 instance.into_iter().chain(state.map(|st| format!("state:{}", st.to_lowercase()))).collect();
@@ -222,7 +222,7 @@ fn run(s: &mut AppState, text: &str, line: &CommandLine) -> Result<Step, String>
 
 /// The dashboard always shows the plan and asks; flags that skip that, answer for the user, or write elsewhere are
 /// refused by name (`--dry-run` is honoured: the plan is shown and nothing can run it).
-fn refuse_flags(w: &crate::cli::args::WriteFlags, export: bool) -> Result<(), String> {
+fn refuse_flags(w: &crate::command::args::WriteFlags, export: bool) -> Result<(), String> {
     let flag = [
         (w.yes, "--yes"),
         (w.confirm.is_some(), "--confirm"),

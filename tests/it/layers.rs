@@ -76,8 +76,18 @@ fn core_is_pure() {
 
 #[test]
 fn tui_never_builds_http_requests() {
-    let bad = violations("tui", &["reqwest", "providers"]);
-    assert!(bad.is_empty(), "the TUI talks to the engine only:\n{}", bad.join("\n"));
+    let bad = violations("tui", &["reqwest", "providers", "cli"]);
+    assert!(
+        bad.is_empty(),
+        "the TUI talks to the engine only, and shares the command language through `command`:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn the_command_language_belongs_to_neither_edge() {
+    let bad = violations("command", &["cli", "tui", "providers", "reqwest", "ratatui"]);
+    assert!(bad.is_empty(), "both edges use `command`; it uses neither:\n{}", bad.join("\n"));
 }
 
 #[test]

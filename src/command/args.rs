@@ -116,7 +116,7 @@ pub enum Cmd {
         state: Option<String>,
         /// The order.
         #[arg(long, value_enum, default_value = "lag")]
-        sort: super::groups::Sort,
+        sort: Sort,
         /// Read each group's members and topics too: on Huawei one more call per group (10,000 groups at the
         /// default 10 calls/s is over 16 minutes), so it is off unless asked.
         #[arg(long)]
@@ -413,4 +413,15 @@ impl ResetArgs {
             strategy: parse_strategy(&self.strategy, (group, several, self.from_instance.as_deref()), zone, zone_name)?,
         })
     }
+}
+
+/// How the list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Sort {
+    /// Most lag first.
+    Lag,
+    /// By name.
+    Name,
+    /// By state (active first), then lag.
+    State,
 }
