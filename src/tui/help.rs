@@ -7,21 +7,6 @@ use super::keymap::BINDINGS;
 use super::state::AppState;
 use super::view::Theme;
 
-const FORMS: &[(&str, &str)] = &[
-    ("Tab Shift-Tab", "next / previous field"),
-    ("← →", "choose the strategy; in a value, move the cursor"),
-    ("Space", "in delete offsets: choose a topic"),
-    ("Enter", "read the live state and plan: nothing is sent yet"),
-    ("Esc", "close the form"),
-];
-
-const CONFIRM: &[(&str, &str)] = &[
-    ("y / Enter", "run it (or type the name or count asked for, then Enter)"),
-    ("n / Esc", "cancel: nothing is sent"),
-    ("↑ ↓", "scroll the rows"),
-    ("Ctrl-S", "save the plan as a plan file (several groups: export their targets as CSV)"),
-];
-
 const STATES: &[(&str, &str)] = &[
     ("EMPTY", "no members: offsets can be reset"),
     ("ACTIVE", "members are consuming: resets are refused until they stop"),
@@ -40,7 +25,7 @@ pub fn lines<'a>(s: &AppState, th: &Theme, width: usize) -> Vec<Line<'a>> {
     let text_w = width.saturating_sub(KEY_W).max(20);
     let mut out: Vec<Line<'a>> = Vec::new();
     let row = |out: &mut Vec<Line<'a>>, k: String, v: &str| {
-        for (i, part) in wrap(v, text_w).into_iter().enumerate() {
+        for (i, part) in super::wrap::text(v, text_w).into_iter().enumerate() {
             let key = if i == 0 { format!("{k:<KEY_W$}") } else { " ".repeat(KEY_W) };
             out.push(Line::from(vec![Span::styled(key, th.bold()), Span::raw(part)]));
         }
@@ -49,33 +34,24 @@ pub fn lines<'a>(s: &AppState, th: &Theme, width: usize) -> Vec<Line<'a>> {
     for b in BINDINGS {
         row(&mut out, s.keymap.keys(b.action).join(" "), b.help);
     }
-    for (title, table) in [("In a form", FORMS), ("In a confirmation", CONFIRM), ("State words", STATES)] {
+    // Every other screen's keys, from the same tables its keys and its hint bar use.
+    for (mode, title) in super::modes::SCREENS {
         out.push(Line::from(""));
         out.push(head(title));
-        for (k, v) in table {
-            row(&mut out, (*k).to_owned(), v);
+        for e in super::modes::table(*mode).iter().filter(|e| !e.help.is_empty()) {
+            row(&mut out, e.label.to_owned(), e.help);
         }
     }
     out.push(Line::from(""));
-    for part in wrap("Writes always show a plan first. Deletes and protected accounts ask for a name.", width) {
-        out.push(Line::from(part));
+    out.push(head("State words"));
+    for (k, v) in STATES {
+        row(&mut out, (*k).to_owned(), v);
     }
-    out
-}
-
-/// Words filled into lines of at most `width` columns (a longer word gets a line of its own).
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut out = vec![String::new()];
-    for word in text.split_whitespace() {
-        let cur = out.last_mut().expect("one line at least");
-        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > width {
-            out.push(word.to_owned());
-        } else {
-            if !cur.is_empty() {
-                cur.push(' ');
-            }
-            cur.push_str(word);
-        }
+    out.push(Line::from(""));
+    for part in
+        super::wrap::text("Writes always show a plan first. Deletes and protected accounts ask for a name.", width)
+    {
+        out.push(Line::from(part));
     }
     out
 }
@@ -96,9 +72,24 @@ pub fn extent(s: &AppState) -> (usize, usize) {
 
 #[cfg(test)]
 mod tests {
+    use crate::tui::modes::{SCREENS, table};
+    use crate::tui::state::AppState;
+
     #[test]
-    fn wraps_at_words_and_never_cuts_one() {
-        assert_eq!(super::wrap("a bb ccc dddd", 6), ["a bb", "ccc", "dddd"]);
-        assert_eq!(super::wrap("unbreakable-word x", 5), ["unbreakable-word", "x"]);
+    fn every_screen_and_every_key_of_it_is_in_the_help() {
+        let s = AppState::new(crate::engine::fixtures::profile(), (100, 40), false, false, "UTC".into());
+        let text: String = super::lines(&s, &crate::tui::view::Theme::of(&s), 96)
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect::<String>() + "\n")
+            .collect();
+        for (mode, title) in SCREENS {
+            assert!(text.contains(title), "{title}");
+            for e in table(*mode).iter().filter(|e| !e.label.is_empty() && !e.help.is_empty()) {
+                assert!(text.contains(e.label), "{title}: {}", e.label);
+            }
+        }
+        for b in crate::tui::keymap::BINDINGS {
+            assert!(text.contains(b.help.split(' ').next().unwrap_or_default()), "{}", b.name);
+        }
     }
 }

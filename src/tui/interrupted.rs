@@ -2,7 +2,7 @@
 //! starts, their groups marked in the tree until dismissed, and `u` plans the undo from the job's snapshot.
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::style::{Color, Modifier};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
@@ -60,20 +60,21 @@ pub struct Banner {
 }
 
 pub(super) fn key(s: &mut AppState, mut b: Banner, key: KeyEvent) -> Step {
-    match key.code {
-        KeyCode::Esc => return Step::redraw(),
+    use crate::tui::modes::Verb;
+    match crate::tui::modes::verb(crate::tui::modes::Mode::Interrupted, key) {
+        Some(Verb::Cancel) => return Step::redraw(),
         // Shown at start, over the trees: q still quits, as it does there.
-        KeyCode::Char('q') if s.job.is_none() => {
+        Some(Verb::Quit) if s.job.is_none() => {
             s.quit = true;
             return Step::redraw();
         }
-        KeyCode::Char('d') => {
+        Some(Verb::Dismiss) => {
             s.interrupted.clear();
             return super::update::status(s, "interrupted jobs dismissed (offsetdeck audit still lists them)");
         }
-        KeyCode::Down | KeyCode::Char('j') => b.cursor = (b.cursor + 1).min(s.interrupted.len().saturating_sub(1)),
-        KeyCode::Up | KeyCode::Char('k') => b.cursor = b.cursor.saturating_sub(1),
-        KeyCode::Char('u') => {
+        Some(Verb::Down) => b.cursor = (b.cursor + 1).min(s.interrupted.len().saturating_sub(1)),
+        Some(Verb::Up) => b.cursor = b.cursor.saturating_sub(1),
+        Some(Verb::Undo) => {
             if let Some(snapshot) = s.interrupted.get(b.cursor).and_then(|i| i.snapshot.clone()) {
                 let (modal, effects) = plan(s, Order::Undo(UndoFrom::File(snapshot.into())), None);
                 s.modal = modal;

@@ -219,16 +219,14 @@ pub const BINDINGS: &[Binding] = &[
     },
 ];
 
-/// Whether a key spec (`k`, `Enter`, `Shift-Tab`, `Ctrl-C`, `PgUp`, `→`, …) names this key.
-pub fn key_matches(spec: &str, key: KeyEvent) -> bool {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+/// The key a spec (`k`, `Enter`, `Shift-Tab`, `Ctrl-C`, `PgUp`, `→`, …) names, and whether Ctrl is held.
+pub fn parse(spec: &str) -> Option<(KeyCode, bool)> {
     if let Some(c) = spec.strip_prefix("Ctrl-") {
         let mut chars = c.chars();
-        return ctrl
-            && matches!((chars.next(), chars.next()), (Some(ch), None) if key.code == KeyCode::Char(ch.to_ascii_lowercase()));
-    }
-    if ctrl {
-        return false;
+        return match (chars.next(), chars.next()) {
+            (Some(ch), None) => Some((KeyCode::Char(ch.to_ascii_lowercase()), true)),
+            _ => None,
+        };
     }
     let code = match spec {
         "Tab" => KeyCode::Tab,
@@ -241,18 +239,24 @@ pub fn key_matches(spec: &str, key: KeyEvent) -> bool {
         "Esc" => KeyCode::Esc,
         "PgUp" => KeyCode::PageUp,
         "PgDn" => KeyCode::PageDown,
-        "Space" => KeyCode::Char(' '),
+        "Space" | " " => KeyCode::Char(' '),
         "Home" => KeyCode::Home,
         "End" => KeyCode::End,
         other => {
             let mut chars = other.chars();
             match (chars.next(), chars.next()) {
                 (Some(c), None) => KeyCode::Char(c),
-                _ => return false,
+                _ => return None,
             }
         }
     };
-    key.code == code
+    Some((code, false))
+}
+
+/// Whether a key spec names this key.
+pub fn key_matches(spec: &str, key: KeyEvent) -> bool {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    parse(spec) == Some((key.code, ctrl))
 }
 
 /// Whether a key spec names any key at all.
@@ -285,16 +289,25 @@ pub fn valid_spec(spec: &str) -> bool {
             .is_some_and(|c| c.chars().count() == 1 && c.chars().all(|c| c.is_ascii_alphabetic()))
 }
 
-/// The effective bindings: the defaults, with the profile's `[keys]` overrides.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The effective bindings: the defaults, with the profile's `[keys]` overrides, parsed once into a map.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
     overrides: Vec<(Action, Vec<String>)>,
+    map: std::collections::HashMap<(KeyCode, bool), Action>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        let mut k = Self { overrides: Vec::new(), map: Default::default() };
+        k.index();
+        k
+    }
 }
 
 impl Keymap {
     /// Builds the keymap from `[keys]`; every entry that cannot be used becomes a warning and is ignored.
     pub fn from_profile(keys: &[(String, Vec<String>)]) -> (Self, Vec<String>) {
-        let mut map = Self::default();
+        let mut map = Self { overrides: Vec::new(), map: Default::default() };
         let mut warnings = Vec::new();
         for (name, specs) in keys {
             let Some(b) = BINDINGS.iter().find(|b| b.name == name) else {
@@ -330,7 +343,21 @@ impl Keymap {
                 }
             }
         }
+        map.index();
         (map, warnings)
+    }
+
+    /// Parses every binding once: the first action found for a key wins, as the warnings say.
+    fn index(&mut self) {
+        let mut map = std::collections::HashMap::new();
+        for b in BINDINGS {
+            for spec in self.keys(b.action) {
+                if let Some(k) = parse(&spec) {
+                    map.entry(k).or_insert(b.action);
+                }
+            }
+        }
+        self.map = map;
     }
 
     /// The keys of an action, as shown.
@@ -343,7 +370,7 @@ impl Keymap {
 
     /// The action a key means.
     pub fn action_for(&self, key: KeyEvent) -> Option<Action> {
-        BINDINGS.iter().map(|b| b.action).find(|a| self.keys(*a).iter().any(|k| key_matches(k, key)))
+        self.map.get(&(key.code, key.modifiers.contains(KeyModifiers::CONTROL))).copied()
     }
 }
 

@@ -31,22 +31,23 @@ pub(super) fn key(s: &mut AppState, key: KeyEvent) -> Step {
     }
     let page = (s.size.1 as usize).saturating_sub(4).max(1);
     let last = s.log.len().saturating_sub(1);
-    match key.code {
-        KeyCode::Esc | KeyCode::Char('L' | 'q') => s.log_zoom = false,
-        KeyCode::Up | KeyCode::Char('k') => s.log_scroll = (s.log_scroll + 1).min(last),
-        KeyCode::Down | KeyCode::Char('j') => s.log_scroll = s.log_scroll.saturating_sub(1),
-        KeyCode::PageUp => s.log_scroll = (s.log_scroll + page).min(last),
-        KeyCode::PageDown => s.log_scroll = s.log_scroll.saturating_sub(page),
-        KeyCode::Home | KeyCode::Char('g') => s.log_scroll = last,
-        KeyCode::End | KeyCode::Char('G') => s.log_scroll = 0,
-        KeyCode::Char('/') => s.log_find = Some(Input::default()),
-        KeyCode::Char('c') => {
+    use super::modes::{Mode, Verb, verb};
+    match verb(Mode::LogZoom, key) {
+        Some(Verb::Cancel) => s.log_zoom = false,
+        Some(Verb::Up) => s.log_scroll = (s.log_scroll + 1).min(last),
+        Some(Verb::Down) => s.log_scroll = s.log_scroll.saturating_sub(1),
+        Some(Verb::PageUp) => s.log_scroll = (s.log_scroll + page).min(last),
+        Some(Verb::PageDown) => s.log_scroll = s.log_scroll.saturating_sub(page),
+        Some(Verb::First) => s.log_scroll = last,
+        Some(Verb::Last) => s.log_scroll = 0,
+        Some(Verb::Search) => s.log_find = Some(Input::default()),
+        Some(Verb::Copy) => {
             let at = s.log_hit.unwrap_or_else(|| s.log.len().saturating_sub(1 + s.log_scroll));
             let text = s.log.get(at).map(|l| super::copy::from_log_line(&l.text));
             return super::copy::copy(s, text);
         }
-        KeyCode::Char('n') => return find(s, true, 1),
-        KeyCode::Char('N') => return find(s, false, 1),
+        Some(Verb::NextMatch) => return find(s, true, 1),
+        Some(Verb::PrevMatch) => return find(s, false, 1),
         _ => return Step::default(),
     }
     Step::redraw()

@@ -20,6 +20,7 @@ pub mod log_file;
 mod log_view;
 mod marks;
 mod modal_view;
+pub mod modes;
 pub mod peek;
 mod reset_form_view;
 mod sheet;

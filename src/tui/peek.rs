@@ -3,7 +3,7 @@
 //! workflow.
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::style::{Color, Modifier};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
@@ -56,15 +56,16 @@ pub(super) fn open(s: &mut AppState, c: Confirm) -> Step {
 
 pub(super) fn key(s: &mut AppState, mut v: PeekView, key: KeyEvent) -> Step {
     let n = v.result.as_ref().and_then(|r| r.as_ref().ok()).map_or(0, |p| p.messages.len());
-    match key.code {
-        KeyCode::Esc | KeyCode::Char('q') => {
+    use crate::tui::modes::Verb;
+    match crate::tui::modes::verb(crate::tui::modes::Mode::Peek, key) {
+        Some(Verb::Cancel) => {
             s.modal = Some(Modal::Confirm(*v.back));
             return Step::redraw();
         }
-        KeyCode::Down | KeyCode::Char('j') => v.cursor = (v.cursor + 1).min(n.saturating_sub(1)),
-        KeyCode::Up | KeyCode::Char('k') => v.cursor = v.cursor.saturating_sub(1),
+        Some(Verb::Down) => v.cursor = (v.cursor + 1).min(n.saturating_sub(1)),
+        Some(Verb::Up) => v.cursor = v.cursor.saturating_sub(1),
         // Skip exactly the selected message: this partition to the offset after it, planned and confirmed anew.
-        KeyCode::Char('s') => {
+        Some(Verb::Skip) => {
             let peek = v.result.as_ref().and_then(|r| r.as_ref().ok());
             let skip = peek.and_then(|p| p.skip_past(v.cursor));
             if peek.is_some_and(|p| p.messages.get(v.cursor).is_some()) && skip.is_none() {

@@ -2,7 +2,7 @@
 //! the undo of the chosen one, previewed and confirmed like any write.
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::style::{Color, Modifier};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
@@ -27,11 +27,12 @@ pub struct UndoPick {
 
 pub(super) fn key(s: &mut AppState, mut p: UndoPick, key: KeyEvent) -> Step {
     let n = p.items.as_ref().map_or(0, Vec::len);
-    match key.code {
-        KeyCode::Esc | KeyCode::Char('q') => return Step::redraw(),
-        KeyCode::Down | KeyCode::Char('j') => p.cursor = (p.cursor + 1).min(n.saturating_sub(1)),
-        KeyCode::Up | KeyCode::Char('k') => p.cursor = p.cursor.saturating_sub(1),
-        KeyCode::Char('a') => {
+    use crate::tui::modes::Verb;
+    match crate::tui::modes::verb(crate::tui::modes::Mode::UndoPick, key) {
+        Some(Verb::Cancel) => return Step::redraw(),
+        Some(Verb::Down) => p.cursor = (p.cursor + 1).min(n.saturating_sub(1)),
+        Some(Verb::Up) => p.cursor = p.cursor.saturating_sub(1),
+        Some(Verb::Others) => {
             p.all = !p.all;
             p.items = None;
             p.cursor = 0;
@@ -39,7 +40,7 @@ pub(super) fn key(s: &mut AppState, mut p: UndoPick, key: KeyEvent) -> Step {
             s.modal = Some(Modal::UndoPick(p));
             return Step::send(cmd);
         }
-        KeyCode::Enter => {
+        Some(Verb::Run) => {
             if let Some(item) = p.items.as_ref().and_then(|i| i.get(p.cursor)) {
                 let (modal, effects) = plan(s, Order::Undo(UndoFrom::File(item.path.clone())), None);
                 s.modal = modal;

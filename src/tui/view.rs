@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::keymap::{Action, BINDINGS};
 use super::layout::areas;
 use super::modal_view;
-use super::state::{AppState, Modal};
+use super::state::AppState;
 use super::tree::{Kind, Tree};
 use super::update::bounds;
 pub use crate::core::live::state_word;
@@ -365,31 +365,9 @@ fn hint_rank(a: Action) -> u8 {
 }
 
 fn screen_hint(s: &AppState) -> String {
-    if s.filter.is_some() {
-        return "type to filter · Enter keep · Esc clear".into();
-    }
-    match &s.modal {
-        Some(Modal::Help(_)) => "↑↓ PgUp PgDn scroll · Esc or ? closes the help".into(),
-        Some(Modal::Reset(_)) => "Tab next field · ← → strategy · Enter plan · Esc cancel".into(),
-        Some(Modal::DeleteOffsets(_)) => "↑↓ move · Space choose · Enter plan · Esc cancel".into(),
-        Some(Modal::DeleteMessages(_)) => "↑↓ partition · type an offset or `end` · Enter plan · Esc cancel".into(),
-        Some(Modal::Planning { .. }) => "reading live state… · Esc cancels".into(),
-        Some(Modal::Confirm(c)) if c.view_only => "dry run · ↑↓ scroll · p peek · Esc close".into(),
-        Some(Modal::ConfirmBatch(c)) if c.view_only => "dry run · ↑↓ scroll · Esc close".into(),
-        Some(Modal::Confirm(c)) if c.stale.is_some() => "Ctrl-R plan again · Ctrl-B edit · Esc cancel".into(),
-        Some(Modal::Confirm(c)) if c.type_name().is_some() => {
-            "type the name · Enter runs · Ctrl-B edit · ↑↓ · Ctrl-S save plan · Esc cancel".into()
-        }
-        Some(Modal::Confirm(_)) => "y runs · n/Esc cancel · b edit · p peek · ↑↓ · Ctrl-S save plan".into(),
-        Some(Modal::ConfirmBatch(_)) => {
-            "type the count · Enter runs · Ctrl-B edit · ↑↓ · Ctrl-S CSV · Esc cancel".into()
-        }
-        Some(Modal::Peek(_)) => "↑↓ choose · s skip this message · Esc back".into(),
-        Some(Modal::Interrupted(_)) => "↑↓ choose · u undo it · d dismiss · Esc close".into(),
-        Some(Modal::UndoPick(_)) => "↑↓ choose · Enter previews the undo · a other targets · Esc closes".into(),
-        Some(Modal::QuitConfirm) => "y quits · n stays".into(),
-        Some(Modal::CancelConfirm { .. }) => "y cancels the job · n keeps it running".into(),
-        None => main_hints(s).into_iter().map(|(_, p)| p).collect::<Vec<_>>().join(" · "),
+    match super::modes::of(s) {
+        super::modes::Mode::Main => main_hints(s).into_iter().map(|(_, p)| p).collect::<Vec<_>>().join(" · "),
+        mode => super::modes::hint(s, mode),
     }
 }
 

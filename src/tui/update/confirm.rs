@@ -1,11 +1,12 @@
 //! The confirmation's keys: run, cancel, go back to edit, plan again, scroll, type the name, save the plan as a file.
 
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 
 use super::Step;
 use crate::engine::plan::PlanKind;
 use crate::engine::worker::Command;
+use crate::tui::modes::{Mode, Verb, verb};
 use crate::tui::state::{AppState, BatchConfirm, Confirm, Job, Level, Modal};
 
 /// What a key that would run a dry run's plan says instead.
@@ -15,38 +16,35 @@ pub(super) fn confirm_key(s: &mut AppState, mut c: Confirm, key: KeyEvent) -> St
     if c.view_only {
         return view_key(s, Modal::Confirm(c), key);
     }
-    let asks_name = c.type_name().is_some();
+    let mode = crate::tui::modes::of_confirm(&c);
     // What was not drawn cannot be agreed to: the same layout as the frame says whether the summary, the totals,
     // the prompt and what was typed are on screen.
     let fit = crate::tui::confirm_view::fit(&c, s.size, &crate::tui::view::Theme::of(s));
     // A stale preview no longer says what would happen: it is planned again before it can run.
     let visible = fit.drawn() && c.stale.is_none() && !c.plan.calls.is_empty();
     let confirmed = visible && c.plan.confirmation.accepts(c.typed.value());
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match (asks_name, key.code) {
-        (_, KeyCode::Esc) | (false, KeyCode::Char('n')) => {
+    match verb(mode, key) {
+        Some(Verb::Cancel) => {
             s.asked = None;
             return Step::redraw();
         }
-        // Back to the form (or the `:` line) with every value kept; `b` types itself where a name is asked.
-        (true, KeyCode::Char('b')) if ctrl => return back(s, Modal::Confirm(c)),
-        (false, KeyCode::Char('b')) if c.back => return back(s, Modal::Confirm(c)),
-        (_, KeyCode::Char('r')) if ctrl => return replan(s),
-        // The messages at the first shown row's target: Huawei and CKafka resets.
-        (true, KeyCode::Char('p')) if ctrl && c.plan.kind == PlanKind::Reset => return crate::tui::peek::open(s, c),
-        (false, KeyCode::Char('p')) if c.plan.kind == PlanKind::Reset => return crate::tui::peek::open(s, c),
-        (false, KeyCode::Char('r')) => return replan(s),
+        // Back to the form (or the `:` line) with every value kept.
+        Some(Verb::Edit) if c.back => return back(s, Modal::Confirm(c)),
+        Some(Verb::Replan) => return replan(s),
+        // The messages at the › row's target: Huawei and CKafka resets.
+        Some(Verb::Peek) if c.plan.kind == PlanKind::Reset => return crate::tui::peek::open(s, c),
         // Saved for later review and `offsetdeck apply` (the worker says where); the confirmation stays open.
-        (_, KeyCode::Char('s')) if key.modifiers.contains(KeyModifiers::CONTROL) => {
+        Some(Verb::Save) => {
             s.push_log(String::new(), Level::Info, "saving the plan to a file…".into());
             let plan = c.plan.clone();
             s.modal = Some(Modal::Confirm(c));
             return Step::send(Command::SavePlan { plan: *plan });
         }
-        (_, code) if scroll(&mut c.scroll, code, &fit) => {}
-        (false, KeyCode::Enter | KeyCode::Char('y')) if visible => return run(s, c),
-        (true, KeyCode::Enter) if confirmed => return run(s, c),
-        (true, _) => {
+        Some(v) if scroll(&mut c.scroll, v, &fit) => {}
+        Some(Verb::Run) if mode == Mode::Confirm && visible => return run(s, c),
+        Some(Verb::Run) if mode == Mode::TypedConfirm && confirmed => return run(s, c),
+        // Where a name is asked, every other key types.
+        None if mode == Mode::TypedConfirm => {
             c.typed.handle_event(&Event::Key(key));
         }
         _ => {}
@@ -91,7 +89,8 @@ fn view_key(s: &mut AppState, mut open: Modal, key: KeyEvent) -> Step {
         Modal::ConfirmBatch(c) => (crate::tui::batch_view::fit(c, s.size, &th), c.scroll),
         _ => return Step::redraw(),
     };
-    if scroll(&mut at, key.code, &fit) {
+    let v = verb(Mode::DryRun, key);
+    if v.is_some_and(|v| scroll(&mut at, v, &fit)) {
         match &mut open {
             Modal::Confirm(c) => c.scroll = at,
             Modal::ConfirmBatch(c) => c.scroll = at,
@@ -100,17 +99,17 @@ fn view_key(s: &mut AppState, mut open: Modal, key: KeyEvent) -> Step {
         s.modal = Some(open);
         return Step::redraw();
     }
-    match key.code {
-        KeyCode::Esc | KeyCode::Char('q' | 'n') => {
+    match v {
+        Some(Verb::Cancel) => {
             s.asked = None;
             return Step::redraw();
         }
-        KeyCode::Char('p') if matches!(&open, Modal::Confirm(c) if c.plan.kind == PlanKind::Reset) => {
+        Some(Verb::Peek) if matches!(&open, Modal::Confirm(c) if c.plan.kind == PlanKind::Reset) => {
             if let Modal::Confirm(c) = open {
                 return crate::tui::peek::open(s, c);
             }
         }
-        KeyCode::Enter | KeyCode::Char('y') => {
+        _ if matches!(key.code, KeyCode::Enter | KeyCode::Char('y')) => {
             s.modal = Some(open);
             return super::status(s, VIEW_ONLY);
         }
@@ -125,23 +124,22 @@ pub(super) fn batch_key(s: &mut AppState, mut c: BatchConfirm, key: KeyEvent) ->
         return view_key(s, Modal::ConfirmBatch(c), key);
     }
     let fit = crate::tui::batch_view::fit(&c, s.size, &crate::tui::view::Theme::of(s));
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Esc => {
+    match verb(Mode::BatchConfirm, key) {
+        Some(Verb::Cancel) => {
             s.asked = None;
             return Step::redraw();
         }
-        KeyCode::Char('b') if ctrl => return back(s, Modal::ConfirmBatch(c)),
-        KeyCode::Char('r') if ctrl => return replan(s),
-        KeyCode::Char('s') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+        Some(Verb::Edit) => return back(s, Modal::ConfirmBatch(c)),
+        Some(Verb::Replan) => return replan(s),
+        Some(Verb::Save) => {
             s.push_log(String::new(), Level::Info, "exporting the targets as CSV…".into());
             let batch = c.batch.clone();
             s.modal = Some(Modal::ConfirmBatch(c));
             return Step::send(Command::ExportBatch { batch });
         }
-        code if scroll(&mut c.scroll, code, &fit) => {}
+        Some(v) if scroll(&mut c.scroll, v, &fit) => {}
         // Only a confirmation whose totals and prompt were drawn, by the layout the frame used.
-        KeyCode::Enter if c.batch.confirmation.accepts(c.typed.value()) && fit.drawn() => {
+        Some(Verb::Run) if c.batch.confirmation.accepts(c.typed.value()) && fit.drawn() => {
             let job = s.take_id();
             let total = c.batch.plans.iter().map(|p| p.calls.len()).sum();
             let n = c.batch.plans.len();
@@ -164,29 +162,30 @@ pub(super) fn batch_key(s: &mut AppState, mut c: BatchConfirm, key: KeyEvent) ->
             s.asked = None;
             return Step::send(Command::RunBatch { job, batch: c.batch });
         }
-        _ => {
+        None => {
             c.typed.handle_event(&Event::Key(key));
         }
+        Some(_) => {}
     }
     s.modal = Some(Modal::ConfirmBatch(c));
     Step::redraw()
 }
 
-/// ↑↓ by a line, PgUp PgDn by what the frame showed, Home End to either end: whether the key scrolled.
-fn scroll(at: &mut usize, code: KeyCode, fit: &crate::tui::sheet::Fit) -> bool {
+/// ↑↓ by a line, PgUp PgDn by what the frame showed, Home End to either end: whether the verb scrolled.
+fn scroll(at: &mut usize, v: Verb, fit: &crate::tui::sheet::Fit) -> bool {
     let last = fit.body_rows().saturating_sub(1);
     // The layout clamps a scroll past the last full page; start from where it is drawn.
     let now = match fit {
         crate::tui::sheet::Fit::Drawn(d) => d.shown.start,
         crate::tui::sheet::Fit::TooSmall { .. } => *at,
     };
-    *at = match code {
-        KeyCode::Down => (now + 1).min(last),
-        KeyCode::Up => now.saturating_sub(1),
-        KeyCode::PageDown => (now + fit.page()).min(last),
-        KeyCode::PageUp => now.saturating_sub(fit.page()),
-        KeyCode::Home => 0,
-        KeyCode::End => last,
+    *at = match v {
+        Verb::Down => (now + 1).min(last),
+        Verb::Up => now.saturating_sub(1),
+        Verb::PageDown => (now + fit.page()).min(last),
+        Verb::PageUp => now.saturating_sub(fit.page()),
+        Verb::First => 0,
+        Verb::Last => last,
         _ => return false,
     };
     true

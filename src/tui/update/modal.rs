@@ -7,6 +7,7 @@ use super::confirm::confirm_key;
 use super::{Effect, Step, plan, zone};
 use crate::engine::order::Order;
 use crate::engine::worker::Command;
+use crate::tui::modes::{Mode, Verb, verb};
 use crate::tui::state::{AppState, Modal, Origin};
 
 pub(super) fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
@@ -14,37 +15,37 @@ pub(super) fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
     let esc = key.code == KeyCode::Esc;
     let enter = key.code == KeyCode::Enter;
     let (next, effects) = match modal {
-        Modal::Help(_) if esc || matches!(key.code, KeyCode::Char('?' | 'q')) => (None, vec![]),
+        Modal::Help(_) if verb(Mode::Help, key) == Some(Verb::Cancel) => (None, vec![]),
         Modal::Help(at) => {
             let (_, rows) = crate::tui::help::room(s);
             let (_, max) = crate::tui::help::extent(s);
-            let at = match key.code {
-                KeyCode::Down | KeyCode::Char('j') => at + 1,
-                KeyCode::Up | KeyCode::Char('k') => at.saturating_sub(1),
-                KeyCode::PageDown | KeyCode::Char(' ') => at + rows,
-                KeyCode::PageUp => at.saturating_sub(rows),
-                KeyCode::Home | KeyCode::Char('g') => 0,
-                KeyCode::End | KeyCode::Char('G') => max,
+            let at = match verb(Mode::Help, key) {
+                Some(Verb::Down) => at + 1,
+                Some(Verb::Up) => at.saturating_sub(1),
+                Some(Verb::PageDown) => at + rows,
+                Some(Verb::PageUp) => at.saturating_sub(rows),
+                Some(Verb::First) => 0,
+                Some(Verb::Last) => max,
                 _ => at,
             };
             (Some(Modal::Help(at.min(max))), vec![])
         }
-        Modal::CancelConfirm { job } => match key.code {
-            KeyCode::Char('y') if asked_whole(s, &Modal::CancelConfirm { job }) => {
+        Modal::CancelConfirm { job } => match verb(Mode::Question, key) {
+            Some(Verb::Run) if asked_whole(s, &Modal::CancelConfirm { job }) => {
                 if let Some(j) = s.job.as_mut().filter(|j| j.id == job) {
                     j.cancelling = true;
                 }
                 (None, vec![Effect::Send(Command::Cancel { job })])
             }
-            KeyCode::Char('n') | KeyCode::Esc => (None, vec![]),
+            Some(Verb::Cancel) => (None, vec![]),
             _ => (Some(Modal::CancelConfirm { job }), vec![]),
         },
-        Modal::QuitConfirm => match key.code {
-            KeyCode::Char('y') if asked_whole(s, &Modal::QuitConfirm) => {
+        Modal::QuitConfirm => match verb(Mode::Question, key) {
+            Some(Verb::Run) if asked_whole(s, &Modal::QuitConfirm) => {
                 s.quit = true;
                 (None, vec![])
             }
-            KeyCode::Char('n') | KeyCode::Esc => (None, vec![]),
+            Some(Verb::Cancel) => (None, vec![]),
             _ => (Some(Modal::QuitConfirm), vec![]),
         },
         Modal::Reset(_) | Modal::DeleteOffsets(_) | Modal::DeleteMessages(_) if esc => (None, vec![]),
