@@ -208,6 +208,26 @@ async fn reset(
         p.summary = p.summary.replace(&plan::describe_strategy(strategy), &asked);
     }
     p.notes.extend(copied_note);
+    // Offsets given partition by partition (another group's, a file's) leave the rest of each topic alone: say
+    // which, so a source with fewer partitions does not look like a whole-topic reset.
+    if let ResetStrategy::Pinned(pins) = strategy {
+        for topic in &topics {
+            let untouched: Vec<i32> = snap
+                .partitions
+                .iter()
+                .filter(|sp| {
+                    &sp.topic == topic && !pins.iter().any(|p| &p.topic == topic && p.partition == sp.partition)
+                })
+                .map(|sp| sp.partition)
+                .collect();
+            if !untouched.is_empty() {
+                p.notes.push(format!(
+                    "topic `{topic}` partitions {} are not in the given offsets: left as they are",
+                    plan::partition_ranges(&untouched)
+                ));
+            }
+        }
+    }
     Ok(p)
 }
 

@@ -49,7 +49,8 @@ impl fmt::Display for Refusal {
                         .collect();
                 write!(
                     f,
-                    "group `{group}` is {state} with {} member(s): {}. Stop these consumers, wait out their session timeout, then try again",
+                    "group `{group}` is {} [{state}] with {} member(s): {}. Stop these consumers, wait out their session timeout, then try again",
+                    crate::core::live::state_word(state),
                     members.len(),
                     if listed.is_empty() { "(not listed by the API)".to_owned() } else { listed.join(", ") }
                 )

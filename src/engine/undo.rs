@@ -21,12 +21,14 @@ pub fn restore(target: &Target<'_>, saved: &Snapshot, live: &GroupSnapshot) -> R
     let mut notes = Vec::new();
     let live_at: std::collections::HashMap<(&str, i32), &crate::core::live::PartitionState> =
         live.partitions.iter().map(|p| ((p.topic.as_str(), p.partition), p)).collect();
+    // Partitions with nothing saved, by topic: one note each, as ranges.
+    let mut uncommitted: Vec<(&str, Vec<i32>)> = Vec::new();
     for s in &saved.partitions {
         let Some(c) = s.committed else {
-            notes.push(format!(
-                "{} partition {} had no committed offset before; it is left as it is",
-                s.topic, s.partition
-            ));
+            match uncommitted.iter_mut().find(|(t, _)| *t == s.topic) {
+                Some((_, ps)) => ps.push(s.partition),
+                None => uncommitted.push((&s.topic, vec![s.partition])),
+            }
             continue;
         };
         let now = live_at.get(&(s.topic.as_str(), s.partition)).copied();
@@ -94,6 +96,12 @@ pub fn restore(target: &Target<'_>, saved: &Snapshot, live: &GroupSnapshot) -> R
         saved.time,
         saved.summary
     );
+    for (topic, parts) in uncommitted {
+        notes.push(format!(
+            "{topic} partitions {} had no committed offset before; left as they are",
+            super::plan::partition_ranges(&parts)
+        ));
+    }
     Plan::new(
         target,
         super::plan::Draft {

@@ -81,6 +81,8 @@ async fn event_loop(
     // Fault injection for the robustness tests: panic on the first key, in update or in render.
     let inject = std::env::var("OFFSETDECK_INJECT_PANIC").unwrap_or_default();
     let mut keys_seen = 0;
+    let mut rest_at = tokio::time::Instant::now();
+    let mut resting = false;
     loop {
         if let Some(f) = file_log.as_mut() {
             f.catch_up(state);
@@ -102,6 +104,11 @@ async fn event_loop(
             return Ok(());
         }
         let msg = tokio::select! {
+            // The cursor rested: the row it is on may be read (a run of keys reads nothing on the way).
+            _ = tokio::time::sleep_until(rest_at), if resting => {
+                resting = false;
+                Msg::Rested
+            }
             Some(ev) = keys.recv() => match ev {
                 Event::Key(k) if k.kind != KeyEventKind::Release => Msg::Key(k),
                 Event::Resize(w, h) => Msg::Resize(w, h),
@@ -113,6 +120,8 @@ async fn event_loop(
             _ = signals.next() => return Ok(()),
         };
         if let Msg::Key(_) = msg {
+            rest_at = tokio::time::Instant::now() + super::update::REST;
+            resting = true;
             keys_seen += 1;
             assert!(inject != "update", "injected panic in update (OFFSETDECK_INJECT_PANIC=update)");
         }

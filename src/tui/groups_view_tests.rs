@@ -178,3 +178,26 @@ fn a_listings_pages_show_as_they_arrive_and_a_later_listings_pages_never_blank_w
     assert_eq!(row(&s, "fast").trend, Some(10), "the trend is between whole listings");
     assert_eq!(row(&s, "late").lag, Some(900), "a lag read in the background stays where the listing says none");
 }
+
+#[test]
+fn a_run_of_keys_reads_nothing_on_the_way_and_the_row_the_cursor_rests_on_once() {
+    let mut s = AppState::new(fixtures::profile(), (120, 30), false, false, "UTC".into());
+    let names: Vec<String> = (0..400).map(|i| format!("found-{i:03}")).collect();
+    let listing: Vec<(&str, Option<i64>)> = names.iter().map(|n| (n.as_str(), Some(1000 - 2))).collect();
+    event(&mut s, listed(&listing));
+    press(&mut s, 'v');
+    let describes = |effects: &[crate::tui::update::Effect]| {
+        effects
+            .iter()
+            .filter(|e| matches!(e, crate::tui::update::Effect::Send(crate::engine::worker::Command::Describe { .. })))
+            .count()
+    };
+    let mut sent = 0;
+    for _ in 0..300 {
+        sent += describes(&update(&mut s, Msg::Key(KeyEvent::from(KeyCode::Down))).effects);
+    }
+    assert_eq!(sent, 0, "300 keys in a run send no read");
+    let rested = update(&mut s, Msg::Rested).effects;
+    assert_eq!(describes(&rested), 1, "the row it rests on is read once");
+    assert_eq!(describes(&update(&mut s, Msg::Rested).effects), 0, "and not again");
+}

@@ -113,7 +113,7 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, m: &Modal, th: &Theme) {
         Modal::ConfirmBatch(c) => super::sheet::render(f, &super::batch_view::fit(c, s.size, th), th),
         Modal::Peek(v) => super::peek::render(f, s, v, th, w),
         Modal::Interrupted(b) => super::interrupted::render(f, s, *b, th, w),
-        Modal::UndoPick(p) => super::undo_pick::render(f, p, th, w),
+        Modal::UndoPick(p) => super::undo_pick::render(f, p, &s.zone_name, th, w),
         Modal::CancelConfirm { .. } | Modal::QuitConfirm => {
             let sheet = question(m, th).expect("a question");
             super::sheet::render(f, &sheet.fit(s.size, 0), th);

@@ -53,9 +53,19 @@ pub(super) fn key(s: &mut AppState, mut p: UndoPick, key: KeyEvent) -> Step {
     Step::redraw()
 }
 
-pub fn render(f: &mut Frame<'_>, p: &UndoPick, th: &Theme, w: u16) {
+/// A snapshot's time in the zone the log uses (snapshots keep UTC), so one screen never mixes two zones.
+fn local(time: &str, zone: &str) -> String {
+    let tz = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    match time.parse::<jiff::Timestamp>() {
+        Ok(t) => t.to_zoned(tz).strftime("%Y-%m-%d %H:%M:%S").to_string(),
+        Err(_) => crate::core::inert::inert(time).into_owned(),
+    }
+}
+
+pub fn render(f: &mut Frame<'_>, p: &UndoPick, zone: &str, th: &Theme, w: u16) {
     let h = f.area().height.saturating_sub(2).min(18);
-    let inner = popup(f, &format!("undo on {}: pick a snapshot", p.instance), w, h, th.fg(Color::Yellow));
+    let title = format!("undo on {}: pick a snapshot (times in {zone})", p.instance);
+    let inner = popup(f, &title, w, h, th.fg(Color::Yellow));
     let width = inner.width as usize;
     let mut lines: Vec<Line<'_>> = Vec::new();
     match &p.items {
@@ -70,7 +80,10 @@ pub fn render(f: &mut Frame<'_>, p: &UndoPick, th: &Theme, w: u16) {
                 let style = if i == p.cursor { th.selected().add_modifier(Modifier::BOLD) } else { Default::default() };
                 let mark = if i == p.cursor { "›" } else { " " };
                 let group = it.group.as_deref().unwrap_or("-");
-                lines.push(Line::styled(clip(&format!("{mark} {}  group {group}", it.time), width), style));
+                lines.push(Line::styled(
+                    clip(&format!("{mark} {}  group {group}", local(&it.time, zone)), width),
+                    style,
+                ));
                 match &it.other {
                     Some(why) => lines.push(Line::styled(
                         clip(&format!("    OTHER TARGET, undo refuses it: {why}"), width),
@@ -91,4 +104,14 @@ pub fn render(f: &mut Frame<'_>, p: &UndoPick, th: &Theme, w: u16) {
         th.fg(Color::DarkGray),
     ));
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn snapshot_times_show_in_the_logs_zone() {
+        assert_eq!(super::local("2026-12-01T10:00:00Z", "Asia/Shanghai"), "2026-12-01 18:00:00");
+        assert_eq!(super::local("2026-12-01T10:00:00Z", "UTC"), "2026-12-01 10:00:00");
+        assert_eq!(super::local("not a time\u{1b}[2J", "UTC"), "not a time\\x1b[2J", "kept inert");
+    }
 }

@@ -27,7 +27,12 @@ pub enum Msg {
     RefreshTick,
     /// The wall clock, once a second (ms since the epoch): the header says how old the data is.
     Clock(i64),
+    /// No key for [`REST`] after the last one: the cursor rests where it is.
+    Rested,
 }
+
+/// How long the cursor must rest on a row before it is read: held keys and quick runs read nothing on the way.
+pub const REST: std::time::Duration = std::time::Duration::from_millis(150);
 
 /// What update asks the outside world to do.
 // An effect is moved once from `update` to the loop, never stored: boxing the command would only add an allocation.
@@ -69,13 +74,17 @@ pub fn update(s: &mut AppState, msg: Msg) -> Step {
 /// date once, so a burst costs one re-order, not one per event, and the next frame shows what keys act on.
 pub fn update_all(s: &mut AppState, msgs: impl IntoIterator<Item = Msg>) -> Step {
     let mut step = Step::default();
+    let mut msgs_had_key = false;
     for msg in msgs {
+        msgs_had_key |= matches!(msg, Msg::Key(_));
         let one = apply(s, msg);
         step.redraw |= one.redraw;
         step.effects.extend(one.effects);
     }
     super::groups_view::settle(s);
-    if let Some(cmd) = prefetch(s) {
+    // A key moves the cursor; only where it rests is read (the loop says so with `Rested`), and engine events
+    // (a refresh's end) read the row it rests on again.
+    if let Some(cmd) = (!msgs_had_key).then(|| prefetch(s)).flatten() {
         step.redraw = true;
         step.effects.push(Effect::Send(cmd));
     }
@@ -113,6 +122,8 @@ fn apply(s: &mut AppState, msg: Msg) -> Step {
             Step::send(Command::Refresh { asked: false })
         }
         Msg::RefreshTick => Step::default(),
+        // Nothing to apply: `update_all` reads the row the cursor rests on.
+        Msg::Rested => Step::default(),
         Msg::Clock(ms) => {
             let before = s.read_age();
             s.now_ms = ms;

@@ -271,7 +271,7 @@ fn row<'a>(s: &'a AppState, t: &'a Tree, n: usize, th: &Theme, selected: bool) -
                 spans.push(Span::raw(format!("  {n} member(s)")));
             }
             if s.live_only.contains(&crate::core::target::GroupRef::new(instance.to_string(), group.to_string())) {
-                spans.push(Span::styled("  (not in profile)", th.fg(Color::DarkGray)));
+                spans.push(Span::styled("  (not in the profile)", th.fg(Color::DarkGray)));
             }
             if let Some(j) =
                 s.interrupted.iter().find(|j| *j.instance == **instance && j.group.as_deref() == Some(group))

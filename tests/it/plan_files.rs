@@ -92,7 +92,7 @@ fn a_plan_whose_group_moved_or_whose_log_passed_a_target_or_became_active_is_ref
     admin(&e, "group-state", r#"{"group": "billing", "state": "Stable"}"#);
     let o = apply(&e, &active);
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
-    assert!(text(&o).contains("group `billing` is Stable with 1 member(s)"), "{}", text(&o));
+    assert!(text(&o).contains("group `billing` is ACTIVE [Stable] with 1 member(s)"), "{}", text(&o));
     assert_eq!(committed(&e, "orders", "billing", "payments"), [Some(8770), Some(7), Some(8776)], "nothing sent");
 }
 

@@ -13,7 +13,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 macro_rules! snap {
     ($name:expr, $app:expr) => {
-        insta::with_settings!({filters => vec![(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "[request-id]"), (r"127\.0\.0\.1:\d+", "127.0.0.1:PORT"), (r"snapshot /\S+", "snapshot [path]"), (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "[time]")]}, {
+        insta::with_settings!({filters => vec![(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "[request-id]"), (r"127\.0\.0\.1:\d+", "127.0.0.1:PORT"), (r"snapshot /\S+", "snapshot [path]"), (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "[time]"), (r"› \d{4}-\d\d-\d\d \d\d:\d\d:\d\d", "› [local time]")]}, {
             insta::assert_snapshot!($name, $app.screen());
         });
     };

@@ -40,7 +40,7 @@ async fn a_group_added_in_the_cloud_while_the_dashboard_runs_appears_and_can_be_
     assert_eq!(t.nodes[at].children.len(), 1, "its topic, payments");
     assert_eq!(t.nodes[t.nodes[at].children[0]].children.len(), 3, "with its three partitions, read live");
     let screen = app.screen();
-    assert!(screen.contains("hotfix-replay  [EMPTY]  lag") && screen.contains("(not in profile)"), "{screen}");
+    assert!(screen.contains("hotfix-replay  [EMPTY]  lag") && screen.contains("(not in the profile)"), "{screen}");
     app.plan_reset(2).await;
     assert!(matches!(app.state.modal, Some(Modal::Confirm(_))), "{:?}", app.state.log.back());
     app.key(KeyCode::Char('y'));
@@ -195,6 +195,12 @@ async fn marked_groups_are_exported_and_reset_together_under_one_confirmation_by
     let csv = std::fs::read_to_string(&path).unwrap();
     assert_eq!(csv.lines().filter(|l| l.starts_with("billing,")).count(), 15, "{csv}");
     assert_eq!(csv.lines().filter(|l| l.starts_with("audit,audit-log,0,")).count(), 1, "{csv}");
+    // The log gives the command that restores it as it can be run: each group named, nothing elided.
+    let command = line.split("restore with: ").nth(1).unwrap();
+    assert!(!command.contains('…'), "{command}");
+    for g in ["--group audit", "--group billing", "--instance orders", &format!("--from-file {path}")] {
+        assert!(command.contains(g), "{g}: {command}");
+    }
     // Enter does nothing until the count is typed.
     app.key(KeyCode::Enter);
     assert!(matches!(app.state.modal, Some(Modal::ConfirmBatch(_))));

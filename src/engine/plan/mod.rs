@@ -264,6 +264,24 @@ pub fn restart_outcomes(rows: &[Row]) -> (i64, i64) {
         .fold((0, 0), |(e, l), r| (e + r.replays_if_earliest().unwrap_or(0), l + r.skips_if_latest().unwrap_or(0)))
 }
 
+/// Partition numbers as short ranges: `0-5, 7, 9-10`.
+pub fn partition_ranges(parts: &[i32]) -> String {
+    let mut sorted = parts.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < sorted.len() {
+        let mut j = i;
+        while j + 1 < sorted.len() && sorted[j + 1] == sorted[j] + 1 {
+            j += 1;
+        }
+        out.push(if j > i { format!("{}-{}", sorted[i], sorted[j]) } else { sorted[i].to_string() });
+        i = j + 1;
+    }
+    out.join(", ")
+}
+
 /// Total lag of rows before and after, when every one's is known.
 pub fn lag_totals(rows: &[Row]) -> Option<(i64, i64)> {
     rows.iter().try_fold((0, 0), |(n, a), r| Some((n + r.lag_now()?, a + r.lag_after()?)))

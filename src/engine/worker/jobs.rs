@@ -148,13 +148,26 @@ impl Shared {
             Err(e) => return self.send(EngineEvent::Problem(e.to_string())),
         };
         match crate::engine::durable::write(&path, text.as_bytes()) {
-            Ok(()) => self.send(EngineEvent::Note(format!(
-                "exported {} group(s) to {}; restore with: offsetdeck reset --instance {} --group … --from-file {}",
-                batch.plans.len(),
-                path.display(),
-                batch.plans.first().map_or("", |p| p.target.instance.as_str()),
-                path.display()
-            ))),
+            Ok(()) => {
+                // A command that runs as printed: every group named, every word quoted for the shell.
+                let q = |w: &str| shlex::try_quote(w).map_or_else(|_| format!("{w:?}"), |c| c.into_owned());
+                let path_text = path.display().to_string();
+                let mut words = vec!["offsetdeck reset --instance".to_owned()];
+                words.push(q(batch.plans.first().map_or("", |p| p.target.instance.as_str())));
+                for p in &batch.plans {
+                    let short = self.session.find(&p.target.instance).map_or_else(
+                        |_| p.group.clone().unwrap_or_default(),
+                        |t| t.short_group(p.group.as_deref().unwrap_or_default()),
+                    );
+                    words.push(format!("--group {}", q(&short)));
+                }
+                words.push(format!("--from-file {}", q(&path_text)));
+                self.send(EngineEvent::Note(format!(
+                    "exported {} group(s) to {path_text}; restore with: {}",
+                    batch.plans.len(),
+                    words.join(" ")
+                )))
+            }
             Err(e) => self.send(EngineEvent::Problem(format!("the export was not written: {e}"))),
         }
     }

@@ -87,6 +87,8 @@ impl App {
 
     /// Feeds engine events until nothing is under way (no job, plan or refresh) and all is quiet.
     pub async fn settle(&mut self) {
+        // As the app's loop does once keys stop: the row the cursor rests on may be read.
+        self.apply(Msg::Rested);
         let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
         loop {
             match tokio::time::timeout(Duration::from_millis(150), self.events.recv()).await {
@@ -105,6 +107,7 @@ impl App {
 
     /// Feeds engine events until `done` holds (or 20 s pass): for reads nothing in the state marks as under way.
     pub async fn settle_until(&mut self, done: impl Fn(&AppState) -> bool) {
+        self.apply(Msg::Rested);
         let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
         while !done(&self.state) && tokio::time::Instant::now() < deadline {
             if let Ok(Some(event)) = tokio::time::timeout(Duration::from_millis(100), self.events.recv()).await {
