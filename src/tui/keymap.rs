@@ -37,6 +37,8 @@ pub enum Action {
     DeleteMessages,
     /// Undo the instance's newest write.
     Undo,
+    /// The message at a group's committed offset (the one it is stuck on).
+    Peek,
     /// Refresh live data.
     Refresh,
     /// Switch between the trees and the groups view.
@@ -151,6 +153,13 @@ pub const BINDINGS: &[Binding] = &[
         keys: &["X"],
         help: "delete messages before an offset (Huawei)",
         hint: "del-msgs",
+    },
+    Binding {
+        action: Action::Peek,
+        name: "peek",
+        keys: &["p"],
+        help: "on a group, topic or partition: the messages at its committed offset (the one it is stuck on); the laggiest partition for a group or topic",
+        hint: "peek",
     },
     Binding {
         action: Action::Undo,

@@ -200,8 +200,9 @@ const BATCH: &[ModeKey] = &{
 const PEEK: &[ModeKey] = &[
     k("↑ ↓", &["↑", "k"], Verb::Up, "choose a message", "choose"),
     k("", &["↓", "j"], Verb::Down, "", ""),
+    k("Enter", &["Enter"], Verb::Run, "the chosen message's value on the whole popup, wrapped and inert", "value"),
     k("s", &["s"], Verb::Skip, "plan a reset that skips the chosen message (the poison-message fix)", "skip it"),
-    k("Esc", &["Esc", "q"], Verb::Cancel, "back to the confirmation", "back"),
+    k("Esc", &["Esc", "q"], Verb::Cancel, "back (to the confirmation, when it was opened from one)", "back"),
 ];
 
 const INTERRUPTED: &[ModeKey] = &[

@@ -93,7 +93,9 @@ fn on(mode: Mode) -> AppState {
                 messages: (4..8).map(message).collect(),
             };
             Modal::Peek(crate::tui::peek::PeekView {
-                back: Box::new(Confirm::new(plan())),
+                back: Some(Box::new(Confirm::new(plan()))),
+                group: Some(crate::core::target::GroupRef::new("orders", "g")),
+                open: false,
                 request: 1,
                 topic: "t".into(),
                 partition: 0,

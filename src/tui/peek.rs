@@ -20,8 +20,12 @@ use crate::engine::worker::Command;
 /// The open peek.
 #[derive(Debug, Clone)]
 pub struct PeekView {
-    /// The confirmation it was opened from, to go back to.
-    pub back: Box<Confirm>,
+    /// The confirmation it was opened from, to go back to (none: opened on a tree or groups-view row).
+    pub back: Option<Box<Confirm>>,
+    /// The group it was opened on, when not from a confirmation: `s` then plans its skip.
+    pub group: Option<crate::core::target::GroupRef>,
+    /// Enter: the chosen message's value on the whole popup, wrapped.
+    pub open: bool,
     pub request: u64,
     pub topic: String,
     pub partition: i32,
@@ -43,7 +47,9 @@ pub(super) fn open(s: &mut AppState, c: Confirm) -> Step {
     let instance = c.plan.target.instance.clone();
     let cmd = Command::Peek { request, instance, topic: row.topic.clone(), partition: row.partition, target };
     s.modal = Some(Modal::Peek(PeekView {
-        back: Box::new(c),
+        group: s.group_of(&c.plan),
+        back: Some(Box::new(c)),
+        open: false,
         request,
         topic: row.topic,
         partition: row.partition,
@@ -58,10 +64,12 @@ pub(super) fn key(s: &mut AppState, mut v: PeekView, key: KeyEvent) -> Step {
     let n = v.result.as_ref().and_then(|r| r.as_ref().ok()).map_or(0, |p| p.messages.len());
     use crate::tui::modes::Verb;
     match crate::tui::modes::verb(crate::tui::modes::Mode::Peek, key) {
+        Some(Verb::Cancel) if v.open => v.open = false,
         Some(Verb::Cancel) => {
-            s.modal = Some(Modal::Confirm(*v.back));
+            s.modal = v.back.map(|c| Modal::Confirm(*c));
             return Step::redraw();
         }
+        Some(Verb::Run) => v.open = !v.open,
         Some(Verb::Down) => v.cursor = (v.cursor + 1).min(n.saturating_sub(1)),
         Some(Verb::Up) => v.cursor = v.cursor.saturating_sub(1),
         // Skip exactly the selected message: this partition to the offset after it, planned and confirmed anew.
@@ -72,14 +80,10 @@ pub(super) fn key(s: &mut AppState, mut v: PeekView, key: KeyEvent) -> Step {
                 s.modal = Some(Modal::Peek(v));
                 return super::update::status(s, "this message is at the last offset there can be: nothing follows it");
             }
-            if let (Some(to), Some(group)) = (skip, v.back.plan.group.clone()) {
-                let instance = v.back.plan.target.instance.clone();
-                let short = crate::engine::target::Target::find(&s.profile, &instance)
-                    .map(|t| t.short_group(&group))
-                    .unwrap_or(group);
+            if let (Some(to), Some(group)) = (skip, v.group.clone()) {
                 let order = Order::Reset {
-                    instance,
-                    group: short,
+                    instance: group.instance,
+                    group: group.group,
                     topics: Topics::Named(vec![v.topic.clone()]),
                     partitions: vec![v.partition],
                     strategy: ResetStrategy::ToOffset(to),
@@ -95,7 +99,66 @@ pub(super) fn key(s: &mut AppState, mut v: PeekView, key: KeyEvent) -> Step {
     Step::redraw()
 }
 
+/// `p` on a row of the trees or the groups view: the messages at the committed offset of the group's laggiest
+/// partition there (of the topic, or that partition), read from the live state the dashboard has.
+pub(super) fn open_at_committed(
+    s: &mut AppState,
+    group: crate::core::target::GroupRef,
+    topic: Option<&str>,
+    partition: Option<i32>,
+) -> Step {
+    let snap = s.live.get(&group).and_then(|r| r.as_ref().ok());
+    let stuck = snap.and_then(|g| {
+        g.partitions
+            .iter()
+            .filter(|p| topic.is_none_or(|t| p.topic == t) && partition.is_none_or(|n| p.partition == n))
+            .filter(|p| p.committed.is_some())
+            .max_by_key(|p| p.lag().unwrap_or(0))
+    });
+    let Some(p) = stuck else {
+        return super::update::status(s, "peek: no committed offset here is known yet (wait for the live read, or R)");
+    };
+    let (topic, partition, target) = (p.topic.clone(), p.partition, p.committed.unwrap_or_default());
+    let request = s.take_id();
+    let cmd = Command::Peek { request, instance: group.instance.clone(), topic: topic.clone(), partition, target };
+    s.modal = Some(Modal::Peek(PeekView {
+        back: None,
+        group: Some(group),
+        open: false,
+        request,
+        topic,
+        partition,
+        target,
+        result: None,
+        cursor: 0,
+    }));
+    Step::send(cmd)
+}
+
 pub fn render(f: &mut Frame<'_>, s: &AppState, v: &PeekView, th: &Theme, w: u16) {
+    if v.open
+        && let Some(Ok(p)) = &v.result
+        && let Some(m) = p.messages.get(v.cursor)
+    {
+        let title = format!("offset {} of {} partition {}: the value as kept (inert)", m.offset, v.topic, v.partition);
+        let inner = popup(f, &title, w, f.area().height.saturating_sub(2), th.fg(Color::Cyan));
+        let value = m.value.as_deref().map_or("(no value)".into(), crate::core::inert::inert_lines);
+        let size = m.size.map_or(String::new(), |n| format!(" of {n} bytes"));
+        let mut lines: Vec<Line<'_>> = value.lines().map(|l| Line::from(l.to_owned())).collect();
+        lines.push(Line::styled(
+            format!("{} bytes kept{size} · Enter or Esc: back to the list", m.value.as_ref().map_or(0, String::len)),
+            th.fg(Color::DarkGray),
+        ));
+        let mut rows = super::wrap::lines(&lines, inner.width as usize);
+        let room = inner.height as usize;
+        if rows.len() > room {
+            let foot = rows.pop();
+            rows.truncate(room.saturating_sub(1));
+            rows.extend(foot);
+        }
+        f.render_widget(Paragraph::new(rows), inner);
+        return;
+    }
     let h = f.area().height.saturating_sub(2).min(16);
     let title = format!("peek: {} partition {} around offset {}", v.topic, v.partition, v.target);
     let inner = popup(f, &title, w, h, th.fg(Color::Cyan));
@@ -144,6 +207,7 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, v: &PeekView, th: &Theme, w: u16)
             }
         }
     }
-    lines.push(Line::styled("↑↓ choose · s skip it · Esc back to the confirmation", th.fg(Color::DarkGray)));
+    let back = if v.back.is_some() { "Esc back to the confirmation" } else { "Esc closes" };
+    lines.push(Line::styled(format!("↑↓ choose · Enter the whole value · s skip it · {back}"), th.fg(Color::DarkGray)));
     f.render_widget(Paragraph::new(super::wrap::lines(&lines, inner.width as usize)), inner);
 }

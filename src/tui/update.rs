@@ -249,6 +249,10 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
             let text = super::copy::selected(s);
             super::copy::copy(s, text)
         }
+        Action::Peek => match peek_target(s) {
+            Some((g, topic, partition)) => super::peek::open_at_committed(s, g, topic.as_deref(), partition),
+            None => status(s, "peek: select a group, one of its topics or partitions"),
+        },
         Action::Reset => open_reset(s),
         Action::DeleteOffsets => open_delete_offsets(s),
         Action::DeleteMessages => open_delete_messages(s),
@@ -306,6 +310,19 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
     }
 }
 
+/// The group (and topic, partition) under the cursor, for `p`.
+fn peek_target(s: &AppState) -> Option<(crate::core::target::GroupRef, Option<String>, Option<i32>)> {
+    let g = |i: &str, g: &str| crate::core::target::GroupRef::new(i, g);
+    match &s.trees[s.focus].selected_node()?.kind {
+        Kind::Group { instance, group } => Some((g(instance, group), None, None)),
+        Kind::GroupTopic { instance, group, topic } => Some((g(instance, group), Some(topic.to_string()), None)),
+        Kind::GroupPartition { instance, group, topic, partition } => {
+            Some((g(instance, group), Some(topic.to_string()), Some(*partition)))
+        }
+        _ => None,
+    }
+}
+
 /// Whether an action does something on the current selection (the hint bar lists only those).
 pub fn applies(s: &AppState, action: Action) -> bool {
     let node = s.trees[s.focus].selected_node();
@@ -316,6 +333,10 @@ pub fn applies(s: &AppState, action: Action) -> bool {
     match action {
         Action::Reset => (in_group || !s.marked.is_empty()) && allowed(PlanKind::Reset),
         Action::Mark => in_group,
+        Action::Peek => {
+            in_group
+                && instance.as_deref().and_then(|i| s.instance_info(i)).is_some_and(|(_, k, _)| k != TargetKind::Dts)
+        }
         Action::DeleteOffsets => in_group && allowed(PlanKind::DeleteOffsets),
         Action::DeleteMessages => {
             matches!(

@@ -330,3 +330,42 @@ fn a_plan_that_changes_nothing_says_so_first_sends_no_calls_and_cannot_be_run() 
     assert!(screen(&s).contains("Nothing to change: nothing will be sent"), "{}", screen(&s));
     assert!(key(&mut s, KeyCode::Char('y')).effects.is_empty(), "nothing to run");
 }
+
+#[test]
+fn p_on_a_group_peeks_at_its_laggiest_committed_offset_and_enter_shows_the_whole_value() {
+    let mut s = on_group(false);
+    let snap = fixtures::group("Empty", &[(Some(10), Some(0), Some(20)), (Some(30), Some(0), Some(90))]);
+    update(
+        &mut s,
+        Msg::Engine {
+            at: String::new(),
+            event: Box::new(EngineEvent::Live { instance: "orders".into(), group: "g".into(), result: Ok(snap) }),
+        },
+    );
+    let step = key(&mut s, KeyCode::Char('p'));
+    let Some(Effect::Send(Command::Peek { request, partition, target, .. })) = step.effects.into_iter().next() else {
+        panic!("no peek: {:?}", s.log.back())
+    };
+    assert_eq!((partition, target), (1, 30), "the partition with the most lag, at its committed offset");
+    let value = format!("{}\u{1b}[2Jend", "word ".repeat(40));
+    let message =
+        crate::core::live::Message { offset: 30, timestamp_ms: None, key: None, value: Some(value), size: None };
+    let peek = crate::engine::peek::Peek {
+        instance: "orders".into(),
+        topic: "t".into(),
+        partition: 1,
+        target: 30,
+        messages: vec![message],
+    };
+    update(
+        &mut s,
+        Msg::Engine { at: String::new(), event: Box::new(EngineEvent::Peeked { request, result: Ok(peek) }) },
+    );
+    key(&mut s, KeyCode::Enter);
+    let shown = screen(&s);
+    assert!(shown.contains("the value as kept") && shown.contains("\\x1b[2Jend"), "wrapped and inert:\n{shown}");
+    assert!(!shown.contains('\u{1b}'));
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Esc);
+    assert!(s.modal.is_none(), "Esc goes back to the list, then closes: no confirmation to go back to");
+}
