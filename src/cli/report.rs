@@ -13,96 +13,100 @@ pub fn render_plan(plan: &Plan) -> String {
 
 /// The confirmation's table, notes and calls, for a plan or a plan file.
 pub fn render_rows(kind: PlanKind, summary: &str, rows: &[Row], notes: &[String], calls: &[String]) -> String {
-    let reset = kind == PlanKind::Reset;
+    // Exhaustive: a new kind of plan must say here how its preview reads.
     let mut out = format!("{summary}\n");
     let show = |v: Option<i64>| v.map_or("-".to_owned(), |x| x.to_string());
-    if reset {
-        let mut table = Table::new(&[
-            ("topic", Left),
-            ("part", Right),
-            ("committed", Right),
-            ("start", Right),
-            ("end", Right),
-            ("-> target", Right),
-            ("effect", Right),
-            ("lag now", Right),
-            ("lag after", Right),
-        ]);
-        let timed = rows.iter().any(|r| r.target_time_ms.is_some());
-        for r in rows {
-            let mut mark = if r.clamped { " (clamped to the log)".to_owned() } else { String::new() };
-            if let Some(at) =
-                r.target_time_ms.filter(|_| timed).and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
-            {
-                mark.push_str(&format!("  target written {}", at.strftime("%Y-%m-%dT%H:%M:%S%.3fZ")));
+    match kind {
+        PlanKind::Reset => {
+            let mut table = Table::new(&[
+                ("topic", Left),
+                ("part", Right),
+                ("committed", Right),
+                ("start", Right),
+                ("end", Right),
+                ("-> target", Right),
+                ("effect", Right),
+                ("lag now", Right),
+                ("lag after", Right),
+            ]);
+            let timed = rows.iter().any(|r| r.target_time_ms.is_some());
+            for r in rows {
+                let mut mark = if r.clamped { " (clamped to the log)".to_owned() } else { String::new() };
+                if let Some(at) =
+                    r.target_time_ms.filter(|_| timed).and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
+                {
+                    mark.push_str(&format!("  target written {}", at.strftime("%Y-%m-%dT%H:%M:%S%.3fZ")));
+                }
+                table.row_then(
+                    vec![
+                        r.topic.clone(),
+                        r.partition.to_string(),
+                        show(r.current),
+                        show(r.start),
+                        show(r.end),
+                        show(r.target),
+                        r.effect(),
+                        show(r.lag_now()),
+                        show(r.lag_after()),
+                    ],
+                    mark,
+                );
             }
-            table.row_then(
-                vec![
+            out.push_str(&table.render());
+            let (replayed, skipped) = crate::engine::plan::totals(rows);
+            out.push_str(&format!("in all: {replayed} message(s) will be consumed again, {skipped} skipped\n"));
+            if let Some(u) = crate::engine::plan::unknown_note(rows) {
+                out.push_str(&format!("NOT COUNTED: {u}\n"));
+            }
+            if let Some((now, after)) = crate::engine::plan::lag_totals(rows) {
+                out.push_str(&format!("lag in all: {now} now, {after} after\n"));
+            }
+        }
+        PlanKind::DeleteOffsets => {
+            let mut table = Table::new(&[
+                ("topic", Left),
+                ("part", Right),
+                ("committed", Right),
+                ("start", Right),
+                ("end", Right),
+                ("if earliest", Right),
+                ("if latest", Right),
+            ]);
+            for r in rows {
+                let earliest = r.replays_if_earliest().map_or("-".to_owned(), |n| format!("replay {n}"));
+                let latest = r.skips_if_latest().map_or("-".to_owned(), |n| format!("skip {n}"));
+                table.row(vec![
                     r.topic.clone(),
                     r.partition.to_string(),
                     show(r.current),
                     show(r.start),
                     show(r.end),
-                    show(r.target),
-                    r.effect(),
-                    show(r.lag_now()),
-                    show(r.lag_after()),
-                ],
-                mark,
-            );
-        }
-        out.push_str(&table.render());
-        let (replayed, skipped) = crate::engine::plan::totals(rows);
-        out.push_str(&format!("in all: {replayed} message(s) will be consumed again, {skipped} skipped\n"));
-        if let Some(u) = crate::engine::plan::unknown_note(rows) {
-            out.push_str(&format!("NOT COUNTED: {u}\n"));
-        }
-        if let Some((now, after)) = crate::engine::plan::lag_totals(rows) {
-            out.push_str(&format!("lag in all: {now} now, {after} after\n"));
-        }
-    } else if kind == PlanKind::DeleteOffsets {
-        let mut table = Table::new(&[
-            ("topic", Left),
-            ("part", Right),
-            ("committed", Right),
-            ("start", Right),
-            ("end", Right),
-            ("if earliest", Right),
-            ("if latest", Right),
-        ]);
-        for r in rows {
-            let earliest = r.replays_if_earliest().map_or("-".to_owned(), |n| format!("replay {n}"));
-            let latest = r.skips_if_latest().map_or("-".to_owned(), |n| format!("skip {n}"));
-            table.row(vec![
-                r.topic.clone(),
-                r.partition.to_string(),
-                show(r.current),
-                show(r.start),
-                show(r.end),
-                earliest,
-                latest,
-            ]);
-        }
-        out.push_str(&table.render());
-        let (earliest, latest) = crate::engine::plan::restart_outcomes(rows);
-        out.push_str(&format!(
+                    earliest,
+                    latest,
+                ]);
+            }
+            out.push_str(&table.render());
+            let (earliest, latest) = crate::engine::plan::restart_outcomes(rows);
+            out.push_str(&format!(
             "then the group starts from its auto.offset.reset: earliest replays {earliest} message(s), latest skips {latest}\n"
         ));
-    } else {
-        let mut table =
-            Table::new(&[("topic", Left), ("part", Right), ("start", Right), ("end", Right), ("committed", Right)]);
-        for r in rows {
-            // The deletion is said on the partition's own line, after its columns.
-            let deleted = match (r.target, r.start) {
-                (Some(t), Some(s)) => format!("  new log start {t}: {} message(s) deleted", t - s),
-                _ => String::new(),
-            };
-            table.row_then(
-                vec![r.topic.clone(), r.partition.to_string(), show(r.start), show(r.end), show(r.current)],
-                deleted,
-            );
         }
-        out.push_str(&table.render());
+        PlanKind::DeleteMessages => {
+            let mut table =
+                Table::new(&[("topic", Left), ("part", Right), ("start", Right), ("end", Right), ("committed", Right)]);
+            for r in rows {
+                // The deletion is said on the partition's own line, after its columns.
+                let deleted = match (r.target, r.start) {
+                    (Some(t), Some(s)) => format!("  new log start {t}: {} message(s) deleted", t - s),
+                    _ => String::new(),
+                };
+                table.row_then(
+                    vec![r.topic.clone(), r.partition.to_string(), show(r.start), show(r.end), show(r.current)],
+                    deleted,
+                );
+            }
+            out.push_str(&table.render());
+        }
     }
     for n in notes {
         out.push_str(&format!("note: {n}\n"));
