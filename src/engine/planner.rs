@@ -28,7 +28,8 @@ pub async fn plan(session: &Session, order: &Order) -> Result<Plan, EngineError>
 
 /// [`plan`], for a purpose: an export skips the rules that guard a write.
 pub async fn plan_for(session: &Session, order: &Order, purpose: Purpose) -> Result<Plan, EngineError> {
-    let mut p = plan_unpaced(session, order, purpose).await?;
+    // Every plan the engine makes ends here: whether it changes anything is decided on the whole plan.
+    let mut p = plan_unpaced(session, order, purpose).await?.finish();
     p.notes.extend(duration_note(session, &p));
     Ok(p)
 }

@@ -195,7 +195,7 @@ impl Plan {
             PlanKind::DeleteMessages => d.rows.first().map(|r| r.topic.clone()),
         }
         .ok_or_else(|| super::error::EngineError::Input("a plan needs the group (or topic) it writes".into()))?;
-        let mut plan = Self {
+        let plan = Self {
             kind: d.kind,
             target: target.key(),
             real: target.real(),
@@ -210,12 +210,18 @@ impl Plan {
             plan_file: None,
             undoes: None,
         };
-        // A reset that moves nothing says so first and sends nothing: its calls would only write what is there.
-        if !plan.changes() {
-            plan.calls.clear();
-            plan.summary = format!("NOTHING TO CHANGE, nothing will be sent: {}", plan.summary);
-        }
         Ok(plan)
+    }
+
+    /// The plan as it is shown and run, once every topic is in it: a plan that moves nothing says so first and sends
+    /// nothing (its calls would only write what is there). Only the whole plan can say so: a topic that moves
+    /// nothing may share the plan with one that does, and its calls are what its rows point at.
+    pub fn finish(mut self) -> Self {
+        if !self.changes() {
+            self.calls.clear();
+            self.summary = format!("NOTHING TO CHANGE, nothing will be sent: {}", self.summary);
+        }
+        self
     }
 }
 

@@ -292,6 +292,42 @@ mod tests {
     }
 
     #[test]
+    fn a_topic_that_moves_nothing_beside_one_that_moves_keeps_every_call_its_rows_point_at() {
+        let p = fixtures::profile();
+        let t = Target::find(&p, "orders").unwrap();
+        let mut snap = fixtures::group("Empty", &[(Some(5), Some(0), Some(50))]);
+        let mut other = snap.partitions[0].clone();
+        other.topic = "u".into();
+        other.committed = Some(30);
+        snap.partitions.push(other);
+        let req = |topic| ResetRequest {
+            group: "g",
+            topic,
+            partitions: &[],
+            strategy: &ResetStrategy::ToOffset(5),
+            now_ms: 0,
+            zone_name: "UTC",
+            time_targets: &[],
+            unknown: &[],
+        };
+        // Topic `t` is already at 5; topic `u` moves from 30 to 5.
+        let mut merged = reset(&t, &snap, &req("t")).unwrap();
+        merged.absorb(reset(&t, &snap, &req("u")).unwrap(), "u");
+        let merged = merged.finish();
+        assert!(!merged.summary.starts_with("NOTHING TO CHANGE"), "{}", merged.summary);
+        assert_eq!(merged.calls.len(), 2, "each topic's call");
+        for r in &merged.rows {
+            assert!(
+                body(&merged.calls[r.call]).contains(&format!("\"{}\"", r.topic)),
+                "row {} -> its own call",
+                r.topic
+            );
+        }
+        let unchanged = reset(&t, &snap, &req("t")).unwrap().finish();
+        assert!(unchanged.calls.is_empty() && unchanged.summary.starts_with("NOTHING TO CHANGE"));
+    }
+
+    #[test]
     fn shift_clamps_and_needs_a_committed_offset() {
         let p = plan("orders", ResetStrategy::ShiftBy(50), &[0, 1], &[]).unwrap();
         assert_eq!(

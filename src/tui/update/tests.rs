@@ -324,7 +324,7 @@ fn a_plan_that_changes_nothing_says_so_first_sends_no_calls_and_cannot_be_run() 
         time_targets: &[],
         unknown: &[],
     };
-    let plan = crate::engine::plan::reset(&t, &snap, &req).unwrap();
+    let plan = crate::engine::plan::reset(&t, &snap, &req).unwrap().finish();
     assert!(plan.calls.is_empty() && plan.summary.starts_with("NOTHING TO CHANGE"), "{}", plan.summary);
     s.modal = Some(Modal::Confirm(Confirm::new(plan)));
     assert!(screen(&s).contains("Nothing to change: nothing will be sent"), "{}", screen(&s));
