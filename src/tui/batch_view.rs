@@ -15,7 +15,7 @@ fn clip_start(s: &str, width: usize) -> String {
     }
     format!("…{}", s.chars().skip(n - width + 1).collect::<String>())
 }
-use super::sheet::{Fit, Sheet, inner_width};
+use super::sheet::{Body, Fit, Sheet, inner_width};
 use super::state::BatchConfirm;
 use super::view::Theme;
 
@@ -30,7 +30,8 @@ pub fn fit(c: &BatchConfirm, screen: (u16, u16), th: &Theme) -> Fit {
     sheet(c, screen.0, th).fit(screen, c.scroll)
 }
 
-pub fn sheet(c: &BatchConfirm, screen_w: u16, th: &Theme) -> Sheet<'static> {
+pub fn sheet<'a>(c: &'a BatchConfirm, screen_w: u16, th: &Theme) -> Sheet<'a> {
+    let th = *th;
     let b = &c.batch;
     let n = b.plans.len();
     let instance = b.plans.first().map(|p| format!("{} `{}`", p.target.kind, p.target.instance)).unwrap_or_default();
@@ -68,26 +69,40 @@ pub fn sheet(c: &BatchConfirm, screen_w: u16, th: &Theme) -> Sheet<'static> {
         "{:<gw$}{:<12}{:>5} {:>10} {:>10} {:>12} {:>9}",
         "group", "topic", "part", "committed", "target", "effect", "lag after"
     );
-    let show = |v: Option<i64>| v.map_or("-".to_owned(), |x| x.to_string());
-    let mut body: Vec<Line<'static>> = c
-        .rows()
-        .map(|(group, r)| {
-            Line::from(format!(
-                "{:<gw$}{:<12}{:>5} {:>10} {:>10} {:>12} {:>9}",
-                clip_start(group, gw - 1),
-                clip(&r.topic, 11),
-                r.partition,
-                show(r.current),
-                show(r.target),
-                r.effect(),
-                show(r.lag_after())
-            ))
+    // Where each group's rows start among all rows: an entry is found without walking the ones before it.
+    let starts: Vec<usize> = b
+        .plans
+        .iter()
+        .scan(0, |n, p| {
+            let at = *n;
+            *n += p.rows.len();
+            Some(at)
         })
         .collect();
-    body.extend(left_out.into_iter().map(|l| match l.strip_prefix("left out") {
-        Some(rest) => Line::styled(format!("LEFT OUT{rest}"), alarm),
-        None => Line::styled(l, th.bold()),
-    }));
+    let rows: usize = b.plans.iter().map(|p| p.rows.len()).sum();
+    let plans = &b.plans;
+    let body = Body::new(rows + left_out.len(), move |i| {
+        if i >= rows {
+            let l = &left_out[i - rows];
+            return match l.strip_prefix("left out") {
+                Some(rest) => Line::styled(format!("LEFT OUT{rest}"), alarm),
+                None => Line::styled(l.clone(), th.bold()),
+            };
+        }
+        let g = starts.partition_point(|s| *s <= i) - 1;
+        let (p, r) = (&plans[g], &plans[g].rows[i - starts[g]]);
+        let show = |v: Option<i64>| v.map_or("-".to_owned(), |x| x.to_string());
+        Line::from(format!(
+            "{:<gw$}{:<12}{:>5} {:>10} {:>10} {:>12} {:>9}",
+            clip_start(p.group.as_deref().unwrap_or_default(), gw - 1),
+            clip(&r.topic, 11),
+            r.partition,
+            show(r.current),
+            show(r.target),
+            r.effect(),
+            show(r.lag_after())
+        ))
+    });
     let (partitions, replayed, skipped) = b.totals();
     let calls: usize = b.plans.iter().map(|p| p.calls.len()).sum();
     let mut bottom = vec![Line::from(format!(
@@ -98,7 +113,7 @@ pub fn sheet(c: &BatchConfirm, screen_w: u16, th: &Theme) -> Sheet<'static> {
         bottom.push(Line::styled("DRY RUN: nothing will be sent from here. Esc closes.", th.bold()));
     } else {
         let name = b.confirmation.name().unwrap_or_default();
-        bottom.push(typed_prompt(name, c.typed.value(), &b.confirmation, th));
+        bottom.push(typed_prompt(name, c.typed.value(), &b.confirmation, &th));
     }
     Sheet {
         title: format!("confirm reset of {n} groups"),

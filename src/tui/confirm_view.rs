@@ -6,7 +6,7 @@ use ratatui::style::{Color, Modifier};
 use ratatui::text::{Line, Span};
 
 use super::modal_view::clip;
-use super::sheet::{Fit, Sheet};
+use super::sheet::{Body, Fit, Sheet};
 use super::state::Confirm;
 use super::view::Theme;
 use crate::engine::plan::PlanKind;
@@ -20,7 +20,7 @@ pub fn fit(c: &Confirm, screen: (u16, u16), th: &Theme) -> Fit {
 }
 
 /// Body entries before the notes: one per plan row.
-pub fn sheet(c: &Confirm, th: &Theme) -> Sheet<'static> {
+pub fn sheet<'a>(c: &'a Confirm, th: &Theme) -> Sheet<'a> {
     let border = if c.destructive() { th.fg(Color::Red) } else { th.fg(Color::Yellow) };
     let kind = c.plan.kind;
     let title = match (kind, &c.plan.undoes) {
@@ -52,50 +52,15 @@ pub fn sheet(c: &Confirm, th: &Theme) -> Sheet<'static> {
             "topic", "part", "committed", "end", "target", "effect", "lag after"
         ),
     };
-    let show = |v: Option<i64>| v.map_or("-".to_owned(), |x| x.to_string());
-    // The row `p` peeks at is the first one shown: a marker, not only a colour.
     let peek_row = c.peek_row();
-    let mut body: Vec<Line<'static>> = Vec::new();
-    for (i, r) in c.plan.rows.iter().enumerate() {
-        let topic = if i == peek_row && kind == PlanKind::Reset {
-            format!("›{}", clip(&r.topic, 13))
-        } else {
-            clip(&r.topic, 14)
-        };
-        body.push(Line::from(match kind {
-            PlanKind::DeleteOffsets => {
-                let earliest = r.replays_if_earliest().map_or("-".to_owned(), |n| format!("replay {n}"));
-                let latest = r.skips_if_latest().map_or("-".to_owned(), |n| format!("skip {n}"));
-                format!(
-                    "{topic:<14}{:>5} {:>9} {:>9} {:>9} {earliest:>11} {latest:>11}",
-                    r.partition,
-                    show(r.current),
-                    show(r.start),
-                    show(r.end)
-                )
-            }
-            PlanKind::DeleteMessages => {
-                let gone = r.target.zip(r.start).map(|(t, s)| t - s);
-                let (start, end, new) = (show(r.start), show(r.end), show(r.target));
-                format!("{topic:<14}{:>5} {start:>9} {end:>9} {new:>9} {:>9}", r.partition, show(gone))
-            }
-            PlanKind::Reset => {
-                let clamp = if r.clamped { " clamped" } else { "" };
-                format!(
-                    "{topic:<14}{:>5} {:>9} {:>9} {:>9} {:>13} {:>9}{clamp}",
-                    r.partition,
-                    show(r.current),
-                    show(r.end),
-                    show(r.target),
-                    r.effect(),
-                    show(r.lag_after())
-                )
-            }
-        }));
-    }
-    for n in &c.plan.notes {
-        body.push(Line::styled(format!("note: {n}"), th.fg(Color::DarkGray)));
-    }
+    let rows = &c.plan.rows;
+    let notes = &c.plan.notes;
+    let th = *th;
+    // Made as they are measured or drawn: one line per row, then the notes.
+    let body = Body::new(rows.len() + notes.len(), move |i| match rows.get(i) {
+        Some(r) => Line::from(row_text(kind, r, i == peek_row)),
+        None => Line::styled(format!("note: {}", notes[i - rows.len()]), th.fg(Color::DarkGray)),
+    });
     let mut bottom = Vec::new();
     match kind {
         PlanKind::DeleteOffsets => {
@@ -129,7 +94,7 @@ pub fn sheet(c: &Confirm, th: &Theme) -> Sheet<'static> {
     if kind == PlanKind::DeleteMessages {
         bottom.push(Line::styled("Deleted messages cannot be brought back.", alarm));
     }
-    bottom.push(prompt(c, th));
+    bottom.push(prompt(c, &th));
     Sheet {
         title: title.into(),
         top,
@@ -138,6 +103,43 @@ pub fn sheet(c: &Confirm, th: &Theme) -> Sheet<'static> {
         bottom,
         min_width: MIN_WIDTH,
         border,
+    }
+}
+
+/// One plan row in the columns of its kind; the row `p` peeks at is marked `›`, not only coloured.
+fn row_text(kind: PlanKind, r: &crate::engine::plan::Row, peeked: bool) -> String {
+    let show = |v: Option<i64>| v.map_or("-".to_owned(), |x| x.to_string());
+    let topic =
+        if peeked && kind == PlanKind::Reset { format!("›{}", clip(&r.topic, 13)) } else { clip(&r.topic, 14) };
+    match kind {
+        PlanKind::DeleteOffsets => {
+            let earliest = r.replays_if_earliest().map_or("-".to_owned(), |n| format!("replay {n}"));
+            let latest = r.skips_if_latest().map_or("-".to_owned(), |n| format!("skip {n}"));
+            format!(
+                "{topic:<14}{:>5} {:>9} {:>9} {:>9} {earliest:>11} {latest:>11}",
+                r.partition,
+                show(r.current),
+                show(r.start),
+                show(r.end)
+            )
+        }
+        PlanKind::DeleteMessages => {
+            let gone = r.target.zip(r.start).map(|(t, s)| t - s);
+            let (start, end, new) = (show(r.start), show(r.end), show(r.target));
+            format!("{topic:<14}{:>5} {start:>9} {end:>9} {new:>9} {:>9}", r.partition, show(gone))
+        }
+        PlanKind::Reset => {
+            let clamp = if r.clamped { " clamped" } else { "" };
+            format!(
+                "{topic:<14}{:>5} {:>9} {:>9} {:>9} {:>13} {:>9}{clamp}",
+                r.partition,
+                show(r.current),
+                show(r.end),
+                show(r.target),
+                r.effect(),
+                show(r.lag_after())
+            )
+        }
     }
 }
 

@@ -14,8 +14,32 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use super::view::Theme;
 use super::wrap;
 
+/// What scrolls: entries made on demand, so a plan of 100,000 partitions costs a key or a frame only the entries
+/// that are measured for the screen (a page from where it is scrolled, a page from the end), not all of them.
+pub struct Body<'a> {
+    pub len: usize,
+    pub at: Box<dyn Fn(usize) -> Line<'static> + 'a>,
+}
+
+impl<'a> Body<'a> {
+    pub fn new(len: usize, at: impl Fn(usize) -> Line<'static> + 'a) -> Self {
+        Self { len, at: Box::new(at) }
+    }
+
+    /// Entries already made.
+    pub fn of(lines: Vec<Line<'static>>) -> Self {
+        Self::new(lines.len(), move |i| lines[i].clone())
+    }
+}
+
+impl Default for Body<'_> {
+    fn default() -> Self {
+        Self::of(Vec::new())
+    }
+}
+
 /// A confirmation's parts, before they are fitted to a screen.
-#[derive(Debug, Clone, Default)]
+#[derive(Default)]
 pub struct Sheet<'a> {
     pub title: String,
     /// Above the body: the summary and any warning about it.
@@ -23,7 +47,7 @@ pub struct Sheet<'a> {
     /// The body's column headings, kept above it when it scrolls.
     pub header: Option<Line<'a>>,
     /// What scrolls: one line per row, then what was left out and the notes.
-    pub body: Vec<Line<'a>>,
+    pub body: Body<'a>,
     /// Below the body: the totals, the calls, the prompt.
     pub bottom: Vec<Line<'a>>,
     /// The narrowest screen its table reads on.
@@ -85,14 +109,30 @@ fn room(screen: (u16, u16)) -> (u16, u16) {
 }
 
 impl Sheet<'_> {
-    /// The rows that stay put at `inner_w` columns, and each body entry's rows.
-    fn measure(&self, inner_w: usize) -> (Vec<Line<'static>>, Vec<Vec<Line<'static>>>, Vec<Line<'static>>) {
-        let mut fixed_top = wrap::lines(&self.top, inner_w);
+    /// The rows that stay put at `inner_w` columns.
+    fn fixed(&self, inner_w: usize) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
+        let mut top = wrap::lines(&self.top, inner_w);
         if let Some(h) = &self.header {
-            fixed_top.extend(wrap::line(h, inner_w));
+            top.extend(wrap::line(h, inner_w));
         }
-        let body = self.body.iter().map(|l| wrap::line(l, inner_w)).collect();
-        (fixed_top, body, wrap::lines(&self.bottom, inner_w))
+        (top, wrap::lines(&self.bottom, inner_w))
+    }
+
+    /// One body entry's rows.
+    fn entry(&self, i: usize, inner_w: usize) -> Vec<Line<'static>> {
+        wrap::line(&(self.body.at)(i), inner_w)
+    }
+
+    /// Whether the whole body takes at most `room` rows (measuring no more entries than that).
+    fn body_fits(&self, room: usize, inner_w: usize) -> bool {
+        let mut used = 0;
+        for i in 0..self.body.len {
+            used += self.entry(i, inner_w).len();
+            if used > room {
+                return false;
+            }
+        }
+        true
     }
 
     /// Lays the sheet out on a `screen`-sized terminal with the body's entry `scroll` first (clamped so the last
@@ -105,32 +145,33 @@ impl Sheet<'_> {
         if screen.0 < self.min_width || inner_w == 0 {
             return too_small();
         }
-        let (top, body, bottom) = self.measure(inner_w);
+        let (top, bottom) = self.fixed(inner_w);
         let fixed = top.len() + bottom.len();
-        let n = body.len();
-        let all: usize = body.iter().map(Vec::len).sum();
+        let n = self.body.len;
         let mut lines = top;
-        let shown = if fixed + all <= inner_h {
-            lines.extend(body.into_iter().flatten());
+        let shown = if fixed <= inner_h && self.body_fits(inner_h - fixed, inner_w) {
+            lines.extend((0..n).flat_map(|i| self.entry(i, inner_w)));
             0..n
         } else if inner_h >= fixed + 2 {
             let avail = inner_h - fixed - 1;
             // The last entries that fill a page: scrolling further would only show blank rows.
             let mut last_first = n;
             let mut used = 0;
-            while last_first > 0 && used + body[last_first - 1].len() <= avail {
+            while last_first > 0 {
+                let h = self.entry(last_first - 1, inner_w).len();
+                if used + h > avail {
+                    break;
+                }
                 last_first -= 1;
-                used += body[last_first].len();
+                used += h;
             }
             let first = scroll.min(last_first.min(n - 1));
             let mut used = 0;
             let mut end = first;
-            for e in &body[first..] {
+            while end < n && used < avail {
+                let e = self.entry(end, inner_w);
                 let take = e.len().min(avail - used);
-                if take == 0 {
-                    break;
-                }
-                lines.extend(e[..take].iter().cloned());
+                lines.extend(e.into_iter().take(take));
                 used += take;
                 end += 1;
             }
@@ -149,10 +190,9 @@ impl Sheet<'_> {
     /// The smallest screen every fixed part and one body row fit on.
     fn need(&self, screen: (u16, u16)) -> (u16, u16) {
         let w = screen.0.max(self.min_width).max(24);
-        let inner_w = room((w, 0)).0.saturating_sub(2) as usize;
-        let (top, body, bottom) = self.measure(inner_w.max(1));
-        let all: usize = body.iter().map(Vec::len).sum();
-        let body = if all <= 1 { all } else { 2 };
+        let inner_w = room((w, 0)).0.saturating_sub(2).max(1) as usize;
+        let (top, bottom) = self.fixed(inner_w);
+        let body = if self.body_fits(1, inner_w) { self.body.len.min(1) } else { 2 };
         (w, (top.len() + body + bottom.len() + 4).min(u16::MAX as usize) as u16)
     }
 }
@@ -197,7 +237,7 @@ mod tests {
             title: "t".into(),
             top: vec![Line::from("summary of the plan")],
             header: Some(Line::from("topic part")),
-            body: (0..body).map(|i| Line::from(format!("row {i}"))).collect(),
+            body: Body::new(body, |i| Line::from(format!("row {i}"))),
             bottom: vec![Line::from("In all: 3"), Line::from("Proceed? y / n")],
             min_width: 40,
             border: Style::default(),

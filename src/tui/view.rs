@@ -16,6 +16,7 @@ pub use crate::core::live::state_word;
 use crate::core::live::{GroupSnapshot, normalise_state};
 
 /// Styles, empty when colours are off (`NO_COLOR`).
+#[derive(Debug, Clone, Copy)]
 pub struct Theme {
     on: bool,
 }
