@@ -59,3 +59,21 @@ pub fn group(state: &str, parts: &[(Option<i64>, Option<i64>, Option<i64>)]) -> 
             .collect(),
     }
 }
+
+/// A reset of group `g`'s topic `t` on the fixture instance `orders`, all partitions, as the planner would make it
+/// from `snap` (before `Plan::finish`).
+pub fn reset_plan(snap: &GroupSnapshot, strategy: crate::core::strategy::ResetStrategy) -> crate::engine::plan::Plan {
+    let p = profile();
+    let t = crate::engine::target::Target::find(&p, "orders").expect("the fixture instance");
+    let req = crate::engine::plan::ResetRequest {
+        group: "g",
+        topic: "t",
+        partitions: &[],
+        strategy: &strategy,
+        now_ms: 0,
+        zone_name: "UTC",
+        time_targets: &[],
+        unknown: &[],
+    };
+    crate::engine::plan::reset(&t, snap, &req).expect("a reset plan")
+}

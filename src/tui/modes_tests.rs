@@ -14,21 +14,9 @@ fn state() -> AppState {
 }
 
 fn plan() -> crate::engine::plan::Plan {
-    let p = fixtures::profile();
-    let t = crate::engine::target::Target::find(&p, "orders").unwrap();
     let parts: Vec<_> = (0..30).map(|i| (Some(10 + i), Some(0), Some(100))).collect();
     let snap = fixtures::group("Empty", &parts);
-    let req = crate::engine::plan::ResetRequest {
-        group: "g",
-        topic: "t",
-        partitions: &[],
-        strategy: &crate::core::strategy::ResetStrategy::Earliest,
-        now_ms: 0,
-        zone_name: "UTC",
-        time_targets: &[],
-        unknown: &[],
-    };
-    crate::engine::plan::reset(&t, &snap, &req).unwrap()
+    fixtures::reset_plan(&snap, crate::core::strategy::ResetStrategy::Earliest)
 }
 
 fn asked(s: &mut AppState) {

@@ -25,19 +25,7 @@ fn plan(kind: u8, rows: usize, notes: usize, summary_words: usize) -> Plan {
     let parts: Vec<_> = (0..rows.max(1)).map(|i| (Some(10 * i as i64 + 1), Some(0), Some(100 + i as i64))).collect();
     let snap = fixtures::group("Empty", &parts);
     let mut plan = match kind % 3 {
-        0 => {
-            let req = crate::engine::plan::ResetRequest {
-                group: "g",
-                topic: "t",
-                partitions: &[],
-                strategy: &crate::core::strategy::ResetStrategy::Earliest,
-                now_ms: 0,
-                zone_name: "UTC",
-                time_targets: &[],
-                unknown: &[],
-            };
-            crate::engine::plan::reset(&t, &snap, &req).expect("a reset plan")
-        }
+        0 => fixtures::reset_plan(&snap, crate::core::strategy::ResetStrategy::Earliest),
         _ => crate::engine::plan::delete_offsets(&t, "g", &snap, &["t".into()]).expect("a delete plan"),
     };
     plan.rows.truncate(rows);

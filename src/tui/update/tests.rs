@@ -70,20 +70,8 @@ fn screen(s: &AppState) -> String {
 #[test]
 fn a_confirmation_too_big_for_the_screen_says_so_and_cannot_be_accepted() {
     let mut s = on_group(false);
-    let p = fixtures::profile();
-    let t = crate::engine::target::Target::find(&p, "orders").unwrap();
     let snap = fixtures::group("Empty", &[(Some(1), Some(0), Some(5)), (Some(2), Some(0), Some(5))]);
-    let req = crate::engine::plan::ResetRequest {
-        group: "g",
-        topic: "t",
-        partitions: &[],
-        strategy: &crate::core::strategy::ResetStrategy::Earliest,
-        now_ms: 0,
-        zone_name: "UTC",
-        time_targets: &[],
-        unknown: &[],
-    };
-    let plan = crate::engine::plan::reset(&t, &snap, &req).unwrap();
+    let plan = fixtures::reset_plan(&snap, crate::core::strategy::ResetStrategy::Earliest);
     s.modal = Some(Modal::Confirm(Confirm::new(plan)));
     update(&mut s, Msg::Resize(40, 12));
     let shown = screen(&s);
@@ -212,17 +200,7 @@ fn the_stale_mark_the_run_time_refusal_and_the_plan_file_diff_name_the_same_drif
     let p = fixtures::profile();
     let t = crate::engine::target::Target::find(&p, "orders").unwrap();
     let snap = fixtures::group("Empty", &[(Some(10), Some(0), Some(50)), (Some(20), Some(0), Some(50))]);
-    let req = crate::engine::plan::ResetRequest {
-        group: "g",
-        topic: "t",
-        partitions: &[],
-        strategy: &crate::core::strategy::ResetStrategy::ToOffset(5),
-        now_ms: 0,
-        zone_name: "UTC",
-        time_targets: &[],
-        unknown: &[],
-    };
-    let plan = crate::engine::plan::reset(&t, &snap, &req).unwrap();
+    let plan = fixtures::reset_plan(&snap, crate::core::strategy::ResetStrategy::ToOffset(5));
     // Partition 0 committed meanwhile; retention passed partition 1's target.
     let moved = fixtures::group("Empty", &[(Some(12), Some(0), Some(50)), (Some(20), Some(7), Some(50))]);
     let expected: Vec<String> = plan.drift(&moved.partitions).iter().map(ToString::to_string).collect();
@@ -234,7 +212,7 @@ fn the_stale_mark_the_run_time_refusal_and_the_plan_file_diff_name_the_same_drif
     let refusal = crate::engine::job::unmoved(&plan, &moved).expect_err("refused at run time").to_string();
     let file =
         crate::engine::planfile::PlanFile::for_target(&plan, t.real(), jiff::SignedDuration::from_hours(1)).unwrap();
-    let mut again = crate::engine::plan::reset(&t, &moved, &req).unwrap();
+    let mut again = fixtures::reset_plan(&moved, crate::core::strategy::ResetStrategy::ToOffset(5));
     again.calls.clone_from(&plan.calls);
     let diff = file.diff(&again);
     assert!(mark.starts_with(&expected[0]) && mark.ends_with("and 1 more"), "{mark}");
@@ -311,20 +289,8 @@ fn a_run_refused_because_the_group_moved_is_planned_again_and_says_why() {
 #[test]
 fn a_plan_that_changes_nothing_says_so_first_sends_no_calls_and_cannot_be_run() {
     let mut s = on_group(false);
-    let p = fixtures::profile();
-    let t = crate::engine::target::Target::find(&p, "orders").unwrap();
     let snap = fixtures::group("Empty", &[(Some(5), Some(0), Some(50)), (Some(5), Some(0), Some(50))]);
-    let req = crate::engine::plan::ResetRequest {
-        group: "g",
-        topic: "t",
-        partitions: &[],
-        strategy: &crate::core::strategy::ResetStrategy::ToOffset(5),
-        now_ms: 0,
-        zone_name: "UTC",
-        time_targets: &[],
-        unknown: &[],
-    };
-    let plan = crate::engine::plan::reset(&t, &snap, &req).unwrap().finish();
+    let plan = fixtures::reset_plan(&snap, crate::core::strategy::ResetStrategy::ToOffset(5)).finish();
     assert!(plan.calls.is_empty() && plan.summary.starts_with("NOTHING TO CHANGE"), "{}", plan.summary);
     s.modal = Some(Modal::Confirm(Confirm::new(plan)));
     assert!(screen(&s).contains("Nothing to change: nothing will be sent"), "{}", screen(&s));
