@@ -117,8 +117,10 @@ pub fn main() -> ExitCode {
         Cmd::Show { file } => planfile::show(file, json),
         Cmd::Apply { file, write } => ops::profile(profile).and_then(|p| planfile::apply(&p, file, mode(write, json))),
         Cmd::DeleteOffsets { instance, group, topics, write } => ops::profile(profile).and_then(|p| {
-            let order =
-                Order::DeleteOffsets { instance: instance.clone(), group: group.clone(), topics: topics.clone() };
+            let order = Order::DeleteOffsets {
+                group: crate::core::target::GroupRef::new(instance, group),
+                topics: topics.clone(),
+            };
             ops::write(&p, order, mode(write, json))
         }),
         Cmd::Groups { instance, state, sort, members } => ops::profile(profile).and_then(|p| {
@@ -132,8 +134,7 @@ pub fn main() -> ExitCode {
         Cmd::Audit { since } => ops::profile(profile).and_then(|p| audit::audit_trail(&p, since.as_deref(), json)),
         Cmd::DeleteMessages { instance, topic, partitions, write } => ops::profile(profile).and_then(|p| {
             let order = Order::DeleteMessages {
-                instance: instance.clone(),
-                topic: topic.clone(),
+                topic: crate::core::target::TopicRef::new(instance, topic),
                 partitions: partitions.clone(),
             };
             ops::write(&p, order, mode(write, json))

@@ -406,8 +406,7 @@ impl ResetArgs {
     ) -> Result<Order, String> {
         let (named, partitions) = topic_spec(self.topic.as_deref(), &self.partitions)?;
         Ok(Order::Reset {
-            instance: self.instance.clone(),
-            group: group.to_owned(),
+            group: crate::core::target::GroupRef::new(&self.instance, group),
             topics: if self.all_topics { Topics::Committed } else { Topics::Named(named) },
             partitions,
             strategy: parse_strategy(&self.strategy, (group, several, self.from_instance.as_deref()), zone, zone_name)?,

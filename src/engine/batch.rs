@@ -75,7 +75,9 @@ impl Batch {
                     unchanged.push(p.group.clone().unwrap_or_default())
                 }
                 Ok(p) => plans.push(p),
-                Err(why) => left_out.push(LeftOut { group: order.group().unwrap_or_default().to_owned(), why }),
+                Err(why) => {
+                    left_out.push(LeftOut { group: order.group().map(|g| g.group.clone()).unwrap_or_default(), why })
+                }
             }
         }
         let confirmation = Confirmation::several(&plans, left_out.len());

@@ -3,25 +3,24 @@
 use std::path::PathBuf;
 
 use crate::core::strategy::ResetStrategy;
+use crate::core::target::{GroupRef, TopicRef};
 
 /// One write, as asked, before anything is read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Order {
     /// Move a group's committed offsets on topics (all partitions unless some are chosen).
     Reset {
-        /// Profile name of the instance or subscription.
-        instance: String,
-        /// The group as the profile names it (DTS: the short name).
-        group: String,
+        /// The group as the profile names it (DTS: the short name), on its instance or subscription.
+        group: GroupRef,
         topics: Topics,
         /// Chosen partitions; empty for all.
         partitions: Vec<i32>,
         strategy: ResetStrategy,
     },
     /// Forget a group's committed offsets for topics.
-    DeleteOffsets { instance: String, group: String, topics: Vec<String> },
+    DeleteOffsets { group: GroupRef, topics: Vec<String> },
     /// Delete the messages before an offset per partition (`None`: everything).
-    DeleteMessages { instance: String, topic: String, partitions: Vec<(i32, Option<i64>)> },
+    DeleteMessages { topic: TopicRef, partitions: Vec<(i32, Option<i64>)> },
     /// Restore the offsets a snapshot saved.
     Undo(UndoFrom),
 }
@@ -56,16 +55,15 @@ impl Order {
     /// The instance the order names, when it names one (an undo names a snapshot).
     pub fn instance(&self) -> Option<&str> {
         match self {
-            Self::Reset { instance, .. }
-            | Self::DeleteOffsets { instance, .. }
-            | Self::DeleteMessages { instance, .. } => Some(instance),
+            Self::Reset { group, .. } | Self::DeleteOffsets { group, .. } => Some(&group.instance),
+            Self::DeleteMessages { topic, .. } => Some(&topic.instance),
             Self::Undo(UndoFrom::NewestOf(i)) => Some(i),
             Self::Undo(_) => None,
         }
     }
 
     /// The group the order writes, when it writes one.
-    pub fn group(&self) -> Option<&str> {
+    pub fn group(&self) -> Option<&GroupRef> {
         match self {
             Self::Reset { group, .. } | Self::DeleteOffsets { group, .. } => Some(group),
             Self::DeleteMessages { .. } | Self::Undo(_) => None,
@@ -75,9 +73,9 @@ impl Order {
     /// What the planner is about to do, in words, while the user waits.
     pub fn describe(&self) -> String {
         match self {
-            Self::Reset { group, .. } => format!("reading `{group}` live and planning the reset…"),
-            Self::DeleteOffsets { group, .. } => format!("reading `{group}` live and planning…"),
-            Self::DeleteMessages { topic, .. } => format!("reading `{topic}` live and planning…"),
+            Self::Reset { group, .. } => format!("reading `{}` live and planning the reset…", group.group),
+            Self::DeleteOffsets { group, .. } => format!("reading `{}` live and planning…", group.group),
+            Self::DeleteMessages { topic, .. } => format!("reading `{}` live and planning…", topic.topic),
             Self::Undo(UndoFrom::NewestOf(i)) => format!("finding the newest snapshot of `{i}` and planning its undo…"),
             Self::Undo(_) => "finding the snapshot and planning its undo…".to_owned(),
         }

@@ -240,8 +240,7 @@ impl PlanFile {
         }
         Ok(match self.kind {
             PlanKind::Reset => Order::Reset {
-                instance,
-                group: group()?,
+                group: crate::core::target::GroupRef::new(instance, group()?),
                 topics: topics.clone().into(),
                 partitions: Vec::new(),
                 strategy: ResetStrategy::Pinned(
@@ -253,10 +252,11 @@ impl PlanFile {
                         .collect(),
                 ),
             },
-            PlanKind::DeleteOffsets => Order::DeleteOffsets { instance, group: group()?, topics },
+            PlanKind::DeleteOffsets => {
+                Order::DeleteOffsets { group: crate::core::target::GroupRef::new(instance, group()?), topics }
+            }
             PlanKind::DeleteMessages => Order::DeleteMessages {
-                instance,
-                topic: topics.first().cloned().unwrap_or_default(),
+                topic: crate::core::target::TopicRef::new(instance, topics.first().cloned().unwrap_or_default()),
                 partitions: self.rows.iter().map(|r| (r.partition, r.target)).collect(),
             },
         })

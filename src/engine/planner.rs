@@ -59,12 +59,12 @@ fn duration_note(session: &Session, plan: &Plan) -> Option<String> {
 
 async fn plan_unpaced(session: &Session, order: &Order, purpose: Purpose) -> Result<Plan, EngineError> {
     match order {
-        Order::Reset { instance, group, topics, partitions, strategy } => {
-            reset(session, (instance, group), topics, partitions, strategy, purpose).await
+        Order::Reset { group, topics, partitions, strategy } => {
+            reset(session, (&group.instance, &group.group), topics, partitions, strategy, purpose).await
         }
-        Order::DeleteOffsets { instance, group, topics } => delete_offsets(session, instance, group, topics).await,
-        Order::DeleteMessages { instance, topic, partitions } => {
-            delete_messages(session, instance, topic, partitions).await
+        Order::DeleteOffsets { group, topics } => delete_offsets(session, &group.instance, &group.group, topics).await,
+        Order::DeleteMessages { topic, partitions } => {
+            delete_messages(session, &topic.instance, &topic.topic, partitions).await
         }
         Order::Undo(from) => undo(session, from).await,
     }

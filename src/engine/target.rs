@@ -181,6 +181,11 @@ impl<'a> Target<'a> {
         }
     }
 
+    /// The dashboard's and the events' name of a group given by its API name.
+    pub fn group_ref(&self, api_group: &str) -> crate::core::target::GroupRef {
+        crate::core::target::GroupRef::new(self.name(), self.short_group(api_group))
+    }
+
     /// Whether the profile lists this group (by the name the user gives it).
     pub fn lists_group(&self, short: &str) -> bool {
         match self {
@@ -220,5 +225,40 @@ impl<'a> Target<'a> {
             Self::Huawei(..) | Self::Ckafka(..) => short.to_owned(),
             Self::Dts(_, d) => d.full_group_name(short),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::core::target::GroupRef;
+    use crate::engine::fixtures;
+
+    /// A plan names its group as the live reads and the dashboard do: a DTS plan is made with the API's full name,
+    /// and its reference is the subscription and the short name, so a read of `g` on `sub` is of the same group and
+    /// a read of `g` on another instance is not.
+    #[test]
+    fn a_plan_carries_the_group_reference_the_reads_use() {
+        let p = fixtures::profile();
+        let t = super::Target::find(&p, "sub").unwrap();
+        let api = t.api_group("g").unwrap();
+        assert_eq!(api, "consumer-grp-subs-1-g");
+        let snap = fixtures::group("Stable", &[(Some(1), Some(0), Some(5)); 3]);
+        let strategy = crate::core::strategy::ResetStrategy::Latest;
+        let req = crate::engine::plan::ResetRequest {
+            group: &api,
+            topic: "t",
+            partitions: &[],
+            strategy: &strategy,
+            now_ms: 0,
+            zone_name: "UTC",
+            time_targets: &[],
+            unknown: &[],
+        };
+        let plan = crate::engine::plan::reset(&t, &snap, &req).unwrap();
+        assert_eq!(plan.group.as_deref(), Some("consumer-grp-subs-1-g"));
+        assert_eq!(plan.group_ref, Some(GroupRef::new("sub", "g")));
+        assert_ne!(plan.group_ref, Some(GroupRef::new("orders", "g")));
+        let huawei = super::Target::find(&p, "orders").unwrap();
+        assert_eq!(huawei.group_ref("g"), GroupRef::new("orders", "g"));
     }
 }

@@ -147,12 +147,12 @@ fn run(s: &mut AppState, text: &str, line: &CommandLine) -> Result<Step, String>
         Cmd::DeleteOffsets { instance, group, topics, write } => {
             refuse_flags(&write, false)?;
             view_only = write.dry_run;
-            Order::DeleteOffsets { instance, group, topics }
+            Order::DeleteOffsets { group: crate::core::target::GroupRef::new(instance, group), topics }
         }
         Cmd::DeleteMessages { instance, topic, partitions, write } => {
             refuse_flags(&write, false)?;
             view_only = write.dry_run;
-            Order::DeleteMessages { instance, topic, partitions }
+            Order::DeleteMessages { topic: crate::core::target::TopicRef::new(instance, topic), partitions }
         }
         Cmd::Undo { snapshot, write } => {
             refuse_flags(&write, false)?;
@@ -176,7 +176,7 @@ fn run(s: &mut AppState, text: &str, line: &CommandLine) -> Result<Step, String>
             let Some(t) = found else { return Err(format!("no group `{group}` on `{instance}` in the trees")) };
             s.focus = t;
             s.groups_view = false;
-            return Ok(Step::send(Command::Describe { instance, group }));
+            return Ok(Step::send(Command::Describe { group: crate::core::target::GroupRef::new(instance, group) }));
         }
         Cmd::Groups { instance, state, sort, .. } => {
             s.groups_view = true;

@@ -9,11 +9,10 @@ use crate::engine::worker::EngineEvent;
 /// Applies an engine event to the state.
 pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
     match event {
-        EngineEvent::Live { instance, group, result } => {
-            let key = crate::core::target::GroupRef::new(instance.clone(), group.clone());
+        EngineEvent::Live { group: key, result } => {
             let was_error = s.live.get(&key).is_some_and(|r| r.is_err());
             if let (Err(e), false) = (&result, was_error) {
-                s.push_log(at, Level::Error, format!("{instance}/{group}: live read failed: {e}"));
+                s.push_log(at, Level::Error, format!("{key}: live read failed: {e}"));
             }
             // A group found live gets its partitions once a read says how many.
             if let Ok(snap) = &result
@@ -28,34 +27,36 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                 s.previous_lag.insert(key.clone(), old.partitions.iter().filter_map(|p| p.lag()).sum());
             }
             let planned_here = match &s.modal {
-                Some(Modal::Confirm(c)) => s.group_of(&c.plan).as_ref() == Some(&key),
+                Some(Modal::Confirm(c)) => c.plan.group_ref.as_ref() == Some(&key),
                 _ => false,
             };
             if let (Ok(snap), true, Some(Modal::Confirm(c))) = (&result, planned_here, &mut s.modal) {
                 c.stale = stale(&c.plan, snap).or(c.stale.take());
             }
-            s.live.insert(key, result);
-            super::groups_view::refresh_row(s, &instance, &group);
+            s.live.insert(key.clone(), result);
+            super::groups_view::refresh_row(s, &key);
         }
-        EngineEvent::GroupLag { instance, group, lag } => {
+        EngineEvent::GroupLag { group: key, lag } => {
             // An unread lag stays unread (the groups view counts it); a failed background read is not logged: one
             // line per group of 10,000 would bury the log, and the cursor's own read says why.
             let Ok(lag) = lag else { return Step::default() };
-            let key = crate::core::target::GroupRef::new(instance.clone(), group.clone());
             s.lags_read.insert(key.clone());
             if let Some(sum) = s.summaries.get_mut(&key) {
                 if let (Some(old), Some(_), false) = (sum.lag, lag, s.live.contains_key(&key)) {
-                    s.previous_lag.insert(key, old);
+                    s.previous_lag.insert(key.clone(), old);
                 }
                 sum.lag = lag;
             }
-            super::groups_view::refresh_row(s, &instance, &group);
+            super::groups_view::refresh_row(s, &key);
         }
-        EngineEvent::TopicLog { instance, topic, result } => {
-            let key = crate::core::target::TopicRef::new(instance.clone(), topic.clone());
+        EngineEvent::TopicLog { topic: key, result } => {
             let was_error = s.topic_logs.get(&key).is_some_and(|r| r.is_err());
             if let (Err(e), false) = (&result, was_error) {
-                s.push_log(at, Level::Error, format!("{instance}/{topic}: reading the topic's partitions failed: {e}"));
+                s.push_log(
+                    at,
+                    Level::Error,
+                    format!("{}/{}: reading the topic's partitions failed: {e}", key.instance, key.topic),
+                );
             }
             s.topics_missing.remove(&key);
             s.topic_logs.insert(key, result);
@@ -101,9 +102,7 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                     c.back = s.asked.as_ref().is_some_and(|a| a.from.is_some());
                     c.replanned = s.replanning.take();
                     // Read the group again now, whatever the refresh timer says: a move shows as STALE before `y`.
-                    let read = s
-                        .group_of(&c.plan)
-                        .map(|g| crate::engine::worker::Command::Describe { instance: g.instance, group: g.group });
+                    let read = c.plan.group_ref.clone().map(|group| crate::engine::worker::Command::Describe { group });
                     s.modal = Some(Modal::Confirm(c));
                     if let Some(cmd) = read {
                         return Step::send(cmd);
@@ -160,12 +159,15 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                 p.items = Some(items);
             }
         }
-        EngineEvent::TopicMissing { instance, topic } => {
-            if s.topics_missing.insert(crate::core::target::TopicRef::new(instance.clone(), topic.clone())) {
+        EngineEvent::TopicMissing { topic } => {
+            if s.topics_missing.insert(topic.clone()) {
                 s.push_log(
                     at,
                     Level::Error,
-                    format!("{instance}/{topic}: the profile pins this topic, but the instance does not have it"),
+                    format!(
+                        "{}/{}: the profile pins this topic, but the instance does not have it",
+                        topic.instance, topic.topic
+                    ),
                 );
             }
         }
@@ -325,7 +327,7 @@ fn add_listed(s: &mut AppState, instance: &str, groups: &[crate::core::live::Gro
         }
         s.summaries.insert(key.clone(), g);
         if !added {
-            super::groups_view::refresh_row(s, &key.instance, &key.group);
+            super::groups_view::refresh_row(s, &key);
         }
     }
     if added {

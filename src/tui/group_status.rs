@@ -82,7 +82,10 @@ mod tests {
         assert!(matches!(of(&s, "orders", "g"), Status::Pending));
         event(
             &mut s,
-            EngineEvent::Live { instance: "orders".into(), group: "g".into(), result: Err("HTTP 500".into()) },
+            EngineEvent::Live {
+                group: crate::core::target::GroupRef::new("orders", "g"),
+                result: Err("HTTP 500".into()),
+            },
         );
         assert!(matches!(of(&s, "orders", "g"), Status::Failed("HTTP 500")), "no listing yet: only the failure");
         event(
@@ -104,7 +107,7 @@ mod tests {
     #[test]
     fn a_pinned_topic_the_instance_lacks_says_not_found() {
         let mut s = AppState::new(fixtures::profile(), (80, 24), false, false, "UTC".into());
-        event(&mut s, EngineEvent::TopicMissing { instance: "orders".into(), topic: "t".into() });
+        event(&mut s, EngineEvent::TopicMissing { topic: crate::core::target::TopicRef::new("orders", "t") });
         let t = &mut s.trees[0];
         let at = t.nodes.iter().position(|n| matches!(&n.kind, crate::tui::tree::Kind::Topic { .. })).unwrap();
         let mut cur = t.nodes[at].parent;

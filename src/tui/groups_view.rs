@@ -180,9 +180,8 @@ fn fill(s: &AppState, row: &mut GroupRow) {
 
 /// After one group's read: its row is updated in place (not all 20,000 rebuilt) and the order is redone before the
 /// next frame; a group with no row yet makes the rows be built again.
-pub fn refresh_row(s: &mut AppState, instance: &str, group: &str) {
-    let key = crate::core::target::GroupRef::new(instance.to_owned(), group.to_owned());
-    match s.groups_index.get(&key).copied() {
+pub fn refresh_row(s: &mut AppState, key: &crate::core::target::GroupRef) {
+    match s.groups_index.get(key).copied() {
         Some(i) if !s.groups_dirty && i < s.groups_all.len() => {
             let mut row = s.groups_all[i].clone();
             fill(s, &mut row);

@@ -116,7 +116,10 @@ fn an_action_key_after_a_re_sorting_read_acts_on_the_group_drawn_under_the_curso
     press(&mut s, 'j');
     assert_eq!(drawn_under_cursor(&s), "late", "the third row by lag");
     // A background read: `fast` drops to the bottom, so `late` is now the second row.
-    event(&mut s, EngineEvent::GroupLag { instance: "orders".into(), group: "fast".into(), lag: Ok(Some(1)) });
+    event(
+        &mut s,
+        EngineEvent::GroupLag { group: crate::core::target::GroupRef::new("orders", "fast"), lag: Ok(Some(1)) },
+    );
     assert_eq!(drawn_under_cursor(&s), "late", "the frame after the read still has `late` under the cursor");
     let order: Vec<&str> = s.groups_rows.iter().map(|i| s.groups_all[*i].group.as_str()).collect();
     assert_eq!(
@@ -140,9 +143,12 @@ fn a_background_lag_updates_its_one_row_and_the_title_counts_what_is_still_unrea
     let before = unread(&s);
     assert!(before >= 2, "the two listed without a lag are unread (and the profile's groups not read yet)");
     let built = s.groups_all.len();
-    event(&mut s, EngineEvent::GroupLag { instance: "orders".into(), group: "slow".into(), lag: Ok(Some(70)) });
+    event(
+        &mut s,
+        EngineEvent::GroupLag { group: crate::core::target::GroupRef::new("orders", "slow"), lag: Ok(Some(70)) },
+    );
     assert!(!s.groups_dirty && s.groups_all.len() == built, "updated in place, not rebuilt");
-    event(&mut s, EngineEvent::GroupLag { instance: "orders".into(), group: "fast".into(), lag: Ok(None) });
+    event(&mut s, EngineEvent::GroupLag { group: crate::core::target::GroupRef::new("orders", "fast"), lag: Ok(None) });
     assert_eq!(unread(&s), before - 2, "a lag read and found to be none is read, not unread");
     let first = s.groups_all[s.groups_rows[0]].group.clone();
     assert_eq!(first, "slow", "the read lag ranks its group");
@@ -169,7 +175,10 @@ fn a_listings_pages_show_as_they_arrive_and_a_later_listings_pages_never_blank_w
     let screen = crate::tui::view::render_to_string(&s);
     assert!(screen.contains("fast (live)") && screen.contains("LISTED"), "shown before the listing ends: {screen}");
     event(&mut s, listed(&[("fast", Some(300)), ("slow", Some(200)), ("late", Some(100))]));
-    event(&mut s, EngineEvent::GroupLag { instance: "orders".into(), group: "late".into(), lag: Ok(Some(900)) });
+    event(
+        &mut s,
+        EngineEvent::GroupLag { group: crate::core::target::GroupRef::new("orders", "late"), lag: Ok(Some(900)) },
+    );
     // The next listing: its first page has names only again.
     event(&mut s, page(&["fast", "slow", "late"]));
     let row = |s: &AppState, g: &str| s.groups_all.iter().find(|r| r.group == g).cloned().unwrap();

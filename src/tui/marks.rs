@@ -57,8 +57,7 @@ pub(super) fn submit(s: &mut AppState, mut f: ResetForm) -> (Option<Modal>, Vec<
         .groups
         .iter()
         .map(|g| Order::Reset {
-            instance: f.instance.clone(),
-            group: g.clone(),
+            group: crate::core::target::GroupRef::new(&f.instance, g),
             topics: Topics::Committed,
             partitions: Vec::new(),
             strategy: strategy.clone(),

@@ -45,9 +45,10 @@ pub(super) fn open(s: &mut AppState, c: Confirm) -> Step {
     };
     let request = s.take_id();
     let instance = c.plan.target.instance.clone();
-    let cmd = Command::Peek { request, instance, topic: row.topic.clone(), partition: row.partition, target };
+    let topic = crate::core::target::TopicRef::new(instance, row.topic.clone());
+    let cmd = Command::Peek { request, topic, partition: row.partition, target };
     s.modal = Some(Modal::Peek(PeekView {
-        group: s.group_of(&c.plan),
+        group: c.plan.group_ref.clone(),
         back: Some(Box::new(c)),
         open: false,
         request,
@@ -82,8 +83,7 @@ pub(super) fn key(s: &mut AppState, mut v: PeekView, key: KeyEvent) -> Step {
             }
             if let (Some(to), Some(group)) = (skip, v.group.clone()) {
                 let order = Order::Reset {
-                    instance: group.instance,
-                    group: group.group,
+                    group,
                     topics: Topics::Named(vec![v.topic.clone()]),
                     partitions: vec![v.partition],
                     strategy: ResetStrategy::ToOffset(to),
@@ -120,7 +120,12 @@ pub(super) fn open_at_committed(
     };
     let (topic, partition, target) = (p.topic.clone(), p.partition, p.committed.unwrap_or_default());
     let request = s.take_id();
-    let cmd = Command::Peek { request, instance: group.instance.clone(), topic: topic.clone(), partition, target };
+    let cmd = Command::Peek {
+        request,
+        topic: crate::core::target::TopicRef::new(group.instance.clone(), topic.clone()),
+        partition,
+        target,
+    };
     s.modal = Some(Modal::Peek(PeekView {
         back: None,
         group: Some(group),

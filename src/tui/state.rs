@@ -309,14 +309,6 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The group a plan writes, as the dashboard keys it: the plan's API name turned into the name listings give
-    /// (a DTS group's short name) by its target, so a plan and a live read match only when they are one group.
-    pub fn group_of(&self, plan: &Plan) -> Option<GroupRef> {
-        let api = plan.group.as_deref()?;
-        let t = crate::engine::target::Target::find(&self.profile, &plan.target.instance).ok()?;
-        Some(GroupRef::new(plan.target.instance.clone(), t.short_group(api)))
-    }
-
     /// A fresh dashboard for a profile.
     pub fn new(profile: Profile, size: (u16, u16), demo: bool, color: bool, zone_name: String) -> Self {
         let trees = [Tree::huawei(&profile), Tree::tencent(&profile)];

@@ -106,7 +106,7 @@ fn prefetch(s: &mut AppState) -> Option<Command> {
         return None;
     }
     s.detail_asked.insert(key.clone());
-    Some(Command::Describe { instance: key.instance, group: key.group })
+    Some(Command::Describe { group: key })
 }
 
 fn apply(s: &mut AppState, msg: Msg) -> Step {

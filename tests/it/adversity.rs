@@ -212,8 +212,7 @@ async fn a_wrong_key_costs_one_failed_signature_over_a_batch_listings_and_user_p
     wrong.huawei[0].credentials.inline.as_mut().unwrap().secret = Secret::new("not-the-secret-key-at-all-000000000");
     let session = common::session(wrong, Via::Cli);
     let order = |g: &str| Order::Reset {
-        instance: "orders".into(),
-        group: g.into(),
+        group: offsetdeck::core::target::GroupRef::new("orders", g),
         topics: Topics::Committed,
         partitions: Vec::new(),
         strategy: offsetdeck::core::strategy::ResetStrategy::Earliest,

@@ -22,8 +22,7 @@ use common::cli::{run, start, text};
 
 fn billing_to_earliest() -> Order {
     Order::Reset {
-        instance: "orders".into(),
-        group: "billing".into(),
+        group: offsetdeck::core::target::GroupRef::new("orders", "billing"),
         topics: vec!["payments".to_owned()].into(),
         partitions: vec![],
         strategy: ResetStrategy::Earliest,
@@ -166,10 +165,8 @@ async fn a_huawei_and_a_tencent_account_of_one_name_keep_their_own_keys() {
         let e = next(&mut events, "refresh", |_| true).await;
         match e {
             EngineEvent::RefreshDone => break,
-            EngineEvent::Live { result: Err(e), instance, .. }
-            | EngineEvent::TopicLog { result: Err(e), instance, .. } => {
-                panic!("{instance}: {e}")
-            }
+            EngineEvent::Live { result: Err(e), group, .. } => panic!("{group}: {e}"),
+            EngineEvent::TopicLog { result: Err(e), topic, .. } => panic!("{}/{}: {e}", topic.instance, topic.topic),
             EngineEvent::AuthFailed { account, code, .. } => panic!("{account}: {code}"),
             EngineEvent::Live { .. } | EngineEvent::TopicLog { .. } => reads += 1,
             _ => {}

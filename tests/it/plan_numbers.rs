@@ -19,8 +19,7 @@ async fn plan_for(
     let (_emu, profile) = common::emulator_and_profile().await;
     let session = common::session(profile, Via::Cli);
     let order = Order::Reset {
-        instance: instance.into(),
-        group: group.into(),
+        group: offsetdeck::core::target::GroupRef::new(instance, group),
         topics: topic.into_iter().map(str::to_owned).collect::<Vec<_>>().into(),
         partitions: partitions.to_vec(),
         strategy,
@@ -83,8 +82,7 @@ async fn time_plan(
     let (emu, profile) = common::emulator_and_profile().await;
     let session = common::session(profile.clone(), Via::Cli);
     let order = Order::Reset {
-        instance: instance.into(),
-        group: group.into(),
+        group: offsetdeck::core::target::GroupRef::new(instance, group),
         topics: topic.into_iter().map(str::to_owned).collect::<Vec<_>>().into(),
         partitions: vec![],
         strategy: ResetStrategy::ToTimestamp(at_ms),
@@ -167,8 +165,7 @@ async fn a_partition_or_topic_given_twice_is_planned_once() {
     let (_emu, profile) = common::emulator_and_profile().await;
     let session = common::session(profile, Via::Cli);
     let order = Order::DeleteOffsets {
-        instance: "orders".into(),
-        group: "audit".into(),
+        group: offsetdeck::core::target::GroupRef::new("orders", "audit"),
         topics: vec!["audit-log".into(), "audit-log".into()],
     };
     let p = planner::plan(&session, &order).await.unwrap();

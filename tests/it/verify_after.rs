@@ -22,8 +22,7 @@ impl Observer for Quiet {
 
 fn reset(instance: &str, group: &str, topic: Option<&str>, partitions: &[i32], strategy: ResetStrategy) -> Order {
     Order::Reset {
-        instance: instance.into(),
-        group: group.into(),
+        group: offsetdeck::core::target::GroupRef::new(instance, group),
         topics: topic.into_iter().map(str::to_owned).collect::<Vec<_>>().into(),
         partitions: partitions.to_vec(),
         strategy,
@@ -152,14 +151,15 @@ async fn a_lost_answer_is_read_back_and_said_applied_or_not() {
 #[tokio::test]
 async fn delete_offsets_and_messages_are_verified() {
     let (_emu, _, session) = setup().await;
-    let order =
-        Order::DeleteOffsets { instance: "orders".into(), group: "audit".into(), topics: vec!["audit-log".into()] };
+    let order = Order::DeleteOffsets {
+        group: offsetdeck::core::target::GroupRef::new("orders", "audit"),
+        topics: vec!["audit-log".into()],
+    };
     let p = planner::plan(&session, &order).await.unwrap();
     let report = job::run(&session, p, &Default::default(), &mut Quiet).await;
     assert!(report.verification.unwrap().unwrap().iter().all(|c| c.ok));
     let order = Order::DeleteMessages {
-        instance: "orders".into(),
-        topic: "audit-log".into(),
+        topic: offsetdeck::core::target::TopicRef::new("orders", "audit-log"),
         partitions: vec![(0, Some(700))],
     };
     let p = planner::plan(&session, &order).await.unwrap();

@@ -108,6 +108,10 @@ pub struct Plan {
     pub real: RealTarget,
     /// The group as the API names it (none for message deletes).
     pub group: Option<String>,
+    /// The same group as listings, live reads and the dashboard name it (a DTS group's short name), with its
+    /// instance: a plan and a read are of one group only when these are equal.
+    #[serde(skip)]
+    pub group_ref: Option<crate::core::target::GroupRef>,
     /// One line in plain words.
     pub summary: String,
     /// What the user must do to confirm it, as the safety rules decide.
@@ -200,6 +204,7 @@ impl Plan {
             target: target.key(),
             real: target.real(),
             confirmation: Confirmation::required(target, d.kind, &name),
+            group_ref: d.group.as_deref().map(|g| target.group_ref(g)),
             group: d.group,
             summary: d.summary,
             expect: d.expect,

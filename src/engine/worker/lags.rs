@@ -67,7 +67,7 @@ impl Shared {
                 known.entry(instance.to_owned()).or_default().insert(group.clone(), *lag);
             }
             let lag = result.map_err(|e| e.to_string());
-            self.send(EngineEvent::GroupLag { instance: instance.to_owned(), group, lag });
+            self.send(EngineEvent::GroupLag { group: crate::core::target::GroupRef::new(instance, group), lag });
             tokio::time::sleep_until(started + SWEEP_GAP).await;
         }
     }

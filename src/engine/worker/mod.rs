@@ -21,7 +21,7 @@ use super::reads;
 use super::session::Session;
 use super::target::Target;
 use crate::core::live::{GroupSnapshot, TopicPartition};
-use crate::core::target::AccountKey;
+use crate::core::target::{AccountKey, GroupRef, TopicRef};
 use crate::providers::error::CallError;
 
 /// What the dashboard asks of the engine.
@@ -34,7 +34,7 @@ pub enum Command {
     Plan { request: u64, order: Order },
     /// Read one group's live detail (the dashboard asks for the group under the cursor: listings give every
     /// group's state and lag, per-partition detail is read only for what is looked at).
-    Describe { instance: String, group: String },
+    Describe { group: GroupRef },
     /// Run a confirmed plan.
     Run { job: u64, plan: Plan },
     /// Save a plan as a plan file (pinned per partition) under the data dir, valid for an hour.
@@ -48,7 +48,7 @@ pub enum Command {
     /// Write a batch's targets as one CSV (group,topic,partition,offset) under the data dir.
     ExportBatch { batch: super::batch::Batch },
     /// Read the messages around one partition's target, for a peek from the confirmation.
-    Peek { request: u64, instance: String, topic: String, partition: i32, target: i64 },
+    Peek { request: u64, topic: TopicRef, partition: i32, target: i64 },
     /// The instance's restorable snapshots, newest first; `all`: those of other real targets of the same name too.
     ListSnapshots { instance: String, all: bool },
     /// Stop sending the rest of a job (calls in flight finish).
@@ -74,18 +74,18 @@ impl Command {
 #[derive(Debug, Clone)]
 pub enum EngineEvent {
     /// A group's live state, or why it could not be read.
-    Live { instance: String, group: String, result: Result<GroupSnapshot, String> },
+    Live { group: GroupRef, result: Result<GroupSnapshot, String> },
     /// A topic's partitions as the topic itself reports them, or why they could not be read.
-    TopicLog { instance: String, topic: String, result: Result<Vec<TopicPartition>, String> },
+    TopicLog { topic: TopicRef, result: Result<Vec<TopicPartition>, String> },
     /// A topic the profile pins is not on the instance live.
-    TopicMissing { instance: String, topic: String },
+    TopicMissing { topic: TopicRef },
     /// The account's key was refused (`code` as the service said it): nothing more is sent for it until the user
     /// refreshes.
     AuthFailed { account: AccountKey, code: String, error: String },
     /// The account's key works again.
     AuthOk { account: AccountKey },
     /// A group's total lag read in the background because its listing did not say it (`None`: nothing committed).
-    GroupLag { instance: String, group: String, lag: Result<Option<i64>, String> },
+    GroupLag { group: GroupRef, lag: Result<Option<i64>, String> },
     /// A page of an instance's groups while its listing is still being read (CKafka's without a state yet).
     GroupsPart { instance: String, groups: Vec<crate::core::live::GroupSummary> },
     /// An instance's groups as the cloud lists them (profile names for instances; DTS short group names).
@@ -269,8 +269,9 @@ impl Shared {
             }
             Command::RunBatch { job, batch } => self.run_batch(job, batch).await,
             Command::ExportBatch { batch } => self.export(&batch),
-            Command::Peek { request, instance, topic, partition, target } => {
-                let result = super::peek::around(&self.session, &instance, (&topic, partition, target)).await;
+            Command::Peek { request, topic, partition, target } => {
+                let result =
+                    super::peek::around(&self.session, &topic.instance, (&topic.topic, partition, target)).await;
                 self.send(EngineEvent::Peeked { request, result: result.map_err(|e| e.to_string()) });
             }
             Command::OpenPlan { request, path } => {
@@ -280,12 +281,12 @@ impl Shared {
                 };
                 self.send(EngineEvent::Planned { request, result });
             }
-            Command::Describe { instance, group } => {
-                let Ok(t) = self.session.find(&instance) else { return };
+            Command::Describe { group } => {
+                let Ok(t) = self.session.find(&group.instance) else { return };
                 if !self.usable(&t, false) {
                     return;
                 }
-                let _ = self.read(Read::Detail(instance, group)).await;
+                let _ = self.read(Read::Detail(group)).await;
             }
             Command::ListSnapshots { instance, all } => {
                 let dir = super::paths::DataPaths::of(&self.session.profile).map(|p| p.snapshots());
@@ -342,11 +343,15 @@ impl Shared {
                 .entry(t.account_key())
                 .or_insert_with(|| (Vec::new(), t))
                 .0
-                .push(Read::Group(instance, group, ts));
+                .push(Read::Group(GroupRef::new(instance, group), ts));
         }
         for (instance, topic) in topics {
             let Ok(t) = self.session.find(&instance) else { continue };
-            by_account.entry(t.account_key()).or_insert_with(|| (Vec::new(), t)).0.push(Read::Topic(instance, topic));
+            by_account
+                .entry(t.account_key())
+                .or_insert_with(|| (Vec::new(), t))
+                .0
+                .push(Read::Topic(TopicRef::new(instance, topic)));
         }
         // Every instance's groups as the cloud lists them: the group paging you may not be in the profile. Listed on
         // every refresh the user asks for, and at most once a minute on the timer's.
@@ -397,16 +402,16 @@ impl Shared {
     async fn read(self: &Arc<Self>, r: Read) -> Result<(), CallError> {
         let session = &self.session;
         match r {
-            Read::Group(instance, group, topics) => {
+            Read::Group(group, topics) => {
                 let result = async {
-                    let t = session.find(&instance).map_err(|e| Err(e.to_string()))?;
-                    let api_group = t.api_group(&group).map_err(|e| Err(e.to_string()))?;
+                    let t = session.find(&group.instance).map_err(|e| Err(e.to_string()))?;
+                    let api_group = t.api_group(&group.group).map_err(|e| Err(e.to_string()))?;
                     let c = session.credentials(&t).map_err(|e| Err(e.to_string()))?;
                     reads::describe(&session.client, &c, &t, &api_group, &topics).await.map_err(Ok)
                 }
                 .await;
                 let (shown, back) = split(result);
-                self.send(EngineEvent::Live { instance, group, result: shown });
+                self.send(EngineEvent::Live { group, result: shown });
                 back
             }
             Read::Listing(instance) => {
@@ -429,35 +434,35 @@ impl Shared {
                 self.send(EngineEvent::Groups { instance, result: shown });
                 back
             }
-            Read::Detail(instance, group) => {
+            Read::Detail(group) => {
                 let result = async {
-                    let t = session.find(&instance).map_err(|e| Err(e.to_string()))?;
+                    let t = session.find(&group.instance).map_err(|e| Err(e.to_string()))?;
                     let c = session.credentials(&t).map_err(|e| Err(e.to_string()))?;
-                    reads::describe_group(&session.client, &c, &t, &group, &[]).await.map_err(|e| match e {
+                    reads::describe_group(&session.client, &c, &t, &group.group, &[]).await.map_err(|e| match e {
                         EngineError::Call { error, .. } => Ok(error),
                         other => Err(other.to_string()),
                     })
                 }
                 .await;
                 let (shown, back) = split(result);
-                self.send(EngineEvent::Live { instance, group, result: shown });
+                self.send(EngineEvent::Live { group, result: shown });
                 back
             }
-            Read::Topic(instance, topic) => {
+            Read::Topic(topic) => {
                 let result = async {
-                    let t = session.find(&instance).map_err(|e| Err(e.to_string()))?;
+                    let t = session.find(&topic.instance).map_err(|e| Err(e.to_string()))?;
                     let c = session.credentials(&t).map_err(|e| Err(e.to_string()))?;
-                    reads::topic_log(&session.client, &c, &t, &topic).await.map_err(Ok)
+                    reads::topic_log(&session.client, &c, &t, &topic.topic).await.map_err(Ok)
                 }
                 .await;
                 if let Err(Ok(e)) = &result
                     && reads::is_not_found(e)
                 {
-                    self.send(EngineEvent::TopicMissing { instance, topic });
+                    self.send(EngineEvent::TopicMissing { topic });
                     return Ok(());
                 }
                 let (shown, back) = split(result);
-                self.send(EngineEvent::TopicLog { instance, topic, result: shown });
+                self.send(EngineEvent::TopicLog { topic, result: shown });
                 back
             }
         }
@@ -466,12 +471,12 @@ impl Shared {
 
 /// A refresh's reads.
 enum Read {
-    Group(String, String, Vec<String>),
-    Topic(String, String),
+    Group(GroupRef, Vec<String>),
+    Topic(TopicRef),
     /// An instance's group listing: every group's state and lag.
     Listing(String),
     /// One group's live detail, its topics found live.
-    Detail(String, String),
+    Detail(GroupRef),
 }
 
 /// A read's result for the dashboard (errors in words) and, for a call error, the error itself.

@@ -62,8 +62,7 @@ pub(super) fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
                 Ok((partitions, strategy)) => plan(
                     s,
                     Order::Reset {
-                        instance: f.instance,
-                        group: f.group,
+                        group: crate::core::target::GroupRef::new(f.instance, f.group),
                         topics: f.topics.into(),
                         partitions,
                         strategy,
@@ -83,7 +82,11 @@ pub(super) fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
                 (Some(Modal::DeleteOffsets(f)), vec![])
             } else {
                 let back = Some(Origin::Form(Box::new(Modal::DeleteOffsets(f.clone()))));
-                plan(s, Order::DeleteOffsets { instance: f.instance, group: f.group, topics }, back)
+                plan(
+                    s,
+                    Order::DeleteOffsets { group: crate::core::target::GroupRef::new(f.instance, f.group), topics },
+                    back,
+                )
             }
         }
         Modal::DeleteOffsets(mut f) => {
@@ -97,7 +100,14 @@ pub(super) fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
             }
             Ok(partitions) => {
                 let back = Some(Origin::Form(Box::new(Modal::DeleteMessages(f.clone()))));
-                plan(s, Order::DeleteMessages { instance: f.instance, topic: f.topic, partitions }, back)
+                plan(
+                    s,
+                    Order::DeleteMessages {
+                        topic: crate::core::target::TopicRef::new(f.instance, f.topic),
+                        partitions,
+                    },
+                    back,
+                )
             }
         },
         Modal::DeleteMessages(mut f) => {

@@ -43,7 +43,7 @@ fn the_form_sends_an_order_and_the_plan_decides_the_confirmation() {
         panic!("no plan asked for")
     };
     assert!(
-        matches!(&order, Order::Reset { instance, strategy: crate::core::strategy::ResetStrategy::Earliest, .. } if instance == "orders")
+        matches!(&order, Order::Reset { group, strategy: crate::core::strategy::ResetStrategy::Earliest, .. } if group.instance == "orders")
     );
     // The engine answers with a plan that asks for the name: only the exact name runs it.
     let p = fixtures::profile();
@@ -230,12 +230,13 @@ fn a_live_read_of_another_group_whose_name_ends_the_same_does_not_mark_a_confirm
     let p = fixtures::profile();
     let t = crate::engine::target::Target::find(&p, "orders").unwrap();
     let snap = fixtures::group("Empty", &[(Some(10), Some(0), Some(50))]);
-    let mut plan = crate::engine::plan::delete_offsets(&t, "g", &snap, &["t".into()]).unwrap();
-    plan.group = Some("fraud-check".into());
+    let plan = crate::engine::plan::delete_offsets(&t, "fraud-check", &snap, &["t".into()]).unwrap();
     s.modal = Some(Modal::Confirm(Confirm::new(plan)));
     let moved = fixtures::group("Empty", &[(Some(99), Some(0), Some(50))]);
-    let live =
-        |group: &str| EngineEvent::Live { instance: "orders".into(), group: group.into(), result: Ok(moved.clone()) };
+    let live = |group: &str| EngineEvent::Live {
+        group: crate::core::target::GroupRef::new("orders", group),
+        result: Ok(moved.clone()),
+    };
     update(&mut s, Msg::Engine { at: String::new(), event: Box::new(live("check")) });
     assert!(matches!(&s.modal, Some(Modal::Confirm(c)) if c.stale.is_none()), "`check` is another group");
     update(&mut s, Msg::Engine { at: String::new(), event: Box::new(live("fraud-check")) });
@@ -259,7 +260,7 @@ fn a_run_refused_because_the_group_moved_is_planned_again_and_says_why() {
     };
     let opened = update(&mut s, planned(request, plan.clone()));
     assert!(
-        matches!(opened.effects.first(), Some(Effect::Send(Command::Describe { group, .. })) if group == "g"),
+        matches!(opened.effects.first(), Some(Effect::Send(Command::Describe { group, .. })) if group.group == "g"),
         "the group is read again as the confirmation opens: {:?}",
         opened.effects
     );
@@ -305,7 +306,10 @@ fn p_on_a_group_peeks_at_its_laggiest_committed_offset_and_enter_shows_the_whole
         &mut s,
         Msg::Engine {
             at: String::new(),
-            event: Box::new(EngineEvent::Live { instance: "orders".into(), group: "g".into(), result: Ok(snap) }),
+            event: Box::new(EngineEvent::Live {
+                group: crate::core::target::GroupRef::new("orders", "g"),
+                result: Ok(snap),
+            }),
         },
     );
     let step = key(&mut s, KeyCode::Char('p'));
