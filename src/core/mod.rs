@@ -4,6 +4,7 @@ pub mod credentials;
 pub mod diag;
 pub mod huawei_regions;
 pub mod inert;
+pub mod lag;
 pub mod limits;
 pub mod live;
 pub mod offsets_csv;
