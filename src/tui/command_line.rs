@@ -175,11 +175,11 @@ fn run(s: &mut AppState, text: &str, line: &CommandLine) -> Result<Step, String>
             });
             let Some(t) = found else { return Err(format!("no group `{group}` on `{instance}` in the trees")) };
             s.focus = t;
-            s.groups_view = false;
+            s.screen = super::state::Screen::Panes(super::state::Base::Trees);
             return Ok(Step::send(Command::Describe { group: crate::core::target::GroupRef::new(instance, group) }));
         }
         Cmd::Groups { instance, state, sort, .. } => {
-            s.groups_view = true;
+            s.screen = super::state::Screen::Panes(super::state::Base::Groups);
             s.groups_sort = match sort {
                 crate::command::args::Sort::Lag => super::groups_view::GroupSort::Lag,
                 crate::command::args::Sort::Name => super::groups_view::GroupSort::Name,

@@ -83,7 +83,7 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
             // The group under the cursor is read again after each refresh (see `update::prefetch`).
             s.detail_asked.clear();
             // The groups view is rebuilt once a refresh has ended, not on each of its thousands of reads.
-            if s.groups_view && s.groups_dirty {
+            if s.screen.groups() && s.groups_dirty {
                 super::groups_view::sync_selection(s);
             }
             if std::mem::take(&mut s.refresh_again) {

@@ -195,7 +195,7 @@ pub fn refresh_row(s: &mut AppState, key: &crate::core::target::GroupRef) {
 /// Brings the rows up to date before a frame is drawn, so what is drawn is what the keys act on: built again when
 /// the set of groups changed, ordered again when a row changed, the selected group kept selected.
 pub fn settle(s: &mut AppState) {
-    if s.groups_view && (s.groups_dirty || s.groups_order_dirty || s.groups_all.is_empty()) {
+    if s.screen.groups() && (s.groups_dirty || s.groups_order_dirty || s.groups_all.is_empty()) {
         sync_selection(s);
     }
 }
@@ -255,7 +255,7 @@ pub(super) fn key(s: &mut AppState, action: Action) -> Option<Step> {
         }
         // Enter (or →) jumps to the group in its tree; v goes back to the trees where they were.
         Action::Expand | Action::GroupsView => {
-            s.groups_view = false;
+            s.screen = super::state::Screen::Panes(super::state::Base::Trees);
             if action == Action::Expand {
                 select_row(s);
                 let rows = tree_rows(s.size.0, s.size.1);

@@ -33,7 +33,7 @@ pub(super) fn key(s: &mut AppState, key: KeyEvent) -> Step {
     let last = s.log.len().saturating_sub(1);
     use super::modes::{Mode, Verb, verb};
     match verb(Mode::LogZoom, key) {
-        Some(Verb::Cancel) => s.log_zoom = false,
+        Some(Verb::Cancel) => s.screen = super::state::Screen::Panes(s.screen.base()),
         Some(Verb::Up) => s.log_scroll = (s.log_scroll + 1).min(last),
         Some(Verb::Down) => s.log_scroll = s.log_scroll.saturating_sub(1),
         Some(Verb::PageUp) => s.log_scroll = (s.log_scroll + page).min(last),

@@ -345,7 +345,7 @@ pub fn of(s: &AppState) -> Mode {
         return Mode::Filter;
     }
     match &s.modal {
-        None if s.log_zoom => Mode::LogZoom,
+        None if s.screen.log() => Mode::LogZoom,
         None => Mode::Main,
         Some(Modal::Help(_)) => Mode::Help,
         Some(Modal::Reset(_)) => Mode::ResetForm,

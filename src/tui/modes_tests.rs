@@ -35,7 +35,7 @@ fn on(mode: Mode) -> AppState {
         Modal::Confirm(c)
     };
     if mode == Mode::LogZoom {
-        s.log_zoom = true;
+        s.screen = crate::tui::state::Screen::Log(s.screen.base());
         for i in 0..100 {
             s.push_log("12:00:00".into(), crate::tui::state::Level::Info, format!("line {i} snapshot /tmp/x{i}"));
         }
@@ -144,7 +144,7 @@ fn on(mode: Mode) -> AppState {
 }
 
 fn fingerprint(s: &AppState) -> String {
-    format!("{:?}|{:?}|{}|{}|{}|{:?}", s.modal, s.log.back(), s.quit, s.log_zoom, s.log_scroll, s.log_find)
+    format!("{:?}|{:?}|{}|{}|{}|{:?}", s.modal, s.log.back(), s.quit, s.screen.log(), s.log_scroll, s.log_find)
 }
 
 #[test]
@@ -198,7 +198,7 @@ fn a_confirmation_with_nowhere_to_go_back_offers_no_edit_and_the_zoomed_log_has_
     let bar = crate::tui::view::hint_text(&s);
     assert!(!bar.contains("edit") && bar.contains("y run"), "{bar}");
     let mut s = state();
-    s.log_zoom = true;
+    s.screen = crate::tui::state::Screen::Log(s.screen.base());
     let bar = crate::tui::view::hint_text(&s);
     assert!(bar.contains("/ search") && !bar.contains("reset"), "{bar}");
 }

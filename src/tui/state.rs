@@ -176,6 +176,39 @@ pub enum Modal {
     CancelConfirm { job: u64 },
 }
 
+/// The view of the live data: the two trees, or every group in one table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Base {
+    Trees,
+    Groups,
+}
+
+/// What fills the screen. The zoomed log remembers the view it covers, so Esc goes back to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Panes(Base),
+    Log(Base),
+}
+
+impl Screen {
+    /// The view under the log, or shown.
+    pub fn base(self) -> Base {
+        match self {
+            Self::Panes(b) | Self::Log(b) => b,
+        }
+    }
+
+    /// Whether the groups view is the view (shown, or under the zoomed log).
+    pub fn groups(self) -> bool {
+        self.base() == Base::Groups
+    }
+
+    /// Whether the log fills the screen.
+    pub fn log(self) -> bool {
+        matches!(self, Self::Log(_))
+    }
+}
+
 /// A running job.
 #[derive(Debug, Clone)]
 pub struct Job {
@@ -222,8 +255,8 @@ pub struct AppState {
     pub detail_asked: std::collections::HashSet<GroupRef>,
     /// Each group's total lag at the read before the newest, for the trend.
     pub previous_lag: HashMap<GroupRef, i64>,
-    /// Whether the groups view shows instead of the trees.
-    pub groups_view: bool,
+    /// What fills the screen under any modal: the trees or the groups view, or the log zoomed over one of them.
+    pub screen: Screen,
     /// The groups view's order, filter and selected row.
     pub groups_sort: super::groups_view::GroupSort,
     pub groups_filter: String,
@@ -286,8 +319,6 @@ pub struct AppState {
     pub asked: Option<Asked>,
     /// Jobs the journal shows were interrupted, until dismissed; their groups are marked in the tree.
     pub interrupted: Vec<super::interrupted::Interrupted>,
-    /// Whether the log fills the screen.
-    pub log_zoom: bool,
     /// A log search being typed.
     pub log_find: Option<Input>,
     /// The log search (lowercased), highlighted and found with n / N.
@@ -339,7 +370,7 @@ impl AppState {
             summaries: Default::default(),
             topics_missing: Default::default(),
             previous_lag: Default::default(),
-            groups_view: false,
+            screen: Screen::Panes(Base::Trees),
             groups_sort: Default::default(),
             groups_filter: String::new(),
             groups_cursor: 0,
@@ -361,7 +392,6 @@ impl AppState {
             command: None,
             asked: None,
             interrupted: Vec::new(),
-            log_zoom: false,
             log_find: None,
             log_query: String::new(),
             log_note: None,

@@ -178,12 +178,12 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
     if s.command.is_some() {
         return super::command_line::key(s, key);
     }
-    if s.log_zoom && s.modal.is_none() {
+    if s.screen.log() && s.modal.is_none() {
         return super::log_view::key(s, key);
     }
     let rows = tree_rows(s.size.0, s.size.1);
     if let Some(input) = &mut s.filter {
-        let groups = s.groups_view;
+        let groups = s.screen.groups();
         match key.code {
             KeyCode::Esc => {
                 s.filter = None;
@@ -216,7 +216,7 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
         return modal_key(s, key);
     }
     let Some(action) = s.keymap.action_for(key) else { return Step::default() };
-    if s.groups_view
+    if s.screen.groups()
         && let Some(step) = super::groups_view::key(s, action)
     {
         return step;
@@ -224,7 +224,7 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
     let tree = &mut s.trees[s.focus];
     match action {
         Action::GroupsView => {
-            s.groups_view = true;
+            s.screen = super::state::Screen::Panes(super::state::Base::Groups);
             super::groups_view::sync_selection(s);
             Step::redraw()
         }
@@ -267,7 +267,7 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
             Step::send(Command::Refresh { asked: true })
         }
         Action::LogZoom => {
-            s.log_zoom = true;
+            s.screen = super::state::Screen::Log(s.screen.base());
             Step::redraw()
         }
         Action::LogUp => {
@@ -351,10 +351,10 @@ pub fn applies(s: &AppState, action: Action) -> bool {
             allowed(PlanKind::Reset)
                 && instance.as_deref().and_then(|i| s.instance_info(i)).is_some_and(|(_, k, _)| k != TargetKind::Dts)
         }
-        Action::Expand => s.groups_view || node.is_some_and(|n| !n.children.is_empty()),
-        Action::Sort => s.groups_view,
-        Action::FocusNext | Action::FocusPrev => !s.groups_view && !s.trees[1 - s.focus].nodes.is_empty(),
-        Action::Collapse => !s.groups_view,
+        Action::Expand => s.screen.groups() || node.is_some_and(|n| !n.children.is_empty()),
+        Action::Sort => s.screen.groups(),
+        Action::FocusNext | Action::FocusPrev => !s.screen.groups() && !s.trees[1 - s.focus].nodes.is_empty(),
+        Action::Collapse => !s.screen.groups(),
         _ => true,
     }
 }

@@ -59,7 +59,7 @@ pub fn render(f: &mut Frame<'_>, s: &AppState) {
     let a = areas(area.width, area.height);
     let th = Theme::of(s);
     title(f, s, a.title, &th);
-    if s.log_zoom {
+    if s.screen.log() {
         let whole = Rect::new(0, a.title.height, area.width, a.hint.y.saturating_sub(a.title.height));
         super::log_view::render(f, s, whole, &th);
         hint(f, s, a.hint, &th);
@@ -68,7 +68,7 @@ pub fn render(f: &mut Frame<'_>, s: &AppState) {
         }
         return;
     }
-    if s.groups_view {
+    if s.screen.groups() {
         let whole = a.panes.iter().fold(a.panes[0], |acc, r| acc.union(*r));
         super::groups_view::render(f, s, whole, &th);
     } else if a.tabs {

@@ -301,7 +301,7 @@ async fn the_groups_view_sorts_filters_jumps_and_acts_on_its_row() {
         app.key(KeyCode::Esc);
         // Enter jumps to the group in its tree.
         app.key(KeyCode::Enter);
-        assert!(!app.state.groups_view);
+        assert!(!app.state.screen.groups());
         let node = app.state.trees[app.state.focus].selected_node().unwrap();
         assert!(matches!(&node.kind, Kind::Group { group, .. } if &**group == "billing"), "{:?}", node.kind);
     }

@@ -71,7 +71,7 @@ async fn the_log_zooms_scrolls_by_line_and_finds() {
         assert_eq!(app.copied.last().map(String::as_str), Some("billing"));
         assert!(app.state.log.back().unwrap().text.contains("copied to the clipboard (OSC 52): billing"));
         app.key(KeyCode::Char('L'));
-        assert!(app.state.log_zoom);
+        assert!(app.state.screen.log());
         // (The snapshot shows the lines from the match down: the snapshot path, whose length varies, stays above.)
         app.key(KeyCode::Char('/'));
         app.typed("verified");
@@ -97,7 +97,7 @@ async fn the_log_zooms_scrolls_by_line_and_finds() {
         app.key(KeyCode::Enter);
         assert!(app.screen().contains("no older line matches"), "{}", app.screen());
         app.key(KeyCode::Esc);
-        assert!(!app.state.log_zoom);
+        assert!(!app.state.screen.log());
     }
 }
 
@@ -138,9 +138,9 @@ async fn every_new_screen_renders_at_any_size_without_panicking() {
             assert_eq!(app.screen().lines().count(), h as usize, "{w}x{h}");
         }
         app.state.modal = None;
-        app.state.log_zoom = true;
+        app.state.screen = offsetdeck::tui::state::Screen::Log(app.state.screen.base());
         let _ = app.screen();
-        app.state.log_zoom = false;
+        app.state.screen = offsetdeck::tui::state::Screen::Panes(app.state.screen.base());
         app.key(KeyCode::Char(':'));
         app.typed("reset --gr");
         app.key(KeyCode::Tab);

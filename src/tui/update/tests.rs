@@ -190,7 +190,7 @@ fn the_newest_log_line_is_on_screen_when_following_at_every_width() {
         }
         s.push_log("12:00:01".into(), crate::tui::state::Level::Ok, "the newest line".into());
         assert!(screen(&s).contains("the newest line"), "pane at {width}:\n{}", screen(&s));
-        s.log_zoom = true;
+        s.screen = crate::tui::state::Screen::Log(s.screen.base());
         assert!(screen(&s).contains("the newest line"), "zoomed at {width}:\n{}", screen(&s));
     }
 }
@@ -338,4 +338,23 @@ fn p_on_a_group_peeks_at_its_laggiest_committed_offset_and_enter_shows_the_whole
     key(&mut s, KeyCode::Esc);
     key(&mut s, KeyCode::Esc);
     assert!(s.modal.is_none(), "Esc goes back to the list, then closes: no confirmation to go back to");
+}
+
+/// The zoomed log covers a view and Esc goes back to that one: from the groups view to the groups view, from the
+/// trees to the trees.
+#[test]
+fn the_zoomed_log_goes_back_to_the_view_it_covers() {
+    use crate::tui::state::{Base, Screen};
+    let mut s = on_group(false);
+    key(&mut s, KeyCode::Char('v'));
+    assert_eq!(s.screen, Screen::Panes(Base::Groups));
+    key(&mut s, KeyCode::Char('L'));
+    assert_eq!(s.screen, Screen::Log(Base::Groups));
+    assert_eq!(crate::tui::modes::of(&s), crate::tui::modes::Mode::LogZoom);
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.screen, Screen::Panes(Base::Groups));
+    key(&mut s, KeyCode::Char('v'));
+    key(&mut s, KeyCode::Char('L'));
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.screen, Screen::Panes(Base::Trees));
 }
