@@ -1,9 +1,7 @@
 //! What the engine's events do to the dashboard: live data, plans to confirm, calls streaming into the log.
 
-use super::state::{AppState, Confirm, Level, Modal};
+use super::state::{AppState, Level, Modal};
 use super::update::Step;
-use crate::engine::job::JobEnd;
-use crate::engine::outcome::CallResult;
 use crate::engine::worker::EngineEvent;
 
 /// Applies an engine event to the state.
@@ -91,54 +89,8 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
             }
             s.refreshing = false;
         }
-        EngineEvent::Planned { request, result } => {
-            if !matches!(&s.modal, Some(Modal::Planning { request: r, .. }) if *r == request) {
-                return Step::default();
-            }
-            match result {
-                Ok(plan) => {
-                    let mut c = Confirm::new(plan);
-                    c.view_only = s.asked.as_ref().is_some_and(|a| a.view_only);
-                    c.back = s.asked.as_ref().is_some_and(|a| a.from.is_some());
-                    c.replanned = s.replanning.take();
-                    // Read the group again now, whatever the refresh timer says: a move shows as STALE before `y`.
-                    let read = c.plan.group_ref.clone().map(|group| crate::engine::worker::Command::Describe { group });
-                    s.modal = Some(Modal::Confirm(c));
-                    if let Some(cmd) = read {
-                        return Step::send(cmd);
-                    }
-                }
-                Err(e) => {
-                    // Back in the form or on the line it was asked from, the value kept and the error under it.
-                    s.modal = None;
-                    s.push_log(at, Level::Error, format!("nothing was sent: {e}"));
-                    crate::tui::update::go_back(s, Some(e.to_string()));
-                }
-            }
-        }
-        EngineEvent::BatchPlanned { request, batch } => {
-            if !matches!(&s.modal, Some(Modal::Planning { request: r, .. }) if *r == request) {
-                return Step::default();
-            }
-            for line in batch.left_out_lines() {
-                s.push_log(at.clone(), Level::Error, line);
-            }
-            s.modal = if batch.plans.is_empty() {
-                let text = if batch.left_out.is_empty() {
-                    "nothing was sent: every group is already where it was asked to go".to_owned()
-                } else {
-                    "nothing was sent: none of the groups can be written".to_owned()
-                };
-                s.push_log(at, Level::Error, text.clone());
-                s.modal = None;
-                crate::tui::update::go_back(s, Some(text));
-                s.modal.take()
-            } else {
-                let mut c = crate::tui::state::BatchConfirm::new(batch);
-                c.view_only = s.asked.as_ref().is_some_and(|a| a.view_only);
-                Some(Modal::ConfirmBatch(c))
-            };
-        }
+        EngineEvent::Planned { request, result } => return super::job_events::planned(s, at, request, result),
+        EngineEvent::BatchPlanned { request, batch } => return super::job_events::batch_planned(s, at, request, batch),
         EngineEvent::Peeked { request, result } => {
             if let Some(Modal::Peek(v)) = &mut s.modal
                 && v.request == request
@@ -202,64 +154,16 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
             s.push_log(at, Level::Ok, format!("account {account}: the key is accepted again"));
         }
         EngineEvent::CallDone { job, outcome, done, total } => {
-            let mut label = String::new();
-            if let Some(j) = s.job.as_mut().filter(|j| j.id == job) {
-                j.done = done;
-                j.total = total;
-                j.failed += usize::from(!outcome.is_ok());
-                label = j.label.clone();
-            }
-            let id = outcome.request_id().unwrap_or("-");
-            let (level, word) = match &outcome.result {
-                CallResult::Failed { .. } => (Level::Error, "FAILED"),
-                CallResult::Ok { .. } => (Level::Ok, "ok"),
-                CallResult::Partial { .. } => (Level::Error, "PARTIAL"),
-            };
-            let body = compact_target(&outcome.request.body);
-            let mut text = format!("{label} [{done}/{total}] {word} {} {body} req {id}", outcome.op());
-            if let Some(why) = outcome.failure() {
-                text.push_str(&format!(" — {why}"));
-            }
-            s.push_log(at, level, text);
+            return super::job_events::call_done(s, at, job, outcome, done, total);
         }
         EngineEvent::JobDone { job, end, failed, unverified, sent, total } => {
-            let asked = s.job.take().and_then(|j| j.asked);
-            // The group moved between the confirmation and the job's own read: nothing was sent, and the request is
-            // planned again from the live state, its confirmation saying why (never an empty form).
-            if let (JobEnd::Refused { why: crate::engine::safety::Refusal::Stale(why) }, Some(asked), None) =
-                (&end, asked, &s.modal)
-            {
-                s.push_log(at, Level::Error, format!("job {job} not run: nothing was sent: {why}"));
-                s.asked = Some(asked);
-                s.replanning = Some(why.clone());
-                let (modal, effects) = crate::tui::update::ask(s);
-                s.modal = modal;
-                return Step { redraw: true, effects };
-            }
-            let (level, text) = match end {
-                JobEnd::Cancelled { .. } => (
-                    Level::Error,
-                    format!(
-                        "job {job} cancelled: {sent} of {total} call(s) sent, {failed} failed; the rest were not sent. u restores the snapshot taken before it"
-                    ),
-                ),
-                JobEnd::Refused { .. } | JobEnd::NotStarted { .. } => {
-                    (Level::Error, format!("job {job} not run: nothing was sent"))
-                }
-                JobEnd::Unjournaled { .. } => (
-                    Level::Error,
-                    format!("job {job} stopped: {sent} of {total} call(s) sent; a journal line could not be written"),
-                ),
-                JobEnd::Completed if failed > 0 || unverified > 0 => (
-                    Level::Error,
-                    format!(
-                        "job {job} finished with failures: {} of {total} call(s) succeeded, {unverified} partition(s) not as planned",
-                        total - failed
-                    ),
-                ),
-                JobEnd::Completed => (Level::Ok, format!("job {job} done: {total} of {total} call(s) succeeded")),
-            };
-            s.push_log(at, level, text);
+            return super::job_events::job_done(
+                s,
+                at,
+                job,
+                end,
+                super::job_events::Counts { failed, unverified, sent, total },
+            );
         }
         EngineEvent::Note(text) => s.push_log(at, Level::Info, text),
         EngineEvent::Listing(text) => {
@@ -335,7 +239,7 @@ fn add_listed(s: &mut AppState, instance: &str, groups: &[crate::core::live::Gro
     }
 }
 
-fn compact_target(body: &serde_json::Value) -> String {
+pub(super) fn compact_target(body: &serde_json::Value) -> String {
     let serde_json::Value::Object(map) = body else {
         return match body {
             serde_json::Value::Null => String::new(),

@@ -14,6 +14,7 @@ pub mod groups_view;
 mod help;
 pub mod history;
 pub mod interrupted;
+mod job_events;
 pub mod keymap;
 pub mod layout;
 pub mod log_file;
