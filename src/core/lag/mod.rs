@@ -5,6 +5,7 @@
 //! backwards is a reset, counted as such, never a negative rate; an estimate and a bound are different variants.
 
 pub mod eta;
+pub mod expiry;
 pub mod loss;
 pub mod rate;
 pub mod sample;
@@ -17,6 +18,7 @@ pub(crate) mod fixtures;
 use std::time::Duration;
 
 pub use eta::{Eta, GroupEta};
+pub use expiry::{Expiry, offsets_expiry};
 pub use loss::{GroupLoss, Loss, Retention};
 pub use rate::{Flow, GroupRates, PartitionRates};
 pub use sample::{GroupState, Offset, PartitionKey, PartitionSample, Sample};
