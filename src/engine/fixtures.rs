@@ -63,10 +63,20 @@ pub fn group(state: &str, parts: &[(Option<i64>, Option<i64>, Option<i64>)]) -> 
 /// A reset of group `g`'s topic `t` on the fixture instance `orders`, all partitions, as the planner would make it
 /// from `snap` (before `Plan::finish`).
 pub fn reset_plan(snap: &GroupSnapshot, strategy: crate::core::strategy::ResetStrategy) -> crate::engine::plan::Plan {
+    reset_plan_on("orders", "g", snap, strategy)
+}
+
+/// The same reset on another fixture instance, the group given by its API name (DTS: `consumer-grp-subs-1-g`).
+pub fn reset_plan_on(
+    instance: &str,
+    group: &str,
+    snap: &GroupSnapshot,
+    strategy: crate::core::strategy::ResetStrategy,
+) -> crate::engine::plan::Plan {
     let p = profile();
-    let t = crate::engine::target::Target::find(&p, "orders").expect("the fixture instance");
+    let t = crate::engine::target::Target::find(&p, instance).expect("a fixture instance");
     let req = crate::engine::plan::ResetRequest {
-        group: "g",
+        group,
         topic: "t",
         partitions: &[],
         strategy: &strategy,

@@ -243,18 +243,7 @@ mod tests {
         let api = t.api_group("g").unwrap();
         assert_eq!(api, "consumer-grp-subs-1-g");
         let snap = fixtures::group("Stable", &[(Some(1), Some(0), Some(5)); 3]);
-        let strategy = crate::core::strategy::ResetStrategy::Latest;
-        let req = crate::engine::plan::ResetRequest {
-            group: &api,
-            topic: "t",
-            partitions: &[],
-            strategy: &strategy,
-            now_ms: 0,
-            zone_name: "UTC",
-            time_targets: &[],
-            unknown: &[],
-        };
-        let plan = crate::engine::plan::reset(&t, &snap, &req).unwrap();
+        let plan = fixtures::reset_plan_on("sub", &api, &snap, crate::core::strategy::ResetStrategy::Latest);
         assert_eq!(plan.group.as_deref(), Some("consumer-grp-subs-1-g"));
         assert_eq!(plan.group_ref, Some(GroupRef::new("sub", "g")));
         assert_ne!(plan.group_ref, Some(GroupRef::new("orders", "g")));

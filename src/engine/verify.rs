@@ -161,26 +161,12 @@ mod tests {
     use crate::core::strategy::ResetStrategy;
     use crate::engine::fixtures;
     use crate::engine::outcome::{CallResult, Outcome};
-    use crate::engine::plan::{ResetRequest, reset};
-    use crate::engine::target::Target;
     use crate::providers::error::CallError;
 
     fn planned(strategy: ResetStrategy, instance: &str) -> Plan {
-        let p = fixtures::profile();
-        let t = Target::find(&p, instance).unwrap();
         let snap = fixtures::group("Empty", &[(Some(100), None, Some(400))]);
         let group = if instance == "sub" { "consumer-grp-subs-1-g" } else { "g" };
-        let req = ResetRequest {
-            group,
-            topic: "t",
-            partitions: &[],
-            strategy: &strategy,
-            now_ms: 0,
-            zone_name: "UTC",
-            time_targets: &[],
-            unknown: &[],
-        };
-        reset(&t, &snap, &req).unwrap()
+        fixtures::reset_plan_on(instance, group, &snap, strategy)
     }
 
     fn outcome(plan: &Plan, result: CallResult) -> Vec<Outcome> {
