@@ -15,15 +15,9 @@ impl std::fmt::Display for PartitionKey {
     }
 }
 
-/// One partition in a sample. `None` is "not read", never 0.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PartitionSample {
-    pub topic: String,
-    pub partition: i32,
-    pub committed: Option<i64>,
-    pub start: Option<i64>,
-    pub end: Option<i64>,
-}
+/// One partition in a sample: the live read's own partition state (`None` is "not read", never 0), so a sample
+/// keeps exactly what a read gave and the lag rule is `PartitionState::lag`.
+pub use crate::core::live::PartitionState as PartitionSample;
 
 impl PartitionSample {
     pub fn key(&self) -> PartitionKey {
@@ -36,11 +30,6 @@ impl PartitionSample {
             Offset::Start => self.start,
             Offset::End => self.end,
         }
-    }
-
-    /// End minus committed, when both are known.
-    pub fn lag(&self) -> Option<i64> {
-        Some(self.end? - self.committed?)
     }
 }
 
@@ -102,18 +91,7 @@ impl Sample {
     /// A sample of a live read taken at `at_ms`. `members` is passed apart from the snapshot because a listing's
     /// snapshot has no member list: an empty list there is "not read", not "no members".
     pub fn of(snapshot: &GroupSnapshot, at_ms: i64, members: Option<usize>) -> Self {
-        let partitions = snapshot
-            .partitions
-            .iter()
-            .map(|p| PartitionSample {
-                topic: p.topic.clone(),
-                partition: p.partition,
-                committed: p.committed,
-                start: p.start,
-                end: p.end,
-            })
-            .collect();
-        Self::new(at_ms, members, GroupState::of(&snapshot.state), partitions)
+        Self::new(at_ms, members, GroupState::of(&snapshot.state), snapshot.partitions.clone())
     }
 
     /// A sample with its partitions put in order (the lookups below rely on it); a partition listed twice keeps
