@@ -3,10 +3,11 @@
 //! forms. Tab completes subcommands, flags and live names; ↑ ↓ recall the history.
 
 use clap::{CommandFactory, Parser};
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
+use ratatui::crossterm::event::{Event, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
+use super::modes::{Mode, Verb, verb};
 use super::state::{AppState, Asked, Asking, Modal, Origin};
 use super::tree::Kind;
 use super::update::{Effect, Step, ask, plan, selected_instance, zone};
@@ -34,15 +35,15 @@ const VERBS: &[&str] =
     &["reset", "describe", "groups", "undo", "delete-offsets", "delete-messages", "apply", "show", "q"];
 
 pub(super) fn open(s: &mut AppState) -> Step {
-    s.command = Some(CommandLine::default());
+    s.modal = Some(Modal::Command(CommandLine::default()));
     Step::redraw()
 }
 
 pub(super) fn key(s: &mut AppState, key: KeyEvent) -> Step {
-    let Some(mut line) = s.command.take() else { return Step::default() };
-    match key.code {
-        KeyCode::Esc => return Step::redraw(),
-        KeyCode::Enter => {
+    let Some(Modal::Command(mut line)) = s.modal.take() else { return Step::default() };
+    match verb(Mode::CommandLine, key) {
+        Some(Verb::Cancel) => return Step::redraw(),
+        Some(Verb::Run) => {
             let text = line.input.value().trim().to_owned();
             if text.is_empty() {
                 return Step::redraw();
@@ -53,21 +54,21 @@ pub(super) fn key(s: &mut AppState, key: KeyEvent) -> Step {
                 Err(e) => {
                     line.error = Some(e);
                     line.candidates.clear();
-                    s.command = Some(line);
+                    s.modal = Some(Modal::Command(line));
                     return Step { redraw: true, effects: vec![Effect::Remember(text)] };
                 }
             };
             step.effects.push(Effect::Remember(text));
             return step;
         }
-        KeyCode::Tab => complete(s, &mut line),
-        KeyCode::Up | KeyCode::Down => {
+        Some(Verb::Complete) => complete(s, &mut line),
+        Some(v @ (Verb::Up | Verb::Down)) => {
             let n = s.history.len();
-            let at = match (key.code, line.recall) {
-                (KeyCode::Up, None) if n > 0 => Some(0),
-                (KeyCode::Up, Some(i)) => Some((i + 1).min(n.saturating_sub(1))),
-                (KeyCode::Down, Some(0)) | (KeyCode::Down, None) => None,
-                (KeyCode::Down, Some(i)) => Some(i - 1),
+            let at = match (v, line.recall) {
+                (Verb::Up, None) if n > 0 => Some(0),
+                (Verb::Up, Some(i)) => Some((i + 1).min(n.saturating_sub(1))),
+                (Verb::Down, Some(0)) | (Verb::Down, None) => None,
+                (Verb::Down, Some(i)) => Some(i - 1),
                 (_, other) => other,
             };
             line.recall = at;
@@ -80,7 +81,7 @@ pub(super) fn key(s: &mut AppState, key: KeyEvent) -> Step {
             line.candidates.clear();
         }
     }
-    s.command = Some(line);
+    s.modal = Some(Modal::Command(line));
     Step::redraw()
 }
 

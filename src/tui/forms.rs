@@ -1,9 +1,10 @@
 //! The modal forms: reset, delete committed offsets, delete messages. Each validates as it is typed.
 
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent};
+use ratatui::crossterm::event::{Event, KeyEvent};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
+use super::modes::Verb;
 use crate::core::strategy::{self, ResetStrategy, StrategyKind};
 use crate::core::target::TargetKind;
 
@@ -122,34 +123,35 @@ impl ResetForm {
         kind.parse(v, zone, zone_name).map_err(|e| e.to_string())
     }
 
-    /// Handles a key inside the form; returns true when something changed.
-    pub fn key(&mut self, key: KeyEvent) -> bool {
+    /// Handles a key inside the form, `verb` being what the form's key table says it does; returns true when
+    /// something changed. Keys the table does not name are typed into the focused value.
+    pub fn key(&mut self, key: KeyEvent, verb: Option<Verb>) -> bool {
         self.error = None;
         let bulk = !self.groups.is_empty();
-        match (self.focus, key.code) {
+        match (self.focus, verb) {
             // Several groups have no partitions field: each group's partitions are all of its topics'.
-            (_, KeyCode::Tab | KeyCode::BackTab) if bulk => {
+            (_, Some(Verb::NextField | Verb::PrevField)) if bulk => {
                 self.focus = if self.focus == ResetField::Value { ResetField::Strategy } else { ResetField::Value };
             }
-            (_, KeyCode::Tab) => {
+            (_, Some(Verb::NextField)) => {
                 self.focus = match self.focus {
                     ResetField::Partitions => ResetField::Strategy,
                     ResetField::Strategy => ResetField::Value,
                     ResetField::Value => ResetField::Partitions,
                 };
             }
-            (_, KeyCode::BackTab) => {
+            (_, Some(Verb::PrevField)) => {
                 self.focus = match self.focus {
                     ResetField::Partitions => ResetField::Value,
                     ResetField::Strategy => ResetField::Partitions,
                     ResetField::Value => ResetField::Strategy,
                 };
             }
-            (ResetField::Strategy, KeyCode::Right | KeyCode::Char('l') | KeyCode::Down) => {
+            (ResetField::Strategy, Some(Verb::Down)) => {
                 self.strategy = Some(self.strategy.map_or(0, |i| (i + 1) % self.offered.len()));
                 self.value = Input::default();
             }
-            (ResetField::Strategy, KeyCode::Left | KeyCode::Char('h') | KeyCode::Up) => {
+            (ResetField::Strategy, Some(Verb::Up)) => {
                 let n = self.offered.len();
                 self.strategy = Some(self.strategy.map_or(n - 1, |i| (i + n - 1) % n));
                 self.value = Input::default();
@@ -191,15 +193,13 @@ pub struct DeleteOffsetsForm {
 }
 
 impl DeleteOffsetsForm {
-    /// Handles a key; true when something changed.
-    pub fn key(&mut self, key: KeyEvent) -> bool {
+    /// Handles what the form's key table says a key does; true when something changed.
+    pub fn key(&mut self, verb: Option<Verb>) -> bool {
         self.error = None;
-        match key.code {
-            KeyCode::Up | KeyCode::Char('k') => self.cursor = self.cursor.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => {
-                self.cursor = (self.cursor + 1).min(self.topics.len().saturating_sub(1))
-            }
-            KeyCode::Char(' ') => {
+        match verb {
+            Some(Verb::Up) => self.cursor = self.cursor.saturating_sub(1),
+            Some(Verb::Down) => self.cursor = (self.cursor + 1).min(self.topics.len().saturating_sub(1)),
+            Some(Verb::Toggle) => {
                 if let Some(t) = self.topics.get_mut(self.cursor) {
                     t.1 = !t.1;
                 }
@@ -274,13 +274,13 @@ pub struct DeleteMessagesForm {
 }
 
 impl DeleteMessagesForm {
-    /// Handles a key; true when something changed.
-    pub fn key(&mut self, key: KeyEvent) -> bool {
+    /// Handles a key, `verb` being what the form's key table says it does; other keys are typed into the row's
+    /// offset. True when something changed.
+    pub fn key(&mut self, key: KeyEvent, verb: Option<Verb>) -> bool {
         self.error = None;
-        match key.code {
-            KeyCode::Up => self.cursor = self.cursor.saturating_sub(1),
-            KeyCode::Down | KeyCode::Tab => self.cursor = (self.cursor + 1).min(self.rows.len().saturating_sub(1)),
-            KeyCode::BackTab => self.cursor = self.cursor.saturating_sub(1),
+        match verb {
+            Some(Verb::Up) => self.cursor = self.cursor.saturating_sub(1),
+            Some(Verb::Down) => self.cursor = (self.cursor + 1).min(self.rows.len().saturating_sub(1)),
             _ => {
                 if let Some(r) = self.rows.get_mut(self.cursor) {
                     r.offset.handle_event(&Event::Key(key));
@@ -309,7 +309,16 @@ impl DeleteMessagesForm {
 
 #[cfg(test)]
 mod tests {
+    use ratatui::crossterm::event::KeyCode;
+
     use super::*;
+    use crate::tui::modes::{Mode, verb};
+
+    /// A key as the reset form's table reads it.
+    fn press(f: &mut ResetForm, code: KeyCode) {
+        let key = KeyEvent::from(code);
+        f.key(key, verb(Mode::ResetForm, key));
+    }
 
     fn typed(input: &mut Input, s: &str) {
         for c in s.chars() {
@@ -322,10 +331,10 @@ mod tests {
         let tz = jiff::tz::TimeZone::UTC;
         let mut f = ResetForm::new("i".into(), "g".into(), vec!["t".into()], None, TargetKind::Huawei);
         assert!(f.parsed_strategy(&tz, "UTC").unwrap_err().contains("choose a strategy"));
-        f.key(KeyEvent::from(KeyCode::Right));
+        press(&mut f, KeyCode::Right);
         assert_eq!(f.parsed_strategy(&tz, "UTC"), Ok(ResetStrategy::Earliest));
-        f.key(KeyEvent::from(KeyCode::Right));
-        f.key(KeyEvent::from(KeyCode::Right));
+        press(&mut f, KeyCode::Right);
+        press(&mut f, KeyCode::Right);
         assert_eq!(f.kind(), Some(StrategyKind::ToOffset));
         f.focus = ResetField::Value;
         typed(&mut f.value, "-5");

@@ -245,7 +245,7 @@ pub(super) fn key(s: &mut AppState, action: Action) -> Option<Step> {
             Some(Step::redraw())
         }
         Action::Filter => {
-            s.filter = Some(Input::new(s.groups_filter.clone()));
+            s.modal = Some(super::state::Modal::Filter(Input::new(s.groups_filter.clone())));
             Some(Step::redraw())
         }
         Action::Back if !s.groups_filter.is_empty() => {
@@ -334,8 +334,8 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
     if unread > 0 {
         title.push(Span::styled(format!("─ {unread} lags unread "), th.fg(Color::Yellow)));
     }
-    if !s.groups_filter.is_empty() || s.filter.is_some() {
-        let text = s.filter.as_ref().map_or(s.groups_filter.clone(), |i| i.value().to_owned());
+    if !s.groups_filter.is_empty() || s.typing_filter().is_some() {
+        let text = s.typing_filter().map_or(s.groups_filter.clone(), |i| i.value().to_owned());
         title.push(Span::styled(format!("─ filter: {text}▏"), th.fg(Color::Yellow)));
     }
     let block = Block::default().borders(Borders::ALL).border_style(th.fg(Color::Cyan)).title(Line::from(title));

@@ -118,6 +118,8 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, m: &Modal, th: &Theme) {
             let sheet = question(m, th).expect("a question");
             super::sheet::render(f, &sheet.fit(s.size, 0), th);
         }
+        // Drawn where they are typed: the filter in the pane's title, the line over the hint bar.
+        Modal::Filter(_) | Modal::Command(_) => {}
     }
 }
 

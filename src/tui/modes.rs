@@ -247,8 +247,8 @@ const LOG_ZOOM: &[ModeKey] = &[
 const RESET_FORM: &[ModeKey] = &[
     k("Tab Shift-Tab", &["Tab"], Verb::NextField, "the next / previous field", "field"),
     k("", &["Shift-Tab"], Verb::PrevField, "", ""),
-    k("← →", &["←"], Verb::Up, "choose the strategy; in a value, move the cursor", "strategy"),
-    k("", &["→"], Verb::Down, "", ""),
+    k("← →", &["←", "↑"], Verb::Up, "choose the strategy; in a value, ← → move the cursor", "strategy"),
+    k("", &["→", "↓"], Verb::Down, "", ""),
     k("Enter", &["Enter"], Verb::Run, "read the live state and plan: nothing is sent yet", "plan"),
     k("Esc", &["Esc"], Verb::Cancel, "close the form", "cancel"),
 ];
@@ -269,7 +269,7 @@ const DELETE_MESSAGES_FORM: &[ModeKey] = &[
         "the offset messages before are deleted; `end` deletes them all",
         "type an offset or `end`",
     ),
-    k("↑ ↓", &["↑"], Verb::Up, "the previous / next partition", "partition"),
+    k("↑ ↓", &["↑", "Shift-Tab"], Verb::Up, "the previous / next partition", "partition"),
     k("", &["↓", "Tab"], Verb::Down, "", ""),
     k("Enter", &["Enter"], Verb::Run, "read the live state and plan: nothing is sent yet", "plan"),
     k("Esc", &["Esc"], Verb::Cancel, "close the form", "cancel"),
@@ -338,12 +338,6 @@ pub fn table(mode: Mode) -> &'static [ModeKey] {
 
 /// The screen the state is on.
 pub fn of(s: &AppState) -> Mode {
-    if s.command.is_some() {
-        return Mode::CommandLine;
-    }
-    if s.filter.is_some() {
-        return Mode::Filter;
-    }
     match &s.modal {
         None if s.screen.log() => Mode::LogZoom,
         None => Mode::Main,
@@ -359,6 +353,8 @@ pub fn of(s: &AppState) -> Mode {
         Some(Modal::Interrupted(_)) => Mode::Interrupted,
         Some(Modal::UndoPick(_)) => Mode::UndoPick,
         Some(Modal::QuitConfirm | Modal::CancelConfirm { .. }) => Mode::Question,
+        Some(Modal::Filter(_)) => Mode::Filter,
+        Some(Modal::Command(_)) => Mode::CommandLine,
     }
 }
 

@@ -5,6 +5,7 @@ use ratatui::crossterm::event::KeyEvent;
 use super::*;
 use crate::engine::fixtures;
 use crate::engine::safety::Confirmation;
+use crate::tui::forms;
 use crate::tui::keymap::parse;
 use crate::tui::state::{Asked, Asking, BatchConfirm, Confirm, Origin};
 use crate::tui::update::{Msg, update};
@@ -124,7 +125,45 @@ fn on(mode: Mode) -> AppState {
         Mode::Question => Modal::QuitConfirm,
         Mode::Help => Modal::Help(2),
         Mode::Planning => Modal::Planning { request: 1, what: "planning".into(), progress: None },
-        _ => return s,
+        Mode::ResetForm => {
+            let mut f = forms::ResetForm::new(
+                "orders".into(),
+                "g".into(),
+                vec!["t".into()],
+                None,
+                crate::core::target::TargetKind::Huawei,
+            );
+            f.strategy = Some(1);
+            Modal::Reset(f)
+        }
+        Mode::DeleteOffsetsForm => Modal::DeleteOffsets(forms::DeleteOffsetsForm {
+            instance: "orders".into(),
+            group: "g".into(),
+            topics: vec![("a".into(), true), ("b".into(), false), ("c".into(), false)],
+            cursor: 1,
+            error: None,
+        }),
+        Mode::DeleteMessagesForm => {
+            let row = |partition| forms::DeleteRow { partition, bounds: Some((0, 100)), offset: Default::default() };
+            Modal::DeleteMessages(forms::DeleteMessagesForm {
+                instance: "orders".into(),
+                topic: "t".into(),
+                rows: (0..3).map(row).collect(),
+                cursor: 1,
+                offset: 0,
+                error: None,
+            })
+        }
+        Mode::Filter => Modal::Filter(tui_input::Input::new("bill".into())),
+        Mode::CommandLine => {
+            s.history = vec!["groups".into(), "describe --group g".into(), "reset --group g".into()];
+            Modal::Command(crate::tui::command_line::CommandLine {
+                input: tui_input::Input::new("descr".into()),
+                recall: Some(1),
+                ..Default::default()
+            })
+        }
+        Mode::Main | Mode::LogZoom => return s,
     });
     if matches!(mode, Mode::BatchConfirm | Mode::Confirm | Mode::TypedConfirm | Mode::StaleConfirm) {
         asked(&mut s);
@@ -162,7 +201,14 @@ fn every_key_a_hint_names_does_something_there() {
         Mode::Help,
         Mode::Planning,
         Mode::LogZoom,
+        Mode::ResetForm,
+        Mode::DeleteOffsetsForm,
+        Mode::DeleteMessagesForm,
+        Mode::Filter,
+        Mode::CommandLine,
     ];
+    // Every screen but the main one (whose keys are the profile's, tested in `keymap`).
+    assert_eq!(screens.len(), SCREENS.len(), "a screen is missing here");
     for mode in screens {
         let s = on(mode);
         assert_eq!(of(&s), mode, "the fixture is on {mode:?}");

@@ -174,6 +174,10 @@ pub enum Modal {
     UndoPick(super::undo_pick::UndoPick),
     /// "Cancel job N?"
     CancelConfirm { job: u64 },
+    /// The filter of the focused tree or of the groups view, being typed.
+    Filter(Input),
+    /// The `:` line being typed.
+    Command(super::command_line::CommandLine),
 }
 
 /// The view of the live data: the two trees, or every group in one table.
@@ -286,8 +290,6 @@ pub struct AppState {
     pub now_ms: i64,
     /// The open modal.
     pub modal: Option<Modal>,
-    /// The filter being typed, if any.
-    pub filter: Option<Input>,
     /// Log lines, newest last (the newest LOG_CAPACITY; the full log is in a file).
     pub log: VecDeque<LogLine>,
     /// How many lines were ever pushed, so the file writer knows what is new.
@@ -327,8 +329,6 @@ pub struct AppState {
     pub log_note: Option<String>,
     /// The log line the search is on (index into `log`).
     pub log_hit: Option<usize>,
-    /// The `:` line being typed.
-    pub command: Option<super::command_line::CommandLine>,
     /// Lines run on the `:` line, oldest first (kept in the data dir between sessions).
     pub history: Vec<String>,
     /// Where the history is kept (none: not kept).
@@ -352,7 +352,6 @@ impl AppState {
             live: HashMap::new(),
             topic_logs: HashMap::new(),
             modal: None,
-            filter: None,
             log: VecDeque::new(),
             log_pushed: 0,
             log_scroll: 0,
@@ -389,7 +388,6 @@ impl AppState {
             keymap: super::keymap::Keymap::default(),
             replanning: None,
             marked: Default::default(),
-            command: None,
             asked: None,
             interrupted: Vec::new(),
             log_find: None,
@@ -432,7 +430,22 @@ impl AppState {
         }
     }
 
-    /// A fresh id.
+    /// The filter being typed, if one is.
+    pub fn typing_filter(&self) -> Option<&Input> {
+        match &self.modal {
+            Some(Modal::Filter(input)) => Some(input),
+            _ => None,
+        }
+    }
+
+    /// The `:` line being typed, if it is open.
+    pub fn command_line(&self) -> Option<&super::command_line::CommandLine> {
+        match &self.modal {
+            Some(Modal::Command(line)) => Some(line),
+            _ => None,
+        }
+    }
+
     /// How long ago the data was read, in words ("12 s ago", "3 min ago"); coarser as it ages, so the clock
     /// redraws the header once a second for the first minute, then once a minute.
     pub fn read_age(&self) -> Option<String> {
@@ -445,6 +458,7 @@ impl AppState {
         })
     }
 
+    /// A fresh id.
     pub fn take_id(&mut self) -> u64 {
         self.next_id += 1;
         self.next_id - 1

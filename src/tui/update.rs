@@ -165,6 +165,40 @@ fn state_matches(s: &AppState, filter: &str) -> std::collections::HashSet<usize>
         .collect()
 }
 
+/// A key while a filter is typed: it filters as it is typed; Enter keeps it, Esc clears it.
+fn filter_key(s: &mut AppState, key: KeyEvent) -> Step {
+    let Some(Modal::Filter(input)) = &mut s.modal else { return Step::default() };
+    let rows = tree_rows(s.size.0, s.size.1);
+    let groups = s.screen.groups();
+    match super::modes::verb(super::modes::Mode::Filter, key) {
+        Some(super::modes::Verb::Cancel) => {
+            s.modal = None;
+            if groups {
+                s.groups_filter.clear();
+            } else {
+                s.trees[s.focus].set_filter("", rows);
+            }
+        }
+        Some(super::modes::Verb::Run) => s.modal = None,
+        _ => {
+            input.handle_event(&Event::Key(key));
+            let text = input.value().to_owned();
+            if groups {
+                s.groups_filter = text;
+                s.groups_cursor = 0;
+                s.groups_selected = None;
+            } else {
+                let also = state_matches(s, &text);
+                s.trees[s.focus].set_filter_with(&text, rows, also);
+            }
+        }
+    }
+    if groups {
+        super::groups_view::sync_selection(s);
+    }
+    Step::redraw()
+}
+
 pub(super) fn status(s: &mut AppState, text: impl Into<String>) -> Step {
     s.push_log(String::new(), Level::Info, text.into());
     Step::redraw()
@@ -175,46 +209,16 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
         s.quit = true;
         return Step::redraw();
     }
-    if s.command.is_some() {
-        return super::command_line::key(s, key);
-    }
-    if s.screen.log() && s.modal.is_none() {
-        return super::log_view::key(s, key);
-    }
-    let rows = tree_rows(s.size.0, s.size.1);
-    if let Some(input) = &mut s.filter {
-        let groups = s.screen.groups();
-        match key.code {
-            KeyCode::Esc => {
-                s.filter = None;
-                if groups {
-                    s.groups_filter.clear();
-                } else {
-                    s.trees[s.focus].set_filter("", rows);
-                }
-            }
-            KeyCode::Enter => s.filter = None,
-            _ => {
-                input.handle_event(&Event::Key(key));
-                let text = input.value().to_owned();
-                if groups {
-                    s.groups_filter = text;
-                    s.groups_cursor = 0;
-                    s.groups_selected = None;
-                } else {
-                    let also = state_matches(s, &text);
-                    s.trees[s.focus].set_filter_with(&text, rows, also);
-                }
-            }
-        }
-        if groups {
-            super::groups_view::sync_selection(s);
-        }
-        return Step::redraw();
+    match &s.modal {
+        Some(Modal::Command(_)) => return super::command_line::key(s, key),
+        Some(Modal::Filter(_)) => return filter_key(s, key),
+        None if s.screen.log() => return super::log_view::key(s, key),
+        _ => {}
     }
     if s.modal.is_some() {
         return modal_key(s, key);
     }
+    let rows = tree_rows(s.size.0, s.size.1);
     let Some(action) = s.keymap.action_for(key) else { return Step::default() };
     if s.screen.groups()
         && let Some(step) = super::groups_view::key(s, action)
@@ -241,7 +245,7 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
         Action::Expand => Step { redraw: tree.expand(rows), ..Step::default() },
         Action::Collapse => Step { redraw: tree.collapse(rows), ..Step::default() },
         Action::Filter => {
-            s.filter = Some(Input::new(tree.filter.clone()));
+            s.modal = Some(Modal::Filter(Input::new(tree.filter.clone())));
             Step::redraw()
         }
         Action::Command => super::command_line::open(s),
@@ -431,8 +435,7 @@ pub(super) fn go_back(s: &mut AppState, error: Option<String>) -> bool {
         }
         Origin::Line(mut l) => {
             l.error = error;
-            s.modal = None;
-            s.command = Some(l);
+            s.modal = Some(Modal::Command(l));
         }
     }
     true

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::keymap::{Action, BINDINGS};
 use super::layout::areas;
 use super::modal_view;
-use super::state::AppState;
+use super::state::{AppState, Modal};
 use super::tree::{Kind, Tree};
 use super::update::bounds;
 pub use crate::core::live::state_word;
@@ -80,11 +80,10 @@ pub fn render(f: &mut Frame<'_>, s: &AppState) {
     super::detail_view::render(f, s, a.detail, &th);
     log(f, s, a.log, &th);
     hint(f, s, a.hint, &th);
-    if let Some(m) = &s.modal {
-        modal_view::render(f, s, m, &th);
-    }
-    if let Some(line) = &s.command {
-        super::command_line::render(f, line, a.hint, &th);
+    match &s.modal {
+        Some(Modal::Command(line)) => super::command_line::render(f, line, a.hint, &th),
+        Some(m) => modal_view::render(f, s, m, &th),
+        None => {}
     }
 }
 
@@ -170,8 +169,9 @@ fn pane(f: &mut Frame<'_>, s: &AppState, idx: usize, r: Rect, tabs: bool, th: &T
             title.push(Span::styled("READ-ONLY ", th.fg(Color::Magenta)));
         }
     }
-    if !t.filter.is_empty() || (focused && s.filter.is_some()) {
-        let text = s.filter.as_ref().filter(|_| focused).map_or(t.filter.clone(), |i| i.value().to_owned());
+    let typing = s.typing_filter().filter(|_| focused);
+    if !t.filter.is_empty() || typing.is_some() {
+        let text = typing.map_or(t.filter.clone(), |i| i.value().to_owned());
         title.push(Span::styled(format!("─ filter: {text}▏"), th.fg(Color::Yellow)));
     }
     let block = Block::default().borders(Borders::ALL).border_style(border).title(Line::from(title));
@@ -334,7 +334,7 @@ fn log(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
 pub fn hint_text(s: &AppState) -> String {
     let width = s.size.0 as usize;
     let full = screen_hint(s);
-    if full.chars().count() <= width || s.modal.is_some() || s.filter.is_some() {
+    if full.chars().count() <= width || s.modal.is_some() {
         return full;
     }
     let mut parts = main_hints(s);

@@ -25,15 +25,15 @@ async fn the_command_line_completes_plans_in_the_selected_instance_and_keeps_an_
         app.typed("reset --group ");
         app.key(KeyCode::Tab);
         snap!(format!("command_line_group_candidates_{w}x{h}"), app);
-        let line = app.state.command.as_ref().unwrap();
+        let line = app.state.command_line().unwrap();
         assert_eq!(line.candidates, ["billing", "fraud-check", "audit", "reporting"]);
         app.typed("bil");
         app.key(KeyCode::Tab);
-        assert_eq!(app.state.command.as_ref().unwrap().input.value(), "reset --group billing ");
+        assert_eq!(app.state.command_line().unwrap().input.value(), "reset --group billing ");
         app.typed("--topic payments --to-offset x");
         app.key(KeyCode::Enter);
         snap!(format!("command_line_error_{w}x{h}"), app);
-        let line = app.state.command.as_ref().expect("the line stays open to fix");
+        let line = app.state.command_line().expect("the line stays open to fix");
         assert!(line.error.as_deref().is_some_and(|e| e.contains("--to-offset")), "{:?}", line.error);
         // Fixed in place: the confirmation the form would open, for the selected instance.
         for _ in 0.."x".len() {
@@ -50,7 +50,7 @@ async fn the_command_line_completes_plans_in_the_selected_instance_and_keeps_an_
         app.key(KeyCode::Esc);
         app.key(KeyCode::Char(':'));
         app.key(KeyCode::Up);
-        assert!(app.state.command.as_ref().unwrap().input.value().ends_with("--to-offset 40"));
+        assert!(app.state.command_line().unwrap().input.value().ends_with("--to-offset 40"));
     }
 }
 
@@ -140,7 +140,7 @@ async fn a_file_named_on_the_line_is_read_on_the_worker_never_while_drawing() {
     // A regular file is planned from its lines, BOM and all.
     let csv = dir.path().join("ok.csv");
     std::fs::write(&csv, "\u{feff}payments,0,3\npayments,1,4\n").unwrap();
-    let line = app.state.command.as_ref().map(|l| l.input.value().to_owned());
+    let line = app.state.command_line().map(|l| l.input.value().to_owned());
     assert!(line.is_some_and(|l| l.ends_with("offsets.csv")), "the line is back to fix");
     app.key(KeyCode::Esc);
     app.key(KeyCode::Char(':'));
@@ -180,9 +180,9 @@ async fn the_line_honours_dry_run_as_a_plan_to_read_and_refuses_yes_everywhere()
         app.key(KeyCode::Char(':'));
         app.typed(line);
         app.key(KeyCode::Enter);
-        let error = app.state.command.as_ref().and_then(|l| l.error.clone()).unwrap_or_default();
+        let error = app.state.command_line().and_then(|l| l.error.clone()).unwrap_or_default();
         assert!(error.contains("is for the shell; here every write shows its plan and asks"), "{line}: {error}");
-        assert!(app.state.modal.is_none(), "{line}: nothing planned");
+        assert!(matches!(app.state.modal, Some(Modal::Command(_))), "{line}: nothing planned, the line stays open");
         app.key(KeyCode::Esc);
     }
 }

@@ -1,7 +1,7 @@
 //! Keys while a modal is open: the forms (Enter plans, keeping where it was asked from), the planning wait, the
 //! questions, and the modals with keys of their own.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 
 use super::confirm::confirm_key;
 use super::{Effect, Step, plan, zone};
@@ -11,9 +11,11 @@ use crate::tui::modes::{Mode, Verb, verb};
 use crate::tui::state::{AppState, Modal, Origin};
 
 pub(super) fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
+    // What the key does, from the open screen's table: the forms, the planning wait and the questions alike.
+    let verb_here = verb(crate::tui::modes::of(s), key);
     let Some(modal) = s.modal.take() else { return Step::default() };
-    let esc = key.code == KeyCode::Esc;
-    let enter = key.code == KeyCode::Enter;
+    let esc = verb_here == Some(Verb::Cancel);
+    let enter = verb_here == Some(Verb::Run);
     let (next, effects) = match modal {
         Modal::Help(_) if verb(Mode::Help, key) == Some(Verb::Cancel) => (None, vec![]),
         Modal::Help(at) => {
@@ -72,7 +74,7 @@ pub(super) fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
             }
         }
         Modal::Reset(mut f) => {
-            f.key(key);
+            f.key(key, verb_here);
             (Some(Modal::Reset(f)), vec![])
         }
         Modal::DeleteOffsets(mut f) if enter => {
@@ -90,7 +92,7 @@ pub(super) fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
             }
         }
         Modal::DeleteOffsets(mut f) => {
-            f.key(key);
+            f.key(verb_here);
             (Some(Modal::DeleteOffsets(f)), vec![])
         }
         Modal::DeleteMessages(mut f) if enter => match f.chosen() {
@@ -111,7 +113,7 @@ pub(super) fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
             }
         },
         Modal::DeleteMessages(mut f) => {
-            f.key(key);
+            f.key(key, verb_here);
             (Some(Modal::DeleteMessages(f)), vec![])
         }
         // Cancelled, not only hidden: its reads stop, so a paced lookup does not go on spending the rate.
@@ -126,6 +128,8 @@ pub(super) fn modal_key(s: &mut AppState, key: KeyEvent) -> Step {
         Modal::Peek(v) => return crate::tui::peek::key(s, v, key),
         Modal::Interrupted(b) => return crate::tui::interrupted::key(s, b, key),
         Modal::UndoPick(p) => return crate::tui::undo_pick::key(s, p, key),
+        // `key_event` gives these their own handlers before any modal.
+        typing @ (Modal::Filter(_) | Modal::Command(_)) => (Some(typing), vec![]),
     };
     s.modal = next;
     Step { redraw: true, effects }

@@ -156,7 +156,8 @@ fn a_name_with_control_characters_is_drawn_escaped_and_completed_shell_quoted() 
         key(&mut s, KeyCode::Char(c));
     }
     key(&mut s, KeyCode::Tab);
-    let typed = s.command.as_ref().unwrap().input.value().to_owned();
+    let Some(Modal::Command(line)) = &s.modal else { panic!("the line is open: {:?}", s.modal) };
+    let typed = line.input.value().to_owned();
     assert_eq!(shlex::split(&typed).unwrap(), ["reset", "--group", "it's mine"], "one word: {typed}");
 }
 
