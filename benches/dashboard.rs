@@ -145,7 +145,7 @@ fn ten_thousand_groups() -> AppState {
                 .collect();
             let snap =
                 GroupSnapshot { group: format!("group-{g:03}"), state: "Empty".into(), members: vec![], partitions };
-            state.live.insert(
+            state.live.groups.insert(
                 offsetdeck::core::target::GroupRef::new(format!("inst-{i:03}"), format!("group-{g:03}")),
                 Ok(snap),
             );

@@ -134,17 +134,17 @@ async fn first_screen(p: profile::Profile) {
                 let _ = w.commands.send(c);
             }
         }
-        let known = state.groups_all.iter().filter(|r| r.state != "…").count();
+        let known = state.groups.all.iter().filter(|r| r.state != "…").count();
         if first.is_none() && known >= screen_rows {
             first = Some(start.elapsed());
-            let mut states: Vec<&str> = state.groups_all.iter().map(|r| r.state.as_str()).collect();
+            let mut states: Vec<&str> = state.groups.all.iter().map(|r| r.state.as_str()).collect();
             states.sort();
             states.dedup();
             println!(
                 "dashboard, default settings: first full screen of groups (80x24) after {:.0} ms ({} rows, states \
                  {states:?})",
                 start.elapsed().as_secs_f64() * 1e3,
-                state.groups_all.len()
+                state.groups.all.len()
             );
         }
         if let Some((instance, n)) = listed {

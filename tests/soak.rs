@@ -86,7 +86,7 @@ async fn live_refresh_every_second_stays_flat() {
     let warm = rss[rss.len().min(5) - 1];
     let last = *rss.last().unwrap();
     assert!(last <= warm + 4096, "memory grew from {warm} kB to {last} kB");
-    assert!(state.log.len() <= LOG_CAPACITY);
+    assert!(state.log.lines.len() <= LOG_CAPACITY);
     eprintln!(
         "soak {seconds} s: {} refreshes, median {early:?} early / {late:?} late; RSS {warm} kB -> {last} kB",
         durations.len()

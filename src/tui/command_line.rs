@@ -181,16 +181,16 @@ fn run(s: &mut AppState, text: &str, line: &CommandLine) -> Result<Step, String>
         }
         Cmd::Groups { instance, state, sort, .. } => {
             s.screen = super::state::Screen::Panes(super::state::Base::Groups);
-            s.groups_sort = match sort {
+            s.groups.sort = match sort {
                 crate::command::args::Sort::Lag => super::groups_view::GroupSort::Lag,
                 crate::command::args::Sort::Name => super::groups_view::GroupSort::Name,
                 crate::command::args::Sort::State => super::groups_view::GroupSort::State,
             };
             let words: Vec<String> =
                 instance.into_iter().chain(state.map(|st| format!("state:{}", st.to_lowercase()))).collect();
-            s.groups_filter = words.join(" ");
-            s.groups_cursor = 0;
-            s.groups_selected = None;
+            s.groups.filter = words.join(" ");
+            s.groups.cursor = 0;
+            s.groups.selected = None;
             super::groups_view::sync_selection(s);
             return Ok(Step::redraw());
         }

@@ -38,7 +38,8 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
         },
         Some(Kind::Topic { instance, topic }) => {
             match s
-                .topic_logs
+                .live
+                .topics
                 .get(&crate::core::target::TopicRef::new(instance.to_string(), topic.to_string()))
                 .and_then(|r| r.as_ref().ok())
             {
@@ -86,7 +87,10 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
                 }
                 Some(Err(e)) => vec![Line::styled(format!("group {group}: live read failed: {e}"), th.fg(Color::Red))],
                 None => {
-                    match s.summaries.get(&crate::core::target::GroupRef::new(instance.to_string(), group.to_string()))
+                    match s
+                        .live
+                        .summaries
+                        .get(&crate::core::target::GroupRef::new(instance.to_string(), group.to_string()))
                     {
                         // Known from its instance's listing; the detail is on its way (read when the cursor lands).
                         Some(g) => vec![
@@ -151,7 +155,8 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
 /// When the newest message of a partition was written, in the profile's zone, where the API tells it.
 fn last_message(s: &AppState, instance: &str, topic: &str, partition: i32) -> String {
     let ms = s
-        .topic_logs
+        .live
+        .topics
         .get(&crate::core::target::TopicRef::new(instance.to_owned(), topic.to_owned()))
         .and_then(|r| r.as_ref().ok())
         .and_then(|ps| ps.iter().find(|p| p.partition == partition))

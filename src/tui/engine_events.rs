@@ -8,21 +8,21 @@ use crate::engine::worker::EngineEvent;
 pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
     match event {
         EngineEvent::Live { group: key, result } => {
-            let was_error = s.live.get(&key).is_some_and(|r| r.is_err());
+            let was_error = s.live.groups.get(&key).is_some_and(|r| r.is_err());
             if let (Err(e), false) = (&result, was_error) {
                 s.push_log(at, Level::Error, format!("{key}: live read failed: {e}"));
             }
             // A group found live gets its partitions once a read says how many.
             if let Ok(snap) = &result
-                && s.live_only.contains(&key)
+                && s.live.discovered.contains(&key)
             {
                 let parts: Vec<(&str, i32)> = snap.partitions.iter().map(|p| (p.topic.as_str(), p.partition)).collect();
                 for t in &mut s.trees {
                     t.fill_partitions(&key.instance, &key.group, &parts);
                 }
             }
-            if let Some(Ok(old)) = s.live.get(&key) {
-                s.previous_lag.insert(key.clone(), old.partitions.iter().filter_map(|p| p.lag()).sum());
+            if let Some(Ok(old)) = s.live.groups.get(&key) {
+                s.live.previous_lag.insert(key.clone(), old.partitions.iter().filter_map(|p| p.lag()).sum());
             }
             let planned_here = match &s.modal {
                 Some(Modal::Confirm(c)) => c.plan.group_ref.as_ref() == Some(&key),
@@ -31,24 +31,24 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
             if let (Ok(snap), true, Some(Modal::Confirm(c))) = (&result, planned_here, &mut s.modal) {
                 c.stale = stale(&c.plan, snap).or(c.stale.take());
             }
-            s.live.insert(key.clone(), result);
+            s.live.groups.insert(key.clone(), result);
             super::groups_view::refresh_row(s, &key);
         }
         EngineEvent::GroupLag { group: key, lag } => {
             // An unread lag stays unread (the groups view counts it); a failed background read is not logged: one
             // line per group of 10,000 would bury the log, and the cursor's own read says why.
             let Ok(lag) = lag else { return Step::default() };
-            s.lags_read.insert(key.clone());
-            if let Some(sum) = s.summaries.get_mut(&key) {
-                if let (Some(old), Some(_), false) = (sum.lag, lag, s.live.contains_key(&key)) {
-                    s.previous_lag.insert(key.clone(), old);
+            s.live.lags_read.insert(key.clone());
+            if let Some(sum) = s.live.summaries.get_mut(&key) {
+                if let (Some(old), Some(_), false) = (sum.lag, lag, s.live.groups.contains_key(&key)) {
+                    s.live.previous_lag.insert(key.clone(), old);
                 }
                 sum.lag = lag;
             }
             super::groups_view::refresh_row(s, &key);
         }
         EngineEvent::TopicLog { topic: key, result } => {
-            let was_error = s.topic_logs.get(&key).is_some_and(|r| r.is_err());
+            let was_error = s.live.topics.get(&key).is_some_and(|r| r.is_err());
             if let (Err(e), false) = (&result, was_error) {
                 s.push_log(
                     at,
@@ -56,14 +56,14 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                     format!("{}/{}: reading the topic's partitions failed: {e}", key.instance, key.topic),
                 );
             }
-            s.topics_missing.remove(&key);
-            s.topic_logs.insert(key, result);
+            s.live.topics_missing.remove(&key);
+            s.live.topics.insert(key, result);
         }
         EngineEvent::GroupsPart { instance, groups } => {
             add_listed(s, &instance, &groups, false);
         }
         EngineEvent::Groups { instance, result } => {
-            let was_error = s.listed.get(&instance).is_some_and(|r| r.is_err());
+            let was_error = s.live.listed.get(&instance).is_some_and(|r| r.is_err());
             match &result {
                 Err(e) if !was_error => {
                     s.push_log(at, Level::Error, format!("{instance}: listing its groups failed: {e}"));
@@ -71,17 +71,17 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                 Err(_) => {}
                 Ok(groups) => add_listed(s, &instance, groups, true),
             }
-            s.listed.insert(instance, result);
+            s.live.listed.insert(instance, result);
             // Each instance's groups show when its own listing ends, not when the slowest has.
-            s.groups_dirty = true;
+            s.groups.dirty = true;
         }
         EngineEvent::RefreshDone => {
             s.read_at = Some(at);
             s.read_at_ms = Some(s.now_ms);
             // The group under the cursor is read again after each refresh (see `update::prefetch`).
-            s.detail_asked.clear();
+            s.live.detail_asked.clear();
             // The groups view is rebuilt once a refresh has ended, not on each of its thousands of reads.
-            if s.screen.groups() && s.groups_dirty {
+            if s.screen.groups() && s.groups.dirty {
                 super::groups_view::sync_selection(s);
             }
             if std::mem::take(&mut s.refresh_again) {
@@ -112,7 +112,7 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
             }
         }
         EngineEvent::TopicMissing { topic } => {
-            if s.topics_missing.insert(topic.clone()) {
+            if s.live.topics_missing.insert(topic.clone()) {
                 s.push_log(
                     at,
                     Level::Error,
@@ -144,7 +144,7 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
                         names.join(", ")
                     );
                     s.push_log(at, Level::Info, text);
-                    s.groups_dirty = true;
+                    s.groups.dirty = true;
                 }
             }
             Err(e) => s.push_log(at, Level::Error, format!("account {account}: listing its {what} failed: {e}")),
@@ -186,7 +186,7 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
 
 /// How many partitions a topic has, as far as the dashboard knows (its own read, else the profile); 0 when unknown.
 fn partition_count(s: &AppState, instance: &str, topic: &str) -> u32 {
-    if let Some(Ok(log)) = s.topic_logs.get(&crate::core::target::TopicRef::new(instance.to_owned(), topic.to_owned()))
+    if let Some(Ok(log)) = s.live.topics.get(&crate::core::target::TopicRef::new(instance.to_owned(), topic.to_owned()))
     {
         return log.len() as u32;
     }
@@ -210,32 +210,32 @@ fn add_listed(s: &mut AppState, instance: &str, groups: &[crate::core::live::Gro
     for t in &mut s.trees {
         for g in t.add_groups(instance, &rows) {
             added = true;
-            s.live_only.insert(crate::core::target::GroupRef::new(instance.to_owned(), g.to_owned()));
+            s.live.discovered.insert(crate::core::target::GroupRef::new(instance.to_owned(), g.to_owned()));
         }
     }
     for g in groups {
         let key = crate::core::target::GroupRef::new(instance.to_owned(), g.group.clone());
-        let old = s.summaries.get(&key);
+        let old = s.live.summaries.get(&key);
         if !whole && old.is_some() {
             continue;
         }
         let mut g = g.clone();
         // A part of this same listing is not an earlier reading: no trend from it.
-        let from_part = if whole { s.from_part.remove(&key) } else { s.from_part.insert(key.clone()) };
+        let from_part = if whole { s.live.from_part.remove(&key) } else { s.live.from_part.insert(key.clone()) };
         let old_lag = old.and_then(|o| o.lag).filter(|_| !from_part);
-        if g.lag.is_none() && s.lags_read.contains(&key) {
+        if g.lag.is_none() && s.live.lags_read.contains(&key) {
             g.lag = old_lag;
-        } else if let (Some(old), Some(_), false) = (old_lag, g.lag, s.live.contains_key(&key)) {
+        } else if let (Some(old), Some(_), false) = (old_lag, g.lag, s.live.groups.contains_key(&key)) {
             // A group read in detail has its trend from its reads; one only listed, from its listings.
-            s.previous_lag.insert(key.clone(), old);
+            s.live.previous_lag.insert(key.clone(), old);
         }
-        s.summaries.insert(key.clone(), g);
+        s.live.summaries.insert(key.clone(), g);
         if !added {
             super::groups_view::refresh_row(s, &key);
         }
     }
     if added {
-        s.groups_dirty = true;
+        s.groups.dirty = true;
     }
 }
 

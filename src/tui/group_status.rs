@@ -52,9 +52,9 @@ impl Status<'_> {
 /// The status of a group of an instance.
 pub fn of<'a>(s: &'a AppState, instance: &str, group: &str) -> Status<'a> {
     let key = crate::core::target::GroupRef::new(instance.to_owned(), group.to_owned());
-    match (s.live.get(&key), s.summaries.get(&key)) {
+    match (s.live.groups.get(&key), s.live.summaries.get(&key)) {
         (Some(Ok(g)), _) => Status::Live(g),
-        (Some(Err(_)), None) if matches!(s.listed.get(instance), Some(Ok(_))) => Status::NotFound,
+        (Some(Err(_)), None) if matches!(s.live.listed.get(instance), Some(Ok(_))) => Status::NotFound,
         (Some(Err(e)), _) => Status::Failed(e),
         (None, Some(g)) => Status::Listed(g),
         (None, None) => Status::Pending,
@@ -118,7 +118,7 @@ mod tests {
         t.recompute();
         let screen = crate::tui::view::render_to_string(&s);
         assert!(screen.contains("t  [NOT FOUND]"), "{screen}");
-        assert!(s.log.back().unwrap().text.contains("does not have it"));
+        assert!(s.log.lines.back().unwrap().text.contains("does not have it"));
     }
 
     #[test]

@@ -45,6 +45,43 @@ impl GroupSort {
     }
 }
 
+/// The groups view's rows, order, filter and selection.
+#[derive(Debug, Clone)]
+pub struct GroupsState {
+    pub sort: GroupSort,
+    pub filter: String,
+    pub cursor: usize,
+    /// Every group's row, rebuilt when live data changed (not on every frame or key).
+    pub all: Vec<GroupRow>,
+    /// The rows shown, as indices into `all`: filtered and sorted.
+    pub rows: Vec<usize>,
+    /// Where each group's row is in `all`.
+    pub index: std::collections::HashMap<crate::core::target::GroupRef, usize>,
+    /// The group drawn under the cursor: held by identity, so a read that re-orders the rows moves the cursor with
+    /// its group and a key acts on what was drawn.
+    pub selected: Option<crate::core::target::GroupRef>,
+    /// A row changed in place since the rows were last ordered.
+    pub order_dirty: bool,
+    /// Live data arrived since the rows were built (true at start: nothing is built yet).
+    pub dirty: bool,
+}
+
+impl Default for GroupsState {
+    fn default() -> Self {
+        Self {
+            sort: GroupSort::default(),
+            filter: String::new(),
+            cursor: 0,
+            all: Vec::new(),
+            rows: Vec::new(),
+            index: Default::default(),
+            selected: None,
+            order_dirty: false,
+            dirty: true,
+        }
+    }
+}
+
 /// One row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupRow {
@@ -169,33 +206,33 @@ fn fill(s: &AppState, row: &mut GroupRow) {
         .iter()
         .position(|w| *w == row.state)
         .map_or(u8::MAX, |p| p as u8);
-    row.trend = lag.zip(s.previous_lag.get(&key).copied()).map(|(now, before)| now - before);
-    row.in_profile = !s.live_only.contains(&key);
+    row.trend = lag.zip(s.live.previous_lag.get(&key).copied()).map(|(now, before)| now - before);
+    row.in_profile = !s.live.discovered.contains(&key);
     row.members = status.members();
     row.lag_unread = lag.is_none()
         && matches!(status, super::group_status::Status::Pending | super::group_status::Status::Listed(_))
-        && !s.lags_read.contains(&key);
+        && !s.live.lags_read.contains(&key);
     row.lag = lag;
 }
 
 /// After one group's read: its row is updated in place (not all 20,000 rebuilt) and the order is redone before the
 /// next frame; a group with no row yet makes the rows be built again.
 pub fn refresh_row(s: &mut AppState, key: &crate::core::target::GroupRef) {
-    match s.groups_index.get(key).copied() {
-        Some(i) if !s.groups_dirty && i < s.groups_all.len() => {
-            let mut row = s.groups_all[i].clone();
+    match s.groups.index.get(key).copied() {
+        Some(i) if !s.groups.dirty && i < s.groups.all.len() => {
+            let mut row = s.groups.all[i].clone();
             fill(s, &mut row);
-            s.groups_all[i] = row;
-            s.groups_order_dirty = true;
+            s.groups.all[i] = row;
+            s.groups.order_dirty = true;
         }
-        _ => s.groups_dirty = true,
+        _ => s.groups.dirty = true,
     }
 }
 
 /// Brings the rows up to date before a frame is drawn, so what is drawn is what the keys act on: built again when
 /// the set of groups changed, ordered again when a row changed, the selected group kept selected.
 pub fn settle(s: &mut AppState) {
-    if s.screen.groups() && (s.groups_dirty || s.groups_order_dirty || s.groups_all.is_empty()) {
+    if s.screen.groups() && (s.groups.dirty || s.groups.order_dirty || s.groups.all.is_empty()) {
         sync_selection(s);
     }
 }
@@ -220,36 +257,36 @@ pub fn order(all: &[GroupRow], filter: &str, sort: GroupSort) -> Vec<usize> {
 /// The rows as shown: filtered and sorted.
 pub fn rows(s: &AppState) -> Vec<GroupRow> {
     let all = build(s);
-    order(&all, &s.groups_filter, s.groups_sort).into_iter().map(|i| all[i].clone()).collect()
+    order(&all, &s.groups.filter, s.groups.sort).into_iter().map(|i| all[i].clone()).collect()
 }
 
 /// The keys the groups view handles itself: moving, jumping to the tree, sorting, filtering, leaving. Every other
 /// action works on the row's group as it does in the tree (the tree's selection follows the row).
 pub(super) fn key(s: &mut AppState, action: Action) -> Option<Step> {
-    let count = s.groups_rows.len();
+    let count = s.groups.rows.len();
     match action {
         Action::Up | Action::Down | Action::Top | Action::Bottom => {
-            let before = s.groups_cursor;
-            s.groups_cursor = match action {
-                Action::Up => s.groups_cursor.saturating_sub(1),
+            let before = s.groups.cursor;
+            s.groups.cursor = match action {
+                Action::Up => s.groups.cursor.saturating_sub(1),
                 Action::Top => 0,
                 Action::Bottom => count.saturating_sub(1),
-                _ => (s.groups_cursor + 1).min(count.saturating_sub(1)),
+                _ => (s.groups.cursor + 1).min(count.saturating_sub(1)),
             };
             select_row(s);
-            Some(Step { redraw: before != s.groups_cursor, ..Step::default() })
+            Some(Step { redraw: before != s.groups.cursor, ..Step::default() })
         }
         Action::Sort => {
-            s.groups_sort = s.groups_sort.next();
+            s.groups.sort = s.groups.sort.next();
             sync_selection(s);
             Some(Step::redraw())
         }
         Action::Filter => {
-            s.modal = Some(super::state::Modal::Filter(Input::new(s.groups_filter.clone())));
+            s.modal = Some(super::state::Modal::Filter(Input::new(s.groups.filter.clone())));
             Some(Step::redraw())
         }
-        Action::Back if !s.groups_filter.is_empty() => {
-            s.groups_filter.clear();
+        Action::Back if !s.groups.filter.is_empty() => {
+            s.groups.filter.clear();
             sync_selection(s);
             Some(Step::redraw())
         }
@@ -281,36 +318,38 @@ pub(super) fn key(s: &mut AppState, action: Action) -> Option<Step> {
 /// Rebuilds the rows when the set of groups changed, orders them by the current sort and filter, and keeps the
 /// selected group under the cursor wherever the order puts it (or the nearest row, if the filter hides it).
 pub(super) fn sync_selection(s: &mut AppState) {
-    if s.groups_dirty || s.groups_all.is_empty() {
-        s.groups_all = build(s);
-        s.groups_index = s
-            .groups_all
+    if s.groups.dirty || s.groups.all.is_empty() {
+        s.groups.all = build(s);
+        s.groups.index = s
+            .groups
+            .all
             .iter()
             .enumerate()
             .map(|(i, r)| (crate::core::target::GroupRef::new(r.instance.clone(), r.group.clone()), i))
             .collect();
-        s.groups_dirty = false;
+        s.groups.dirty = false;
     }
-    s.groups_rows = order(&s.groups_all, &s.groups_filter, s.groups_sort);
-    s.groups_order_dirty = false;
+    s.groups.rows = order(&s.groups.all, &s.groups.filter, s.groups.sort);
+    s.groups.order_dirty = false;
     if let Some(at) = s
-        .groups_selected
+        .groups
+        .selected
         .as_ref()
-        .and_then(|k| s.groups_index.get(k))
-        .and_then(|i| s.groups_rows.iter().position(|r| r == i))
+        .and_then(|k| s.groups.index.get(k))
+        .and_then(|i| s.groups.rows.iter().position(|r| r == i))
     {
-        s.groups_cursor = at;
+        s.groups.cursor = at;
     }
     select_row(s);
 }
 
 /// Selects the groups view's row in its tree, so the action keys act on it, and remembers which group it is.
 fn select_row(s: &mut AppState) {
-    s.groups_cursor = s.groups_cursor.min(s.groups_rows.len().saturating_sub(1));
-    if let Some(r) = s.groups_rows.get(s.groups_cursor).and_then(|i| s.groups_all.get(*i)) {
+    s.groups.cursor = s.groups.cursor.min(s.groups.rows.len().saturating_sub(1));
+    if let Some(r) = s.groups.rows.get(s.groups.cursor).and_then(|i| s.groups.all.get(*i)) {
         s.focus = r.tree;
         s.trees[r.tree].selected = Some(r.node);
-        s.groups_selected = Some(crate::core::target::GroupRef::new(r.instance.clone(), r.group.clone()));
+        s.groups.selected = Some(crate::core::target::GroupRef::new(r.instance.clone(), r.group.clone()));
     }
 }
 
@@ -325,17 +364,17 @@ fn fit(text: &str, w: usize) -> String {
 
 /// Draws the view in the panes' area.
 pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
-    let shown = &s.groups_rows;
+    let shown = &s.groups.rows;
     let mut title = vec![
         Span::styled(format!(" groups: {} ", shown.len()), th.bold()),
-        Span::raw(format!("─ by {} ", s.groups_sort.word())),
+        Span::raw(format!("─ by {} ", s.groups.sort.word())),
     ];
-    let unread = s.groups_all.iter().filter(|r| r.lag_unread).count();
+    let unread = s.groups.all.iter().filter(|r| r.lag_unread).count();
     if unread > 0 {
         title.push(Span::styled(format!("─ {unread} lags unread "), th.fg(Color::Yellow)));
     }
-    if !s.groups_filter.is_empty() || s.typing_filter().is_some() {
-        let text = s.typing_filter().map_or(s.groups_filter.clone(), |i| i.value().to_owned());
+    if !s.groups.filter.is_empty() || s.typing_filter().is_some() {
+        let text = s.typing_filter().map_or(s.groups.filter.clone(), |i| i.value().to_owned());
         title.push(Span::styled(format!("─ filter: {text}▏"), th.fg(Color::Yellow)));
     }
     let block = Block::default().borders(Borders::ALL).border_style(th.fg(Color::Cyan)).title(Line::from(title));
@@ -361,9 +400,9 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
         lines.push(Line::from("  no group matches (Esc clears the filter)"));
     }
     let rows_h = inner.height.saturating_sub(1) as usize;
-    let cursor = s.groups_cursor.min(shown.len().saturating_sub(1));
+    let cursor = s.groups.cursor.min(shown.len().saturating_sub(1));
     let offset = cursor.saturating_sub(rows_h.saturating_sub(1));
-    for (i, row) in shown.iter().filter_map(|i| s.groups_all.get(*i)).enumerate().skip(offset).take(rows_h) {
+    for (i, row) in shown.iter().filter_map(|i| s.groups.all.get(*i)).enumerate().skip(offset).take(rows_h) {
         let show = |v: Option<i64>| v.map_or("-".to_owned(), |x| x.to_string());
         let trend = row.trend.map_or(String::new(), |t| if t > 0 { format!("+{t}") } else { t.to_string() });
         let name = if row.in_profile { row.group.clone() } else { format!("{} (live)", row.group) };

@@ -121,7 +121,7 @@ fn an_action_key_after_a_re_sorting_read_acts_on_the_group_drawn_under_the_curso
         EngineEvent::GroupLag { group: crate::core::target::GroupRef::new("orders", "fast"), lag: Ok(Some(1)) },
     );
     assert_eq!(drawn_under_cursor(&s), "late", "the frame after the read still has `late` under the cursor");
-    let order: Vec<&str> = s.groups_rows.iter().map(|i| s.groups_all[*i].group.as_str()).collect();
+    let order: Vec<&str> = s.groups.rows.iter().map(|i| s.groups.all[*i].group.as_str()).collect();
     assert_eq!(
         order.iter().filter(|g| ["fast", "slow", "late"].contains(g)).copied().collect::<Vec<_>>(),
         ["slow", "late", "fast"]
@@ -142,15 +142,15 @@ fn a_background_lag_updates_its_one_row_and_the_title_counts_what_is_still_unrea
     };
     let before = unread(&s);
     assert!(before >= 2, "the two listed without a lag are unread (and the profile's groups not read yet)");
-    let built = s.groups_all.len();
+    let built = s.groups.all.len();
     event(
         &mut s,
         EngineEvent::GroupLag { group: crate::core::target::GroupRef::new("orders", "slow"), lag: Ok(Some(70)) },
     );
-    assert!(!s.groups_dirty && s.groups_all.len() == built, "updated in place, not rebuilt");
+    assert!(!s.groups.dirty && s.groups.all.len() == built, "updated in place, not rebuilt");
     event(&mut s, EngineEvent::GroupLag { group: crate::core::target::GroupRef::new("orders", "fast"), lag: Ok(None) });
     assert_eq!(unread(&s), before - 2, "a lag read and found to be none is read, not unread");
-    let first = s.groups_all[s.groups_rows[0]].group.clone();
+    let first = s.groups.all[s.groups.rows[0]].group.clone();
     assert_eq!(first, "slow", "the read lag ranks its group");
 }
 
@@ -181,7 +181,7 @@ fn a_listings_pages_show_as_they_arrive_and_a_later_listings_pages_never_blank_w
     );
     // The next listing: its first page has names only again.
     event(&mut s, page(&["fast", "slow", "late"]));
-    let row = |s: &AppState, g: &str| s.groups_all.iter().find(|r| r.group == g).cloned().unwrap();
+    let row = |s: &AppState, g: &str| s.groups.all.iter().find(|r| r.group == g).cloned().unwrap();
     assert_eq!((row(&s, "fast").state.as_str(), row(&s, "fast").lag), ("EMPTY", Some(300)), "kept while re-listed");
     event(&mut s, listed(&[("fast", Some(310)), ("slow", Some(200)), ("late", None)]));
     assert_eq!(row(&s, "fast").trend, Some(10), "the trend is between whole listings");

@@ -23,15 +23,15 @@ impl LogFile {
 
     /// Writes the lines pushed since the last call. A failure is said once in the log pane, then the file is left.
     pub fn catch_up(&mut self, state: &mut AppState) {
-        if self.failed || state.log_pushed == self.written {
+        if self.failed || state.log.pushed == self.written {
             return;
         }
-        let new = (state.log_pushed - self.written).min(state.log.len() as u64) as usize;
+        let new = (state.log.pushed - self.written).min(state.log.lines.len() as u64) as usize;
         let mut text = String::new();
-        for l in state.log.iter().skip(state.log.len() - new) {
+        for l in state.log.lines.iter().skip(state.log.lines.len() - new) {
             text.push_str(&line(l));
         }
-        self.written = state.log_pushed;
+        self.written = state.log.pushed;
         if let Err(e) = self.append(&text) {
             self.failed = true;
             state.push_log(
@@ -39,7 +39,7 @@ impl LogFile {
                 Level::Error,
                 format!("the log file {} cannot be written: {e}", self.path.display()),
             );
-            self.written = state.log_pushed;
+            self.written = state.log.pushed;
         }
     }
 
@@ -93,7 +93,7 @@ mod tests {
         let written = std::fs::read_to_string(&path).unwrap();
         assert_eq!(written.lines().count(), super::super::state::LOG_CAPACITY + 10);
         assert!(written.starts_with("12:00:00   line 0\n"));
-        assert_eq!(state.log.len(), super::super::state::LOG_CAPACITY, "memory stays bounded");
+        assert_eq!(state.log.lines.len(), super::super::state::LOG_CAPACITY, "memory stays bounded");
     }
 
     #[test]

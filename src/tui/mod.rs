@@ -3,6 +3,7 @@
 
 pub mod app;
 mod batch_view;
+pub mod cache;
 pub mod command_line;
 mod confirm_view;
 pub mod copy;
@@ -18,7 +19,7 @@ mod job_events;
 pub mod keymap;
 pub mod layout;
 pub mod log_file;
-mod log_view;
+pub mod log_view;
 mod marks;
 mod modal_view;
 pub mod modes;

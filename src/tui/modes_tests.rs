@@ -40,9 +40,9 @@ fn on(mode: Mode) -> AppState {
         for i in 0..100 {
             s.push_log("12:00:00".into(), crate::tui::state::Level::Info, format!("line {i} snapshot /tmp/x{i}"));
         }
-        s.log_scroll = 10;
-        s.log_query = "line".into();
-        s.log_hit = Some(50);
+        s.log.scroll = 10;
+        s.log.query = "line".into();
+        s.log.hit = Some(50);
     }
     s.modal = Some(match mode {
         Mode::Confirm => confirm(&|_| {}),
@@ -183,7 +183,7 @@ fn on(mode: Mode) -> AppState {
 }
 
 fn fingerprint(s: &AppState) -> String {
-    format!("{:?}|{:?}|{}|{}|{}|{:?}", s.modal, s.log.back(), s.quit, s.screen.log(), s.log_scroll, s.log_find)
+    format!("{:?}|{:?}|{}|{}|{}|{:?}", s.modal, s.log.lines.back(), s.quit, s.screen.log(), s.log.scroll, s.log.find)
 }
 
 #[test]

@@ -107,7 +107,7 @@ pub(super) fn open_at_committed(
     topic: Option<&str>,
     partition: Option<i32>,
 ) -> Step {
-    let snap = s.live.get(&group).and_then(|r| r.as_ref().ok());
+    let snap = s.live.groups.get(&group).and_then(|r| r.as_ref().ok());
     let stuck = snap.and_then(|g| {
         g.partitions
             .iter()

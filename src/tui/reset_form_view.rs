@@ -106,8 +106,12 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, form: &ResetForm, th: &Theme, w: 
 
 /// The group's state when it has members, with the next step.
 fn active_line(s: &AppState, form: &ResetForm) -> Option<String> {
-    let snap =
-        s.live.get(&crate::core::target::GroupRef::new(form.instance.clone(), form.group.clone()))?.as_ref().ok()?;
+    let snap = s
+        .live
+        .groups
+        .get(&crate::core::target::GroupRef::new(form.instance.clone(), form.group.clone()))?
+        .as_ref()
+        .ok()?;
     if snap.is_inactive() {
         return None;
     }

@@ -1,14 +1,11 @@
 //! The dashboard's state: one plain struct, changed only by `update`, read by the views.
 
-use std::collections::{HashMap, VecDeque};
-
 use tui_input::Input;
 
 use super::forms::{DeleteMessagesForm, DeleteOffsetsForm, ResetForm};
 use super::tree::Tree;
-use crate::core::live::{GroupSnapshot, TopicPartition};
 use crate::core::profile::{Profile, Safety};
-use crate::core::target::{GroupRef, TargetKind, TopicRef};
+use crate::core::target::{GroupRef, TargetKind};
 use crate::engine::plan::Plan;
 
 /// How many log lines are kept in memory.
@@ -243,45 +240,14 @@ pub struct AppState {
     pub focus: usize,
     /// Terminal size.
     pub size: (u16, u16),
-    /// Live state by (instance, group).
-    pub live: HashMap<GroupRef, Result<GroupSnapshot, String>>,
-    /// Topic logs by (instance, topic).
-    pub topic_logs: HashMap<TopicRef, Result<Vec<TopicPartition>, String>>,
-    /// Each instance's groups as the cloud lists them, by instance.
-    pub listed: HashMap<String, Result<Vec<crate::core::live::GroupSummary>, String>>,
-    /// Groups the cloud has that the profile does not list: (instance, group).
-    pub live_only: std::collections::HashSet<GroupRef>,
-    /// Pinned topics the instance does not have live, by (instance, topic).
-    pub topics_missing: std::collections::HashSet<TopicRef>,
-    /// Every listed group's state and lag from its instance's listing, by (instance, group).
-    pub summaries: HashMap<GroupRef, crate::core::live::GroupSummary>,
-    /// Groups only the cloud lists whose detail was asked for since the last refresh.
-    pub detail_asked: std::collections::HashSet<GroupRef>,
-    /// Each group's total lag at the read before the newest, for the trend.
-    pub previous_lag: HashMap<GroupRef, i64>,
+    /// What the engine last said about each group, topic and instance.
+    pub live: super::cache::LiveCache,
+    /// The groups view's rows, order, filter and selection.
+    pub groups: super::groups_view::GroupsState,
+    /// The log pane: its lines, scroll and search.
+    pub log: super::log_view::LogPane,
     /// What fills the screen under any modal: the trees or the groups view, or the log zoomed over one of them.
     pub screen: Screen,
-    /// The groups view's order, filter and selected row.
-    pub groups_sort: super::groups_view::GroupSort,
-    pub groups_filter: String,
-    pub groups_cursor: usize,
-    /// Every group's row, rebuilt when live data changed (not on every frame or key).
-    pub groups_all: Vec<super::groups_view::GroupRow>,
-    /// The rows shown, as indices into `groups_all`: filtered and sorted.
-    pub groups_rows: Vec<usize>,
-    /// Where each group's row is in `groups_all`.
-    pub groups_index: HashMap<GroupRef, usize>,
-    /// The group drawn under the cursor: held by identity, so a read that re-orders the rows moves the cursor with
-    /// its group and a key acts on what was drawn.
-    pub groups_selected: Option<GroupRef>,
-    /// A row changed in place since the rows were last ordered.
-    pub groups_order_dirty: bool,
-    /// Groups whose lag the engine read in the background (it may have found none committed).
-    pub lags_read: std::collections::HashSet<GroupRef>,
-    /// Groups whose summary so far is a page of a listing still being read.
-    pub from_part: std::collections::HashSet<GroupRef>,
-    /// Whether live data arrived since the rows were built.
-    pub groups_dirty: bool,
     /// When the newest refresh finished, as the log shows times (the header says how fresh the data is).
     pub read_at: Option<String>,
     /// When the last refresh ended, on the clock below (ms since the epoch).
@@ -290,12 +256,6 @@ pub struct AppState {
     pub now_ms: i64,
     /// The open modal.
     pub modal: Option<Modal>,
-    /// Log lines, newest last (the newest LOG_CAPACITY; the full log is in a file).
-    pub log: VecDeque<LogLine>,
-    /// How many lines were ever pushed, so the file writer knows what is new.
-    pub log_pushed: u64,
-    /// Lines scrolled up from the bottom; 0 follows.
-    pub log_scroll: usize,
     /// The running job.
     pub job: Option<Job>,
     /// Ids for plans and jobs.
@@ -321,14 +281,6 @@ pub struct AppState {
     pub asked: Option<Asked>,
     /// Jobs the journal shows were interrupted, until dismissed; their groups are marked in the tree.
     pub interrupted: Vec<super::interrupted::Interrupted>,
-    /// A log search being typed.
-    pub log_find: Option<Input>,
-    /// The log search (lowercased), highlighted and found with n / N.
-    pub log_query: String,
-    /// What the last search said when nothing matched.
-    pub log_note: Option<String>,
-    /// The log line the search is on (index into `log`).
-    pub log_hit: Option<usize>,
     /// Lines run on the `:` line, oldest first (kept in the data dir between sessions).
     pub history: Vec<String>,
     /// Where the history is kept (none: not kept).
@@ -349,12 +301,10 @@ impl AppState {
             trees,
             focus,
             size,
-            live: HashMap::new(),
-            topic_logs: HashMap::new(),
+            live: Default::default(),
+            groups: Default::default(),
+            log: Default::default(),
             modal: None,
-            log: VecDeque::new(),
-            log_pushed: 0,
-            log_scroll: 0,
             job: None,
             next_id: 1,
             demo,
@@ -363,24 +313,7 @@ impl AppState {
             refreshing: false,
             refresh_again: false,
             auth_failed: Default::default(),
-            listed: Default::default(),
-            live_only: Default::default(),
-            detail_asked: Default::default(),
-            summaries: Default::default(),
-            topics_missing: Default::default(),
-            previous_lag: Default::default(),
             screen: Screen::Panes(Base::Trees),
-            groups_sort: Default::default(),
-            groups_filter: String::new(),
-            groups_cursor: 0,
-            groups_all: Vec::new(),
-            groups_rows: Vec::new(),
-            groups_index: HashMap::new(),
-            groups_selected: None,
-            groups_order_dirty: false,
-            lags_read: Default::default(),
-            from_part: Default::default(),
-            groups_dirty: true,
             read_at: None,
             read_at_ms: None,
             now_ms: 0,
@@ -390,10 +323,6 @@ impl AppState {
             marked: Default::default(),
             asked: None,
             interrupted: Vec::new(),
-            log_find: None,
-            log_query: String::new(),
-            log_note: None,
-            log_hit: None,
             history: Vec::new(),
             history_file: None,
         }
@@ -419,14 +348,14 @@ impl AppState {
             }
             _ => time,
         };
-        if self.log.len() == LOG_CAPACITY {
-            self.log.pop_front();
+        if self.log.lines.len() == LOG_CAPACITY {
+            self.log.lines.pop_front();
         }
-        self.log.push_back(LogLine { time, level, text });
-        self.log_pushed += 1;
-        if self.log_scroll > 0 {
+        self.log.lines.push_back(LogLine { time, level, text });
+        self.log.pushed += 1;
+        if self.log.scroll > 0 {
             // Keep the view still while the user reads older lines.
-            self.log_scroll = (self.log_scroll + 1).min(self.log.len());
+            self.log.scroll = (self.log.scroll + 1).min(self.log.lines.len());
         }
     }
 

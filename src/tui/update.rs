@@ -102,10 +102,10 @@ fn prefetch(s: &mut AppState) -> Option<Command> {
         }
         _ => return None,
     };
-    if !s.live_only.contains(&key) || s.detail_asked.contains(&key) {
+    if !s.live.discovered.contains(&key) || s.live.detail_asked.contains(&key) {
         return None;
     }
-    s.detail_asked.insert(key.clone());
+    s.live.detail_asked.insert(key.clone());
     Some(Command::Describe { group: key })
 }
 
@@ -174,7 +174,7 @@ fn filter_key(s: &mut AppState, key: KeyEvent) -> Step {
         Some(super::modes::Verb::Cancel) => {
             s.modal = None;
             if groups {
-                s.groups_filter.clear();
+                s.groups.filter.clear();
             } else {
                 s.trees[s.focus].set_filter("", rows);
             }
@@ -184,9 +184,9 @@ fn filter_key(s: &mut AppState, key: KeyEvent) -> Step {
             input.handle_event(&Event::Key(key));
             let text = input.value().to_owned();
             if groups {
-                s.groups_filter = text;
-                s.groups_cursor = 0;
-                s.groups_selected = None;
+                s.groups.filter = text;
+                s.groups.cursor = 0;
+                s.groups.selected = None;
             } else {
                 let also = state_matches(s, &text);
                 s.trees[s.focus].set_filter_with(&text, rows, also);
@@ -276,11 +276,11 @@ fn key_event(s: &mut AppState, key: KeyEvent) -> Step {
         }
         Action::LogUp => {
             let page = log_rows(s.size.0, s.size.1).max(1);
-            s.log_scroll = (s.log_scroll + page).min(s.log.len().saturating_sub(page));
+            s.log.scroll = (s.log.scroll + page).min(s.log.lines.len().saturating_sub(page));
             Step::redraw()
         }
         Action::LogDown => {
-            s.log_scroll = s.log_scroll.saturating_sub(log_rows(s.size.0, s.size.1).max(1));
+            s.log.scroll = s.log.scroll.saturating_sub(log_rows(s.size.0, s.size.1).max(1));
             Step::redraw()
         }
         Action::Help => {

@@ -206,7 +206,7 @@ pub(super) fn state_style(th: &Theme, state: &str) -> Style {
 }
 
 pub(super) fn snapshot<'a>(s: &'a AppState, instance: &str, group: &str) -> Option<&'a Result<GroupSnapshot, String>> {
-    s.live.get(&crate::core::target::GroupRef::new(instance.to_owned(), group.to_owned()))
+    s.live.groups.get(&crate::core::target::GroupRef::new(instance.to_owned(), group.to_owned()))
 }
 
 /// A group's lag in words: the sum, or "no committed offset" when it has none there (after a delete, or before its
@@ -271,7 +271,8 @@ fn row<'a>(s: &'a AppState, t: &'a Tree, n: usize, th: &Theme, selected: bool) -
             if let Some(n) = status.members().filter(|n| *n > 0) {
                 spans.push(Span::raw(format!("  {n} member(s)")));
             }
-            if s.live_only.contains(&crate::core::target::GroupRef::new(instance.to_string(), group.to_string())) {
+            if s.live.discovered.contains(&crate::core::target::GroupRef::new(instance.to_string(), group.to_string()))
+            {
                 spans.push(Span::styled("  (not in the profile)", th.fg(Color::DarkGray)));
             }
             if let Some(j) =
@@ -301,7 +302,10 @@ fn row<'a>(s: &'a AppState, t: &'a Tree, n: usize, th: &Theme, selected: bool) -
             }
         }
         Kind::Topic { instance, topic } => {
-            if s.topics_missing.contains(&crate::core::target::TopicRef::new(instance.to_string(), topic.to_string())) {
+            if s.live
+                .topics_missing
+                .contains(&crate::core::target::TopicRef::new(instance.to_string(), topic.to_string()))
+            {
                 spans.push(Span::styled("  [NOT FOUND]", th.fg(Color::Red)));
             } else {
                 spans.push(Span::styled(format!("  {} partitions", node.children.len()), th.fg(Color::DarkGray)))
@@ -318,7 +322,7 @@ fn row<'a>(s: &'a AppState, t: &'a Tree, n: usize, th: &Theme, selected: bool) -
 }
 
 fn log(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
-    let block = Block::default().borders(Borders::TOP | Borders::BOTTOM).title(if s.log_scroll > 0 {
+    let block = Block::default().borders(Borders::TOP | Borders::BOTTOM).title(if s.log.scroll > 0 {
         " log (scrolled; PgDn follows; L zooms) ".to_owned()
     } else {
         format!(" log ({}; L zooms) ", s.zone_name)

@@ -250,7 +250,7 @@ async fn a_wrong_key_costs_one_failed_signature_over_a_dashboard_session() {
     let mut app = App::with_profile(80, 24, wrong).await;
     let ak = app.state.profile.huawei[0].credentials.inline.as_ref().unwrap().id.expose().to_owned();
     let failed = |app: &App| app.emu.state().gate.failed_signatures(&ak);
-    assert_eq!(failed(&app), 1, "the start: {:?}", app.state.log.back());
+    assert_eq!(failed(&app), 1, "the start: {:?}", app.state.log.lines.back());
     // A form's plan, a six-group reset on the line, and the timer's refreshes: nothing more is sent with the key.
     app.keys(&down(2));
     app.key(KeyCode::Char(':'));

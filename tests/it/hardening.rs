@@ -113,7 +113,7 @@ async fn a_200_partition_job_under_faults_ends_in_definite_correct_outcomes() {
     assert!(worst < Duration::from_millis(500), "a key took {worst:?}: update waited on the job");
 
     // Every call has exactly one outcome line; ok means applied, failed means untouched.
-    let lines: Vec<&str> = state.log.iter().map(|l| l.text.as_str()).filter(|t| t.contains("/200] ")).collect();
+    let lines: Vec<&str> = state.log.lines.iter().map(|l| l.text.as_str()).filter(|t| t.contains("/200] ")).collect();
     assert_eq!(lines.len(), PARTITIONS as usize, "one outcome per call");
     let world = emu.state();
     let committed = &world.world.huawei[0].instances[0].groups[0].committed;
@@ -145,7 +145,7 @@ async fn a_200_partition_job_under_faults_ends_in_definite_correct_outcomes() {
         let p = c["partition"].as_i64().unwrap() as i32;
         assert_eq!(c["ok"].as_bool().unwrap(), committed[&("t".to_owned(), p)] == 100, "{c}");
     }
-    let last = &state.log.back().unwrap().text;
-    assert!(state.log.iter().any(|l| l.text.contains("NOT AS PLANNED")), "failures are visible: {last}");
+    let last = &state.log.lines.back().unwrap().text;
+    assert!(state.log.lines.iter().any(|l| l.text.contains("NOT AS PLANNED")), "failures are visible: {last}");
     eprintln!("{ok} ok, {failed} failed; {keys} keys during the job, the slowest {worst:?}");
 }

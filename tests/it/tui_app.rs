@@ -100,7 +100,7 @@ async fn refused_reset_on_an_active_group() {
     assert!(f.error.as_deref().is_some_and(|e| e.contains("fraud-check-1")), "{:?}", f.error);
     snap!("refused_active_group", app);
     app.key(KeyCode::Esc);
-    assert!(app.state.log.iter().any(|l| l.text.contains("nothing was sent: refused")));
+    assert!(app.state.log.lines.iter().any(|l| l.text.contains("nothing was sent: refused")));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -112,7 +112,8 @@ async fn partial_failure_and_cancel() {
     app.key(KeyCode::Char('y'));
     app.settle().await;
     snap!("partial_failure", app);
-    let failed: Vec<&str> = app.state.log.iter().map(|l| l.text.as_str()).filter(|t| t.contains("FAILED")).collect();
+    let failed: Vec<&str> =
+        app.state.log.lines.iter().map(|l| l.text.as_str()).filter(|t| t.contains("FAILED")).collect();
     assert_eq!(failed.len(), 1, "{failed:?}");
     assert!(
         failed[0].contains("server error HTTP 503") && failed[0].contains("partition=0 topic=orders"),
@@ -132,7 +133,7 @@ async fn partial_failure_and_cancel() {
     app.key(KeyCode::Esc);
     app.key(KeyCode::Char('y'));
     app.settle().await;
-    let last = app.state.log.back().unwrap().text.clone();
+    let last = app.state.log.lines.back().unwrap().text.clone();
 
     assert!(last.contains("cancelled") && last.contains("the rest were not sent"), "{last}");
     assert!(last.contains("u restores the snapshot"), "the cancel offers the undo: {last}");
@@ -165,7 +166,7 @@ async fn delete_forms_and_typed_confirmation() {
     assert!(app.screen().contains("Enter runs it"));
     app.key(KeyCode::Enter);
     app.settle().await;
-    assert!(app.state.log.iter().any(|l| l.text.contains("ok DeleteConsumerGroupOffsets")));
+    assert!(app.state.log.lines.iter().any(|l| l.text.contains("ok DeleteConsumerGroupOffsets")));
     // Topics -> payments -> delete messages on partition 0.
     app.key(KeyCode::Down);
     app.key(KeyCode::Down);
@@ -245,7 +246,7 @@ async fn undo_with_u_restores_the_snapshot() {
     app.key(KeyCode::Char('y'));
     app.settle().await;
     assert_eq!(committed(&app), before, "undo restored every saved offset");
-    assert!(app.state.log.iter().any(|l| l.text.contains("verified, 15 partition(s) as planned")));
+    assert!(app.state.log.lines.iter().any(|l| l.text.contains("verified, 15 partition(s) as planned")));
     // Message deletes have nothing to undo.
     app.key(KeyCode::Down);
     app.key(KeyCode::Down);

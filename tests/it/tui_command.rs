@@ -42,7 +42,7 @@ async fn the_command_line_completes_plans_in_the_selected_instance_and_keeps_an_
         app.typed("40");
         app.key(KeyCode::Enter);
         app.settle().await;
-        let Some(Modal::Confirm(c)) = &app.state.modal else { panic!("{:?}", app.state.log.back()) };
+        let Some(Modal::Confirm(c)) = &app.state.modal else { panic!("{:?}", app.state.log.lines.back()) };
         assert_eq!((c.plan.target.instance.as_str(), c.plan.group.as_deref()), ("orders", Some("billing")));
         assert!(c.plan.rows.iter().all(|r| r.target == Some(40)));
         assert_eq!(app.remembered.len(), 2, "both lines go to the history");
@@ -135,7 +135,7 @@ async fn a_file_named_on_the_line_is_read_on_the_worker_never_while_drawing() {
     app.key(KeyCode::Enter);
     assert!(start.elapsed() < std::time::Duration::from_secs(1), "Enter returned at once");
     app.settle().await;
-    let said: Vec<String> = app.state.log.iter().map(|l| l.text.clone()).collect();
+    let said: Vec<String> = app.state.log.lines.iter().map(|l| l.text.clone()).collect();
     assert!(said.iter().any(|l| l.contains("offsets.csv is a FIFO (a pipe), not a regular file")), "{said:?}");
     // A regular file is planned from its lines, BOM and all.
     let csv = dir.path().join("ok.csv");
@@ -147,7 +147,7 @@ async fn a_file_named_on_the_line_is_read_on_the_worker_never_while_drawing() {
     app.typed(&format!("reset --group billing --topic payments --from-file {}", csv.display()));
     app.key(KeyCode::Enter);
     app.settle().await;
-    let Some(Modal::Confirm(c)) = &app.state.modal else { panic!("{:?}", app.state.log.back()) };
+    let Some(Modal::Confirm(c)) = &app.state.modal else { panic!("{:?}", app.state.log.lines.back()) };
     let targets: Vec<_> = c.plan.rows.iter().filter_map(|r| r.target.map(|t| (r.partition, t))).collect();
     assert!(targets.contains(&(0, 3)) && targets.contains(&(1, 4)), "{targets:?}");
 }
@@ -161,7 +161,7 @@ async fn the_line_honours_dry_run_as_a_plan_to_read_and_refuses_yes_everywhere()
     app.typed("reset --group billing --topic payments --to-earliest --dry-run");
     app.key(KeyCode::Enter);
     app.settle().await;
-    let Some(Modal::Confirm(c)) = &app.state.modal else { panic!("{:?}", app.state.log.back()) };
+    let Some(Modal::Confirm(c)) = &app.state.modal else { panic!("{:?}", app.state.log.lines.back()) };
     assert!(c.view_only);
     assert!(app.screen().contains("DRY RUN: nothing will be sent from here"), "{}", app.screen());
     app.key(KeyCode::Char('y'));

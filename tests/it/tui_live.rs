@@ -30,23 +30,23 @@ async fn a_group_added_in_the_cloud_while_the_dashboard_runs_appears_and_can_be_
         .position(|n| matches!(&n.kind, Kind::Group { group, .. } if &**group == "hotfix-replay"))
         .expect("the new group is in the tree");
     assert!(t.nodes[at].children.is_empty(), "the listing gives state and lag; detail waits until it is looked at");
-    assert!(app.state.live.keys().all(|k| k.group != "hotfix-replay"), "not read before it is selected");
+    assert!(app.state.live.groups.keys().all(|k| k.group != "hotfix-replay"), "not read before it is selected");
     app.state.trees[0].selected = Some(at);
     app.state.trees[0].scroll_into_view(10);
     // Any message after the cursor lands on it asks for its detail (the prefetch of the row under the cursor).
     app.apply(Msg::Resize(80, 24));
-    app.settle_until(|s| s.live.keys().any(|k| k.group == "hotfix-replay")).await;
+    app.settle_until(|s| s.live.groups.keys().any(|k| k.group == "hotfix-replay")).await;
     let t = &app.state.trees[0];
     assert_eq!(t.nodes[at].children.len(), 1, "its topic, payments");
     assert_eq!(t.nodes[t.nodes[at].children[0]].children.len(), 3, "with its three partitions, read live");
     let screen = app.screen();
     assert!(screen.contains("hotfix-replay  [EMPTY]  lag") && screen.contains("(not in the profile)"), "{screen}");
     app.plan_reset(2).await;
-    assert!(matches!(app.state.modal, Some(Modal::Confirm(_))), "{:?}", app.state.log.back());
+    assert!(matches!(app.state.modal, Some(Modal::Confirm(_))), "{:?}", app.state.log.lines.back());
     app.key(KeyCode::Char('y'));
     app.settle().await;
-    let done = app.state.log.iter().any(|l| l.text.contains("verified, 3 partition(s) as planned"));
-    assert!(done, "{:?}", app.state.log.iter().rev().take(5).collect::<Vec<_>>());
+    let done = app.state.log.lines.iter().any(|l| l.text.contains("verified, 3 partition(s) as planned"));
+    assert!(done, "{:?}", app.state.log.lines.iter().rev().take(5).collect::<Vec<_>>());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -69,14 +69,17 @@ async fn a_ckafka_group_only_the_cloud_lists_gets_its_lag_read_in_the_background
     app.key(KeyCode::Char('v'));
     app.key(KeyCode::Char('R'));
     let lag_of = |s: &offsetdeck::tui::state::AppState| {
-        s.groups_all.iter().find(|r| r.group == "backfill-zz").and_then(|r| r.lag)
+        s.groups.all.iter().find(|r| r.group == "backfill-zz").and_then(|r| r.lag)
     };
     app.settle_until(|s| lag_of(s).is_some()).await;
     assert_eq!(lag_of(&app.state), Some(end), "its whole log unconsumed, read without the cursor visiting it");
-    assert!(app.state.live.keys().all(|k| k.group != "backfill-zz"), "from its offsets alone, not a detail read");
+    assert!(
+        app.state.live.groups.keys().all(|k| k.group != "backfill-zz"),
+        "from its offsets alone, not a detail read"
+    );
     let s = &app.state;
     let lags: Vec<(String, Option<i64>)> =
-        s.groups_rows.iter().map(|i| (s.groups_all[*i].group.clone(), s.groups_all[*i].lag)).collect();
+        s.groups.rows.iter().map(|i| (s.groups.all[*i].group.clone(), s.groups.all[*i].lag)).collect();
     let at = lags.iter().position(|(g, _)| g == "backfill-zz").unwrap();
     assert!(lags[..at].iter().all(|(_, l)| l.is_some_and(|l| l >= end)), "ranked by the lag read: {lags:?}");
     assert!(lags[at + 1..].iter().all(|(_, l)| l.is_none_or(|l| l <= end)), "ranked by the lag read: {lags:?}");
@@ -101,7 +104,7 @@ async fn instances_the_profile_does_not_name_join_the_tree_from_the_cloud() {
         out
     };
     let mut app = App::with_profile(80, 24, keep_accounts).await;
-    app.settle_until(|s| s.listed.contains_key("clickstream-hw")).await;
+    app.settle_until(|s| s.live.listed.contains_key("clickstream-hw")).await;
     let t = &app.state.trees[0];
     let instances: Vec<&str> = t
         .nodes
@@ -115,6 +118,7 @@ async fn instances_the_profile_does_not_name_join_the_tree_from_the_cloud() {
     assert!(
         app.state
             .log
+            .lines
             .iter()
             .any(|l| l.text.contains("instances found live beyond the profile (2): orders, clickstream-hw"))
     );
@@ -130,9 +134,10 @@ async fn instances_the_profile_does_not_name_join_the_tree_from_the_cloud() {
         .expect("billing listed");
     app.state.trees[0].selected = Some(at);
     app.apply(Msg::Resize(80, 24));
-    app.settle_until(|s| s.live.contains_key(&offsetdeck::core::target::GroupRef::new("orders", "billing"))).await;
+    app.settle_until(|s| s.live.groups.contains_key(&offsetdeck::core::target::GroupRef::new("orders", "billing")))
+        .await;
     app.plan_reset(1).await;
-    assert!(matches!(app.state.modal, Some(Modal::Confirm(_))), "{:?}", app.state.log.back());
+    assert!(matches!(app.state.modal, Some(Modal::Confirm(_))), "{:?}", app.state.log.lines.back());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -143,8 +148,8 @@ async fn a_confirmation_saves_its_plan_and_a_plan_file_opens_as_a_confirmation_u
     assert!(matches!(app.state.modal, Some(Modal::Confirm(_))));
     app.apply(Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
     assert!(matches!(app.state.modal, Some(Modal::Confirm(_))), "the confirmation stays open");
-    app.settle_until(|s| s.log.iter().any(|l| l.text.starts_with("plan saved to"))).await;
-    let line = app.state.log.iter().find(|l| l.text.starts_with("plan saved to")).unwrap().text.clone();
+    app.settle_until(|s| s.log.lines.iter().any(|l| l.text.starts_with("plan saved to"))).await;
+    let line = app.state.log.lines.iter().find(|l| l.text.starts_with("plan saved to")).unwrap().text.clone();
     let path = std::path::PathBuf::from(line.trim_start_matches("plan saved to ").split(" (sha256").next().unwrap());
     assert!(path.is_file(), "{line}");
     let file = offsetdeck::engine::planfile::load(&path).unwrap();
@@ -157,7 +162,7 @@ async fn a_confirmation_saves_its_plan_and_a_plan_file_opens_as_a_confirmation_u
     };
     open(&mut app, 900);
     app.settle().await;
-    let Some(Modal::Confirm(c)) = &app.state.modal else { panic!("{:?}", app.state.log.back()) };
+    let Some(Modal::Confirm(c)) = &app.state.modal else { panic!("{:?}", app.state.log.lines.back()) };
     assert!(c.plan.summary.contains("(plan file"), "{}", c.plan.summary);
     assert_eq!(c.plan.plan_file.as_deref(), Some(file.sha256.as_str()));
     app.key(KeyCode::Esc);
@@ -166,7 +171,7 @@ async fn a_confirmation_saves_its_plan_and_a_plan_file_opens_as_a_confirmation_u
     open(&mut app, 901);
     app.settle().await;
     assert!(app.state.modal.is_none());
-    let last = &app.state.log.back().unwrap().text;
+    let last = &app.state.log.lines.back().unwrap().text;
     assert!(last.contains("moved since the plan was made") && last.contains("committed offset moved"), "{last}");
 }
 
@@ -181,7 +186,7 @@ async fn marked_groups_are_exported_and_reset_together_under_one_confirmation_by
     let screen = app.screen();
     assert!(screen.contains("● billing") && screen.contains("● audit"), "{screen}");
     app.plan_reset(1).await;
-    let Some(Modal::ConfirmBatch(c)) = &app.state.modal else { panic!("{:?}", app.state.log.back()) };
+    let Some(Modal::ConfirmBatch(c)) = &app.state.modal else { panic!("{:?}", app.state.log.lines.back()) };
     assert_eq!(c.batch.plans.len(), 2);
     let screen = app.screen();
     for want in ["confirm reset of 2 groups", "audit: 1 partition(s)", "billing: 15 partition(s)", "Type `2 groups`"] {
@@ -189,8 +194,8 @@ async fn marked_groups_are_exported_and_reset_together_under_one_confirmation_by
     }
     // Ctrl-S exports the targets as one CSV that `reset --from-file` reads.
     app.apply(Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)));
-    app.settle_until(|s| s.log.iter().any(|l| l.text.starts_with("exported 2 group(s) to"))).await;
-    let line = app.state.log.iter().find(|l| l.text.starts_with("exported")).unwrap().text.clone();
+    app.settle_until(|s| s.log.lines.iter().any(|l| l.text.starts_with("exported 2 group(s) to"))).await;
+    let line = app.state.log.lines.iter().find(|l| l.text.starts_with("exported")).unwrap().text.clone();
     let path = line.trim_start_matches("exported 2 group(s) to ").split(';').next().unwrap().to_owned();
     let csv = std::fs::read_to_string(&path).unwrap();
     assert_eq!(csv.lines().filter(|l| l.starts_with("billing,")).count(), 15, "{csv}");
@@ -212,7 +217,7 @@ async fn marked_groups_are_exported_and_reset_together_under_one_confirmation_by
     let groups = &world.huawei[0].instances[0].groups;
     let billing = groups.iter().find(|g| g.name == "billing").unwrap();
     assert!(billing.committed.iter().filter(|((t, _), _)| t == "payments").all(|(_, o)| *o == 0), "{billing:?}");
-    let log: Vec<&str> = app.state.log.iter().map(|l| l.text.as_str()).collect();
+    let log: Vec<&str> = app.state.log.lines.iter().map(|l| l.text.as_str()).collect();
     assert!(log.iter().any(|l| l.contains("group 2 of 2: `billing`")), "{log:?}");
     assert!(log.iter().any(|l| l.contains("verified, 15 partition(s) as planned")), "{log:?}");
 }
@@ -238,5 +243,5 @@ async fn a_paced_plan_shows_its_progress_and_esc_stops_its_reads() {
     assert!(after_cancel < 6, "cancelled before its six lookups: {after_cancel}");
     std::thread::sleep(std::time::Duration::from_millis(2500));
     assert_eq!(lookups(), after_cancel, "no lookup after the cancel");
-    assert!(app.state.log.iter().any(|l| l.text.contains("planning cancelled: nothing was sent")));
+    assert!(app.state.log.lines.iter().any(|l| l.text.contains("planning cancelled: nothing was sent")));
 }

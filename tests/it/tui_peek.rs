@@ -23,7 +23,7 @@ async fn a_peek_shows_the_poison_message_inert_and_s_plans_to_skip_just_it() {
         app.typed("reset --instance orders --group billing --topic payments:0 --to-offset 1667");
         app.key(KeyCode::Enter);
         app.settle().await;
-        assert!(matches!(app.state.modal, Some(Modal::Confirm(_))), "{:?}", app.state.log.back());
+        assert!(matches!(app.state.modal, Some(Modal::Confirm(_))), "{:?}", app.state.log.lines.back());
         app.key(KeyCode::Char('p'));
         app.settle_until(|s| matches!(&s.modal, Some(Modal::Peek(v)) if v.result.is_some())).await;
         snap!(format!("peek_{w}x{h}"), app);
@@ -36,7 +36,7 @@ async fn a_peek_shows_the_poison_message_inert_and_s_plans_to_skip_just_it() {
         assert_eq!(p.messages[v.cursor].offset, 1667, "the target is selected");
         app.key(KeyCode::Char('s'));
         app.settle().await;
-        let Some(Modal::Confirm(c)) = &app.state.modal else { panic!("{:?}", app.state.log.back()) };
+        let Some(Modal::Confirm(c)) = &app.state.modal else { panic!("{:?}", app.state.log.lines.back()) };
         assert_eq!(c.plan.rows.len(), 1);
         assert_eq!((c.plan.rows[0].partition, c.plan.rows[0].target), (0, Some(1668)), "past the poison only");
     }
@@ -89,7 +89,7 @@ async fn a_delete_offsets_preview_shows_both_restart_outcomes_and_the_tree_then_
         // The worker reads the group again after the job; its read arrives after the job's end.
         let read = |s: &offsetdeck::tui::state::AppState| {
             let key = offsetdeck::core::target::GroupRef::new("orders", "audit");
-            matches!(s.live.get(&key), Some(Ok(g)) if g.partitions.iter().all(|p| p.committed.is_none()))
+            matches!(s.live.groups.get(&key), Some(Ok(g)) if g.partitions.iter().all(|p| p.committed.is_none()))
         };
         app.settle_until(read).await;
         let screen = app.screen();

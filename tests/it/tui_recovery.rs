@@ -52,7 +52,7 @@ async fn an_interrupted_job_is_shown_at_start_marked_in_the_tree_and_undone_from
         app.state.modal = Some(Modal::Interrupted(Default::default()));
         app.key(KeyCode::Char('u'));
         app.settle().await;
-        let Some(Modal::Confirm(c)) = &app.state.modal else { panic!("{:?}", app.state.log.back()) };
+        let Some(Modal::Confirm(c)) = &app.state.modal else { panic!("{:?}", app.state.log.lines.back()) };
         assert!(c.plan.summary.contains("billing"), "{}", c.plan.summary);
         app.key(KeyCode::Esc);
         // d dismisses: the mark goes.
@@ -69,7 +69,7 @@ async fn the_log_zooms_scrolls_by_line_and_finds() {
         // c copies the selection's full name (OSC 52, and the log shows it to select by hand).
         app.key(KeyCode::Char('c'));
         assert_eq!(app.copied.last().map(String::as_str), Some("billing"));
-        assert!(app.state.log.back().unwrap().text.contains("copied to the clipboard (OSC 52): billing"));
+        assert!(app.state.log.lines.back().unwrap().text.contains("copied to the clipboard (OSC 52): billing"));
         app.key(KeyCode::Char('L'));
         assert!(app.state.screen.log());
         // (The snapshot shows the lines from the match down: the snapshot path, whose length varies, stays above.)
@@ -79,12 +79,12 @@ async fn the_log_zooms_scrolls_by_line_and_finds() {
         snap!(format!("zoomed_log_{w}x{h}"), app);
         let screen = app.screen();
         assert!(screen.contains("times in Asia/Shanghai") && screen.contains("» job 2: verified"), "{screen}");
-        let hit = app.state.log_hit.expect("on a match");
-        assert!(app.state.log[hit].text.starts_with("job 2: verified"));
+        let hit = app.state.log.hit.expect("on a match");
+        assert!(app.state.log.lines[hit].text.starts_with("job 2: verified"));
         app.key(KeyCode::Up);
-        let before = app.state.log_scroll;
+        let before = app.state.log.scroll;
         app.key(KeyCode::Up);
-        assert_eq!(app.state.log_scroll, before + 1, "one line");
+        assert_eq!(app.state.log.scroll, before + 1, "one line");
         // In the zoomed log, c copies the line's snapshot path.
         app.key(KeyCode::Char('/'));
         app.typed("snapshot");
@@ -120,7 +120,7 @@ async fn every_new_screen_renders_at_any_size_without_panicking() {
     app.keys(&[KeyCode::Right, KeyCode::Enter]);
     app.settle().await;
     let batch = app.state.modal.clone();
-    assert!(matches!(batch, Some(Modal::ConfirmBatch(_))), "{:?}", app.state.log.back());
+    assert!(matches!(batch, Some(Modal::ConfirmBatch(_))), "{:?}", app.state.log.lines.back());
     let screens = [
         confirm,
         peek,

@@ -61,6 +61,7 @@ pub(super) fn open_reset(s: &mut AppState) -> Step {
 fn partition_counts(s: &AppState, instance: &str, group: &str, topics: &[String]) -> Vec<(String, u32)> {
     let live = s
         .live
+        .groups
         .get(&crate::core::target::GroupRef::new(instance.to_owned(), group.to_owned()))
         .and_then(|r| r.as_ref().ok());
     let pinned = crate::engine::target::Target::find(&s.profile, instance).map(|t| t.topics()).unwrap_or_default();
@@ -69,7 +70,8 @@ fn partition_counts(s: &AppState, instance: &str, group: &str, topics: &[String]
         .filter_map(|t| {
             let from_group = live.map(|snap| snap.partitions.iter().filter(|p| &p.topic == t).count() as u32);
             let from_topic = s
-                .topic_logs
+                .live
+                .topics
                 .get(&crate::core::target::TopicRef::new(instance.to_owned(), t.clone()))
                 .and_then(|r| r.as_ref().ok())
                 .map(|ps| ps.len() as u32);
@@ -151,14 +153,15 @@ pub(super) fn open_delete_messages(s: &mut AppState) -> Step {
 /// Log start and end of a partition: from the topic's own read, else from any group's live data.
 pub fn bounds(s: &AppState, instance: &str, topic: &str, partition: i32) -> Option<(i64, i64)> {
     let own = s
-        .topic_logs
+        .live
+        .topics
         .get(&crate::core::target::TopicRef::new(instance.to_owned(), topic.to_owned()))
         .and_then(|r| r.as_ref().ok())
         .and_then(|ps| ps.iter().find(|p| p.partition == partition));
     if let Some(p) = own {
         return Some((p.start, p.end));
     }
-    s.live.iter().filter(|(k, _)| k.instance == instance).find_map(|(_, r)| {
+    s.live.groups.iter().filter(|(k, _)| k.instance == instance).find_map(|(_, r)| {
         let p = r.as_ref().ok()?.partitions.iter().find(|p| p.topic == topic && p.partition == partition)?;
         Some((p.start?, p.end?))
     })

@@ -29,7 +29,7 @@ fn a_read_only_instance_offers_no_writes_and_says_why() {
     assert!(!applies(&s, Action::Reset) && !applies(&s, Action::Undo));
     let step = key(&mut s, KeyCode::Char('r'));
     assert!(step.effects.is_empty() && s.modal.is_none());
-    assert!(s.log.back().unwrap().text.contains("read_only"), "{:?}", s.log.back());
+    assert!(s.log.lines.back().unwrap().text.contains("read_only"), "{:?}", s.log.lines.back());
 }
 
 #[test]
@@ -315,7 +315,7 @@ fn p_on_a_group_peeks_at_its_laggiest_committed_offset_and_enter_shows_the_whole
     );
     let step = key(&mut s, KeyCode::Char('p'));
     let Some(Effect::Send(Command::Peek { request, partition, target, .. })) = step.effects.into_iter().next() else {
-        panic!("no peek: {:?}", s.log.back())
+        panic!("no peek: {:?}", s.log.lines.back())
     };
     assert_eq!((partition, target), (1, 30), "the partition with the most lag, at its committed offset");
     let value = format!("{}\u{1b}[2Jend", "word ".repeat(40));
