@@ -109,6 +109,11 @@ impl Gate {
         }
     }
 
+    /// Forgets the calls in every rate window, as a second of quiet would.
+    pub fn forget_windows(&mut self) {
+        self.windows.clear();
+    }
+
     /// Whether a call to `op` at `now_ms` exceeds its rate limit (counts the call when it does not).
     pub fn over_limit(&mut self, op: &str, now_ms: i64) -> bool {
         *self.seen.entry(op.to_owned()).or_default() += 1;
@@ -130,6 +135,11 @@ impl Gate {
     /// How many calls reached `op` in all (throttled ones included).
     pub fn calls_to(&self, op: &str) -> u32 {
         self.seen.get(op).copied().unwrap_or(0)
+    }
+
+    /// Every operation's count of calls so far.
+    pub fn calls(&self) -> &HashMap<String, u32> {
+        &self.seen
     }
 
     /// How many failed signatures this key id has sent in all.

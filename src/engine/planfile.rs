@@ -421,3 +421,24 @@ pub async fn replan(session: &Session, file: &PlanFile) -> Result<Plan, EngineEr
     plan.summary = format!("{} (plan file {}…)", plan.summary, &file.sha256[..12]);
     Ok(plan)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::strategy::ResetStrategy;
+    use crate::engine::fixtures::{group, profile, reset_plan};
+
+    #[test]
+    fn a_plan_file_is_read_until_its_expiry_and_refused_a_second_after() {
+        let p = profile();
+        let t = crate::engine::target::Target::find(&p, "orders").unwrap();
+        let plan = reset_plan(&group("EMPTY", &[(Some(5), Some(0), Some(9))]), ResetStrategy::Earliest);
+        let f = PlanFile::for_target(&plan, t.real(), jiff::SignedDuration::from_hours(1)).unwrap();
+        let text = serde_json::to_string(&f).unwrap();
+        let expires: jiff::Timestamp = f.expires_at.parse().unwrap();
+        assert!(PlanFile::read(&text, "p.json", expires).is_ok(), "valid up to its expiry");
+        let late = expires.checked_add(jiff::SignedDuration::from_secs(1)).unwrap();
+        let e = PlanFile::read(&text, "p.json", late).unwrap_err().to_string();
+        assert!(e.contains(&format!("p.json expired at {}", f.expires_at)) && e.contains("plan it again"), "{e}");
+    }
+}

@@ -45,7 +45,7 @@ async fn published_rate_limits_are_enforced_and_retried() {
     // With the client's own limit on, the same burst is paced and never throttled.
     let paced =
         Client::new(ClientConfig { backoff_base: Duration::from_millis(5), ..ClientConfig::default() }).unwrap();
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    e.emu.forget_rate_windows();
     for _ in 0..25 {
         assert_eq!(paced.call(&r, &c).await.unwrap().tries, 1);
     }
@@ -78,7 +78,7 @@ async fn two_processes_share_one_window_and_together_stay_under_the_limit() {
     let (a, b) = pair(None);
     let (x, y) = futures_util::future::join(throttled_of_15(&a, &r, &c), throttled_of_15(&b, &r, &c)).await;
     assert!(x + y > 0, "two separate windows send up to twice the limit");
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    e.emu.forget_rate_windows();
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = pair(Some(offsetdeck::providers::pacing::SharedWindows { dir: dir.path().into() }));
     let (x, y) = futures_util::future::join(throttled_of_15(&a, &r, &c), throttled_of_15(&b, &r, &c)).await;

@@ -63,7 +63,8 @@ fn two_profile_names_for_one_instance_share_its_group_lock() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(900));
+    // The lock is taken before the first call: once a call arrives, the first job holds it.
+    common::cli::wait_for_calls(&a, "ResetMessageOffset", 1);
     let second = Command::new(env!("CARGO_BIN_EXE_offsetdeck"))
         .arg("--profile")
         .arg(&renamed)

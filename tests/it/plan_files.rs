@@ -108,10 +108,14 @@ fn an_expired_or_edited_plan_is_refused() {
     let o = apply(&e, &edited);
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(text(&o).contains("was changed after it was planned"), "{}", text(&o));
+    // Expired: the same plan, planned and expiring a second later long ago (resealed, so only the time refuses it).
     let expired = e._dir.path().join("expired.json");
     args.extend(["--expires", "1s"]);
     plan_out(&e, &expired, &args);
-    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let mut old = offsetdeck::engine::planfile::load(&expired).unwrap();
+    (old.planned_at, old.expires_at) = ("2026-01-01T00:00:00Z".into(), "2026-01-01T00:00:01Z".into());
+    old.reseal();
+    offsetdeck::engine::planfile::write(&expired, &old).unwrap();
     let o = apply(&e, &expired);
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(text(&o).contains("expired at"), "{}", text(&o));

@@ -123,8 +123,12 @@ async fn partial_failure_and_cancel() {
     // A slow job, cancelled with Esc after it started.
     app.emu.set_latency("ResetMessageOffset", Duration::from_millis(150));
     app.plan_reset(1).await;
+    let before = app.emu.state().gate.calls_to("ResetMessageOffset");
     app.key(KeyCode::Char('y'));
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    // Started: its first call has reached the emulator.
+    while app.emu.state().gate.calls_to("ResetMessageOffset") == before {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     // Esc asks first; n keeps the job running, y cancels it.
     app.key(KeyCode::Esc);
     assert!(matches!(app.state.modal, Some(Modal::CancelConfirm { .. })));

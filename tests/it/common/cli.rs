@@ -74,6 +74,25 @@ pub fn committed(e: &Emulator, instance: &str, group: &str, topic: &str) -> Vec<
     v["partitions"].as_array().unwrap().iter().map(|p| p["committed"].as_i64()).collect()
 }
 
+/// How many signed calls reached `op` so far.
+pub fn calls_to(e: &Emulator, op: &str) -> u64 {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let body = rt.block_on(async {
+        reqwest::Client::new().post(format!("{}/_admin/calls", e.url)).send().await.unwrap().bytes().await.unwrap()
+    });
+    let v: Value = serde_json::from_slice(&body).unwrap();
+    v[op].as_u64().unwrap_or(0)
+}
+
+/// Waits (up to 20 s) until `op` has been called `n` times: the moment a running job is known to be in its calls.
+pub fn wait_for_calls(e: &Emulator, op: &str, n: u64) {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while calls_to(e, op) < n {
+        assert!(std::time::Instant::now() < until, "{op} was not called {n} time(s) within 20 s");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 pub fn admin(e: &Emulator, route: &str, body: &str) {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let status = rt.block_on(async {
