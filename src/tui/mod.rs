@@ -18,6 +18,7 @@ pub mod interrupted;
 mod job_events;
 pub mod keymap;
 pub mod layout;
+mod live_events;
 pub mod log_file;
 pub mod log_view;
 mod marks;
