@@ -32,7 +32,9 @@ pub(super) fn live_read(s: &mut AppState, at: String, key: GroupRef, result: Res
     if let (Ok(snap), true, Some(Modal::Confirm(c))) = (&result, planned_here, &mut s.modal) {
         c.stale = super::engine_events::stale(&c.plan, snap).or(c.stale.take());
     }
-    s.live.groups.insert(key.clone(), result);
+    for gone in s.live.hold_group(key.clone(), result) {
+        super::groups_view::refresh_row(s, &gone);
+    }
     super::groups_view::refresh_row(s, &key);
     Step::redraw()
 }

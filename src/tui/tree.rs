@@ -46,6 +46,9 @@ pub struct Node {
     pub parent: Option<usize>,
     /// Child indices.
     pub children: Vec<usize>,
+    /// A topic's partitions `0..parts`, made into nodes only while the topic is open (and released when it is
+    /// closed): a 100,000-partition topic costs one node until someone looks inside it.
+    pub parts: u32,
 }
 
 /// A tree with its expansion, filter, selection and visible rows.
@@ -67,6 +70,10 @@ pub struct Tree {
     pub selected: Option<usize>,
     /// First visible row shown.
     pub offset: usize,
+    /// Slots of released partition nodes, reused first.
+    free: std::collections::BTreeSet<usize>,
+    /// `p0`, `p1`, …: one label shared by every partition of that number.
+    labels: Vec<Arc<str>>,
 }
 
 impl Tree {
@@ -76,7 +83,7 @@ impl Tree {
         let id = self.nodes.len();
         let lower: Arc<str> =
             if name.chars().any(char::is_uppercase) { name.to_lowercase().into() } else { name.clone() };
-        self.nodes.push(Node { kind, name, lower, depth, parent, children: Vec::new() });
+        self.nodes.push(Node { kind, name, lower, depth, parent, children: Vec::new(), parts: 0 });
         match parent {
             Some(p) => self.nodes[p].children.push(id),
             None => self.roots.push(id),
@@ -88,9 +95,6 @@ impl Tree {
         let name: Arc<str> = i.name.as_str().into();
         let inst = self.add(Some(parent), Kind::Instance { instance: name.clone(), dts: false }, name.clone());
         let groups = self.add(Some(inst), Kind::Groups, "Groups");
-        // Partition labels are shared: a large profile has tens of thousands of `p0`s.
-        let max = i.topics.iter().map(|t| t.partitions).max().unwrap_or(0);
-        let labels: Vec<Arc<str>> = (0..max).map(|p| Arc::from(format!("p{p}"))).collect();
         let topic_names: Vec<(Arc<str>, u32)> =
             i.topics.iter().map(|t| (Arc::from(t.name.as_str()), t.partitions)).collect();
         for g in &i.groups {
@@ -102,28 +106,14 @@ impl Tree {
                     topic_names.iter().find(|(n, _)| &**n == t).cloned().unwrap_or((t.as_str().into(), 0));
                 let kind = Kind::GroupTopic { instance: name.clone(), group: group.clone(), topic: topic.clone() };
                 let tn = self.add(Some(gn), kind, topic.clone());
-                for p in 0..count as i32 {
-                    let kind = Kind::GroupPartition {
-                        instance: name.clone(),
-                        group: group.clone(),
-                        topic: topic.clone(),
-                        partition: p,
-                    };
-                    self.add(Some(tn), kind, labels[p as usize].clone());
-                }
+                self.nodes[tn].parts = count;
             }
         }
         let topics = self.add(Some(inst), Kind::Topics, "Topics");
         for (topic, count) in &topic_names {
             let tn =
                 self.add(Some(topics), Kind::Topic { instance: name.clone(), topic: topic.clone() }, topic.clone());
-            for p in 0..*count as i32 {
-                self.add(
-                    Some(tn),
-                    Kind::Partition { instance: name.clone(), topic: topic.clone(), partition: p },
-                    labels[p as usize].clone(),
-                );
-            }
+            self.nodes[tn].parts = *count;
         }
     }
 
@@ -278,10 +268,11 @@ impl Tree {
     /// Expands the selection, or steps into it when already open.
     pub fn expand(&mut self, height: usize) -> bool {
         let Some(s) = self.selected else { return false };
-        if self.nodes[s].children.is_empty() {
+        if !self.has_children(s) {
             return false;
         }
         if self.opened.insert(s) {
+            self.make_partitions(s);
             self.recompute();
             true
         } else {
@@ -293,6 +284,7 @@ impl Tree {
     pub fn collapse(&mut self, height: usize) -> bool {
         let Some(s) = self.selected else { return false };
         if self.opened.remove(&s) && self.filter.is_empty() {
+            self.release_partitions(s);
             self.recompute();
             return true;
         }
@@ -360,15 +352,7 @@ impl Tree {
                 let kind =
                     Kind::GroupTopic { instance: instance.clone(), group: group_name.clone(), topic: topic.clone() };
                 let tn = self.add(Some(gn), kind, topic.clone());
-                for p in 0..*count as i32 {
-                    let kind = Kind::GroupPartition {
-                        instance: instance.clone(),
-                        group: group_name.clone(),
-                        topic: topic.clone(),
-                        partition: p,
-                    };
-                    self.add(Some(tn), kind, format!("p{p}"));
-                }
+                self.nodes[tn].parts = *count;
             }
             added.push(*group);
         }
@@ -397,21 +381,28 @@ impl Tree {
         for topic in topics {
             let existing = self.nodes[gn].children.iter().copied().find(|c| &*self.nodes[*c].name == topic);
             let tn = match existing {
-                Some(tn) if !self.nodes[tn].children.is_empty() => continue,
+                Some(tn) if !self.nodes[tn].children.is_empty() || self.nodes[tn].parts > 0 => continue,
                 Some(tn) => tn,
                 None => {
                     let kind = Kind::GroupTopic { instance: inst.clone(), group: grp.clone(), topic: topic.into() };
                     self.add(Some(gn), kind, topic)
                 }
             };
-            for (_, p) in parts.iter().filter(|(t, _)| *t == topic) {
-                let kind = Kind::GroupPartition {
-                    instance: inst.clone(),
-                    group: grp.clone(),
-                    topic: topic.into(),
-                    partition: *p,
-                };
-                self.add(Some(tn), kind, format!("p{p}"));
+            let mine: Vec<i32> = parts.iter().filter(|(t, _)| *t == topic).map(|(_, p)| *p).collect();
+            if mine.iter().enumerate().all(|(i, p)| *p == i as i32) {
+                // The usual case, 0..n: held as a count until the topic is opened.
+                self.nodes[tn].parts = mine.len() as u32;
+            } else {
+                for p in mine {
+                    let kind = Kind::GroupPartition {
+                        instance: inst.clone(),
+                        group: grp.clone(),
+                        topic: topic.into(),
+                        partition: p,
+                    };
+                    let label = self.label(p);
+                    self.add(Some(tn), kind, label);
+                }
             }
             changed = true;
         }
@@ -428,7 +419,21 @@ impl Tree {
 
     /// Selects the first node of this kind, opening its ancestors and clearing the filter; false when there is none.
     pub fn select_where(&mut self, want: impl Fn(&Kind) -> bool, height: usize) -> bool {
-        let Some(at) = self.nodes.iter().position(|n| want(&n.kind)) else { return false };
+        let at = match self.nodes.iter().position(|n| want(&n.kind)) {
+            Some(at) => at,
+            None => {
+                // A partition not made into a node yet: open its topic to make it.
+                let lazy = (0..self.nodes.len()).find_map(|n| {
+                    let p = (0..self.nodes[n].parts as i32)
+                        .find(|p| self.partition_kind(n, *p).is_some_and(|k| want(&k)))?;
+                    Some((n, p))
+                });
+                let Some((topic, p)) = lazy else { return false };
+                self.opened.insert(topic);
+                self.make_partitions(topic);
+                self.nodes[topic].children[p as usize]
+            }
+        };
         let mut cur = self.nodes[at].parent;
         while let Some(c) = cur {
             self.opened.insert(c);
@@ -439,6 +444,100 @@ impl Tree {
         self.selected = Some(at);
         self.scroll_into_view(height);
         true
+    }
+}
+
+impl Tree {
+    /// Whether a node has children, made or still to be made.
+    pub fn has_children(&self, n: usize) -> bool {
+        !self.nodes[n].children.is_empty() || self.nodes[n].parts > 0
+    }
+
+    /// How many partitions a topic node has (made into nodes or not).
+    pub fn partition_count(&self, n: usize) -> usize {
+        self.nodes[n].children.len().max(self.nodes[n].parts as usize)
+    }
+
+    fn label(&mut self, p: i32) -> Arc<str> {
+        let p = p.max(0) as usize;
+        while self.labels.len() <= p {
+            let next = format!("p{}", self.labels.len());
+            self.labels.push(next.into());
+        }
+        self.labels[p].clone()
+    }
+
+    /// What partition `p` under topic node `n` stands for.
+    fn partition_kind(&self, n: usize, partition: i32) -> Option<Kind> {
+        match &self.nodes[n].kind {
+            Kind::GroupTopic { instance, group, topic } => Some(Kind::GroupPartition {
+                instance: instance.clone(),
+                group: group.clone(),
+                topic: topic.clone(),
+                partition,
+            }),
+            Kind::Topic { instance, topic } => {
+                Some(Kind::Partition { instance: instance.clone(), topic: topic.clone(), partition })
+            }
+            _ => None,
+        }
+    }
+
+    /// Makes an opened topic's partitions into nodes, in released slots first.
+    fn make_partitions(&mut self, n: usize) {
+        if self.nodes[n].parts == 0 || !self.nodes[n].children.is_empty() {
+            return;
+        }
+        let depth = self.nodes[n].depth + 1;
+        for p in 0..self.nodes[n].parts as i32 {
+            let Some(kind) = self.partition_kind(n, p) else { return };
+            let name = self.label(p);
+            let node = Node { kind, lower: name.clone(), name, depth, parent: Some(n), children: Vec::new(), parts: 0 };
+            let id = match self.free.pop_first() {
+                Some(slot) => {
+                    self.nodes[slot] = node;
+                    slot
+                }
+                None => {
+                    self.nodes.push(node);
+                    self.nodes.len() - 1
+                }
+            };
+            self.nodes[n].children.push(id);
+        }
+    }
+
+    /// Releases a closed topic's partition nodes (they are made again when it is opened). Slots at the end are
+    /// dropped and the arena shrunk, so a big topic looked at once does not hold its memory.
+    fn release_partitions(&mut self, n: usize) {
+        if self.nodes[n].parts == 0 {
+            return;
+        }
+        let empty: Arc<str> = Arc::from("");
+        for c in std::mem::take(&mut self.nodes[n].children) {
+            self.nodes[c] = Node {
+                kind: Kind::Groups,
+                name: empty.clone(),
+                lower: empty.clone(),
+                depth: 0,
+                parent: None,
+                children: Vec::new(),
+                parts: 0,
+            };
+            self.opened.remove(&c);
+            self.also_matching.remove(&c);
+            if self.selected == Some(c) {
+                self.selected = Some(n);
+            }
+            self.free.insert(c);
+        }
+        while self.free.last().is_some_and(|l| *l + 1 == self.nodes.len()) {
+            self.free.pop_last();
+            self.nodes.pop();
+        }
+        if self.nodes.capacity() > 2 * self.nodes.len() + 1024 {
+            self.nodes.shrink_to_fit();
+        }
     }
 }
 

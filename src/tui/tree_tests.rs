@@ -21,7 +21,15 @@ fn a_group_found_live_is_added_once_under_its_instance() {
     assert!(!t.add_group("no-such-instance", "x", &[]));
     assert!(t.fill_partitions(&instance, "found-live", &[("t", 0), ("t", 1), ("u", 0)]));
     assert!(!t.fill_partitions(&instance, "found-live", &[("t", 0)]), "filled once");
-    assert_eq!(t.nodes.len(), before + 6, "group, topics t and u (found by the read), three partitions");
+    assert_eq!(t.nodes.len(), before + 3, "group, topics t and u (found by the read); partitions wait to be opened");
+    let topic_t = t
+        .nodes
+        .iter()
+        .position(
+            |n| matches!(&n.kind, Kind::GroupTopic { group, topic, .. } if &**group == "found-live" && &**topic == "t"),
+        )
+        .unwrap();
+    assert_eq!(t.partition_count(topic_t), 2);
     assert!(t.visible.iter().any(|v| &*t.nodes[*v].name == "found-live"), "shown in the open Groups folder");
 }
 
@@ -54,4 +62,42 @@ fn scrolling_keeps_selection_in_view() {
         assert!(c >= t.offset && c < t.offset + 4);
     }
     assert!(!t.move_by(-100, 4) || t.cursor() == 0);
+}
+
+/// A 100,000-partition topic is one node until it is opened, 100,001 while open, and one again once closed: the
+/// arena gives the memory back, and the rows, the selection and the filter behave as if the nodes were always there.
+#[test]
+fn a_big_topics_partitions_exist_as_nodes_only_while_it_is_open() {
+    let mut t = Tree::huawei(&example());
+    let Kind::Instance { instance, .. } =
+        t.nodes.iter().find(|n| matches!(n.kind, Kind::Instance { .. })).unwrap().kind.clone()
+    else {
+        unreachable!()
+    };
+    assert!(t.add_group(&instance, "firehose-etl", &[("firehose".into(), 100_000)]));
+    let before = t.nodes.len();
+    let topic = before - 1;
+    assert!(t.has_children(topic) && t.partition_count(topic) == 100_000);
+    // Select the topic and open it: its partitions appear, labelled and of the right kind.
+    t.select_where(|k| matches!(k, Kind::GroupTopic { group, .. } if &**group == "firehose-etl"), 10);
+    assert!(t.expand(10));
+    assert_eq!(t.nodes.len(), before + 100_000);
+    let at = t.cursor();
+    assert_eq!(&*t.nodes[t.visible[at + 1]].name, "p0");
+    assert_eq!(&*t.nodes[t.visible[at + 100_000]].name, "p99999");
+    assert!(
+        matches!(&t.nodes[t.visible[at + 7]].kind, Kind::GroupPartition { partition: 6, group, .. } if &**group == "firehose-etl")
+    );
+    // Down onto p0, then left: the cursor goes to the topic; left again closes it and releases the nodes.
+    t.move_by(1, 10);
+    assert!(t.collapse(10));
+    assert_eq!(t.selected, Some(topic));
+    assert!(t.collapse(10));
+    assert_eq!(t.nodes.len(), before, "released");
+    assert!(t.nodes.capacity() < before + 100_000, "and the arena shrunk: {}", t.nodes.capacity());
+    assert!(!t.visible.iter().any(|v| t.nodes[*v].parent == Some(topic)));
+    // A partition asked for by kind is made on the way (the `:` line and the tests select partitions by kind).
+    assert!(t.select_where(|k| matches!(k, Kind::GroupPartition { partition: 4242, .. }), 10));
+    assert_eq!(&*t.selected_node().unwrap().name, "p4242");
+    assert!(t.opened.contains(&topic));
 }

@@ -223,7 +223,7 @@ fn row<'a>(s: &'a AppState, t: &'a Tree, n: usize, th: &Theme, selected: bool) -
     let node = &t.nodes[n];
     // A text cursor as well as the highlight: visible without colour and in snapshots.
     let indent = format!("{}{}", if selected { "›" } else { " " }, "  ".repeat(node.depth as usize));
-    let marker = if node.children.is_empty() {
+    let marker = if !t.has_children(n) {
         "  "
     } else if t.opened.contains(&n) || !t.filter.is_empty() {
         "▾ "
@@ -308,7 +308,7 @@ fn row<'a>(s: &'a AppState, t: &'a Tree, n: usize, th: &Theme, selected: bool) -
             {
                 spans.push(Span::styled("  [NOT FOUND]", th.fg(Color::Red)));
             } else {
-                spans.push(Span::styled(format!("  {} partitions", node.children.len()), th.fg(Color::DarkGray)))
+                spans.push(Span::styled(format!("  {} partitions", t.partition_count(n)), th.fg(Color::DarkGray)))
             }
         }
         Kind::Partition { instance, topic, partition } => {

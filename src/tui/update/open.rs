@@ -135,13 +135,12 @@ pub(super) fn open_delete_messages(s: &mut AppState) -> Step {
     if let Some(why) = write_refusal(s, &instance, PlanKind::DeleteMessages) {
         return status(s, format!("delete messages: {why}"));
     }
-    let count = s.trees[s.focus]
+    let t = &s.trees[s.focus];
+    let count = t
         .nodes
         .iter()
-        .filter(
-            |n| matches!(&n.kind, Kind::Partition { instance: i, topic: t, .. } if **i == *instance && **t == *topic),
-        )
-        .count() as i32;
+        .position(|n| matches!(&n.kind, Kind::Topic { instance: i, topic: tp } if **i == *instance && **tp == *topic))
+        .map_or(0, |n| t.partition_count(n)) as i32;
     let rows = (0..count)
         .map(|p| DeleteRow { partition: p, bounds: bounds(s, &instance, &topic, p), offset: Input::default() })
         .collect();
