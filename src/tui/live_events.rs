@@ -9,8 +9,7 @@ use crate::core::target::{GroupRef, TopicRef};
 /// A group read live: its partitions fill the tree (a discovered group), its trend keeps the lag before, an open
 /// confirmation of it is checked for drift, and its groups-view row is redrawn.
 pub(super) fn live_read(s: &mut AppState, at: String, key: GroupRef, result: Result<GroupSnapshot, String>) -> Step {
-    let was_error = s.live.groups.get(&key).is_some_and(|r| r.is_err());
-    if let (Err(e), false) = (&result, was_error) {
+    if let Some(e) = newly_failed(s.live.groups.get(&key), &result) {
         s.push_log(at, Level::Error, format!("{key}: live read failed: {e}"));
     }
     // A group found live gets its partitions once a read says how many.
@@ -62,8 +61,7 @@ pub(super) fn topic_log(
     key: TopicRef,
     result: Result<Vec<TopicPartition>, String>,
 ) -> Step {
-    let was_error = s.live.topics.get(&key).is_some_and(|r| r.is_err());
-    if let (Err(e), false) = (&result, was_error) {
+    if let Some(e) = newly_failed(s.live.topics.get(&key), &result) {
         s.push_log(
             at,
             Level::Error,
@@ -82,11 +80,10 @@ pub(super) fn groups_listed(
     instance: String,
     result: Result<Vec<GroupSummary>, String>,
 ) -> Step {
-    let was_error = s.live.listed.get(&instance).is_some_and(|r| r.is_err());
+    if let Some(e) = newly_failed(s.live.listed.get(&instance), &result) {
+        s.push_log(at, Level::Error, format!("{instance}: listing its groups failed: {e}"));
+    }
     match &result {
-        Err(e) if !was_error => {
-            s.push_log(at, Level::Error, format!("{instance}: listing its groups failed: {e}"));
-        }
         Err(_) => {}
         Ok(groups) => add_listed(s, &instance, groups, true),
     }
@@ -155,6 +152,14 @@ pub(super) fn discovered(
         Err(e) => s.push_log(at, Level::Error, format!("account {account}: listing its {what} failed: {e}")),
     }
     Step::redraw()
+}
+
+/// A read's error, when the read before it had not failed: a failure is logged once, not on every refresh.
+fn newly_failed<'r, T, U>(before: Option<&Result<T, String>>, now: &'r Result<U, String>) -> Option<&'r String> {
+    match now {
+        Err(e) if !before.is_some_and(|r| r.is_err()) => Some(e),
+        _ => None,
+    }
 }
 
 /// How many partitions a topic has, as far as the dashboard knows (its own read, else the profile); 0 when unknown.

@@ -7,14 +7,21 @@ fn example() -> Profile {
     crate::core::profile::parse(text, "x").unwrap().profile
 }
 
+/// The name of the tree's first instance.
+fn first_instance(t: &Tree) -> Arc<str> {
+    t.nodes
+        .iter()
+        .find_map(|n| match &n.kind {
+            Kind::Instance { instance, .. } => Some(instance.clone()),
+            _ => None,
+        })
+        .unwrap()
+}
+
 #[test]
 fn a_group_found_live_is_added_once_under_its_instance() {
     let mut t = Tree::huawei(&example());
-    let Kind::Instance { instance, .. } =
-        t.nodes.iter().find(|n| matches!(n.kind, Kind::Instance { .. })).unwrap().kind.clone()
-    else {
-        unreachable!()
-    };
+    let instance = first_instance(&t);
     let before = t.nodes.len();
     assert!(t.add_group(&instance, "found-live", &[("t".into(), 0)]));
     assert!(!t.add_group(&instance, "found-live", &[]), "once");
@@ -69,11 +76,7 @@ fn scrolling_keeps_selection_in_view() {
 #[test]
 fn a_big_topics_partitions_exist_as_nodes_only_while_it_is_open() {
     let mut t = Tree::huawei(&example());
-    let Kind::Instance { instance, .. } =
-        t.nodes.iter().find(|n| matches!(n.kind, Kind::Instance { .. })).unwrap().kind.clone()
-    else {
-        unreachable!()
-    };
+    let instance = first_instance(&t);
     assert!(t.add_group(&instance, "firehose-etl", &[("firehose".into(), 100_000)]));
     let before = t.nodes.len();
     let topic = before - 1;
