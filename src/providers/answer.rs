@@ -38,7 +38,12 @@ pub fn with_request_id(e: CallError, id: Option<&str>) -> CallError {
 
 /// A field that must be there (an object, a list, a value; not null).
 pub fn need<'a>(v: &'a Value, key: &str) -> Result<&'a Value, CallError> {
-    match v.get(key) {
+    present(v.get(key), key)
+}
+
+/// A field read typed, that must be there: named `key` in the error.
+pub fn present<'a>(x: Option<&'a Value>, key: &str) -> Result<&'a Value, CallError> {
+    match x {
         Some(Value::Null) | None => Err(malformed(format!("the field `{key}` is missing"))),
         Some(x) => Ok(x),
     }
@@ -52,7 +57,12 @@ pub fn need_list<'a>(v: &'a Value, key: &str) -> Result<&'a [Value], CallError> 
 /// A topic or group name from the service: 1 to 249 characters of `[a-zA-Z0-9._-]`, as Kafka and both clouds
 /// allow. Anything else is refused where it enters (a megabyte "name" would be held, drawn and written everywhere).
 pub fn kafka_name(v: &Value, key: &str) -> Result<String, CallError> {
-    let Some(name) = need(v, key)?.as_str() else {
+    kafka_name_in(v.get(key), key)
+}
+
+/// [`kafka_name`] of a field read typed.
+pub fn kafka_name_in(x: Option<&Value>, key: &str) -> Result<String, CallError> {
+    let Some(name) = present(x, key)?.as_str() else {
         return Err(malformed(format!("the field `{key}` is not a name")));
     };
     name_ok(name).map_err(|why| malformed(format!("the field `{key}` {why}")))?;
@@ -80,7 +90,12 @@ pub fn name_ok(name: &str) -> Result<(), String> {
 
 /// A partition number: a whole number from 0 to 2^31 - 1.
 pub fn partition(v: &Value, key: &str) -> Result<i32, CallError> {
-    let n = int(need(v, key)?).ok_or_else(|| malformed(format!("the field `{key}` is not a partition number")))?;
+    partition_in(v.get(key), key)
+}
+
+/// [`partition`] of a field read typed.
+pub fn partition_in(x: Option<&Value>, key: &str) -> Result<i32, CallError> {
+    let n = int(present(x, key)?).ok_or_else(|| malformed(format!("the field `{key}` is not a partition number")))?;
     i32::try_from(n)
         .ok()
         .filter(|p| *p >= 0)
@@ -89,7 +104,12 @@ pub fn partition(v: &Value, key: &str) -> Result<i32, CallError> {
 
 /// An offset: a whole number, 0 or more.
 pub fn offset(v: &Value, key: &str) -> Result<i64, CallError> {
-    let n = int(need(v, key)?).ok_or_else(|| malformed(format!("the field `{key}` is not a whole number")))?;
+    offset_in(v.get(key), key)
+}
+
+/// [`offset`] of a field read typed.
+pub fn offset_in(x: Option<&Value>, key: &str) -> Result<i64, CallError> {
+    let n = int(present(x, key)?).ok_or_else(|| malformed(format!("the field `{key}` is not a whole number")))?;
     if n < 0 {
         return Err(malformed(format!("the field `{key}` is {n}; an offset is 0 or more")));
     }
@@ -98,7 +118,12 @@ pub fn offset(v: &Value, key: &str) -> Result<i64, CallError> {
 
 /// A committed offset: absent, null or -1 mean "none"; anything else must be 0 or more.
 pub fn committed(v: &Value, key: &str) -> Result<Option<i64>, CallError> {
-    match v.get(key) {
+    committed_in(v.get(key), key)
+}
+
+/// [`committed`] of a field read typed.
+pub fn committed_in(x: Option<&Value>, key: &str) -> Result<Option<i64>, CallError> {
+    match x {
         None | Some(Value::Null) => Ok(None),
         Some(x) => match int(x) {
             Some(-1) => Ok(None),
@@ -140,11 +165,22 @@ pub struct Pages {
     seen: std::collections::HashSet<u64>,
     pages: usize,
     bytes: usize,
+    /// Items listed, kept or not.
+    count: usize,
     /// The page size asked for: the total says how many pages there can be.
     limit: usize,
     /// The field of each item that is a topic or group name, checked as its page arrives (not after a listing of
     /// megabyte names has been held whole).
     name: Option<&'static str>,
+}
+
+/// The fingerprint of a typed item, from what identifies it and a sample of what it holds: two pages alike in it
+/// are the same page sent again.
+pub fn fingerprint_of(parts: impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    parts.hash(&mut h);
+    h.finish()
 }
 
 /// A hash of a listing item: every top-level field in full (names, ids), and the first nested values up to a
@@ -196,7 +232,15 @@ pub fn take_list(v: &mut Value, key: &str) -> Result<Vec<Value>, CallError> {
 
 impl Pages {
     pub fn new(limit: usize) -> Self {
-        Self { items: Vec::new(), seen: Default::default(), pages: 0, bytes: 0, limit: limit.max(1), name: None }
+        Self {
+            items: Vec::new(),
+            seen: Default::default(),
+            pages: 0,
+            bytes: 0,
+            count: 0,
+            limit: limit.max(1),
+            name: None,
+        }
     }
 
     /// Checks each item's `field` as a Kafka name ([`kafka_name`]) when its page arrives.
@@ -215,13 +259,36 @@ impl Pages {
 
     /// Adds a page of `bytes` answer bytes; `Ok(true)` when the listing is complete.
     pub fn add(&mut self, page: Vec<Value>, total: usize, bytes: usize) -> Result<bool, CallError> {
+        self.page_arrived(total, bytes)?;
+        if let Some(field) = self.name {
+            page.iter().try_for_each(|item| kafka_name(item, field).map(drop))?;
+        }
+        let done = self.items_arrived(page.first().map(fingerprint), page.len(), total)?;
+        self.items.extend(page);
+        Ok(done)
+    }
+
+    /// [`add`](Self::add) for a page its reader read typed and keeps itself: the same bounds, counted from the
+    /// page's length and its first item's fingerprint ([`fingerprint_of`]). Names are the reader's to check.
+    pub fn add_counted(
+        &mut self,
+        first: Option<u64>,
+        len: usize,
+        total: usize,
+        bytes: usize,
+    ) -> Result<bool, CallError> {
+        self.page_arrived(total, bytes)?;
+        self.items_arrived(first, len, total)
+    }
+
+    fn page_arrived(&mut self, total: usize, bytes: usize) -> Result<(), CallError> {
         self.pages += 1;
         self.bytes += bytes;
         if self.bytes > LISTING_BYTES {
             return Err(malformed(format!(
                 "the listing is larger than {} MiB after {} items; it was not read further",
                 LISTING_BYTES >> 20,
-                self.items.len()
+                self.count
             )));
         }
         // A total that grows while it is listed (groups created meanwhile) earns its pages; more than that is a
@@ -232,18 +299,24 @@ impl Pages {
                 self.pages, self.limit
             )));
         }
-        if let Some(field) = self.name {
-            page.iter().try_for_each(|item| kafka_name(item, field).map(drop))?;
-        }
-        let Some(first) = page.first().map(fingerprint) else { return Ok(true) };
+        Ok(())
+    }
+
+    fn items_arrived(&mut self, first: Option<u64>, len: usize, total: usize) -> Result<bool, CallError> {
+        let Some(first) = first else { return Ok(true) };
         if !self.seen.insert(first) {
-            return Err(malformed(format!("the service sent a page again (after {} items)", self.items.len())));
+            return Err(malformed(format!("the service sent a page again (after {} items)", self.count)));
         }
-        self.items.extend(page);
-        if self.items.len() > MAX_ITEMS {
+        self.count += len;
+        if self.count > MAX_ITEMS {
             return Err(malformed(format!("the listing goes past {MAX_ITEMS} items")));
         }
-        Ok(self.items.len() >= total)
+        Ok(self.count >= total)
+    }
+
+    /// How many items were listed so far.
+    pub fn count(&self) -> usize {
+        self.count
     }
 
     /// The items read so far.

@@ -338,9 +338,9 @@ impl Client {
         let request_id = request_id.map(|r| crate::core::inert::one_line(&r).into_owned());
         // The one boundary for what a server sends: every string of the answer, and every error's text, is kept to
         // one line before anything places it in a line of output (raw answers are read by readers that do so).
+        let n = bytes.len();
         let answer = match req.signing {
             Signing::Huawei { .. } if req.raw_answer && status < 400 => {
-                let n = bytes.len();
                 return Ok(Answer {
                     status,
                     json: serde_json::Value::Null,
@@ -351,12 +351,14 @@ impl Client {
                 });
             }
             Signing::Huawei { .. } => huawei_wire::interpret(status, &bytes, request_id),
+            Signing::Tencent { .. } if req.raw_answer => tencent_wire::interpret_raw(status, bytes, request_id),
             Signing::Tencent { .. } => tencent_wire::interpret(status, &bytes, request_id),
         };
         match answer {
             Ok(mut a) => {
-                a.bytes = bytes.len();
+                a.bytes = n;
                 one_line_strings(&mut a.json);
+                a.request_id = a.request_id.map(|r| crate::core::inert::one_line(&r).into_owned());
                 Ok(a)
             }
             Err(e) => Err(e.one_line()),

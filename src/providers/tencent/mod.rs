@@ -2,6 +2,7 @@
 
 pub mod instances;
 pub mod message;
+pub mod offsets;
 pub mod read;
 pub mod wire;
 
@@ -37,7 +38,8 @@ fn request(acc: &TencentAccount, service: &'static str, action: &'static str, pa
         rate_limit: acc.rate_limits.get(action).copied(),
         rate_ceiling: None,
         signing: Signing::Tencent { service, action, version, region: acc.region.clone() },
-        raw_answer: false,
+        // The one answer that may hold a topic's 100,000 partitions is read typed from its bytes (`offsets`).
+        raw_answer: action == "DescribeGroupOffsets",
         // A topic's bounds are the same for every group on it: one read a refresh serves them all.
         share_for: (action == "DescribeTopicSyncReplica").then_some(SHARE_BOUNDS),
     }

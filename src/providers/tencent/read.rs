@@ -45,7 +45,6 @@ async fn paged_each(
         "DescribeGroup" => Some("Group"),
         "DescribeConsumerGroup" | "DescribeConsumerGroups" => Some("ConsumerGroupName"),
         "DescribeTopic" => Some("TopicName"),
-        "DescribeGroupOffsets" => Some("Topic"),
         _ => None,
     };
     let mut pages = Pages::new(limit as usize).named(name);
@@ -103,14 +102,10 @@ pub async fn describe_ckafka_group(
         .collect();
     // No topics: every topic the group has committed offsets on, in the same call (a second listing of a group on a
     // 100,000-partition topic would read ~10 MiB twice).
-    let mut params = json!({"InstanceId": instance, "Group": group});
-    if !topics.is_empty() {
-        params["Topics"] = json!(topics);
-    }
-    let rows = paged(client, creds, acc, ("ckafka", "DescribeGroupOffsets"), params, 50, (true, "TopicList")).await?;
+    let rows = super::offsets::group_offsets(client, creds, acc, instance, group, topics).await?;
     let mut partitions = Vec::new();
-    for t in &rows {
-        let topic = answer::kafka_name(t, "Topic")?;
+    for t in rows {
+        let topic = t.topic;
         let starts = paged(
             client,
             creds,
@@ -126,9 +121,8 @@ pub async fn describe_ckafka_group(
             .iter()
             .map(|s| Ok((answer::partition(s, "Partition")?, answer::offset(s, "BeginOffset")?)))
             .collect::<Result<_, CallError>>()?;
-        for p in answer::need_list(t, "Partitions")? {
-            let n = answer::partition(p, "Partition")?;
-            let end = answer::offset(p, "LogEndOffset")?;
+        for p in t.partitions {
+            let (n, end) = (p.partition, p.end);
             let start = starts.get(&n).copied();
             if let Some(s) = start.filter(|s| *s > end) {
                 return Err(CallError::Malformed {
@@ -139,7 +133,7 @@ pub async fn describe_ckafka_group(
             partitions.push(PartitionState {
                 topic: topic.clone(),
                 partition: n,
-                committed: answer::committed(p, "Offset")?,
+                committed: p.committed,
                 start,
                 end: Some(end),
             });
@@ -159,15 +153,11 @@ pub async fn ckafka_group_lag(
     instance: &str,
     group: &str,
 ) -> Result<Option<i64>, CallError> {
-    let params = json!({"InstanceId": instance, "Group": group});
-    let rows = paged(client, creds, acc, ("ckafka", "DescribeGroupOffsets"), params, 50, (true, "TopicList")).await?;
+    let rows = super::offsets::group_offsets(client, creds, acc, instance, group, &[]).await?;
     let mut lag: Option<i64> = None;
-    for t in &rows {
-        for p in answer::need_list(t, "Partitions")? {
-            let end = answer::offset(p, "LogEndOffset")?;
-            if let Some(c) = answer::committed(p, "Offset")? {
-                lag = Some(lag.unwrap_or(0).saturating_add((end - c).max(0)));
-            }
+    for p in rows.iter().flat_map(|t| &t.partitions) {
+        if let Some(c) = p.committed {
+            lag = Some(lag.unwrap_or(0).saturating_add((p.end - c).max(0)));
         }
     }
     Ok(lag)
