@@ -21,40 +21,45 @@ pub async fn paged(
     key: &str,
     build: impl Fn(usize, usize) -> ApiRequest,
 ) -> Result<(Vec<Value>, Vec<String>), CallError> {
-    paged_each(client, creds, (limit, key), build, &mut |_| {}).await
+    paged_map(client, creds, (limit, key), build, &mut Ok, &mut |_| {}).await
 }
 
-/// [`paged`], giving each page's items, checked, to `each` as it arrives.
-async fn paged_each(
+/// [`paged`], each item turned into a `T` by `read` as its page arrives (the page's JSON is let go then), and each
+/// page's items given to `each`.
+async fn paged_map<T: Send>(
     client: &Client,
     creds: &Credentials,
     (limit, key): (usize, &str),
     build: impl Fn(usize, usize) -> ApiRequest,
-    each: &mut (dyn FnMut(&[Value]) + Send),
-) -> Result<(Vec<Value>, Vec<String>), CallError> {
+    read: &mut (dyn FnMut(Value) -> Result<T, CallError> + Send),
+    each: &mut (dyn FnMut(&[T]) + Send),
+) -> Result<(Vec<T>, Vec<String>), CallError> {
     // The listings whose items are named by a topic or group name.
     let name = match key {
         "groups" => Some("group_id"),
         "topics" => Some("name"),
         _ => None,
     };
-    let (mut pages, mut ids) = (Pages::new(limit).named(name), Vec::new());
+    let (mut pages, mut ids, mut out) = (Pages::new(limit).named(name), Vec::new(), Vec::new());
     let mut listing = None;
     loop {
-        let req = build(pages.len(), limit);
+        let req = build(pages.count(), limit);
         let listing = listing.get_or_insert_with(|| crate::providers::progress::Listing::new(req.op));
         let mut a: Answer = client.call(&req, creds).await?;
         ids.extend(a.request_id.clone());
         let total =
             answer::total(a.json.get("total").or_else(|| a.json.get("instance_num"))).map_err(|e| with_id(e, &a))?;
         let page = answer::take_list(&mut a.json, key).map_err(|e| with_id(e, &a))?;
-        let before = pages.len();
-        let done = pages.add(page, total, a.bytes).map_err(|e| with_id(e, &a))?;
-        each(&pages.items()[before..]);
-        if done {
-            return Ok((pages.into_items(), ids));
+        let done = pages.add_unkept(&page, total, a.bytes).map_err(|e| with_id(e, &a))?;
+        let before = out.len();
+        for item in page {
+            out.push(read(item).map_err(|e| with_id(e, &a))?);
         }
-        client.listed(listing, pages.len(), total);
+        each(&out[before..]);
+        if done {
+            return Ok((out, ids));
+        }
+        client.listed(listing, pages.count(), total);
     }
 }
 
@@ -81,20 +86,19 @@ pub async fn describe_group(
     };
     let mut partitions = Vec::new();
     for topic in topics {
-        let (rows, _) = paged(client, creds, 50, "group_message_offsets", |o, l| {
-            group_message_offsets(acc, instance, group, topic, o, l)
-        })
-        .await?;
-        for r in rows {
+        let build = |o, l| group_message_offsets(acc, instance, group, topic, o, l);
+        let mut read = |r: Value| {
             let (start, end) = answer::bounds(&r, "message_log_start_offset", "message_log_end_offset")?;
-            partitions.push(PartitionState {
+            Ok(PartitionState {
                 topic: topic.clone(),
                 partition: answer::partition(&r, "partition")?,
                 committed: answer::committed(&r, "message_current_offset")?,
                 start: Some(start),
                 end: Some(end),
-            });
-        }
+            })
+        };
+        let (rows, _) = paged_map(client, creds, (50, "group_message_offsets"), build, &mut read, &mut |_| {}).await?;
+        partitions.extend(rows);
     }
     partitions.sort_by(|a, b| (&a.topic, a.partition).cmp(&(&b.topic, b.partition)));
     Ok(GroupSnapshot { group: group.to_owned(), state, members, partitions })
@@ -109,19 +113,17 @@ pub async fn topic_log(
     instance: &str,
     topic: &str,
 ) -> Result<Vec<TopicPartition>, CallError> {
-    let (rows, _) = paged(client, creds, 50, "partitions", |o, l| topic_partitions(acc, instance, topic, o, l)).await?;
-    let mut out: Vec<TopicPartition> = rows
-        .iter()
-        .map(|r| {
-            let (start, end) = answer::bounds(r, "start_offset", "last_offset")?;
-            Ok(TopicPartition {
-                partition: answer::partition(r, "partition")?,
-                start,
-                end,
-                last_message_ms: int(&r["last_update_time"]),
-            })
+    let build = |o, l| topic_partitions(acc, instance, topic, o, l);
+    let mut read = |r: Value| {
+        let (start, end) = answer::bounds(&r, "start_offset", "last_offset")?;
+        Ok(TopicPartition {
+            partition: answer::partition(&r, "partition")?,
+            start,
+            end,
+            last_message_ms: int(&r["last_update_time"]),
         })
-        .collect::<Result<_, CallError>>()?;
+    };
+    let (mut out, _) = paged_map(client, creds, (50, "partitions"), build, &mut read, &mut |_| {}).await?;
     out.sort_by_key(|p| p.partition);
     Ok(out)
 }
@@ -238,7 +240,7 @@ pub async fn list_groups_live(
         }
     };
     let list = |o, l| list_groups(acc, instance, o, l);
-    let (rows, _) = paged_each(client, creds, (50, "groups"), list, &mut each).await?;
+    let (rows, _) = paged_map(client, creds, (50, "groups"), list, &mut Ok, &mut each).await?;
     let mut out = Vec::new();
     for r in rows {
         let group = answer::kafka_name(&r, "group_id")?;

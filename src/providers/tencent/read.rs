@@ -25,21 +25,29 @@ pub async fn paged(
     limit: i64,
     (in_result, key): (bool, &str),
 ) -> Result<Vec<Value>, CallError> {
-    paged_each(client, creds, acc, (service, action), params, limit, (in_result, key), &mut |_| {}).await
+    let how = Paging { action: (service, action), limit, list: (in_result, key) };
+    paged_map(client, creds, acc, how, params, &mut Ok, &mut |_| {}).await
 }
 
-/// [`paged`], giving each page's items, checked, to `each` as it arrives.
-#[allow(clippy::too_many_arguments)]
-async fn paged_each(
+/// What a listing is: its action, its page size, and where its items sit in the answer.
+struct Paging<'a> {
+    action: (&'static str, &'static str),
+    limit: i64,
+    list: (bool, &'a str),
+}
+
+/// [`paged`], each item turned into a `T` by `read` as its page arrives (the page's JSON is let go then), and each
+/// page's items given to `each`.
+async fn paged_map<T: Send>(
     client: &Client,
     creds: &Credentials,
     acc: &TencentAccount,
-    (service, action): (&'static str, &'static str),
+    how: Paging<'_>,
     params: Value,
-    limit: i64,
-    (in_result, key): (bool, &str),
-    each: &mut (dyn FnMut(&[Value]) + Send),
-) -> Result<Vec<Value>, CallError> {
+    read: &mut (dyn FnMut(Value) -> Result<T, CallError> + Send),
+    each: &mut (dyn FnMut(&[T]) + Send),
+) -> Result<Vec<T>, CallError> {
+    let Paging { action: (service, action), limit, list: (in_result, key) } = how;
     // The listings whose items are named by a topic or group name.
     let name = match action {
         "DescribeGroup" => Some("Group"),
@@ -49,9 +57,10 @@ async fn paged_each(
     };
     let mut pages = Pages::new(limit as usize).named(name);
     let mut listing = crate::providers::progress::Listing::new(action);
+    let mut out = Vec::new();
     loop {
         let mut p = params.clone();
-        p["Offset"] = (pages.len() as i64).into();
+        p["Offset"] = (pages.count() as i64).into();
         p["Limit"] = limit.into();
         let mut a = client.call(&describe(acc, service, action, p), creds).await?;
         let request_id = a.request_id.clone();
@@ -61,14 +70,32 @@ async fn paged_each(
         let body = body.ok_or_else(|| id(answer::malformed("the field `Result` is missing".into())))?;
         let total = answer::total(body.get("TotalCount")).map_err(id)?;
         let page = answer::take_list(body, key).map_err(id)?;
-        let before = pages.len();
-        let done = pages.add(page, total, bytes).map_err(id)?;
-        each(&pages.items()[before..]);
-        if done {
-            return Ok(pages.into_items());
+        let done = pages.add_unkept(&page, total, bytes).map_err(id)?;
+        let before = out.len();
+        for item in page {
+            out.push(read(item).map_err(id)?);
         }
-        client.listed(&mut listing, pages.len(), total);
+        each(&out[before..]);
+        if done {
+            return Ok(out);
+        }
+        client.listed(&mut listing, pages.count(), total);
     }
+}
+
+/// A CKafka topic's partitions as `read` turns them (`DescribeTopicSyncReplica`, 50 a page, 5/s); one topic may
+/// have 100,000.
+async fn topic_replicas<T: Send>(
+    client: &Client,
+    creds: &Credentials,
+    acc: &TencentAccount,
+    (instance, topic): (&str, &str),
+    read: &mut (dyn FnMut(Value) -> Result<T, CallError> + Send),
+) -> Result<Vec<T>, CallError> {
+    let how =
+        Paging { action: ("ckafka", "DescribeTopicSyncReplica"), limit: 50, list: (true, "TopicInSyncReplicaList") };
+    let params = json!({"InstanceId": instance, "TopicName": topic});
+    paged_map(client, creds, acc, how, params, read, &mut |_| {}).await
 }
 
 /// A CKafka group's live state: `DescribeGroupInfo`, `DescribeGroupOffsets`, and `DescribeTopicSyncReplica` for starts.
@@ -106,21 +133,10 @@ pub async fn describe_ckafka_group(
     let mut partitions = Vec::new();
     for t in rows {
         let topic = t.topic;
-        let starts = paged(
-            client,
-            creds,
-            acc,
-            ("ckafka", "DescribeTopicSyncReplica"),
-            json!({"InstanceId": instance, "TopicName": topic}),
-            50,
-            (true, "TopicInSyncReplicaList"),
-        )
-        .await?;
+        let mut read = |s: Value| Ok((answer::partition(&s, "Partition")?, answer::offset(&s, "BeginOffset")?));
         // Indexed once: a topic may have 100,000 partitions.
-        let starts: HashMap<i32, i64> = starts
-            .iter()
-            .map(|s| Ok((answer::partition(s, "Partition")?, answer::offset(s, "BeginOffset")?)))
-            .collect::<Result<_, CallError>>()?;
+        let starts: HashMap<i32, i64> =
+            topic_replicas(client, creds, acc, (instance, &topic), &mut read).await?.into_iter().collect();
         for p in t.partitions {
             let (n, end) = (p.partition, p.end);
             let start = starts.get(&n).copied();
@@ -224,17 +240,11 @@ pub async fn ckafka_topic_log(
     instance: &str,
     topic: &str,
 ) -> Result<Vec<TopicPartition>, CallError> {
-    let params = json!({"InstanceId": instance, "TopicName": topic});
-    let rows =
-        paged(client, creds, acc, ("ckafka", "DescribeTopicSyncReplica"), params, 50, (true, "TopicInSyncReplicaList"))
-            .await?;
-    let mut out: Vec<TopicPartition> = rows
-        .iter()
-        .map(|r| {
-            let (start, end) = answer::bounds(r, "BeginOffset", "EndOffset")?;
-            Ok(TopicPartition { partition: answer::partition(r, "Partition")?, start, end, last_message_ms: None })
-        })
-        .collect::<Result<_, CallError>>()?;
+    let mut read = |r: Value| {
+        let (start, end) = answer::bounds(&r, "BeginOffset", "EndOffset")?;
+        Ok(TopicPartition { partition: answer::partition(&r, "Partition")?, start, end, last_message_ms: None })
+    };
+    let mut out = topic_replicas(client, creds, acc, (instance, topic), &mut read).await?;
     out.sort_by_key(|p| p.partition);
     Ok(out)
 }
@@ -350,17 +360,8 @@ pub async fn ckafka_list_groups_live(
                 parts(part);
             }
         };
-        let rows = paged_each(
-            client,
-            creds,
-            acc,
-            ("ckafka", "DescribeGroup"),
-            json!({"InstanceId": instance}),
-            20,
-            (true, "GroupList"),
-            &mut each,
-        )
-        .await?;
+        let how = Paging { action: ("ckafka", "DescribeGroup"), limit: 20, list: (true, "GroupList") };
+        let rows = paged_map(client, creds, acc, how, json!({"InstanceId": instance}), &mut Ok, &mut each).await?;
         let mut names = Vec::new();
         for g in &rows {
             let group = answer::kafka_name(g, "Group")?;
