@@ -4,6 +4,7 @@
 //! Every figure says how it knows: an offset that was not read is `None` (unknown), never 0; an offset that goes
 //! backwards is a reset, counted as such, never a negative rate; an estimate and a bound are different variants.
 
+pub mod codec;
 pub mod eta;
 pub mod expiry;
 pub mod loss;
