@@ -274,6 +274,7 @@ pub fn describe(p: &Profile, instance: &str, group: &str, topic: Option<&str>, j
     };
     let creds = session.credentials(&target)?;
     let snap = rt.block_on(reads::describe_group(&session.client, &creds, &target, group, &topics))?;
+    let figures = over_time(p, &target, group, &snap);
     if json {
         let partitions: Vec<serde_json::Value> = snap
             .partitions
@@ -293,6 +294,7 @@ pub fn describe(p: &Profile, instance: &str, group: &str, topic: Option<&str>, j
             "members": snap.members,
             "partitions": partitions,
             "total_lag": snap.total_lag(None),
+            "over_time": figures.as_ref().map(crate::core::lag::figures::json),
         }));
         return Ok(exit::OK);
     }
@@ -333,5 +335,39 @@ pub fn describe(p: &Profile, instance: &str, group: &str, topic: Option<&str>, j
         Some(total) => say!("total lag {total}"),
         None => say!("no committed offset"),
     }
+    if let Some(f) = &figures {
+        use crate::core::lag::figures as words;
+        let rate = |r: Option<f64>| r.map_or("unknown".to_owned(), words::per_sec);
+        say!("status {}", words::status_words(&f.verdict));
+        say!("eta {}", words::eta_words(&f.eta));
+        say!("time lag {} (estimated from the log ends read)", words::time_lag_short(&f.time_lag));
+        say!("produced {}, consumed {}", rate(f.production), rate(f.consumption));
+        let spark = words::sparkline(&f.trend, crate::core::lag::figures::TREND);
+        say!(
+            "from {} reads over {}{}",
+            f.samples,
+            words::span(f.reach),
+            if spark.is_empty() { String::new() } else { format!(": {spark}") }
+        );
+    }
     Ok(exit::OK)
+}
+
+/// Keeps this read as the group's newest lag sample and gives its figures over all its samples; a data directory
+/// that cannot be written is said, and the read is shown without them.
+fn over_time(
+    p: &Profile,
+    target: &Target<'_>,
+    group: &str,
+    snap: &crate::core::live::GroupSnapshot,
+) -> Option<crate::core::lag::Figures> {
+    let store = crate::engine::history::SampleStore::of(&crate::engine::paths::DataPaths::of(p)?);
+    let api_group = target.api_group(group).ok()?;
+    match crate::engine::history::keep_read(&store, &target.real(), &api_group, snap, &p.settings.lag) {
+        Ok(f) => f,
+        Err(e) => {
+            esay!("lag samples cannot be kept in {} ({e}); shown without status, ETA and trend", store.dir().display());
+            None
+        }
+    }
 }

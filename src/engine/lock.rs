@@ -6,7 +6,6 @@ use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sha2::Digest;
 
 use super::safety::Refusal;
 use crate::core::target::RealTarget;
@@ -38,23 +37,7 @@ pub struct Lock {
 /// The lock file of one group (or, for a message delete, one topic) of one target.
 /// Keyed by the real target, so two profiles naming one instance differently take the same lock.
 pub fn path(dir: &Path, target: &RealTarget, what: &str) -> PathBuf {
-    let exact = format!(
-        "{}\n{}\n{}\n{}\n{}\n{what}",
-        target.kind,
-        target.endpoint,
-        target.region,
-        target.project_id.as_deref().unwrap_or_default(),
-        target.id
-    );
-    let hash = hex::encode(&sha2::Sha256::digest(exact.as_bytes())[..8]);
-    let clean =
-        |t: &str| t.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect::<String>();
-    dir.join(format!(
-        "{}-{}-{}-{hash}.lock",
-        clean(&target.id).chars().take(60).collect::<String>(),
-        clean(what).chars().take(60).collect::<String>(),
-        target.kind
-    ))
+    dir.join(format!("{}.lock", super::paths::keyed_name(target, what)))
 }
 
 /// Takes the lock, or says who holds it.

@@ -10,6 +10,7 @@ pub mod export;
 pub mod files;
 #[cfg(test)]
 pub(crate) mod fixtures;
+pub mod history;
 pub mod job;
 pub mod lock;
 pub mod order;

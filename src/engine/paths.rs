@@ -61,10 +61,38 @@ impl DataPaths {
         self.dir().join("command-history")
     }
 
+    /// Each group's lag samples, one file a group.
+    pub fn samples(&self) -> PathBuf {
+        self.dir().join("samples")
+    }
+
     /// The dashboard's log file.
     pub fn dashboard_log(&self) -> PathBuf {
         self.dir().join("dashboard.log")
     }
+}
+
+/// A file name for one group (or topic) of one real target: readable parts (id, name, cloud) cut to 60 characters,
+/// and a hash of the exact identity, so names that clean alike, or one name behind two endpoints, stay apart.
+pub fn keyed_name(target: &crate::core::target::RealTarget, what: &str) -> String {
+    use sha2::Digest;
+    let exact = format!(
+        "{}\n{}\n{}\n{}\n{}\n{what}",
+        target.kind,
+        target.endpoint,
+        target.region,
+        target.project_id.as_deref().unwrap_or_default(),
+        target.id
+    );
+    let hash = hex::encode(&sha2::Sha256::digest(exact.as_bytes())[..8]);
+    let clean =
+        |t: &str| t.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect::<String>();
+    format!(
+        "{}-{}-{}-{hash}",
+        clean(&target.id).chars().take(60).collect::<String>(),
+        clean(what).chars().take(60).collect::<String>(),
+        target.kind
+    )
 }
 
 /// Creates a directory of offsetdeck's data (the audit trail, snapshots, the log) readable by the user alone.
@@ -92,6 +120,7 @@ mod tests {
             (p.pacing(), "/srv/od/pacing"),
             (p.command_history(), "/srv/od/command-history"),
             (p.dashboard_log(), "/srv/od/dashboard.log"),
+            (p.samples(), "/srv/od/samples"),
         ] {
             assert_eq!(got, Path::new(want));
         }

@@ -26,6 +26,8 @@ pub struct LiveCache {
     pub previous_lag: HashMap<GroupRef, i64>,
     /// Groups whose lag the engine read in the background (it may have found none committed).
     pub lags_read: HashSet<GroupRef>,
+    /// What each group's lag samples say after its newest read (the engine keeps the samples).
+    pub figures: HashMap<GroupRef, Box<crate::core::lag::Figures>>,
     /// Groups whose summary so far is a page of a listing still being read.
     pub from_part: HashSet<GroupRef>,
     /// Large groups only the cloud lists whose detail is held, oldest read first (see [`LiveCache::hold_group`]).

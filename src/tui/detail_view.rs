@@ -78,6 +78,7 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
                             Span::raw(format!("  total {}", group_lag(snap, None))),
                         ]),
                         Line::from(format!("members: {members}")),
+                        figures_line(s, instance, group, th),
                         Line::from(if snap.is_inactive() {
                             "offsets can be changed (no live consumers)"
                         } else {
@@ -153,6 +154,28 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
 }
 
 /// When the newest message of a partition was written, in the profile's zone, where the API tells it.
+/// The group's lag over time in one line: status, ETA, time lag, rates, and how many reads say so.
+fn figures_line(s: &AppState, instance: &str, group: &str, th: &Theme) -> Line<'static> {
+    use crate::core::lag::figures as words;
+    let key = crate::core::target::GroupRef::new(instance.to_owned(), group.to_owned());
+    let Some(f) = s.live.figures.get(&key) else {
+        return Line::styled("over time: no samples yet", th.fg(Color::DarkGray));
+    };
+    let rate = |r: Option<f64>| r.map_or("?".to_owned(), words::per_sec);
+    Line::from(vec![
+        Span::styled(words::status_words(&f.verdict), th.bold()),
+        Span::raw(format!(
+            "  {}  time lag {}  in {} out {}  ({} reads over {})",
+            words::eta_words(&f.eta),
+            words::time_lag_short(&f.time_lag),
+            rate(f.production),
+            rate(f.consumption),
+            f.samples,
+            words::span(f.reach)
+        )),
+    ])
+}
+
 fn last_message(s: &AppState, instance: &str, topic: &str, partition: i32) -> String {
     let ms = s
         .live

@@ -9,6 +9,10 @@ pub fn apply(s: &mut AppState, at: String, event: EngineEvent) -> Step {
     match event {
         EngineEvent::Live { group: key, result } => return super::live_events::live_read(s, at, key, result),
         EngineEvent::GroupLag { group: key, lag } => return super::live_events::group_lag(s, key, lag),
+        EngineEvent::Figures { group: key, figures } => {
+            s.live.figures.insert(key.clone(), figures);
+            super::groups_view::refresh_row(s, &key);
+        }
         EngineEvent::TopicLog { topic: key, result } => return super::live_events::topic_log(s, at, key, result),
         EngineEvent::GroupsPart { instance, groups } => {
             super::live_events::add_listed(s, &instance, &groups, false);

@@ -99,6 +99,10 @@ pub struct GroupRow {
     pub name_rank: u32,
     /// Lag change since the previous read.
     pub trend: Option<i64>,
+    /// The lag over the newest reads as a sparkline, the status and the ETA, from the group's samples.
+    pub spark: String,
+    pub status: &'static str,
+    pub eta: String,
     /// No lag is known yet and one is still to be read (the listing did not say it): counted in the title.
     pub lag_unread: bool,
     pub in_profile: bool,
@@ -175,6 +179,9 @@ pub fn build(s: &AppState) -> Vec<GroupRow> {
                 rank: 0,
                 account,
                 trend: None,
+                spark: String::new(),
+                status: "",
+                eta: String::new(),
                 lag_unread: false,
                 in_profile: true,
                 instance: instance.to_string(),
@@ -207,6 +214,10 @@ fn fill(s: &AppState, row: &mut GroupRow) {
         .position(|w| *w == row.state)
         .map_or(u8::MAX, |p| p as u8);
     row.trend = lag.zip(s.live.previous_lag.get(&key).copied()).map(|(now, before)| now - before);
+    let figures = s.live.figures.get(&key);
+    row.spark = figures.map(|f| crate::core::lag::figures::sparkline(&f.trend, 7)).unwrap_or_default();
+    row.status = figures.map_or("", |f| f.verdict.status.word());
+    row.eta = figures.map(|f| crate::core::lag::figures::eta_short(&f.eta.eta)).unwrap_or_default();
     row.in_profile = !s.live.discovered.contains(&key);
     row.members = status.members();
     row.lag_unread = lag.is_none()
@@ -381,19 +392,26 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
     let inner = block.inner(r);
     f.render_widget(block, r);
     let w = inner.width as usize;
-    // account, instance, group, state, members, lag, trend; the group column takes what is left.
+    // account, instance, group, state, members, lag, trend, and from 100 columns status and ETA; the group column
+    // takes what is left.
     let (acc_w, inst_w, state_w, mem_w, lag_w, trend_w) =
         if w >= 120 { (14, 18, 11, 7, 10, 9) } else { (8, 10, 11, 3, 9, 7) };
-    let group_w = w.saturating_sub(acc_w + inst_w + state_w + mem_w + lag_w + trend_w + 7).max(8);
+    let (status_w, eta_w) = if w >= 100 { (8, 11) } else { (0, 0) };
+    let extra = if w >= 100 { status_w + eta_w + 2 } else { 0 };
+    let group_w = w.saturating_sub(acc_w + inst_w + state_w + mem_w + lag_w + trend_w + 7 + extra).max(8);
+    let tail = |status: &str, eta: &str| {
+        if w >= 100 { format!(" {} {:>eta_w$}", fit(status, status_w), fit(eta, eta_w)) } else { String::new() }
+    };
     let header = format!(
-        " {} {} {} {} {:>mem_w$} {:>lag_w$} {:>trend_w$}",
+        " {} {} {} {} {:>mem_w$} {:>lag_w$} {:>trend_w$}{}",
         fit("account", acc_w),
         fit("instance", inst_w),
         fit("group", group_w),
         fit("state", state_w),
         if mem_w >= 7 { "members" } else { "mbr" },
         "lag",
-        "trend"
+        "trend",
+        tail("status", "eta"),
     );
     let mut lines = vec![Line::styled(header, th.bold())];
     if shown.is_empty() {
@@ -404,12 +422,17 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
     let offset = cursor.saturating_sub(rows_h.saturating_sub(1));
     for (i, row) in shown.iter().filter_map(|i| s.groups.all.get(*i)).enumerate().skip(offset).take(rows_h) {
         let show = |v: Option<i64>| v.map_or("-".to_owned(), |x| x.to_string());
-        let trend = row.trend.map_or(String::new(), |t| if t > 0 { format!("+{t}") } else { t.to_string() });
+        // The samples' sparkline once there are two reads; until then the change since the read before.
+        let trend = if row.spark.is_empty() {
+            row.trend.map_or(String::new(), |t| if t > 0 { format!("+{t}") } else { t.to_string() })
+        } else {
+            row.spark.clone()
+        };
         let name = if row.in_profile { row.group.clone() } else { format!("{} (live)", row.group) };
         let marked = s.marked.contains(&crate::core::target::GroupRef::new(row.instance.clone(), row.group.clone()));
         let name = if marked { format!("● {name}") } else { name };
         let text = format!(
-            "{}{} {} {} {} {:>mem_w$} {:>lag_w$} {:>trend_w$}",
+            "{}{} {} {} {} {:>mem_w$} {:>lag_w$} {:>trend_w$}{}",
             if i == cursor { "›" } else { " " },
             fit(&row.account, acc_w),
             fit(&row.instance, inst_w),
@@ -417,7 +440,8 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
             fit(&row.state, state_w),
             row.members.map_or("-".to_owned(), |m| m.to_string()),
             show(row.lag),
-            trend
+            trend,
+            tail(row.status, &row.eta),
         );
         let style = if i == cursor { th.selected().add_modifier(Modifier::BOLD) } else { Default::default() };
         lines.push(Line::styled(text, style));

@@ -13,6 +13,9 @@ fn row(group: &str, state: &str, lag: Option<i64>, members: Option<usize>) -> Gr
         members,
         lag,
         trend: None,
+        spark: String::new(),
+        status: "",
+        eta: String::new(),
         lag_unread: false,
         in_profile: true,
         search: format!("hw orders {group}"),
@@ -209,4 +212,29 @@ fn a_run_of_keys_reads_nothing_on_the_way_and_the_row_the_cursor_rests_on_once()
     let rested = update(&mut s, Msg::Rested).effects;
     assert_eq!(describes(&rested), 1, "the row it rests on is read once");
     assert_eq!(describes(&update(&mut s, Msg::Rested).effects), 0, "and not again");
+}
+
+#[test]
+fn a_groups_figures_fill_its_trend_status_and_eta_and_only_its_row() {
+    use crate::core::lag::fixtures::one;
+    // Commits stuck at 100 for 15 minutes while the log grows: STALLED, never clears.
+    let series = one(60, &(0..16).map(|i| (100, 200 + 10 * i)).collect::<Vec<_>>());
+    let figures = crate::core::lag::figures(&series, &crate::core::lag::Rules::default()).unwrap();
+    for (w, h) in [(120, 30), (80, 24)] {
+        let mut s = AppState::new(fixtures::profile(), (w, h), false, false, "UTC".into());
+        event(&mut s, listed(&[("fast", Some(300)), ("slow", Some(250))]));
+        press(&mut s, 'v');
+        let group = crate::core::target::GroupRef::new("orders", "slow");
+        event(&mut s, EngineEvent::Figures { group, figures: Box::new(figures.clone()) });
+        let screen = crate::tui::view::render_to_string(&s);
+        let line = |g: &str| screen.lines().find(|l| l.contains(g)).unwrap_or_else(|| panic!("{screen}")).to_owned();
+        assert!(line("slow").contains("▁▂▃▅▆▇█"), "the newest seven reads as a sparkline at {w}:\n{screen}");
+        if w >= 100 {
+            assert!(line("slow").contains("STALLED") && line("slow").contains("never"), "{screen}");
+            assert!(line("account").contains("status") && line("account").contains("eta"), "{screen}");
+        } else {
+            assert!(!screen.contains("STALLED"), "no status column at 80: the detail strip says it\n{screen}");
+        }
+        assert!(!line("fast").contains("STALLED") && !line("fast").contains('▁'), "another row is untouched");
+    }
 }

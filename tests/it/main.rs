@@ -19,6 +19,7 @@ mod hardening;
 mod hostile;
 mod identity;
 mod interrupts;
+mod lag_over_time;
 mod layers;
 mod one_engine;
 mod plan_files;

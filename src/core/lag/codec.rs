@@ -107,19 +107,24 @@ pub fn file(group: &str, series: &[Sample]) -> String {
 
 /// The samples of a file, if it is `group`'s in this format; a line that does not read (a torn write) ends them.
 pub fn read(text: &str, group: &str) -> Vec<Sample> {
+    read_whole(text, group).0
+}
+
+/// [`read`], and whether the whole text was read (else the file is to be written anew, not appended to).
+pub fn read_whole(text: &str, group: &str) -> (Vec<Sample>, bool) {
     let mut lines = text.split_inclusive('\n');
     if lines.next() != Some(header(group).as_str()) {
-        return Vec::new();
+        return (Vec::new(), false);
     }
     let mut out: Vec<Sample> = Vec::new();
     for l in lines {
-        let Some(l) = l.strip_suffix('\n') else { break };
+        let Some(l) = l.strip_suffix('\n') else { return (out, false) };
         match parse(l, out.last()) {
             Some(s) if out.last().is_none_or(|p| p.at_ms <= s.at_ms) => out.push(s),
-            _ => break,
+            _ => return (out, false),
         }
     }
-    out
+    (out, true)
 }
 
 fn parse(line: &str, previous: Option<&Sample>) -> Option<Sample> {

@@ -7,6 +7,7 @@
 pub mod codec;
 pub mod eta;
 pub mod expiry;
+pub mod figures;
 pub mod loss;
 pub mod rate;
 pub mod sample;
@@ -20,6 +21,7 @@ use std::time::Duration;
 
 pub use eta::{Eta, GroupEta};
 pub use expiry::{Expiry, offsets_expiry};
+pub use figures::{Figures, figures};
 pub use loss::{GroupLoss, Loss, Retention};
 pub use rate::{Flow, GroupRates, PartitionRates};
 pub use sample::{GroupState, Offset, PartitionKey, PartitionSample, Sample};

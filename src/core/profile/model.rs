@@ -48,6 +48,9 @@ pub struct Settings {
     pub connect_timeout_seconds: u64,
     /// Whole-call timeout for API calls (default 30).
     pub request_timeout_seconds: u64,
+    /// The window and thresholds of the lag status rules (`lag_window_seconds`, `lag_min_reads`,
+    /// `lag_growth_percent`, `lag_growth_messages`).
+    pub lag: crate::core::lag::Rules,
 }
 
 /// `protected` and `read_only`, after inheritance from the account.

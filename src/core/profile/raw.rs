@@ -28,6 +28,10 @@ pub(super) struct RawSettings {
     pub refresh_seconds: Option<S<i64>>,
     pub connect_timeout_seconds: Option<S<i64>>,
     pub request_timeout_seconds: Option<S<i64>>,
+    pub lag_window_seconds: Option<S<i64>>,
+    pub lag_min_reads: Option<S<i64>>,
+    pub lag_growth_percent: Option<S<i64>>,
+    pub lag_growth_messages: Option<S<i64>>,
 }
 
 #[derive(Deserialize)]

@@ -11,6 +11,7 @@ use super::job::JobEnd;
 
 mod jobs;
 mod lags;
+mod samples;
 
 use super::error::EngineError;
 use super::order::Order;
@@ -84,6 +85,8 @@ pub enum EngineEvent {
     AuthFailed { account: AccountKey, code: String, error: String },
     /// The account's key works again.
     AuthOk { account: AccountKey },
+    /// What a group's samples say after its newest read (status, ETA, time lag, rates, trend).
+    Figures { group: GroupRef, figures: Box<crate::core::lag::Figures> },
     /// A group's total lag read in the background because its listing did not say it (`None`: nothing committed).
     GroupLag { group: GroupRef, lag: Result<Option<i64>, String> },
     /// A page of an instance's groups while its listing is still being read (CKafka's without a state yet).
@@ -139,6 +142,10 @@ struct Shared {
     sweeping: std::sync::Mutex<std::collections::HashSet<String>>,
     /// The lags those sweeps read, by instance and group: the next sweep reads the laggiest first.
     known_lags: std::sync::Mutex<HashMap<String, HashMap<String, i64>>>,
+    /// Where each group read is kept as a lag sample; `None` without a data directory.
+    samples: Option<super::history::SampleStore>,
+    /// The store could not be written, and that was said.
+    samples_failed: std::sync::atomic::AtomicBool,
 }
 
 /// How often a timer refresh lists every instance's groups again (a refresh the user asks for always does).
@@ -179,6 +186,7 @@ pub fn spawn(session: Session, events: mpsc::UnboundedSender<EngineEvent>) -> Wo
             return;
         };
         let refused = discover_at_start(&mut session, &events).await;
+        let samples = super::paths::DataPaths::of(&session.profile).map(|p| super::history::SampleStore::of(&p));
         let shared = Arc::new(Shared {
             session,
             events,
@@ -189,6 +197,8 @@ pub fn spawn(session: Session, events: mpsc::UnboundedSender<EngineEvent>) -> Wo
             listed_at: Default::default(),
             sweeping: Default::default(),
             known_lags: Default::default(),
+            samples,
+            samples_failed: Default::default(),
         });
         while let Some(cmd) = rx.recv().await {
             let s = shared.clone();
@@ -407,7 +417,9 @@ impl Shared {
                     let t = session.find(&group.instance).map_err(|e| Err(e.to_string()))?;
                     let api_group = t.api_group(&group.group).map_err(|e| Err(e.to_string()))?;
                     let c = session.credentials(&t).map_err(|e| Err(e.to_string()))?;
-                    reads::describe(&session.client, &c, &t, &api_group, &topics).await.map_err(Ok)
+                    let snap = reads::describe(&session.client, &c, &t, &api_group, &topics).await.map_err(Ok)?;
+                    self.sampled(&group, &t, &api_group, &snap);
+                    Ok(snap)
                 }
                 .await;
                 let (shown, back) = split(result);
@@ -438,10 +450,16 @@ impl Shared {
                 let result = async {
                     let t = session.find(&group.instance).map_err(|e| Err(e.to_string()))?;
                     let c = session.credentials(&t).map_err(|e| Err(e.to_string()))?;
-                    reads::describe_group(&session.client, &c, &t, &group.group, &[]).await.map_err(|e| match e {
-                        EngineError::Call { error, .. } => Ok(error),
-                        other => Err(other.to_string()),
-                    })
+                    let snap = reads::describe_group(&session.client, &c, &t, &group.group, &[]).await.map_err(
+                        |e| match e {
+                            EngineError::Call { error, .. } => Ok(error),
+                            other => Err(other.to_string()),
+                        },
+                    )?;
+                    if let Ok(api_group) = t.api_group(&group.group) {
+                        self.sampled(&group, &t, &api_group, &snap);
+                    }
+                    Ok(snap)
                 }
                 .await;
                 let (shown, back) = split(result);

@@ -166,6 +166,7 @@ fn settings(cx: &mut Ctx, raw: &RawProfile) -> Settings {
         refresh_seconds: 0,
         connect_timeout_seconds: 5,
         request_timeout_seconds: 30,
+        lag: crate::core::lag::Rules::default(),
     };
     let Some(raw) = raw.settings.as_ref().map(|s| s.get_ref()) else { return s };
     if let Some(tz) = &raw.timezone {
@@ -208,6 +209,20 @@ fn settings(cx: &mut Ctx, raw: &RawProfile) -> Settings {
     }
     if let Some(v) = &raw.request_timeout_seconds {
         s.request_timeout_seconds = cx.bounded(v, "settings.request_timeout_seconds", 1, 600);
+    }
+    // Shorter than a minute, a consumer committing every few seconds between two reads looks stalled; longer than
+    // a day, the samples (kept a day) cannot fill it.
+    if let Some(v) = &raw.lag_window_seconds {
+        s.lag.window = std::time::Duration::from_secs(cx.bounded(v, "settings.lag_window_seconds", 60, 86_400));
+    }
+    if let Some(v) = &raw.lag_min_reads {
+        s.lag.min_samples = cx.bounded(v, "settings.lag_min_reads", 2, 1_000) as usize;
+    }
+    if let Some(v) = &raw.lag_growth_percent {
+        s.lag.growth_fraction = cx.bounded(v, "settings.lag_growth_percent", 0, 10_000) as f64 / 100.0;
+    }
+    if let Some(v) = &raw.lag_growth_messages {
+        s.lag.growth_min_messages = cx.bounded(v, "settings.lag_growth_messages", 0, 1_000_000_000) as i64;
     }
     s
 }

@@ -1,0 +1,226 @@
+//! The figures of one group over its samples, and the words every edge shows them in: the dashboard and the
+//! command line say the same thing because both say it with these.
+
+use std::time::Duration;
+
+use super::eta::{Eta, GroupEta, group_eta};
+use super::rate::rates;
+use super::sample::{PartitionKey, Sample};
+use super::status::{Status, Unjudged, Verdict, status};
+use super::timelag::{TimeLag, group_time_lag};
+use super::{Rules, codec};
+
+/// How many of the newest reads a trend shows.
+pub const TREND: usize = 12;
+
+/// What the samples say about a group at its newest read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figures {
+    pub verdict: Verdict,
+    pub eta: GroupEta,
+    pub time_lag: TimeLag,
+    pub time_lag_of: Option<PartitionKey>,
+    /// Messages a second into the group's partitions, and out of them by its commits, over the window.
+    pub production: Option<f64>,
+    pub consumption: Option<f64>,
+    /// The group's lag at each of the newest reads, oldest first; `None` where a read gave none.
+    pub trend: Vec<Option<i64>>,
+    /// How many samples there are, and how far back the oldest is from the newest.
+    pub samples: usize,
+    pub reach: Duration,
+}
+
+/// The figures of `series` (oldest first) under `rules`; `None` without a sample.
+pub fn figures(series: &[Sample], rules: &Rules) -> Option<Figures> {
+    let (first, last) = (series.first()?, series.last()?);
+    let r = rates(series, rules);
+    let (time_lag, time_lag_of) = group_time_lag(series);
+    let from = series.len().saturating_sub(TREND);
+    Some(Figures {
+        verdict: status(series, rules),
+        eta: group_eta(series, rules),
+        time_lag,
+        time_lag_of,
+        production: r.production,
+        consumption: r.consumption,
+        trend: series[from..].iter().map(Sample::lag).collect(),
+        samples: series.len(),
+        reach: Duration::from_millis((last.at_ms - first.at_ms).max(0) as u64),
+    })
+}
+
+/// A partition as the figures name it: a topic's sums (a group of more than a thousand partitions) by the topic.
+pub fn partition_name(key: &PartitionKey) -> String {
+    if key.partition == codec::TOPIC_SUM { format!("{} (all partitions)", key.topic) } else { key.to_string() }
+}
+
+/// A duration in the largest two units that matter: `45s`, `3m 20s`, `2h 05m`, `3d 4h`.
+pub fn span(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m {:02}s", s / 60, s % 60),
+        3600..86_400 => format!("{}h {:02}m", s / 3600, s % 3600 / 60),
+        _ => format!("{}d {}h", s / 86_400, s % 86_400 / 3600),
+    }
+}
+
+/// A rate in messages a second, to two significant figures or so.
+pub fn per_sec(r: f64) -> String {
+    if r >= 100.0 || r == 0.0 {
+        format!("{r:.0} msg/s")
+    } else if r >= 1.0 {
+        format!("{r:.1} msg/s")
+    } else {
+        format!("{r:.2} msg/s")
+    }
+}
+
+/// The ETA in a column's few characters: `clear`, `~14m 00s`, `never`, `+120 msg/s` (falling behind), `?`.
+pub fn eta_short(e: &Eta) -> String {
+    match e {
+        Eta::Clear => "clear".into(),
+        Eta::ClearsIn(d) => format!("~{}", span(*d)),
+        Eta::FallingBehind { per_sec: r } => format!("+{}", per_sec(*r)),
+        Eta::Never => "never".into(),
+        Eta::Unknown => "?".into(),
+    }
+}
+
+/// The ETA in a sentence.
+pub fn eta_words(e: &GroupEta) -> String {
+    let by = e.decided_by.as_ref().map(|k| format!(" ({} is the slowest)", partition_name(k))).unwrap_or_default();
+    match &e.eta {
+        Eta::Clear => "no lag to clear".into(),
+        Eta::ClearsIn(d) => format!("clears in about {} at the current rates{by}", span(*d)),
+        Eta::FallingBehind { per_sec: r } if *r == 0.0 => format!("holds: consumed as fast as produced{by}"),
+        Eta::FallingBehind { per_sec: r } => format!("falling behind by {}{by}", per_sec(*r)),
+        Eta::Never => format!("never at this rate: commits are not moving{by}"),
+        Eta::Unknown => "unknown: too few reads yet".into(),
+    }
+}
+
+/// The time lag: `≈ 3m 20s` (estimated from the log-end samples), `> 2h 00m` (older than the samples reach), `?`.
+pub fn time_lag_short(t: &TimeLag) -> String {
+    match t {
+        TimeLag::Estimated(d) => format!("≈{}", span(*d)),
+        TimeLag::AtLeast(d) => format!(">{}", span(*d)),
+        TimeLag::Unknown => "?".into(),
+    }
+}
+
+/// Why a status is UNKNOWN, or the status's word.
+pub fn status_words(v: &Verdict) -> String {
+    match v.status {
+        Status::Unknown(Unjudged::NoLag) => "UNKNOWN (no partition with a committed offset and a log end)".into(),
+        Status::Unknown(Unjudged::TooFewSamples { have, need }) => format!("UNKNOWN ({have} of {need} reads yet)"),
+        Status::Unknown(Unjudged::TooShort { have, need }) => {
+            format!("UNKNOWN (commits not moving for {} of the {} window)", span(have), span(need))
+        }
+        Status::Stalled if !v.stalled.is_empty() => {
+            let names: Vec<String> = v.stalled.iter().take(3).map(partition_name).collect();
+            let more = v.stalled.len().saturating_sub(3);
+            let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+            format!("STALLED ({}{more} not committing)", names.join(", "))
+        }
+        s => s.word().into(),
+    }
+}
+
+/// A sparkline of `width` cells at most, the newest on the right: each lag's height among the shown ones, `·`
+/// where a read gave no lag; empty with fewer than two lags.
+pub fn sparkline(trend: &[Option<i64>], width: usize) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let shown = &trend[trend.len().saturating_sub(width)..];
+    let known: Vec<i64> = shown.iter().flatten().copied().collect();
+    if known.len() < 2 {
+        return String::new();
+    }
+    let (lo, hi) = (*known.iter().min().expect("two or more"), *known.iter().max().expect("two or more"));
+    shown
+        .iter()
+        .map(|v| match v {
+            None => '·',
+            Some(_) if hi == lo => BARS[0],
+            Some(v) => BARS[(((v - lo) as f64 / (hi - lo) as f64) * 7.0).round() as usize],
+        })
+        .collect()
+}
+
+/// The figures as JSON, for scripts: each with its words, and `null` for what is not known.
+pub fn json(f: &Figures) -> serde_json::Value {
+    let eta_seconds = match f.eta.eta {
+        Eta::ClearsIn(d) => Some(d.as_secs()),
+        _ => None,
+    };
+    let eta_kind = match f.eta.eta {
+        Eta::Clear => "clear",
+        Eta::ClearsIn(_) => "clears_in",
+        Eta::FallingBehind { .. } => "falling_behind",
+        Eta::Never => "never",
+        Eta::Unknown => "unknown",
+    };
+    let (time_lag_kind, time_lag_seconds) = match f.time_lag {
+        TimeLag::Estimated(d) => ("estimated", Some(d.as_secs())),
+        TimeLag::AtLeast(d) => ("at_least", Some(d.as_secs())),
+        TimeLag::Unknown => ("unknown", None),
+    };
+    serde_json::json!({
+        "status": f.verdict.status.word(),
+        "status_words": status_words(&f.verdict),
+        "eta": eta_kind,
+        "eta_seconds": eta_seconds,
+        "falling_behind_per_sec": match f.eta.eta { Eta::FallingBehind { per_sec } => Some(per_sec), _ => None },
+        "eta_words": eta_words(&f.eta),
+        "eta_partition": f.eta.decided_by.as_ref().map(partition_name),
+        "time_lag": time_lag_kind,
+        "time_lag_seconds": time_lag_seconds,
+        "production_per_sec": f.production,
+        "consumption_per_sec": f.consumption,
+        "trend": f.trend,
+        "samples": f.samples,
+        "reach_seconds": f.reach.as_secs(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{at, one, parts};
+    use super::*;
+
+    #[test]
+    fn a_stalled_group_says_never_and_names_its_partition() {
+        // Commits stuck at 100 for 15 minutes while the log grows.
+        let series = one(60, &(0..16).map(|i| (100, 200 + 10 * i)).collect::<Vec<_>>());
+        let f = figures(&series, &Rules::default()).unwrap();
+        assert_eq!(f.verdict.status, Status::Stalled);
+        assert_eq!(status_words(&f.verdict), "STALLED (t[0] not committing)");
+        assert_eq!(eta_short(&f.eta.eta), "never");
+        assert_eq!(f.trend.len(), TREND);
+        assert_eq!(f.trend.last(), Some(&Some(250)));
+        assert_eq!(f.reach, Duration::from_secs(15 * 60));
+        assert_eq!(sparkline(&f.trend, 6), "▁▂▄▅▇█");
+    }
+
+    #[test]
+    fn a_clearing_group_has_an_eta_in_minutes() {
+        // 10 msg/s produced, 20 msg/s consumed, lag 6,000 - 10 * 60 * k.
+        let series = one(60, &(0..6).map(|i| (1_000 + 1_200 * i, 7_000 + 600 * i)).collect::<Vec<_>>());
+        let f = figures(&series, &Rules::default()).unwrap();
+        assert_eq!(f.eta.eta, Eta::ClearsIn(Duration::from_secs(300)));
+        assert_eq!(eta_words(&f.eta), "clears in about 5m 00s at the current rates (t[0] is the slowest)");
+        assert_eq!(per_sec(f.production.unwrap()), "10.0 msg/s");
+    }
+
+    #[test]
+    fn words_for_unknowns_never_claim_a_figure() {
+        let series = vec![at(0, parts(&[(None, Some(0), Some(5))]))];
+        let f = figures(&series, &Rules::default()).unwrap();
+        assert!(status_words(&f.verdict).starts_with("UNKNOWN"));
+        assert_eq!(time_lag_short(&f.time_lag), "?");
+        assert_eq!(sparkline(&f.trend, 8), "", "one read is not a trend");
+        assert_eq!(sparkline(&[Some(5), None, Some(5)], 8), "▁·▁");
+        assert_eq!(span(Duration::from_secs(2 * 86_400 + 7_300)), "2d 2h");
+        assert!(figures(&[], &Rules::default()).is_none());
+    }
+}

@@ -1,0 +1,198 @@
+//! Every group read kept as a lag sample, in the data directory (`samples/`, one file a group of a real target), so
+//! rates, trends and the status survive a restart and are the same for the dashboard and the command line.
+//!
+//! A read appends one line and syncs it; a file past its bound, or with samples past the horizon, is rewritten
+//! thinned ([`codec::thin`]) through [`super::durable::write`], so a crash leaves the old file or the new one. One
+//! lock file serializes the processes writing samples (a line is written relative to the one before it).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::core::lag::codec::{self, Keep};
+use crate::core::lag::{Figures, Rules, Sample, figures};
+use crate::core::target::RealTarget;
+
+/// The samples of every group, on disk.
+#[derive(Debug, Clone)]
+pub struct SampleStore {
+    dir: PathBuf,
+    keep: Keep,
+}
+
+impl SampleStore {
+    pub fn new(dir: PathBuf) -> Self {
+        Self { dir, keep: Keep::default() }
+    }
+
+    pub fn with_keep(mut self, keep: Keep) -> Self {
+        self.keep = keep;
+        self
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The store of the profile's data directory.
+    pub fn of(paths: &super::paths::DataPaths) -> Self {
+        Self::new(paths.samples())
+    }
+
+    fn file(&self, target: &RealTarget, group: &str) -> PathBuf {
+        self.dir.join(format!("{}.samples", super::paths::keyed_name(target, group)))
+    }
+
+    /// The group's samples, oldest first (none when it has no file yet).
+    pub fn series(&self, target: &RealTarget, group: &str) -> std::io::Result<Vec<Sample>> {
+        Ok(read_series(&self.file(target, group), group)?.0)
+    }
+
+    /// Keeps `sample` (as [`codec::kept`] keeps it) and gives the series it ends. A sample older than the newest
+    /// kept (a clock set back) is not kept: the series is given as it was.
+    pub fn record(&self, target: &RealTarget, group: &str, sample: &Sample) -> std::io::Result<Vec<Sample>> {
+        super::paths::private_dir(&self.dir)?;
+        let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(self.dir.join(".lock"))?;
+        lock.lock()?;
+        let path = self.file(target, group);
+        let (mut series, whole) = read_series(&path, group)?;
+        if series.last().is_some_and(|last| last.at_ms > sample.at_ms) {
+            return Ok(series);
+        }
+        let sample = codec::kept(sample);
+        let line = codec::line(&sample, series.last());
+        let size = std::fs::metadata(&path).map(|m| m.len() as usize).unwrap_or(0);
+        let horizon = sample.at_ms.saturating_sub(crate::core::lag::millis(self.keep.horizon));
+        series.push(sample);
+        // A file that did not read whole (new, torn by a crash, not ours) is written anew, never appended to.
+        if !whole || size + line.len() > self.keep.max_bytes || series[0].at_ms < horizon {
+            // The bound is the file's: its header counts.
+            let lines = self.keep.max_bytes.saturating_sub(codec::header(group).len());
+            series = codec::thin(series, &Keep { max_bytes: lines, ..self.keep });
+            super::durable::write(&path, codec::file(group, &series).as_bytes())?;
+        } else {
+            let mut f = std::fs::OpenOptions::new().append(true).open(&path)?;
+            f.write_all(line.as_bytes())?;
+            f.sync_data()?;
+        }
+        Ok(series)
+    }
+
+    /// [`record`](Self::record), then the figures of the series under `rules`.
+    pub fn record_figures(
+        &self,
+        target: &RealTarget,
+        group: &str,
+        sample: &Sample,
+        rules: &Rules,
+    ) -> std::io::Result<Option<Figures>> {
+        Ok(figures(&self.record(target, group, sample)?, rules))
+    }
+}
+
+/// Keeps a live read of `api_group` as its newest sample (taken now) and gives the group's figures: the one step
+/// every edge's group read goes through, so the dashboard and `describe` keep and show the same history.
+pub fn keep_read(
+    store: &SampleStore,
+    target: &RealTarget,
+    api_group: &str,
+    snap: &crate::core::live::GroupSnapshot,
+    rules: &Rules,
+) -> std::io::Result<Option<Figures>> {
+    let now = jiff::Timestamp::now().as_millisecond();
+    store.record_figures(target, api_group, &sample_of(snap, now), rules)
+}
+
+/// A live read as a sample: members as read (a group read always reads them), summed per topic when huge.
+pub fn sample_of(snap: &crate::core::live::GroupSnapshot, at_ms: i64) -> Sample {
+    codec::kept(&Sample::of(snap, at_ms, Some(snap.members.len())))
+}
+
+/// The file's samples, and whether it read whole.
+fn read_series(path: &Path, group: &str) -> std::io::Result<(Vec<Sample>, bool)> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(codec::read_whole(&text, group)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Vec::new(), false)),
+        // Not text: not a file of ours; it is written anew.
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Ok((Vec::new(), false)),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::lag::{GroupState, PartitionSample};
+    use crate::core::target::TargetKind;
+
+    fn sample(at_s: i64, committed: i64, end: i64) -> Sample {
+        let p = PartitionSample {
+            topic: "t".into(),
+            partition: 0,
+            committed: Some(committed),
+            start: Some(0),
+            end: Some(end),
+        };
+        Sample::new(at_s * 1000, Some(1), GroupState::Active, vec![p])
+    }
+
+    fn target(endpoint: &str) -> RealTarget {
+        RealTarget::new(TargetKind::Ckafka, endpoint, "ap-guangzhou", None, "ckafka-1")
+    }
+
+    #[test]
+    fn samples_survive_a_restart_and_stay_apart_by_real_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SampleStore::new(dir.path().join("samples"));
+        for i in 0..5 {
+            store.record(&target("https://a"), "g", &sample(i * 30, 100, 100 + i * 10)).unwrap();
+        }
+        let again = SampleStore::new(dir.path().join("samples"));
+        let series = again.series(&target("https://a"), "g").unwrap();
+        assert_eq!(series.len(), 5);
+        assert_eq!(series[4], sample(120, 100, 140));
+        assert!(again.series(&target("https://b"), "g").unwrap().is_empty(), "another endpoint, another group");
+        assert!(again.series(&target("https://a"), "g2").unwrap().is_empty());
+        let old = again.record(&target("https://a"), "g", &sample(10, 1, 1)).unwrap();
+        assert_eq!(old.len(), 5, "a sample from before the newest is not kept");
+    }
+
+    #[test]
+    fn a_file_stays_within_its_bound_over_a_simulated_day() {
+        let dir = tempfile::tempdir().unwrap();
+        let keep = Keep { max_bytes: 4 << 10, ..Keep::default() };
+        let store = SampleStore::new(dir.path().to_owned()).with_keep(keep);
+        let t = target("https://a");
+        // A day at one read a minute.
+        for i in 0..1440 {
+            store.record(&t, "g", &sample(i * 60, 1_000 * i, 1_000 * i + 7 * i)).unwrap();
+        }
+        let file = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .find(|e| e.path().extension().is_some_and(|x| x == "samples"))
+            .unwrap();
+        let len = file.metadata().unwrap().len() as usize;
+        assert!(len <= 4 << 10, "{len} bytes");
+        let series = store.series(&t, "g").unwrap();
+        assert_eq!(series.last().unwrap().at_ms, 1439 * 60 * 1000, "the newest is kept");
+        assert!(series.len() > 20, "the dense stretch at least: {}", series.len());
+    }
+
+    #[test]
+    fn a_torn_append_loses_only_the_torn_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SampleStore::new(dir.path().to_owned());
+        let t = target("https://a");
+        for i in 0..3 {
+            store.record(&t, "g", &sample(i * 30, 5, 9)).unwrap();
+        }
+        let path = store.file(&t, "g");
+        let mut f = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(b"90000 1 A t 0:+").unwrap();
+        drop(f);
+        assert_eq!(store.series(&t, "g").unwrap().len(), 3);
+        let series = store.record(&t, "g", &sample(120, 6, 9)).unwrap();
+        assert_eq!(series.len(), 4);
+        assert_eq!(store.series(&t, "g").unwrap().len(), 4, "the next write rewrites a file that did not read whole");
+    }
+}

@@ -1,0 +1,88 @@
+//! Lag over time against the emulator: each `describe` keeps its read as a sample in the data directory, and the
+//! figures over the samples are right for a stalled, a stopped and an idle group. The older samples are the same
+//! read written back in time (as a dashboard left open for a quarter of an hour would have kept them), so the test
+//! does not wait out a real window.
+
+use offsetdeck::core::lag::{Sample, codec};
+use serde_json::Value;
+
+use super::common::cli::{Emulator, run, start, text};
+
+fn describe(e: &Emulator, instance: &str, group: &str) -> Value {
+    let o = run(e, &["--output", "json", "describe", "--instance", instance, "--group", group]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// Rewrites `group`'s one sample as `minutes` reads a minute apart ending a minute before it: nothing moved.
+fn backdate(e: &Emulator, group: &str, minutes: i64) {
+    let dir = e._dir.path().join("samples");
+    let files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|f| f.path()).collect();
+    let (path, last) = files
+        .iter()
+        .find_map(|p| {
+            let s = codec::read(&std::fs::read_to_string(p).ok()?, group);
+            Some((p.clone(), s.last()?.clone()))
+        })
+        .expect("the describe kept a sample");
+    let older: Vec<Sample> =
+        (1..=minutes).rev().map(|k| Sample { at_ms: last.at_ms - k * 60_000, ..last.clone() }).collect();
+    std::fs::write(path, codec::file(group, &older)).unwrap();
+}
+
+#[test]
+fn a_describe_keeps_its_read_and_one_read_claims_no_status() {
+    let e = start();
+    let first = describe(&e, "events", "cdc-sink");
+    assert_eq!(first["over_time"]["samples"], 1);
+    assert_eq!(first["over_time"]["status"], "UNKNOWN", "{}", first["over_time"]);
+    assert_eq!(first["over_time"]["eta"], "unknown");
+    let second = describe(&e, "events", "cdc-sink");
+    assert_eq!(second["over_time"]["samples"], 2, "the second run reads the first one's sample back");
+}
+
+#[test]
+fn a_group_with_members_whose_commits_do_not_move_is_stalled_with_no_eta() {
+    let e = start();
+    // cdc-sink: one member, a lag of 5 on an idle topic, never committing.
+    describe(&e, "events", "cdc-sink");
+    backdate(&e, "cdc-sink", 15);
+    let v = describe(&e, "events", "cdc-sink");
+    let f = &v["over_time"];
+    assert_eq!(f["status"], "STALLED", "{f}");
+    assert_eq!(f["eta"], "never", "{f}");
+    assert_eq!(f["samples"], 16);
+    let o = run(&e, &["describe", "--instance", "events", "--group", "cdc-sink"]);
+    let out = text(&o);
+    assert!(out.contains("status STALLED (orders-cdc["), "{out}");
+    assert!(out.contains("eta never at this rate: commits are not moving"), "{out}");
+}
+
+#[test]
+fn a_group_without_members_behind_a_growing_log_is_stopped() {
+    let e = start();
+    // etl: empty, behind on `clicks`.
+    describe(&e, "events", "etl");
+    backdate(&e, "etl", 15);
+    let f = describe(&e, "events", "etl")["over_time"].clone();
+    assert_eq!(f["status"], "STOPPED", "{f}");
+    assert_eq!(f["eta"], "never", "{f}");
+    // The log end was past the committed offset at the oldest read: behind by more than the samples reach.
+    assert_eq!((f["time_lag"].as_str(), f["time_lag_seconds"].as_u64()), (Some("at_least"), Some(900)), "{f}");
+}
+
+#[test]
+fn a_caught_up_group_on_an_idle_topic_is_idle_not_stopped() {
+    let e = start();
+    // old-batch: no members, on `orders-cdc`, which nobody writes to; caught up first.
+    let o = run(
+        &e,
+        &["reset", "--instance", "events", "--group", "old-batch", "--topic", "orders-cdc", "--to-latest", "--yes"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    describe(&e, "events", "old-batch");
+    backdate(&e, "old-batch", 15);
+    let f = describe(&e, "events", "old-batch")["over_time"].clone();
+    assert_eq!(f["status"], "IDLE", "Burrow would say STOP here: {f}");
+    assert_eq!(f["eta"], "clear");
+}
