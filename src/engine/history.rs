@@ -77,6 +77,24 @@ impl SampleStore {
         Ok(series)
     }
 
+    /// Adds samples known from elsewhere (a cloud's monitoring history) to the group's, in time order (a time the
+    /// group already has keeps its own sample), thinned and written whole.
+    pub fn merge(&self, target: &RealTarget, group: &str, known: Vec<Sample>) -> std::io::Result<Vec<Sample>> {
+        super::paths::private_dir(&self.dir)?;
+        let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(self.dir.join(".lock"))?;
+        lock.lock()?;
+        let path = self.file(target, group);
+        let (mut series, _) = read_series(&path, group)?;
+        series.extend(known.iter().map(codec::kept));
+        // Stable: of two samples at one time, the group's own (first) stays.
+        series.sort_by_key(|s| s.at_ms);
+        series.dedup_by_key(|s| s.at_ms);
+        let lines = self.keep.max_bytes.saturating_sub(codec::header(group).len());
+        let series = codec::thin(series, &Keep { max_bytes: lines, ..self.keep });
+        super::durable::write(&path, codec::file(group, &series).as_bytes())?;
+        Ok(series)
+    }
+
     /// [`record`](Self::record), then the figures of the series under `rules`.
     pub fn record_figures(
         &self,
@@ -176,6 +194,19 @@ mod tests {
         let series = store.series(&t, "g").unwrap();
         assert_eq!(series.last().unwrap().at_ms, 1439 * 60 * 1000, "the newest is kept");
         assert!(series.len() > 20, "the dense stretch at least: {}", series.len());
+    }
+
+    #[test]
+    fn known_history_merges_in_time_order_and_the_groups_own_reads_win() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SampleStore::new(dir.path().to_owned());
+        let t = target("https://a");
+        store.record(&t, "g", &sample(600, 50, 60)).unwrap();
+        let history = vec![sample(0, 10, 20), sample(300, 30, 40), sample(600, 1, 1)];
+        let series = store.merge(&t, "g", history).unwrap();
+        assert_eq!(series.iter().map(|s| s.at_ms / 1000).collect::<Vec<_>>(), [0, 300, 600]);
+        assert_eq!(series[2], sample(600, 50, 60), "the group's own read at that time stays");
+        assert_eq!(store.series(&t, "g").unwrap(), series);
     }
 
     #[test]
