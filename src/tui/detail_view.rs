@@ -34,7 +34,7 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
                 ]
             }
             Some(Err(e)) => vec![Line::styled(format!("group {group}: live read failed: {e}"), th.fg(Color::Red))],
-            None => vec![Line::from(format!("topic {topic} of group {group}: waiting for live data"))],
+            None => vec![Line::from(format!("topic {topic} of group {group}: {}", waiting(s, instance, group)))],
         },
         Some(Kind::Topic { instance, topic }) => {
             match s
@@ -77,8 +77,9 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
                             ),
                             Span::raw(format!("  total {}", group_lag(snap, None))),
                         ]),
-                        Line::from(format!("members: {members}")),
+                        // Before the members: where the strip is two lines, how the group is doing over time.
                         figures_line(s, instance, group, th),
+                        Line::from(format!("members: {members}")),
                         Line::from(if snap.is_inactive() {
                             "offsets can be changed (no live consumers)"
                         } else {
@@ -103,7 +104,7 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
                             ]),
                             Line::styled("from the listing; reading its partitions…", th.fg(Color::DarkGray)),
                         ],
-                        None => vec![Line::from(format!("group {group}: waiting for live data (R refreshes)"))],
+                        None => vec![Line::from(format!("group {group}: {}", waiting(s, instance, group)))],
                     }
                 }
             }
@@ -123,7 +124,7 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
                         num(p.lag())
                     )),
                 ],
-                None => vec![Line::from(format!("{topic} partition {partition}: no live data yet"))],
+                None => vec![Line::from(format!("{topic} partition {partition}: {}", waiting(s, instance, group)))],
             }
         }
         Some(Kind::Partition { instance, topic, partition }) => match bounds(s, instance, topic, *partition) {
@@ -153,7 +154,16 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
     f.render_widget(Paragraph::new(lines).block(block), r);
 }
 
-/// When the newest message of a partition was written, in the profile's zone, where the API tells it.
+/// What a group without live data is waiting for: its read under way, or the next refresh.
+fn waiting(s: &AppState, instance: &str, group: &str) -> &'static str {
+    let key = crate::core::target::GroupRef::new(instance.to_owned(), group.to_owned());
+    if s.live.detail_asked.contains(&key) {
+        "its partitions are being read (a group of thousands of partitions takes a while)"
+    } else {
+        "waiting for live data (R refreshes)"
+    }
+}
+
 /// The group's lag over time in one line: status, ETA, time lag, rates, and how many reads say so.
 fn figures_line(s: &AppState, instance: &str, group: &str, th: &Theme) -> Line<'static> {
     use crate::core::lag::figures as words;
@@ -161,6 +171,9 @@ fn figures_line(s: &AppState, instance: &str, group: &str, th: &Theme) -> Line<'
     let Some(f) = s.live.figures.get(&key) else {
         return Line::styled("over time: no samples yet", th.fg(Color::DarkGray));
     };
+    if f.reach < words::MIN_REACH {
+        return Line::styled("over time: status, ETA and rates once the reads span a minute", th.fg(Color::DarkGray));
+    }
     let rate = |r: Option<f64>| r.map_or("?".to_owned(), words::per_sec);
     Line::from(vec![
         Span::styled(words::status_words(&f.verdict), th.bold()),
@@ -176,6 +189,7 @@ fn figures_line(s: &AppState, instance: &str, group: &str, th: &Theme) -> Line<'
     ])
 }
 
+/// When the newest message of a partition was written, in the profile's zone, where the API tells it.
 fn last_message(s: &AppState, instance: &str, topic: &str, partition: i32) -> String {
     let ms = s
         .live

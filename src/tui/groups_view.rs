@@ -1,18 +1,11 @@
 //! The groups view: every group of every account in one list, the laggiest first, for triage. Rows are a pure
 //! function of the state; moving through them selects the same group in its tree, so every action key works here.
 
-use ratatui::Frame;
-use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
-
 use super::keymap::Action;
 use super::layout::tree_rows;
 use super::state::AppState;
 use super::tree::Kind;
 use super::update::Step;
-use super::view::Theme;
 use tui_input::Input;
 
 /// How the rows are ordered.
@@ -362,91 +355,6 @@ fn select_row(s: &mut AppState) {
         s.trees[r.tree].selected = Some(r.node);
         s.groups.selected = Some(crate::core::target::GroupRef::new(r.instance.clone(), r.group.clone()));
     }
-}
-
-fn fit(text: &str, w: usize) -> String {
-    if text.chars().count() <= w {
-        format!("{text:<w$}")
-    } else {
-        let cut: String = text.chars().take(w.saturating_sub(1)).collect();
-        format!("{cut}…")
-    }
-}
-
-/// Draws the view in the panes' area.
-pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
-    let shown = &s.groups.rows;
-    let mut title = vec![
-        Span::styled(format!(" groups: {} ", shown.len()), th.bold()),
-        Span::raw(format!("─ by {} ", s.groups.sort.word())),
-    ];
-    let unread = s.groups.all.iter().filter(|r| r.lag_unread).count();
-    if unread > 0 {
-        title.push(Span::styled(format!("─ {unread} lags unread "), th.fg(Color::Yellow)));
-    }
-    if !s.groups.filter.is_empty() || s.typing_filter().is_some() {
-        let text = s.typing_filter().map_or(s.groups.filter.clone(), |i| i.value().to_owned());
-        title.push(Span::styled(format!("─ filter: {text}▏"), th.fg(Color::Yellow)));
-    }
-    let block = Block::default().borders(Borders::ALL).border_style(th.fg(Color::Cyan)).title(Line::from(title));
-    let inner = block.inner(r);
-    f.render_widget(block, r);
-    let w = inner.width as usize;
-    // account, instance, group, state, members, lag, trend, and from 100 columns status and ETA; the group column
-    // takes what is left.
-    let (acc_w, inst_w, state_w, mem_w, lag_w, trend_w) =
-        if w >= 120 { (14, 18, 11, 7, 10, 9) } else { (8, 10, 11, 3, 9, 7) };
-    let (status_w, eta_w) = if w >= 100 { (8, 11) } else { (0, 0) };
-    let extra = if w >= 100 { status_w + eta_w + 2 } else { 0 };
-    let group_w = w.saturating_sub(acc_w + inst_w + state_w + mem_w + lag_w + trend_w + 7 + extra).max(8);
-    let tail = |status: &str, eta: &str| {
-        if w >= 100 { format!(" {} {:>eta_w$}", fit(status, status_w), fit(eta, eta_w)) } else { String::new() }
-    };
-    let header = format!(
-        " {} {} {} {} {:>mem_w$} {:>lag_w$} {:>trend_w$}{}",
-        fit("account", acc_w),
-        fit("instance", inst_w),
-        fit("group", group_w),
-        fit("state", state_w),
-        if mem_w >= 7 { "members" } else { "mbr" },
-        "lag",
-        "trend",
-        tail("status", "eta"),
-    );
-    let mut lines = vec![Line::styled(header, th.bold())];
-    if shown.is_empty() {
-        lines.push(Line::from("  no group matches (Esc clears the filter)"));
-    }
-    let rows_h = inner.height.saturating_sub(1) as usize;
-    let cursor = s.groups.cursor.min(shown.len().saturating_sub(1));
-    let offset = cursor.saturating_sub(rows_h.saturating_sub(1));
-    for (i, row) in shown.iter().filter_map(|i| s.groups.all.get(*i)).enumerate().skip(offset).take(rows_h) {
-        let show = |v: Option<i64>| v.map_or("-".to_owned(), |x| x.to_string());
-        // The samples' sparkline once there are two reads; until then the change since the read before.
-        let trend = if row.spark.is_empty() {
-            row.trend.map_or(String::new(), |t| if t > 0 { format!("+{t}") } else { t.to_string() })
-        } else {
-            row.spark.clone()
-        };
-        let name = if row.in_profile { row.group.clone() } else { format!("{} (live)", row.group) };
-        let marked = s.marked.contains(&crate::core::target::GroupRef::new(row.instance.clone(), row.group.clone()));
-        let name = if marked { format!("● {name}") } else { name };
-        let text = format!(
-            "{}{} {} {} {} {:>mem_w$} {:>lag_w$} {:>trend_w$}{}",
-            if i == cursor { "›" } else { " " },
-            fit(&row.account, acc_w),
-            fit(&row.instance, inst_w),
-            fit(&name, group_w),
-            fit(&row.state, state_w),
-            row.members.map_or("-".to_owned(), |m| m.to_string()),
-            show(row.lag),
-            trend,
-            tail(row.status, &row.eta),
-        );
-        let style = if i == cursor { th.selected().add_modifier(Modifier::BOLD) } else { Default::default() };
-        lines.push(Line::styled(text, style));
-    }
-    f.render_widget(Paragraph::new(lines), inner);
 }
 
 #[cfg(test)]

@@ -238,3 +238,17 @@ fn a_groups_figures_fill_its_trend_status_and_eta_and_only_its_row() {
         assert!(!line("fast").contains("STALLED") && !line("fast").contains('▁'), "another row is untouched");
     }
 }
+
+#[test]
+fn a_narrow_screen_keeps_each_groups_state_and_lag_and_wide_ones_fill_the_width() {
+    for w in [40u16, 59, 60, 80, 100, 119, 120, 200] {
+        let mut s = AppState::new(fixtures::profile(), (w, 24), false, false, "UTC".into());
+        event(&mut s, listed(&[("fast", Some(1_234_567)), ("slow", Some(250))]));
+        press(&mut s, 'v');
+        let screen = crate::tui::view::render_to_string(&s);
+        let line = screen.lines().find(|l| l.contains("fast")).unwrap_or_else(|| panic!("{screen}"));
+        assert!(line.contains("1234567") && line.contains("EMPTY"), "lag and state at {w}:\n{screen}");
+        let header = screen.lines().find(|l| l.contains("group") && l.contains("lag")).unwrap();
+        assert_eq!(unicode_width::UnicodeWidthStr::width(header), w as usize, "one row per line at {w}");
+    }
+}

@@ -11,6 +11,7 @@ mod detail_view;
 mod engine_events;
 pub mod forms;
 pub mod group_status;
+pub mod groups_render;
 pub mod groups_view;
 mod help;
 pub mod history;

@@ -262,7 +262,8 @@ impl Tree {
         } else if cur >= self.offset + h {
             self.offset = cur + 1 - h;
         }
-        self.offset = self.offset.min(self.visible.len().saturating_sub(1));
+        // A window that ends past the last row shows rows above it instead (after a collapse, nothing blank).
+        self.offset = self.offset.min(self.visible.len().saturating_sub(h));
     }
 
     /// Expands the selection, or steps into it when already open.
@@ -286,6 +287,7 @@ impl Tree {
         if self.opened.remove(&s) && self.filter.is_empty() {
             self.release_partitions(s);
             self.recompute();
+            self.scroll_into_view(height);
             return true;
         }
         match self.nodes[s].parent {
@@ -308,6 +310,16 @@ impl Tree {
     pub fn set_filter_with(&mut self, filter: &str, height: usize, also: HashSet<usize>) {
         self.filter = filter.to_owned();
         self.also_matching = also;
+        if self.filter.is_empty()
+            && let Some(sel) = self.selected
+        {
+            // The node the cursor was on under the filter stays under it: its folders open.
+            let mut up = self.nodes[sel].parent;
+            while let Some(p) = up {
+                self.opened.insert(p);
+                up = self.nodes[p].parent;
+            }
+        }
         self.recompute();
         if !self.filter.is_empty() {
             let needle = self.filter.to_lowercase();

@@ -104,3 +104,49 @@ fn a_big_topics_partitions_exist_as_nodes_only_while_it_is_open() {
     assert_eq!(&*t.selected_node().unwrap().name, "p4242");
     assert!(t.opened.contains(&topic));
 }
+
+/// Closing a big topic from far down its partitions leaves no blank rows: the rows above come into view.
+#[test]
+fn a_collapse_near_the_end_fills_the_window_with_the_rows_above() {
+    let mut t = Tree::huawei(&example());
+    let instance = first_instance(&t);
+    assert!(t.add_group(&instance, "firehose-etl", &[("firehose".into(), 50)]));
+    t.select_where(|k| matches!(k, Kind::GroupTopic { group, .. } if &**group == "firehose-etl"), 10);
+    assert!(t.expand(10));
+    t.move_by(100, 10);
+    assert!(t.offset > 0);
+    t.move_by(-50, 10);
+    assert!(t.collapse(10), "to the topic");
+    assert!(t.collapse(10), "closed");
+    let h = 10.min(t.visible.len());
+    assert!(
+        t.offset + h <= t.visible.len(),
+        "no row of the window is past the last: {} + {h} of {}",
+        t.offset,
+        t.visible.len()
+    );
+    assert_eq!(t.offset, t.visible.len().saturating_sub(10), "the window ends at the last row");
+}
+
+/// A filter cleared with the cursor on a node it had shown keeps the cursor there, its folders opened.
+#[test]
+fn clearing_the_filter_keeps_the_cursor_on_its_node() {
+    let mut t = Tree::huawei(&example());
+    let instance = first_instance(&t);
+    assert!(t.add_group(&instance, "firehose-etl", &[("firehose".into(), 3)]));
+    t.set_filter("firehose", 10);
+    // Moved onto the topic as a user does: along the filtered rows, not by opening anything.
+    let at = t
+        .visible
+        .iter()
+        .position(|v| matches!(&t.nodes[*v].kind, Kind::GroupTopic { topic, .. } if &**topic == "firehose"));
+    t.move_by(at.unwrap() as isize - t.cursor() as isize, 10);
+    let on = t.selected;
+    assert_eq!(&*t.selected_node().unwrap().name, "firehose");
+    t.set_filter("", 10);
+    assert_eq!(t.selected, on);
+    assert!(t.visible.contains(&on.unwrap()), "shown");
+    let c = t.cursor();
+    assert!(c >= t.offset && c < t.offset + 10, "and in the window");
+    assert_eq!(&*t.selected_node().unwrap().name, "firehose");
+}

@@ -70,7 +70,7 @@ pub fn render(f: &mut Frame<'_>, s: &AppState) {
     }
     if s.screen.groups() {
         let whole = a.panes.iter().fold(a.panes[0], |acc, r| acc.union(*r));
-        super::groups_view::render(f, s, whole, &th);
+        super::groups_render::render(f, s, whole, &th);
     } else if a.tabs {
         pane(f, s, s.focus, a.panes[0], true, &th);
     } else {

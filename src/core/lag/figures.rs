@@ -10,6 +10,10 @@ use super::status::{Status, Unjudged, Verdict, status};
 use super::timelag::{TimeLag, group_time_lag};
 use super::{Rules, codec};
 
+/// The least span of reads any figure is drawn from: a rate over a few seconds (two reads of one refresh) is noise,
+/// and a status from it would change with the moment it was read.
+pub const MIN_REACH: Duration = Duration::from_secs(60);
+
 /// How many of the newest reads a trend shows.
 pub const TREND: usize = 12;
 
@@ -34,18 +38,38 @@ pub struct Figures {
 pub fn figures(series: &[Sample], rules: &Rules) -> Option<Figures> {
     let (first, last) = (series.first()?, series.last()?);
     let r = rates(series, rules);
-    let (time_lag, time_lag_of) = group_time_lag(series);
+    let (time_lag, time_lag_of) = match group_time_lag(series) {
+        // "Behind by more than no time" is no figure: one read cannot place the committed offset in time.
+        (TimeLag::AtLeast(d), _) if d.is_zero() => (TimeLag::Unknown, None),
+        other => other,
+    };
+    // "Never" is a claim about the whole window, as STALLED is: commits that did not move over a shorter stretch
+    // may be a consumer between two commits.
+    let mut eta = group_eta(series, rules);
+    let covers = last.at_ms.saturating_sub(first.at_ms) >= super::millis(rules.window);
+    if eta.eta == Eta::Never && !covers {
+        eta.eta = Eta::Unknown;
+    }
     let from = series.len().saturating_sub(TREND);
+    let reach = Duration::from_millis((last.at_ms - first.at_ms).max(0) as u64);
+    let mut verdict = status(series, rules);
+    let brief = reach < MIN_REACH;
+    if brief && !matches!(verdict.status, Status::Unknown(Unjudged::NoLag)) {
+        verdict = Verdict { status: Status::Unknown(Unjudged::Brief), stalled: Vec::new(), ..verdict };
+        eta.eta = Eta::Unknown;
+    }
+    let known = |r: Option<f64>| r.filter(|_| !brief);
+    let time_lag = if brief { TimeLag::Unknown } else { time_lag };
     Some(Figures {
-        verdict: status(series, rules),
-        eta: group_eta(series, rules),
+        verdict,
+        eta,
         time_lag,
         time_lag_of,
-        production: r.production,
-        consumption: r.consumption,
+        production: known(r.production),
+        consumption: known(r.consumption),
         trend: series[from..].iter().map(Sample::lag).collect(),
         samples: series.len(),
-        reach: Duration::from_millis((last.at_ms - first.at_ms).max(0) as u64),
+        reach,
     })
 }
 
@@ -96,7 +120,7 @@ pub fn eta_words(e: &GroupEta) -> String {
         Eta::FallingBehind { per_sec: r } if *r == 0.0 => format!("holds: consumed as fast as produced{by}"),
         Eta::FallingBehind { per_sec: r } => format!("falling behind by {}{by}", per_sec(*r)),
         Eta::Never => format!("never at this rate: commits are not moving{by}"),
-        Eta::Unknown => "unknown: too few reads yet".into(),
+        Eta::Unknown => "unknown yet: the reads do not show it".into(),
     }
 }
 
@@ -114,6 +138,7 @@ pub fn status_words(v: &Verdict) -> String {
     match v.status {
         Status::Unknown(Unjudged::NoLag) => "UNKNOWN (no partition with a committed offset and a log end)".into(),
         Status::Unknown(Unjudged::TooFewSamples { have, need }) => format!("UNKNOWN ({have} of {need} reads yet)"),
+        Status::Unknown(Unjudged::Brief) => "UNKNOWN (the reads span less than a minute yet)".into(),
         Status::Unknown(Unjudged::TooShort { have, need }) => {
             format!("UNKNOWN (commits not moving for {} of the {} window)", span(have), span(need))
         }
@@ -210,6 +235,15 @@ mod tests {
         assert_eq!(f.eta.eta, Eta::ClearsIn(Duration::from_secs(300)));
         assert_eq!(eta_words(&f.eta), "clears in about 5m 00s at the current rates (t[0] is the slowest)");
         assert_eq!(per_sec(f.production.unwrap()), "10.0 msg/s");
+    }
+
+    #[test]
+    fn never_needs_the_whole_window_as_stalled_does() {
+        // Two minutes without a commit: a consumer between commits, perhaps; neither STALLED nor "never".
+        let series = one(60, &[(100, 200), (100, 210), (100, 220)]);
+        let f = figures(&series, &Rules::default()).unwrap();
+        assert_eq!(f.eta.eta, Eta::Unknown);
+        assert!(matches!(f.verdict.status, Status::Unknown(Unjudged::TooShort { .. })), "{:?}", f.verdict);
     }
 
     #[test]

@@ -61,6 +61,8 @@ pub enum Unjudged {
     TooFewSamples { have: usize, need: usize },
     /// Lag, commits not moving, and the reads do not reach back a whole window yet.
     TooShort { have: Duration, need: Duration },
+    /// The reads span less than [`super::figures::MIN_REACH`]: rates over seconds are noise.
+    Brief,
 }
 
 impl Status {

@@ -418,7 +418,7 @@ impl Shared {
                     let api_group = t.api_group(&group.group).map_err(|e| Err(e.to_string()))?;
                     let c = session.credentials(&t).map_err(|e| Err(e.to_string()))?;
                     let snap = reads::describe(&session.client, &c, &t, &api_group, &topics).await.map_err(Ok)?;
-                    self.sampled(&group, &t, &api_group, &snap);
+                    self.sampled(&group, &t, &api_group, &snap).await;
                     Ok(snap)
                 }
                 .await;
@@ -457,7 +457,7 @@ impl Shared {
                         },
                     )?;
                     if let Ok(api_group) = t.api_group(&group.group) {
-                        self.sampled(&group, &t, &api_group, &snap);
+                        self.sampled(&group, &t, &api_group, &snap).await;
                     }
                     Ok(snap)
                 }

@@ -10,9 +10,10 @@ use crate::core::target::GroupRef;
 use crate::engine::target::Target;
 
 impl Shared {
-    /// Keeps `snap` as `group`'s newest sample and sends its figures; a store that cannot be written is said
-    /// once, and the reads go on without it.
-    pub(super) fn sampled(
+    /// Keeps `snap` as `group`'s newest sample and sends its figures, before the read itself is told (so a
+    /// refresh's end comes after every figure of it); a store that cannot be written is said once, and the reads
+    /// go on without it.
+    pub(super) async fn sampled(
         self: &Arc<Self>,
         group: &GroupRef,
         target: &Target<'_>,
@@ -23,17 +24,19 @@ impl Shared {
         let sample = crate::engine::history::sample_of(snap, jiff::Timestamp::now().as_millisecond());
         let (real, api_group, group, me) = (target.real(), api_group.to_owned(), group.clone(), self.clone());
         let rules = self.session.profile.settings.lag;
-        tokio::task::spawn_blocking(move || match store.record_figures(&real, &api_group, &sample, &rules) {
-            Ok(Some(figures)) => me.send(EngineEvent::Figures { group, figures: Box::new(figures) }),
-            Ok(None) => {}
-            Err(e) => {
-                if !me.samples_failed.swap(true, Ordering::SeqCst) {
-                    me.send(EngineEvent::Problem(format!(
-                        "lag samples cannot be kept in {} ({e}); trends, ETA and status are not shown",
-                        store.dir().display()
-                    )));
+        let kept =
+            tokio::task::spawn_blocking(move || match store.record_figures(&real, &api_group, &sample, &rules) {
+                Ok(Some(figures)) => me.send(EngineEvent::Figures { group, figures: Box::new(figures) }),
+                Ok(None) => {}
+                Err(e) => {
+                    if !me.samples_failed.swap(true, Ordering::SeqCst) {
+                        me.send(EngineEvent::Problem(format!(
+                            "lag samples cannot be kept in {} ({e}); trends, ETA and status are not shown",
+                            store.dir().display()
+                        )));
+                    }
                 }
-            }
-        });
+            });
+        let _ = kept.await;
     }
 }

@@ -43,8 +43,8 @@ pub(super) fn confirm_key(s: &mut AppState, mut c: Confirm, key: KeyEvent) -> St
         Some(v) if scroll(&mut c.scroll, v, &fit) => {}
         Some(Verb::Run) if mode == Mode::Confirm && visible => return run(s, c),
         Some(Verb::Run) if mode == Mode::TypedConfirm && confirmed => return run(s, c),
-        // Where a name is asked, every other key types.
-        None if mode == Mode::TypedConfirm => {
+        // Where a name is asked, every other key types: into a prompt that is drawn, never behind "too small".
+        None if mode == Mode::TypedConfirm && fit.drawn() => {
             c.typed.handle_event(&Event::Key(key));
         }
         _ => {}
@@ -162,10 +162,10 @@ pub(super) fn batch_key(s: &mut AppState, mut c: BatchConfirm, key: KeyEvent) ->
             s.asked = None;
             return Step::send(Command::RunBatch { job, batch: c.batch });
         }
-        None => {
+        None if fit.drawn() => {
             c.typed.handle_event(&Event::Key(key));
         }
-        Some(_) => {}
+        _ => {}
     }
     s.modal = Some(Modal::ConfirmBatch(c));
     Step::redraw()

@@ -359,3 +359,23 @@ fn the_zoomed_log_goes_back_to_the_view_it_covers() {
     key(&mut s, KeyCode::Esc);
     assert_eq!(s.screen, Screen::Panes(Base::Trees));
 }
+
+#[test]
+fn a_name_typed_while_the_confirmation_is_too_small_to_draw_is_not_kept() {
+    let mut s = on_group(false);
+    let p = fixtures::profile();
+    let t = crate::engine::target::Target::find(&p, "orders").unwrap();
+    let snap = fixtures::group("Empty", &[(Some(1), Some(0), Some(5))]);
+    let plan = crate::engine::plan::delete_offsets(&t, "g", &snap, &["t".into()]).unwrap();
+    assert!(matches!(plan.confirmation, Confirmation::TypeName { .. }));
+    s.modal = Some(Modal::Confirm(Confirm::new(plan)));
+    update(&mut s, Msg::Resize(40, 12));
+    assert!(screen(&s).contains("terminal too small"));
+    key(&mut s, KeyCode::Char('g'));
+    update(&mut s, Msg::Resize(100, 30));
+    let Some(Modal::Confirm(c)) = &s.modal else { panic!("no confirmation") };
+    assert_eq!(c.typed.value(), "", "nothing typed behind the too-small screen");
+    assert!(key(&mut s, KeyCode::Enter).effects.is_empty(), "so one Enter does not run it");
+    key(&mut s, KeyCode::Char('g'));
+    assert!(matches!(key(&mut s, KeyCode::Enter).effects.first(), Some(Effect::Send(Command::Run { .. }))));
+}
