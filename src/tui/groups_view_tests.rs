@@ -252,3 +252,15 @@ fn a_narrow_screen_keeps_each_groups_state_and_lag_and_wide_ones_fill_the_width(
         assert_eq!(unicode_width::UnicodeWidthStr::width(header), w as usize, "one row per line at {w}");
     }
 }
+
+#[test]
+fn at_80_columns_the_hint_bar_keeps_the_groups_views_own_keys() {
+    let mut s = AppState::new(fixtures::profile(), (80, 24), false, false, "UTC".into());
+    event(&mut s, listed(&[("fast", Some(300))]));
+    press(&mut s, 'v');
+    let bar = crate::tui::view::hint_text(&s);
+    for want in ["s sort", "/ filter", "v tree", "r reset", "? help"] {
+        assert!(bar.contains(want), "{want} missing: {bar}");
+    }
+    assert!(unicode_width::UnicodeWidthStr::width(bar.as_str()) <= 80, "{bar}");
+}

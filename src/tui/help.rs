@@ -16,6 +16,18 @@ const STATES: &[(&str, &str)] = &[
     ("READ FAILED", "the live read failed; the log says why"),
 ];
 
+/// What the groups view's lag columns say; every read is kept as a sample, and the figures come from them.
+const LAG_WORDS: &[(&str, &str)] = &[
+    ("trend", "the lag at the newest reads, oldest on the left"),
+    ("OK", "lag, if any, is not growing while commits move"),
+    ("IDLE", "nothing new in the topic and nothing to consume"),
+    ("LAGGING", "commits move, but the lag's floor keeps rising"),
+    ("STALLED", "a partition with lag has not committed for the whole window (10 min)"),
+    ("STOPPED", "no members, lag above zero, no commits"),
+    ("UNKNOWN", "too few reads, or less than a minute of them: nothing is claimed"),
+    ("eta", "~time to clear at the current rates; +N msg/s falling behind; never; ? unknown"),
+];
+
 /// The keys' column.
 const KEY_W: usize = 14;
 
@@ -25,8 +37,13 @@ pub fn lines<'a>(s: &AppState, th: &Theme, width: usize) -> Vec<Line<'a>> {
     let text_w = width.saturating_sub(KEY_W).max(20);
     let mut out: Vec<Line<'a>> = Vec::new();
     let row = |out: &mut Vec<Line<'a>>, k: String, v: &str| {
+        // A key too long for its column has a line of its own: it never runs into its text.
+        let long = super::wrap::cols(&k) >= KEY_W;
+        if long {
+            out.push(Line::styled(k.clone(), th.bold()));
+        }
         for (i, part) in super::wrap::text(v, text_w).into_iter().enumerate() {
-            let key = if i == 0 { format!("{k:<KEY_W$}") } else { " ".repeat(KEY_W) };
+            let key = if i == 0 && !long { format!("{k:<KEY_W$}") } else { " ".repeat(KEY_W) };
             out.push(Line::from(vec![Span::styled(key, th.bold()), Span::raw(part)]));
         }
     };
@@ -45,6 +62,11 @@ pub fn lines<'a>(s: &AppState, th: &Theme, width: usize) -> Vec<Line<'a>> {
     out.push(Line::from(""));
     out.push(head("State words"));
     for (k, v) in STATES {
+        row(&mut out, (*k).to_owned(), v);
+    }
+    out.push(Line::from(""));
+    out.push(head("Lag over time (groups view: trend, status, eta)"));
+    for (k, v) in LAG_WORDS {
         row(&mut out, (*k).to_owned(), v);
     }
     out.push(Line::from(""));
@@ -90,6 +112,18 @@ mod tests {
         }
         for b in crate::tui::keymap::BINDINGS {
             assert!(text.contains(b.help.split(' ').next().unwrap_or_default()), "{}", b.name);
+        }
+    }
+
+    /// A key as long as its column or longer stands on its own line: its text never starts inside it.
+    #[test]
+    fn no_key_runs_into_its_text() {
+        let s = AppState::new(crate::engine::fixtures::profile(), (100, 40), false, false, "UTC".into());
+        for line in super::lines(&s, &crate::tui::view::Theme::of(&s), 76) {
+            if line.spans.len() == 2 {
+                let key = line.spans[0].content.as_ref();
+                assert!(key.ends_with(' '), "{key:?} touches {:?}", line.spans[1].content);
+            }
         }
     }
 }

@@ -120,7 +120,7 @@ const CONFIRM: &[ModeKey] = &{
         k("n", &["n", "Esc"], Verb::Cancel, "cancel: nothing is sent", "cancel"),
         k("b", &["b"], Verb::Edit, "back to the form or the : line, every value kept", "edit"),
         k("p", &["p"], Verb::Peek, "the messages at the › row's target (a reset)", "peek"),
-        k("r", &["r", "Ctrl-R"], Verb::Replan, "plan it again from the live state", ""),
+        k("r", &["r", "Ctrl-R"], Verb::Replan, "plan it again from the live state", "re-plan"),
         k("Ctrl-S", &["Ctrl-S"], Verb::Save, "save the plan as a plan file", "save plan"),
         a,
         b,

@@ -358,8 +358,17 @@ pub fn hint_text(s: &AppState) -> String {
 }
 
 /// How much a hint is worth keeping on a narrow bar: acting on the selection first, then cancelling, help and quit,
-/// then the views, and moving about last (the arrows are guessed; `?` lists them).
-fn hint_rank(a: Action) -> u8 {
+/// then the views, and moving about last (the arrows are guessed; `?` lists them). In the groups view its own keys
+/// (sort, filter, back to the tree) and reset come first: without them the view cannot be used or left.
+fn hint_rank(a: Action, groups_view: bool) -> u8 {
+    if groups_view {
+        return match a {
+            Action::Sort | Action::Filter | Action::GroupsView | Action::Reset => 4,
+            Action::Help | Action::Quit => 3,
+            Action::Mark | Action::DeleteOffsets | Action::Undo | Action::Refresh => 2,
+            _ => 0,
+        };
+    }
     match a {
         Action::Reset | Action::DeleteOffsets | Action::DeleteMessages | Action::Undo | Action::Back => 4,
         Action::Help | Action::Quit => 3,
@@ -387,7 +396,9 @@ fn main_hints(s: &AppState) -> Vec<(u8, String)> {
         .into_iter()
         .chain(BINDINGS.iter().filter(|b| !b.hint.is_empty() && super::update::applies(s, b.action)).map(|b| {
             let key = s.keymap.keys(b.action).first().cloned().unwrap_or_default();
-            (hint_rank(b.action), format!("{key} {}", b.hint))
+            // The same key leaves the groups view that opened it.
+            let hint = if b.action == Action::GroupsView && s.screen.groups() { "tree" } else { b.hint };
+            (hint_rank(b.action, s.screen.groups()), format!("{key} {hint}"))
         }))
         .collect()
 }

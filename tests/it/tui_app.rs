@@ -39,10 +39,16 @@ async fn navigate_filter_help_and_resize() {
     snap!("partition_detail", app);
     app.key(KeyCode::Char('?'));
     snap!("help", app);
-    // The help scrolls to its end: the state words are there, and nothing is cut mid-word.
+    // The help scrolls to its end: the lag words are there, and nothing is cut mid-word.
     app.key(KeyCode::End);
     snap!("help_scrolled_to_the_end", app);
-    assert!(app.screen().contains("REBALANCING") && !app.screen().contains("lines 1-"), "{}", app.screen());
+    assert!(
+        app.screen().contains("STOPPED")
+            && app.screen().contains("Writes always show a plan first")
+            && !app.screen().contains("lines 1-"),
+        "{}",
+        app.screen()
+    );
     app.key(KeyCode::Esc);
     app.apply(Msg::Resize(160, 48));
     snap!("resized_160x48", app);
