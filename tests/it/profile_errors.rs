@@ -176,6 +176,18 @@ fn other_checks() {
     );
     let d = error("[settings]\nrefresh_seconds = -1\n[tencent.sg]\nregion = \"r\"\n");
     assert_diag(&d, 2, "refresh_seconds", "out of range", "0 (off)");
+    let d = error("[settings]\nlag_window_seconds = 5\n[tencent.sg]\nregion = \"r\"\n");
+    assert_diag(&d, 2, "settings.lag_window_seconds", "out of range", "from 60 to 86400");
+    let d = error("[settings]\nlag_min_reads = 1\n[tencent.sg]\nregion = \"r\"\n");
+    assert_diag(&d, 2, "settings.lag_min_reads", "out of range", "from 2 to 1000");
+}
+
+#[test]
+fn the_lag_rules_are_read_from_the_settings() {
+    let text = "[settings]\nlag_window_seconds = 900\nlag_min_reads = 5\nlag_growth_percent = 25\nlag_growth_messages = 0\n[tencent.sg]\nregion = \"r\"\n";
+    let rules = profile::parse(text, "p.toml").unwrap().profile.settings.lag;
+    assert_eq!(rules.window, std::time::Duration::from_secs(900));
+    assert_eq!((rules.min_samples, rules.growth_fraction, rules.growth_min_messages), (5, 0.25, 0));
 }
 
 #[test]
