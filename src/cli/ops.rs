@@ -342,6 +342,7 @@ pub fn describe(p: &Profile, instance: &str, group: &str, topic: Option<&str>, j
         say!("eta {}", words::eta_words(&f.eta));
         say!("time lag {} (estimated from the log ends read)", words::time_lag_short(&f.time_lag));
         say!("produced {}, consumed {}", rate(f.production), rate(f.consumption));
+        say!("loss {}", words::loss_words(&f.loss));
         let spark = words::sparkline(&f.trend, crate::core::lag::figures::TREND);
         say!(
             "from {} reads over {}{}",

@@ -175,7 +175,17 @@ fn figures_line(s: &AppState, instance: &str, group: &str, th: &Theme) -> Line<'
         return Line::styled("over time: status, ETA and rates once the reads span a minute", th.fg(Color::DarkGray));
     }
     let rate = |r: Option<f64>| r.map_or("?".to_owned(), words::per_sec);
+    // A loss that is coming or happened leads the line: it is what cannot wait.
+    let loss = match f.loss.loss {
+        crate::core::lag::Loss::AlreadyLost { .. }
+        | crate::core::lag::Loss::In(_)
+        | crate::core::lag::Loss::Within(_) => {
+            Span::styled(format!("{}  ", words::loss_words(&f.loss)), th.fg(Color::Red))
+        }
+        _ => Span::raw(""),
+    };
     Line::from(vec![
+        loss,
         Span::styled(words::status_words(&f.verdict), th.bold()),
         Span::raw(format!(
             "  {}  time lag {}  in {} out {}  ({} reads over {})",

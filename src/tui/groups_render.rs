@@ -31,6 +31,7 @@ enum Col {
     Trend,
     Status,
     Eta,
+    Loss,
 }
 
 impl Col {
@@ -46,16 +47,17 @@ impl Col {
             Self::Trend => "trend",
             Self::Status => "status",
             Self::Eta => "eta",
+            Self::Loss => "loss in",
         }
     }
 
     fn right(self) -> bool {
-        matches!(self, Self::Members | Self::Lag | Self::Trend | Self::Eta)
+        matches!(self, Self::Members | Self::Lag | Self::Trend | Self::Eta | Self::Loss)
     }
 }
 
 /// The columns at a width, and theirs: the group column takes what is left. Narrow screens keep the group, its
-/// state and its lag; status and ETA join from 100 columns.
+/// state and its lag; status and ETA join from 100 columns, the loss forecast from 140.
 fn columns(w: usize) -> Vec<(Col, usize)> {
     use Col::*;
     let mut cols: Vec<(Col, usize)> = match w {
@@ -65,6 +67,9 @@ fn columns(w: usize) -> Vec<(Col, usize)> {
     };
     if w >= 100 {
         cols.extend([(Status, 8), (Eta, 11)]);
+    }
+    if w >= 140 {
+        cols.push((Loss, 11));
     }
     // Each column but the first has a space before it; the cursor mark comes first.
     let taken: usize = cols.iter().map(|(_, cw)| cw + 1).sum();
@@ -92,6 +97,7 @@ fn cell(row: &GroupRow, col: Col, marked: bool) -> String {
         Col::Trend => row.spark.clone(),
         Col::Status => row.status.to_owned(),
         Col::Eta => row.eta.clone(),
+        Col::Loss => row.loss.clone(),
     }
 }
 

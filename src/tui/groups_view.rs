@@ -96,6 +96,7 @@ pub struct GroupRow {
     pub spark: String,
     pub status: &'static str,
     pub eta: String,
+    pub loss: String,
     /// No lag is known yet and one is still to be read (the listing did not say it): counted in the title.
     pub lag_unread: bool,
     pub in_profile: bool,
@@ -175,6 +176,7 @@ pub fn build(s: &AppState) -> Vec<GroupRow> {
                 spark: String::new(),
                 status: "",
                 eta: String::new(),
+                loss: String::new(),
                 lag_unread: false,
                 in_profile: true,
                 instance: instance.to_string(),
@@ -211,6 +213,7 @@ fn fill(s: &AppState, row: &mut GroupRow) {
     row.spark = figures.map(|f| crate::core::lag::figures::sparkline(&f.trend, 7)).unwrap_or_default();
     row.status = figures.map_or("", |f| f.verdict.status.word());
     row.eta = figures.map(|f| crate::core::lag::figures::eta_short(&f.eta.eta)).unwrap_or_default();
+    row.loss = figures.map(|f| crate::core::lag::figures::loss_short(&f.loss)).unwrap_or_default();
     row.in_profile = !s.live.discovered.contains(&key);
     row.members = status.members();
     row.lag_unread = lag.is_none()

@@ -16,6 +16,7 @@ fn row(group: &str, state: &str, lag: Option<i64>, members: Option<usize>) -> Gr
         spark: String::new(),
         status: "",
         eta: String::new(),
+        loss: String::new(),
         lag_unread: false,
         in_profile: true,
         search: format!("hw orders {group}"),
@@ -248,8 +249,9 @@ fn a_narrow_screen_keeps_each_groups_state_and_lag_and_wide_ones_fill_the_width(
         let screen = crate::tui::view::render_to_string(&s);
         let line = screen.lines().find(|l| l.contains("fast")).unwrap_or_else(|| panic!("{screen}"));
         assert!(line.contains("1234567") && line.contains("EMPTY"), "lag and state at {w}:\n{screen}");
-        let header = screen.lines().find(|l| l.contains("group") && l.contains("lag")).unwrap();
+        let header = screen.lines().find(|l| l.contains("state") && l.contains("lag")).unwrap();
         assert_eq!(unicode_width::UnicodeWidthStr::width(header), w as usize, "one row per line at {w}");
+        assert_eq!(header.contains("loss in"), w >= 142, "the loss column from 140 inner columns: {header}");
     }
 }
 

@@ -86,3 +86,20 @@ fn a_caught_up_group_on_an_idle_topic_is_idle_not_stopped() {
     assert_eq!(f["status"], "IDLE", "Burrow would say STOP here: {f}");
     assert_eq!(f["eta"], "clear");
 }
+
+#[test]
+fn messages_deleted_before_a_groups_committed_offset_are_said_lost_from_the_first_read() {
+    let e = start();
+    // audit on `audit-log`: committed 300; the messages before 1200 are deleted under it.
+    let o =
+        run(&e, &["delete-messages", "--instance", "orders", "--topic", "audit-log", "--partition", "0:1200", "--yes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let f = describe(&e, "orders", "audit")["over_time"].clone();
+    assert_eq!(f["lost_messages"], 900, "{f}");
+    assert_eq!(f["loss"], "LOST 900");
+    let out = text(&run(&e, &["describe", "--instance", "orders", "--group", "audit"]));
+    assert!(
+        out.contains("loss 900 message(s) already lost: the committed offset is below the log start (audit-log[0])"),
+        "{out}"
+    );
+}

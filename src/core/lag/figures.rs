@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use super::eta::{Eta, GroupEta, group_eta};
+use super::loss::{GroupLoss, Loss, Retention, group_loss};
 use super::rate::rates;
 use super::sample::{PartitionKey, Sample};
 use super::status::{Status, Unjudged, Verdict, status};
@@ -24,6 +25,8 @@ pub struct Figures {
     pub eta: GroupEta,
     pub time_lag: TimeLag,
     pub time_lag_of: Option<PartitionKey>,
+    /// When retention deletes what the group has not read, or what it already lost.
+    pub loss: GroupLoss,
     /// Messages a second into the group's partitions, and out of them by its commits, over the window.
     pub production: Option<f64>,
     pub consumption: Option<f64>,
@@ -34,8 +37,14 @@ pub struct Figures {
     pub reach: Duration,
 }
 
-/// The figures of `series` (oldest first) under `rules`; `None` without a sample.
+/// The figures of `series` (oldest first) under `rules`; `None` without a sample. The topics' retention time is
+/// not read (yet): the loss forecast is from a log start that moves, and what is already lost.
 pub fn figures(series: &[Sample], rules: &Rules) -> Option<Figures> {
+    figures_with(series, rules, Retention { time: None })
+}
+
+/// [`figures`] with the topics' retention known.
+pub fn figures_with(series: &[Sample], rules: &Rules, retention: Retention) -> Option<Figures> {
     let (first, last) = (series.first()?, series.last()?);
     let r = rates(series, rules);
     let (time_lag, time_lag_of) = match group_time_lag(series) {
@@ -59,12 +68,18 @@ pub fn figures(series: &[Sample], rules: &Rules) -> Option<Figures> {
         eta.eta = Eta::Unknown;
     }
     let known = |r: Option<f64>| r.filter(|_| !brief);
+    let mut loss = group_loss(series, retention, rules);
+    // What is already lost is one read's fact; a forecast needs rates, as every other figure does.
+    if brief && !matches!(loss.loss, Loss::AlreadyLost { .. } | Loss::NothingUnread) {
+        loss = GroupLoss { loss: Loss::Unknown, ..loss };
+    }
     let time_lag = if brief { TimeLag::Unknown } else { time_lag };
     Some(Figures {
         verdict,
         eta,
         time_lag,
         time_lag_of,
+        loss,
         production: known(r.production),
         consumption: known(r.consumption),
         trend: series[from..].iter().map(Sample::lag).collect(),
@@ -130,6 +145,33 @@ pub fn time_lag_short(t: &TimeLag) -> String {
         TimeLag::Estimated(d) => format!("≈{}", span(*d)),
         TimeLag::AtLeast(d) => format!(">{}", span(*d)),
         TimeLag::Unknown => "?".into(),
+    }
+}
+
+/// The loss forecast in a column's few characters: `LOST 120`, `~3h 10m`, `<2h 00m`, `-` (nothing to lose), `?`.
+pub fn loss_short(l: &GroupLoss) -> String {
+    match l.loss {
+        Loss::AlreadyLost { messages } => format!("LOST {messages}"),
+        Loss::In(d) => format!("~{}", span(d)),
+        Loss::Within(d) => format!("<{}", span(d)),
+        Loss::NothingUnread | Loss::Outpaced => "-".into(),
+        Loss::Unknown => "?".into(),
+    }
+}
+
+/// The loss forecast in a sentence.
+pub fn loss_words(l: &GroupLoss) -> String {
+    let at = l.partition.as_ref().map(|k| format!(" ({})", partition_name(k))).unwrap_or_default();
+    let hidden = if l.unknown > 0 { format!("; {} partition(s) not known", l.unknown) } else { String::new() };
+    match l.loss {
+        Loss::AlreadyLost { messages } => {
+            format!("{messages} message(s) already lost: the committed offset is below the log start{at}")
+        }
+        Loss::In(d) => format!("unread messages deleted in about {}{at}{hidden}", span(d)),
+        Loss::Within(d) => format!("unread messages deleted within {}{at}{hidden}", span(d)),
+        Loss::NothingUnread => "nothing unread to lose".into(),
+        Loss::Outpaced => format!("no loss at the current rates{hidden}"),
+        Loss::Unknown => "unknown (the topics' retention is not read; the log start has not moved)".into(),
     }
 }
 
@@ -200,6 +242,10 @@ pub fn json(f: &Figures) -> serde_json::Value {
         "eta_partition": f.eta.decided_by.as_ref().map(partition_name),
         "time_lag": time_lag_kind,
         "time_lag_seconds": time_lag_seconds,
+        "loss": loss_short(&f.loss),
+        "loss_words": loss_words(&f.loss),
+        "loss_seconds": match f.loss.loss { Loss::In(d) | Loss::Within(d) => Some(d.as_secs()), _ => None },
+        "lost_messages": match f.loss.loss { Loss::AlreadyLost { messages } => Some(messages), _ => None },
         "production_per_sec": f.production,
         "consumption_per_sec": f.consumption,
         "trend": f.trend,
@@ -235,6 +281,20 @@ mod tests {
         assert_eq!(f.eta.eta, Eta::ClearsIn(Duration::from_secs(300)));
         assert_eq!(eta_words(&f.eta), "clears in about 5m 00s at the current rates (t[0] is the slowest)");
         assert_eq!(per_sec(f.production.unwrap()), "10.0 msg/s");
+    }
+
+    #[test]
+    fn what_is_already_lost_is_said_from_one_read_and_a_moving_start_forecasts_the_rest() {
+        let lost = vec![at(0, parts(&[(Some(10), Some(40), Some(90))]))];
+        let f = figures(&lost, &Rules::default()).unwrap();
+        assert_eq!(loss_short(&f.loss), "LOST 30");
+        // The log start moves 1 msg/s towards a committed offset 600 ahead that does not move: ten minutes.
+        let series: Vec<Sample> =
+            (0..11).map(|i| at(i * 60, parts(&[(Some(1_000), Some(400 + 60 * i), Some(2_000))]))).collect();
+        let f = figures(&series, &Rules::default()).unwrap();
+        assert_eq!(f.loss.loss, Loss::In(Duration::from_secs(0)), "the start reached it at the newest read: due now");
+        let f = figures(&series[..6], &Rules::default()).unwrap();
+        assert_eq!(loss_short(&f.loss), "~5m 00s");
     }
 
     #[test]
