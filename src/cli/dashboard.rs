@@ -144,6 +144,11 @@ pub async fn demo_profile(large: bool) -> Result<(Profile, emulator::Handle), St
             1,
         );
     }
+    // The demo moves (consumers commit, retention deletes), and its status window is the shortest allowed, so
+    // every lag status shows within a minute or two.
+    emulator::living::demo(&mut handle.state().world, jiff::Timestamp::now().as_millisecond());
+    text = text.replacen("[settings]\n", "[settings]\nlag_window_seconds = 60\n", 1);
+    text = text.replacen("[settings]\n", "[settings]\nrefresh_seconds = 5\n", 1);
     // The demo shows a protected account too: the Tencent one.
     text = text.replacen("[tencent.tc-demo]\n", "[tencent.tc-demo]\nprotected = true\n", 1);
     let audit = demo_dir().join("audit.jsonl");

@@ -13,6 +13,8 @@ pub struct World {
     /// Enforce the published rate limits.
     pub limits: bool,
     pub newest_first: bool,
+    /// Consumers commit and retention deletes ([`emulator::living`]).
+    pub living: bool,
 }
 
 /// Runs the emulator; returns when signalled.
@@ -45,6 +47,9 @@ pub async fn run(
     }
     if large {
         emulator::large::add_to(&mut handle.state().world);
+    }
+    if how.living {
+        emulator::living::demo(&mut handle.state().world, jiff::Timestamp::now().as_millisecond());
     }
     say!("{}", handle.announcement());
     wait_for_signal().await;

@@ -88,7 +88,7 @@ pub fn main() -> ExitCode {
         Cmd::Init { force } => init::init(profile, *force, json),
         Cmd::Completions { shell } => init::completions(*shell),
         Cmd::Man => init::man(),
-        Cmd::Emulator { listen, separate_ports, data, write_profile, large, no_limits, newest_first } => {
+        Cmd::Emulator { listen, separate_ports, data, write_profile, large, no_limits, newest_first, living } => {
             let rt = match tokio::runtime::Runtime::new() {
                 Ok(rt) => rt,
                 Err(e) => {
@@ -99,7 +99,7 @@ pub fn main() -> ExitCode {
             return match rt.block_on(emulator::run(
                 *listen,
                 (*separate_ports, *large),
-                emulator::World { limits: !*no_limits, newest_first: *newest_first },
+                emulator::World { limits: !*no_limits, newest_first: *newest_first, living: *living },
                 data.clone(),
                 write_profile.clone(),
             )) {

@@ -226,6 +226,10 @@ pub enum Cmd {
         /// assumes one).
         #[arg(long)]
         newest_first: bool,
+        /// Let the demo data move: some consumers commit at their own rates and retention deletes old messages on
+        /// one topic, so every lag status and the loss forecast show (the dashboard's `--demo` does this).
+        #[arg(long)]
+        living: bool,
     },
 }
 

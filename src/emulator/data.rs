@@ -169,7 +169,7 @@ pub fn parse(text: &str, now_ms: i64) -> Result<World, String> {
             })
         })
         .collect::<Result<_, String>>()?;
-    Ok(World { huawei, tencent })
+    Ok(World { huawei, tencent, living: None })
 }
 
 fn instance(i: InstanceData, now_ms: i64) -> Result<Instance, String> {

@@ -10,6 +10,7 @@ pub mod data;
 pub mod gate;
 mod huawei;
 pub mod large;
+pub mod living;
 mod messages;
 mod profile_out;
 pub mod state;

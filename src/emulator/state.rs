@@ -230,6 +230,18 @@ pub struct World {
     pub huawei: Vec<HuaweiAccount>,
     /// Tencent accounts.
     pub tencent: Vec<TencentAccount>,
+    /// The demo's moving parts: consumers that commit and retention that deletes (off: only live topics grow).
+    pub living: Option<Living>,
+}
+
+/// What moves in a living world besides the live topics' ends, by instance (or subscription) id.
+#[derive(Debug, Clone, Default)]
+pub struct Living {
+    /// Groups that commit at a rate: (instance id, group) -> messages a second per partition, and the time the
+    /// commits were last moved to.
+    pub consumers: BTreeMap<(String, String), (i64, i64)>,
+    /// Topics whose retention keeps this many messages per partition: (instance id, topic) -> messages.
+    pub keep: BTreeMap<(String, String), i64>,
 }
 
 impl World {
@@ -265,16 +277,53 @@ impl World {
         found
     }
 
-    /// Advances every live topic to `now_ms`.
+    /// Advances every live topic to `now_ms`; in a living world, retention and the committing consumers too.
     pub fn advance(&mut self, now_ms: i64) {
+        let mut living = self.living.take();
         for i in self.huawei.iter_mut().flat_map(|a| a.instances.iter_mut()) {
             i.topics.iter_mut().for_each(|t| t.advance(now_ms));
+            if let Some(l) = &mut living {
+                l.move_instance(i, now_ms);
+            }
         }
         for a in &mut self.tencent {
             for i in &mut a.ckafka {
                 i.topics.iter_mut().for_each(|t| t.advance(now_ms));
+                if let Some(l) = &mut living {
+                    l.move_instance(i, now_ms);
+                }
             }
             a.dts.iter_mut().for_each(|d| d.topic.advance(now_ms));
+        }
+        self.living = living;
+    }
+}
+
+impl Living {
+    /// Retention deletes past `keep` messages a partition; each consumer commits its rate's worth of messages for
+    /// the whole seconds since it last did, never past the log end.
+    fn move_instance(&mut self, i: &mut Instance, now_ms: i64) {
+        for t in &mut i.topics {
+            if let Some(keep) = self.keep.get(&(i.id.clone(), t.name.clone())) {
+                for p in &mut t.partitions {
+                    p.start = p.start.max(p.end - keep);
+                }
+            }
+        }
+        for g in &mut i.groups {
+            let Some((rate, at)) = self.consumers.get_mut(&(i.id.clone(), g.name.clone())) else { continue };
+            let secs = (now_ms - *at) / 1000;
+            if secs <= 0 || *rate <= 0 {
+                continue;
+            }
+            *at += secs * 1000;
+            for ((topic, p), c) in g.committed.iter_mut() {
+                let Some(end) = i.topics.iter().find(|t| &t.name == topic).and_then(|t| t.partitions.get(*p as usize))
+                else {
+                    continue;
+                };
+                *c = (*c + secs * *rate).min(end.end).max(*c);
+            }
         }
     }
 }
