@@ -24,6 +24,13 @@ struct Row {
     lag: Option<i64>,
     topics: Vec<String>,
     in_profile: bool,
+    /// What the group's lag samples say (from earlier reads: a listing is not a sample).
+    over_time: Option<serde_json::Value>,
+    /// When it last committed, as the samples show (Unix ms), and whether exactly or "then or before".
+    last_commit_ms: Option<i64>,
+    last_commit_exact: Option<bool>,
+    #[serde(skip)]
+    figures: Option<crate::core::lag::Figures>,
 }
 
 /// The state words `--state` names: one, or a comma list (`empty,dead`), each EMPTY, ACTIVE, REBALANCING or DEAD
@@ -50,7 +57,7 @@ pub fn state_words(typed: &str) -> Result<Vec<&'static str>, String> {
 /// `groups`.
 pub fn groups(
     p: &Profile,
-    (instance, state): (Option<&str>, Option<&str>),
+    (instance, state, stale): (Option<&str>, Option<&str>, Option<&str>),
     (sort, how): (Sort, Listing),
     json: bool,
 ) -> R<u8> {
@@ -58,6 +65,14 @@ pub fn groups(
         None => None,
         Some(s) => Some(state_words(s).map_err(bad)?),
     };
+    let stale = match stale {
+        None => None,
+        Some(s) => Some(
+            crate::core::strategy::parse_duration(s)
+                .map_err(|e| bad(format!("--stale {s:?}: {e}; write an age such as 7d, 12h or P14D")))?,
+        ),
+    };
+    let store = crate::engine::paths::DataPaths::of(p).map(|d| crate::engine::history::SampleStore::of(&d));
     let mut session = session(p)?;
     let rt = runtime()?;
     let mut failed = Vec::new();
@@ -86,23 +101,51 @@ pub fn groups(
             .map_err(|e| e.to_string())
             .and_then(|c| rt.block_on(reads::list_groups(&session.client, &c, t, how)).map_err(|e| e.to_string()));
         match listed {
-            Ok(groups) => rows.extend(groups.into_iter().map(|g| Row {
-                account: t.account().to_owned(),
-                instance: t.name().to_owned(),
-                kind: t.kind().word(),
-                state: state_word(&g.state),
-                in_profile: t.lists_group(&g.group),
-                state_as_sent: g.state,
-                group: g.group,
-                members: g.members,
-                lag: g.lag,
-                topics: g.topics,
+            Ok(groups) => rows.extend(groups.into_iter().map(|g| {
+                let series = store
+                    .as_ref()
+                    .zip(t.api_group(&g.group).ok())
+                    .and_then(|(s, api)| s.series(&t.real(), &api).ok())
+                    .unwrap_or_default();
+                let figures = crate::core::lag::figures(&series, &p.settings.lag);
+                let last = crate::core::lag::expiry::last_commit(&series);
+                Row {
+                    account: t.account().to_owned(),
+                    instance: t.name().to_owned(),
+                    kind: t.kind().word(),
+                    state: state_word(&g.state),
+                    in_profile: t.lists_group(&g.group),
+                    state_as_sent: g.state,
+                    group: g.group,
+                    members: g.members,
+                    lag: g.lag,
+                    topics: g.topics,
+                    over_time: figures.as_ref().map(crate::core::lag::figures::json),
+                    last_commit_ms: last.map(|l| l.0),
+                    last_commit_exact: last.map(|l| l.1),
+                    figures,
+                }
             })),
             Err(e) => failed.push(format!("{} `{}`: the groups could not be listed: {e}", t.kind(), t.name())),
         }
     }
     if let Some(words) = &wanted_states {
         rows.retain(|r| words.contains(&r.state));
+    }
+    let mut unjudged = 0;
+    if let Some(age) = stale {
+        let before = jiff::Timestamp::now().as_millisecond() - age.as_millis() as i64;
+        rows.retain(|r| {
+            let empty = r.members == Some(0) || matches!(r.state, "EMPTY" | "DEAD");
+            match r.last_commit_ms {
+                _ if !empty => false,
+                Some(at) => at <= before,
+                None => {
+                    unjudged += 1;
+                    false
+                }
+            }
+        });
     }
     let rank = |s: &str| ["ACTIVE", "REBALANCING", "EMPTY", "DEAD", "UNKNOWN"].iter().position(|w| *w == s);
     match sort {
@@ -121,8 +164,13 @@ pub fn groups(
             ("state", Left),
             ("members", Right),
             ("lag", Right),
+            ("trend", Left),
+            ("status", Left),
+            ("eta", Right),
+            ("loss in", Right),
             ("topics", Left),
         ]);
+        use crate::core::lag::figures as words;
         for r in &rows {
             let mark = if r.in_profile { "" } else { "  (not in the profile)" };
             table.row_then(
@@ -133,6 +181,10 @@ pub fn groups(
                     r.state.to_owned(),
                     r.members.map_or("-".to_owned(), |m| m.to_string()),
                     r.lag.map_or("-".to_owned(), |l| l.to_string()),
+                    r.figures.as_ref().map(|f| words::sparkline(&f.trend, 8)).unwrap_or_default(),
+                    r.figures.as_ref().map_or("-", |f| f.verdict.status.word()).to_owned(),
+                    r.figures.as_ref().map_or("-".to_owned(), |f| words::eta_short(&f.eta.eta)),
+                    r.figures.as_ref().map_or("-".to_owned(), |f| words::loss_short(&f.loss)),
                     r.topics.join(","),
                 ],
                 mark.to_owned(),
@@ -140,6 +192,11 @@ pub fn groups(
         }
         sayn!("{}", table.render());
         say!("{} group(s)", rows.len());
+    }
+    if unjudged > 0 {
+        esay!(
+            "{unjudged} group(s) with no members have no lag samples yet, so when they last committed is not known: describe them (or open them in the dashboard) to start their history"
+        );
     }
     for f in &failed {
         esay!("error: {f}");

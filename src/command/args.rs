@@ -121,6 +121,10 @@ pub enum Cmd {
         /// default 10 calls/s is over 16 minutes), so it is off unless asked.
         #[arg(long)]
         members: bool,
+        /// Only groups with no members whose last commit, as the lag samples show it, is older than this (`7d`,
+        /// `12h`, `P14D`): the groups nobody uses. A group without samples is not judged (and counted).
+        #[arg(long, value_name = "AGE")]
+        stale: Option<String>,
     },
     /// Reset a group's committed offsets on one topic (all partitions unless --partition is given); or several
     /// groups' at once (--group repeated or a glob, --all-groups), under one confirmation.

@@ -103,3 +103,40 @@ fn messages_deleted_before_a_groups_committed_offset_are_said_lost_from_the_firs
         "{out}"
     );
 }
+
+#[test]
+fn groups_shows_each_groups_figures_and_stale_lists_the_unused_ones_it_can_judge() {
+    let e = start();
+    for g in ["etl", "cdc-sink"] {
+        describe(&e, "events", g);
+        backdate(&e, g, 15);
+        describe(&e, "events", g);
+    }
+    let o = run(&e, &["--output", "json", "groups", "--instance", "events"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let rows: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let row = |g: &str| rows.as_array().unwrap().iter().find(|r| r["group"] == g).unwrap().clone();
+    assert_eq!(row("etl")["over_time"]["status"], "STOPPED");
+    assert_eq!(row("cdc-sink")["over_time"]["status"], "STALLED");
+    assert!(row("old-batch")["over_time"].is_null(), "never read in detail: no figures, not zeros");
+    let o = run(&e, &["--output", "json", "groups", "--instance", "events", "--stale", "10m"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let stale: Vec<String> = serde_json::from_slice::<Value>(&o.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["group"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(stale, ["etl"], "cdc-sink has a member; old-batch has no samples to judge by");
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("1 group(s) with no members have no lag samples yet"),
+        "{}",
+        text(&o)
+    );
+    let o = run(&e, &["groups", "--instance", "events", "--stale", "20m"]);
+    assert!(text(&o).contains("0 group(s)"), "the samples reach back 15 minutes, not 20: {}", text(&o));
+    let o = run(&e, &["groups", "--stale", "soon"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("--stale \"soon\""), "{}", text(&o));
+}

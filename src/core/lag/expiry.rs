@@ -22,6 +22,17 @@ pub enum Expiry {
     Unknown,
 }
 
+/// When the group last committed, as far as its samples show: the read at which its committed offsets last
+/// changed (`true`: exact to the reads' spacing), or, when they never changed, the oldest read (`false`: it committed
+/// then or before).
+pub fn last_commit(series: &[Sample]) -> Option<(i64, bool)> {
+    let committed = |s: &Sample| s.partitions.iter().map(|p| p.committed).collect::<Vec<_>>();
+    match series.windows(2).rev().find(|w| committed(&w[0]) != committed(&w[1])) {
+        Some(w) => Some((w[1].at_ms, true)),
+        None => series.first().map(|s| (s.at_ms, false)),
+    }
+}
+
 /// The expiry of the group's committed offsets, from its samples (oldest first) and the instance's
 /// `offsets.retention.minutes` when it could be read.
 pub fn offsets_expiry(series: &[Sample], offsets_retention: Option<Duration>) -> Expiry {
