@@ -16,6 +16,10 @@ pub enum GroupSort {
     State,
     Name,
     Members,
+    /// The worst lag status first: STALLED, STOPPED, LAGGING, then the rest.
+    Status,
+    /// The soonest loss first: what is already lost, then the shortest forecast.
+    Loss,
 }
 
 impl GroupSort {
@@ -24,7 +28,9 @@ impl GroupSort {
             Self::Lag => Self::State,
             Self::State => Self::Name,
             Self::Name => Self::Members,
-            Self::Members => Self::Lag,
+            Self::Members => Self::Status,
+            Self::Status => Self::Loss,
+            Self::Loss => Self::Lag,
         }
     }
 
@@ -34,6 +40,8 @@ impl GroupSort {
             Self::State => "state",
             Self::Name => "name",
             Self::Members => "members",
+            Self::Status => "status",
+            Self::Loss => "soonest loss",
         }
     }
 }
@@ -97,6 +105,9 @@ pub struct GroupRow {
     pub status: &'static str,
     pub eta: String,
     pub loss: String,
+    /// Where the status sorts (worst first) and when the loss comes (ms; 0 when already lost); `None` unknown.
+    pub status_rank: u8,
+    pub loss_ms: Option<u64>,
     /// No lag is known yet and one is still to be read (the listing did not say it): counted in the title.
     pub lag_unread: bool,
     pub in_profile: bool,
@@ -106,12 +117,13 @@ pub struct GroupRow {
     pub rank: u8,
 }
 
-/// A filter typed in the groups view: words match account, instance or group; `state:active`, `lag>10000`,
-/// `lag<5`, `members>0` compare.
+/// A filter typed in the groups view: words match account, instance or group; `state:active`, `status:stalled`,
+/// `lag>10000`, `lag<5`, `members>0` compare.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GroupFilter {
     words: Vec<String>,
     state: Option<String>,
+    status: Option<String>,
     lag: Vec<(char, i64)>,
     members: Vec<(char, i64)>,
 }
@@ -128,6 +140,8 @@ impl GroupFilter {
             };
             if let Some(s) = lower.strip_prefix("state:") {
                 f.state = Some(s.to_uppercase());
+            } else if let Some(s) = lower.strip_prefix("status:") {
+                f.status = Some(s.to_uppercase());
             } else if let Some(c) = cmp("lag") {
                 f.lag.push(c);
             } else if let Some(c) = cmp("members") {
@@ -150,6 +164,7 @@ impl GroupFilter {
     pub fn keeps(&self, r: &GroupRow) -> bool {
         self.words.iter().all(|w| r.search.contains(w.as_str()))
             && self.state.as_ref().is_none_or(|s| r.state.starts_with(s.as_str()))
+            && self.status.as_ref().is_none_or(|s| !r.status.is_empty() && r.status.starts_with(s.as_str()))
             && self.lag.iter().all(|c| Self::holds(*c, r.lag))
             && self.members.iter().all(|c| Self::holds(*c, r.members.map(|m| m as i64)))
     }
@@ -177,6 +192,8 @@ pub fn build(s: &AppState) -> Vec<GroupRow> {
                 status: "",
                 eta: String::new(),
                 loss: String::new(),
+                status_rank: u8::MAX,
+                loss_ms: None,
                 lag_unread: false,
                 in_profile: true,
                 instance: instance.to_string(),
@@ -214,6 +231,15 @@ fn fill(s: &AppState, row: &mut GroupRow) {
     row.status = figures.map_or("", |f| f.verdict.status.word());
     row.eta = figures.map(|f| crate::core::lag::figures::eta_short(&f.eta.eta)).unwrap_or_default();
     row.loss = figures.map(|f| crate::core::lag::figures::loss_short(&f.loss)).unwrap_or_default();
+    row.status_rank = ["STALLED", "STOPPED", "LAGGING", "UNKNOWN", "OK", "IDLE"]
+        .iter()
+        .position(|w| *w == row.status)
+        .map_or(u8::MAX, |p| p as u8);
+    row.loss_ms = figures.and_then(|f| match f.loss.loss {
+        crate::core::lag::Loss::AlreadyLost { .. } => Some(0),
+        crate::core::lag::Loss::In(d) | crate::core::lag::Loss::Within(d) => Some(d.as_millis() as u64),
+        _ => None,
+    });
     row.in_profile = !s.live.discovered.contains(&key);
     row.members = status.members();
     row.lag_unread = lag.is_none()
@@ -257,6 +283,8 @@ pub fn order(all: &[GroupRow], filter: &str, sort: GroupSort) -> Vec<usize> {
         GroupSort::State => idx.sort_by_key(|i| (all[*i].rank, lag(&all[*i]), all[*i].name_rank)),
         GroupSort::Name => idx.sort_by_key(|i| all[*i].name_rank),
         GroupSort::Members => idx.sort_by_key(|i| (Reverse(all[*i].members), lag(&all[*i]), all[*i].name_rank)),
+        GroupSort::Status => idx.sort_by_key(|i| (all[*i].status_rank, lag(&all[*i]), all[*i].name_rank)),
+        GroupSort::Loss => idx.sort_by_key(|i| (all[*i].loss_ms.unwrap_or(u64::MAX), lag(&all[*i]), all[*i].name_rank)),
     }
     idx
 }

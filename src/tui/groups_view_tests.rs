@@ -17,6 +17,8 @@ fn row(group: &str, state: &str, lag: Option<i64>, members: Option<usize>) -> Gr
         status: "",
         eta: String::new(),
         loss: String::new(),
+        status_rank: u8::MAX,
+        loss_ms: None,
         lag_unread: false,
         in_profile: true,
         search: format!("hw orders {group}"),
@@ -61,11 +63,11 @@ fn filters_on_words_states_and_numbers() {
 fn sorts_cycle() {
     let mut s = GroupSort::default();
     let mut seen = vec![s.word()];
-    for _ in 0..4 {
+    for _ in 0..6 {
         s = s.next();
         seen.push(s.word());
     }
-    assert_eq!(seen, ["lag", "state", "name", "members", "lag"]);
+    assert_eq!(seen, ["lag", "state", "name", "members", "status", "soonest loss", "lag"]);
 }
 
 use crate::core::live::GroupSummary;
@@ -265,4 +267,29 @@ fn at_80_columns_the_hint_bar_keeps_the_groups_views_own_keys() {
         assert!(bar.contains(want), "{want} missing: {bar}");
     }
     assert!(unicode_width::UnicodeWidthStr::width(bar.as_str()) <= 80, "{bar}");
+}
+
+#[test]
+fn the_lag_status_sorts_worst_first_the_loss_soonest_first_and_filters_by_word() {
+    let mut rows = vec![
+        row("ok", "EMPTY", Some(10), Some(0)),
+        row("stalled", "ACTIVE", Some(5), Some(1)),
+        row("unread", "…", None, None),
+        row("losing", "EMPTY", Some(99), Some(0)),
+    ];
+    for (i, (status, rank, loss)) in
+        [("OK", 4, None), ("STALLED", 0, Some(600_000)), ("", u8::MAX, None), ("STOPPED", 1, Some(0))]
+            .into_iter()
+            .enumerate()
+    {
+        rows[i].status = status;
+        rows[i].status_rank = rank;
+        rows[i].loss_ms = loss;
+        rows[i].name_rank = i as u32;
+    }
+    let names = |f: &str, sort| order(&rows, f, sort).into_iter().map(|i| rows[i].group.as_str()).collect::<Vec<_>>();
+    assert_eq!(names("", GroupSort::Status), ["stalled", "losing", "ok", "unread"]);
+    assert_eq!(names("", GroupSort::Loss), ["losing", "stalled", "ok", "unread"], "already lost, then the soonest");
+    assert_eq!(names("status:stalled", GroupSort::Lag), ["stalled"]);
+    assert_eq!(names("status:st", GroupSort::Lag), ["losing", "stalled"], "a prefix, as state: is");
 }

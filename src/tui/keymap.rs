@@ -186,7 +186,7 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::Sort,
         name: "sort",
         keys: &["s"],
-        help: "in the groups view: order by lag, state, name or members",
+        help: "in the groups view: order by lag, state, name, members, lag status or soonest loss",
         hint: "sort",
     },
     Binding {
