@@ -125,6 +125,12 @@ pub fn sample_of(snap: &crate::core::live::GroupSnapshot, at_ms: i64) -> Sample 
     codec::kept(&Sample::of(snap, at_ms, Some(snap.members.len())))
 }
 
+/// A read that did not count the members (a listing's, the lag sweep's) as a sample: `members` as the listing
+/// said, `None` when it did not.
+pub fn sample_of_listed(snap: &crate::core::live::GroupSnapshot, members: Option<usize>) -> Sample {
+    codec::kept(&Sample::of(snap, jiff::Timestamp::now().as_millisecond(), members))
+}
+
 /// The file's samples, and whether it read whole.
 fn read_series(path: &Path, group: &str) -> std::io::Result<(Vec<Sample>, bool)> {
     match std::fs::read_to_string(path) {

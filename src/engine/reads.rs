@@ -261,16 +261,19 @@ pub async fn list_groups_in_parts(
     }
 }
 
-/// A group's total lag, read as cheaply as its cloud allows, for a group whose listing did not say it (CKafka's
-/// listing has names only); `None` for the clouds whose listing already says it, or when nothing is committed.
+/// A group's offsets, read as cheaply as its cloud allows, for a group whose listing did not say its lag (CKafka's
+/// listing has names only): committed offsets and log ends, the start not read. `None` for the clouds whose
+/// listing already says the lag.
 pub async fn group_lag(
     client: &Client,
     creds: &Credentials,
     target: &Target<'_>,
     group: &str,
-) -> Result<Option<i64>, CallError> {
+) -> Result<Option<Vec<crate::core::live::PartitionState>>, CallError> {
     match target {
-        Target::Ckafka(acc, inst) => tencent::read::ckafka_group_lag(client, creds, acc, &inst.id, group).await,
+        Target::Ckafka(acc, inst) => {
+            tencent::read::ckafka_group_offsets(client, creds, acc, &inst.id, group).await.map(Some)
+        }
         Target::Huawei(..) | Target::Dts(..) => Ok(None),
     }
 }

@@ -83,6 +83,17 @@ async fn a_ckafka_group_only_the_cloud_lists_gets_its_lag_read_in_the_background
     let at = lags.iter().position(|(g, _)| g == "backfill-zz").unwrap();
     assert!(lags[..at].iter().all(|(_, l)| l.is_some_and(|l| l >= end)), "ranked by the lag read: {lags:?}");
     assert!(lags[at + 1..].iter().all(|(_, l)| l.is_none_or(|l| l <= end)), "ranked by the lag read: {lags:?}");
+    // The background read is a lag sample too: the group has a history (and figures) without a detail read.
+    let key = offsetdeck::core::target::GroupRef::new("events", "backfill-zz");
+    let f = app.state.live.figures.get(&key).expect("figures from the sweep's sample");
+    assert_eq!(f.samples, 1);
+    let paths = offsetdeck::engine::paths::DataPaths::of(&app.state.profile).unwrap();
+    let store = offsetdeck::engine::history::SampleStore::of(&paths);
+    let t = offsetdeck::engine::target::Target::find(&app.state.profile, "events").unwrap();
+    let series = store.series(&t.real(), "backfill-zz").unwrap();
+    assert_eq!(series.len(), 1);
+    assert!(series[0].partitions.iter().all(|p| p.start.is_none() && p.end.is_some()), "no log start is claimed");
+    assert_eq!(series[0].lag(), Some(end));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

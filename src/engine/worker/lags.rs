@@ -39,6 +39,16 @@ impl Shared {
         if order.is_empty() || !self.sweeping.lock().unwrap_or_else(|e| e.into_inner()).insert(instance.to_owned()) {
             return;
         }
+        // Each group with what its listing said of it (state, members): its sample carries them.
+        let by_name: std::collections::HashMap<&str, &GroupSummary> =
+            groups.iter().map(|g| (g.group.as_str(), g)).collect();
+        let order: Vec<(String, Option<GroupSummary>)> = order
+            .into_iter()
+            .map(|name| {
+                let listed = by_name.get(name.as_str()).map(|g| (*g).clone());
+                (name, listed)
+            })
+            .collect();
         let me = self.clone();
         let instance = instance.to_owned();
         tokio::spawn(async move {
@@ -47,8 +57,8 @@ impl Shared {
         });
     }
 
-    async fn sweep(&self, instance: &str, order: Vec<String>) {
-        for group in order {
+    async fn sweep(self: &Arc<Self>, instance: &str, order: Vec<(String, Option<GroupSummary>)>) {
+        for (group, listed) in order {
             let started = tokio::time::Instant::now();
             let Ok(t) = self.session.find(instance) else { return };
             if !self.usable(&t, false) {
@@ -62,12 +72,33 @@ impl Shared {
                 // The refresh says so and stops reading with that key; so does the sweep.
                 return;
             }
-            if let Ok(Some(lag)) = &result {
+            let key = crate::core::target::GroupRef::new(instance, group.clone());
+            let lag = result.map(|parts| {
+                let parts = parts.unwrap_or_default();
+                let snap = crate::core::live::GroupSnapshot {
+                    group: group.clone(),
+                    state: listed.as_ref().map(|g| g.state.clone()).unwrap_or_default(),
+                    members: Vec::new(),
+                    partitions: parts,
+                };
+                (snap.total_lag(None), snap)
+            });
+            if let Ok((Some(lag), _)) = &lag {
                 let mut known = self.known_lags.lock().unwrap_or_else(|e| e.into_inner());
                 known.entry(instance.to_owned()).or_default().insert(group.clone(), *lag);
             }
-            let lag = result.map_err(|e| e.to_string());
-            self.send(EngineEvent::GroupLag { group: crate::core::target::GroupRef::new(instance, group), lag });
+            // The sweep's read is a sample too (no log start; members as the listing counted them), so every
+            // group of the instance gets a history while the dashboard is open. The groups the profile pins are
+            // read in detail by every refresh, and sampled there: once a refresh, not twice.
+            if let Ok((_, snap)) = &lag
+                && !snap.partitions.is_empty()
+                && !t.lists_group(&group)
+            {
+                let members = listed.as_ref().and_then(|g| g.members);
+                self.sampled_as(&key, &t, &group, crate::engine::history::sample_of_listed(snap, members)).await;
+            }
+            let lag = lag.map(|(l, _)| l).map_err(|e| e.to_string());
+            self.send(EngineEvent::GroupLag { group: key, lag });
             tokio::time::sleep_until(started + SWEEP_GAP).await;
         }
     }

@@ -20,8 +20,19 @@ impl Shared {
         api_group: &str,
         snap: &GroupSnapshot,
     ) {
-        let Some(store) = self.samples.clone() else { return };
         let sample = crate::engine::history::sample_of(snap, jiff::Timestamp::now().as_millisecond());
+        self.sampled_as(group, target, api_group, sample).await;
+    }
+
+    /// [`sampled`](Self::sampled) of a sample made by the caller (the lag sweep's, with the listing's members).
+    pub(super) async fn sampled_as(
+        self: &Arc<Self>,
+        group: &GroupRef,
+        target: &Target<'_>,
+        api_group: &str,
+        sample: crate::core::lag::Sample,
+    ) {
+        let Some(store) = self.samples.clone() else { return };
         let (real, api_group, group, me) = (target.real(), api_group.to_owned(), group.clone(), self.clone());
         let rules = self.session.profile.settings.lag;
         let kept =

@@ -159,24 +159,30 @@ pub async fn describe_ckafka_group(
     Ok(GroupSnapshot { group: group.to_owned(), state, members, partitions })
 }
 
-/// A CKafka group's total lag from its offsets alone (DescribeGroupOffsets, 50 topics a page, 100/s): what the
-/// groups view ranks by, without the topic-bound reads of a full describe. `None` when no partition has a committed
-/// offset (no lag is known, which is not a lag of 0).
-pub async fn ckafka_group_lag(
+/// A CKafka group's committed offsets and log ends from its offsets alone (DescribeGroupOffsets, 50 topics a page,
+/// 100/s): what the groups view ranks by, and a lag sample, without the topic-bound reads of a full describe (so
+/// the log start is not read: `None`).
+pub async fn ckafka_group_offsets(
     client: &Client,
     creds: &Credentials,
     acc: &TencentAccount,
     instance: &str,
     group: &str,
-) -> Result<Option<i64>, CallError> {
+) -> Result<Vec<PartitionState>, CallError> {
     let rows = super::offsets::group_offsets(client, creds, acc, instance, group, &[]).await?;
-    let mut lag: Option<i64> = None;
-    for p in rows.iter().flat_map(|t| &t.partitions) {
-        if let Some(c) = p.committed {
-            lag = Some(lag.unwrap_or(0).saturating_add((p.end - c).max(0)));
-        }
-    }
-    Ok(lag)
+    Ok(rows
+        .into_iter()
+        .flat_map(|t| {
+            let topic = t.topic;
+            t.partitions.into_iter().map(move |p| PartitionState {
+                topic: topic.clone(),
+                partition: p.partition,
+                committed: p.committed,
+                start: None,
+                end: Some(p.end),
+            })
+        })
+        .collect())
 }
 
 /// Every consumer group of a DTS subscription, raw (`DescribeConsumerGroups`, 10 per page).
