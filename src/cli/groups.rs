@@ -58,7 +58,7 @@ pub fn state_words(typed: &str) -> Result<Vec<&'static str>, String> {
 pub fn groups(
     p: &Profile,
     (instance, state, stale): (Option<&str>, Option<&str>, Option<&str>),
-    (sort, how): (Sort, Listing),
+    (sort, how, watch): (Sort, Listing, Option<u64>),
     json: bool,
 ) -> R<u8> {
     let wanted_states = match state {
@@ -72,7 +72,6 @@ pub fn groups(
                 .map_err(|e| bad(format!("--stale {s:?}: {e}; write an age such as 7d, 12h or P14D")))?,
         ),
     };
-    let store = crate::engine::paths::DataPaths::of(p).map(|d| crate::engine::history::SampleStore::of(&d));
     let mut session = session(p)?;
     let rt = runtime()?;
     let mut failed = Vec::new();
@@ -80,6 +79,42 @@ pub fn groups(
         Some(name) => rt.block_on(discover::ensure(&mut session, name))?,
         None => failed.extend(rt.block_on(discover::everything(&mut session))),
     }
+    // `--watch`: the same listing again every N seconds until interrupted; a terminal is redrawn in place, a
+    // script gets one JSON document (one line) per listing.
+    let redraw = watch.is_some() && !json && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    loop {
+        if redraw {
+            // Home and clear: offsetdeck's own control sequence, written past the inert boundary on purpose (the
+            // listing after it goes through it as always).
+            super::out::write("\x1b[H\x1b[2J");
+        }
+        let listed = list_once(p, &session, &rt, (instance, &wanted_states, stale), sort, how, json, &mut failed);
+        let Some(every) = watch else { return listed };
+        // Watching, a listing that failed is said and the next one tried.
+        if let Err(Stop(_, why)) = &listed {
+            esay!("error: {why}");
+        }
+        if redraw {
+            say!("every {every} s; Ctrl-C stops");
+        }
+        failed.clear();
+        std::thread::sleep(std::time::Duration::from_secs(every));
+    }
+}
+
+/// One listing of the groups, printed; the instances that could not be listed are said and make it exit 1.
+#[allow(clippy::too_many_arguments)]
+fn list_once(
+    p: &Profile,
+    session: &crate::engine::session::Session,
+    rt: &tokio::runtime::Runtime,
+    (instance, wanted_states, stale): (Option<&str>, &Option<Vec<&'static str>>, Option<jiff::SignedDuration>),
+    sort: Sort,
+    how: Listing,
+    json: bool,
+    failed: &mut Vec<String>,
+) -> R<u8> {
+    let store = crate::engine::paths::DataPaths::of(p).map(|d| crate::engine::history::SampleStore::of(&d));
     let targets: Vec<Target<'_>> = match instance {
         Some(name) => vec![session.find(name)?],
         None => {
@@ -129,7 +164,7 @@ pub fn groups(
             Err(e) => failed.push(format!("{} `{}`: the groups could not be listed: {e}", t.kind(), t.name())),
         }
     }
-    if let Some(words) = &wanted_states {
+    if let Some(words) = wanted_states {
         rows.retain(|r| words.contains(&r.state));
     }
     let mut unjudged = 0;
@@ -198,7 +233,7 @@ pub fn groups(
             "{unjudged} group(s) with no members have no lag samples yet, so when they last committed is not known: describe them (or open them in the dashboard) to start their history"
         );
     }
-    for f in &failed {
+    for f in failed.iter() {
         esay!("error: {f}");
     }
     if failed.is_empty() {

@@ -123,9 +123,9 @@ pub fn main() -> ExitCode {
             };
             ops::write(&p, order, mode(write, json))
         }),
-        Cmd::Groups { instance, state, sort, members, stale } => ops::profile(profile).and_then(|p| {
+        Cmd::Groups { instance, state, sort, members, stale, watch } => ops::profile(profile).and_then(|p| {
             let how = if *members { Listing::Full } else { Listing::Lag };
-            groups::groups(&p, (instance.as_deref(), state.as_deref(), stale.as_deref()), (*sort, how), json)
+            groups::groups(&p, (instance.as_deref(), state.as_deref(), stale.as_deref()), (*sort, how, *watch), json)
         }),
         Cmd::Snapshots => ops::profile(profile).and_then(|p| audit::list_snapshots(&p, json)),
         Cmd::Undo { snapshot, write } => {

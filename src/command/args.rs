@@ -125,6 +125,10 @@ pub enum Cmd {
         /// `12h`, `P14D`): the groups nobody uses. A group without samples is not judged (and counted).
         #[arg(long, value_name = "AGE")]
         stale: Option<String>,
+        /// List again every SECONDS (10 if not given) until interrupted: a terminal is redrawn in place; with
+        /// `--output json`, one JSON document (one line) per listing.
+        #[arg(long, value_name = "SECONDS", num_args = 0..=1, default_missing_value = "10", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+        watch: Option<u64>,
     },
     /// Reset a group's committed offsets on one topic (all partitions unless --partition is given); or several
     /// groups' at once (--group repeated or a glob, --all-groups), under one confirmation.

@@ -140,3 +140,27 @@ fn groups_shows_each_groups_figures_and_stale_lists_the_unused_ones_it_can_judge
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("--stale \"soon\""), "{}", text(&o));
 }
+
+#[test]
+fn groups_watch_gives_scripts_one_json_document_per_listing() {
+    use std::io::{BufRead, BufReader};
+    let e = start();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_offsetdeck"))
+        .arg("--profile")
+        .arg(&e.profile)
+        .args(["--output", "json", "groups", "--instance", "events", "--watch", "1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    for _ in 0..2 {
+        let line = lines.next().expect("a listing").unwrap();
+        let doc: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert!(doc.as_array().unwrap().iter().any(|r| r["group"] == "cdc-sink"), "{line}");
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let o = run(&e, &["groups", "--watch", "0"]);
+    assert_eq!(o.status.code(), Some(2), "a zero interval is refused: {}", text(&o));
+}
