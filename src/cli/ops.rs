@@ -344,12 +344,13 @@ pub fn describe(p: &Profile, instance: &str, group: &str, topic: Option<&str>, j
         say!("produced {}, consumed {}", rate(f.production), rate(f.consumption));
         say!("loss {}", words::loss_words(&f.loss));
         let spark = words::sparkline(&f.trend, crate::core::lag::figures::TREND);
-        say!(
-            "from {} reads over {}{}",
-            f.samples,
-            words::span(f.reach),
-            if spark.is_empty() { String::new() } else { format!(": {spark}") }
-        );
+        let reads = if f.samples == 1 {
+            "1 read".to_owned()
+        } else {
+            format!("{} reads over {}", f.samples, words::span(f.reach))
+        };
+        let spark = if spark.is_empty() { String::new() } else { format!(": {spark}") };
+        say!("from {reads}{spark}");
     }
     Ok(exit::OK)
 }

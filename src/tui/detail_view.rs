@@ -175,21 +175,22 @@ fn figures_line(s: &AppState, instance: &str, group: &str, th: &Theme) -> Line<'
         return Line::styled("over time: status, ETA and rates once the reads span a minute", th.fg(Color::DarkGray));
     }
     let rate = |r: Option<f64>| r.map_or("?".to_owned(), words::per_sec);
-    // A loss that is coming or happened leads the line: it is what cannot wait.
+    // A loss that is coming or happened leads the line: it is what cannot wait. Short forms, so the line fits
+    // (`describe` has the sentences).
     let loss = match f.loss.loss {
         crate::core::lag::Loss::AlreadyLost { .. }
         | crate::core::lag::Loss::In(_)
         | crate::core::lag::Loss::Within(_) => {
-            Span::styled(format!("{}  ", words::loss_words(&f.loss)), th.fg(Color::Red))
+            Span::styled(format!("loss {}  ", words::loss_short(&f.loss)), th.fg(Color::Red))
         }
         _ => Span::raw(""),
     };
     Line::from(vec![
         loss,
-        Span::styled(words::status_words(&f.verdict), th.bold()),
+        Span::styled(f.verdict.status.word(), th.bold()),
         Span::raw(format!(
-            "  {}  time lag {}  in {} out {}  ({} reads over {})",
-            words::eta_words(&f.eta),
+            "  eta {}  time lag {}  in {} out {}  {} reads over {}",
+            words::eta_short(&f.eta.eta),
             words::time_lag_short(&f.time_lag),
             rate(f.production),
             rate(f.consumption),

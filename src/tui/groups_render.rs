@@ -58,7 +58,7 @@ impl Col {
 
 /// The columns at a width, and theirs: the group column takes what is left. Narrow screens keep the group, its
 /// state and its lag; status and ETA join from 100 columns, the loss forecast from 140.
-fn columns(w: usize) -> Vec<(Col, usize)> {
+fn columns(w: usize, sort: super::groups_view::GroupSort) -> Vec<(Col, usize)> {
     use Col::*;
     let mut cols: Vec<(Col, usize)> = match w {
         120.. => vec![(Account, 14), (Instance, 18), (Group, 0), (State, 11), (Members, 7), (Lag, 10), (Trend, 9)],
@@ -70,6 +70,19 @@ fn columns(w: usize) -> Vec<(Col, usize)> {
     }
     if w >= 140 {
         cols.push((Loss, 11));
+    }
+    // Sorted by a figure whose column does not fit, that column takes the trend's place: the order can be seen.
+    let shown = |c: Col, cols: &[(Col, usize)]| cols.iter().any(|(x, _)| *x == c);
+    let wanted = match sort {
+        super::groups_view::GroupSort::Status => Some((Status, 8)),
+        super::groups_view::GroupSort::Loss => Some((Loss, 9)),
+        _ => None,
+    };
+    if let Some((col, cw)) = wanted.filter(|(c, _)| !shown(*c, &cols)) {
+        match cols.iter().position(|(c, _)| *c == Trend) {
+            Some(at) => cols[at] = (col, cw),
+            None => cols.push((col, cw)),
+        }
     }
     // Each column but the first has a space before it; the cursor mark comes first.
     let taken: usize = cols.iter().map(|(_, cw)| cw + 1).sum();
@@ -120,7 +133,7 @@ pub fn render(f: &mut Frame<'_>, s: &AppState, r: Rect, th: &Theme) {
     let inner = block.inner(r);
     f.render_widget(block, r);
     let w = inner.width as usize;
-    let cols = columns(w);
+    let cols = columns(w, s.groups.sort);
     let line_of = |mark: &str, cell: &dyn Fn(Col) -> String| {
         let mut text = mark.to_owned();
         for (i, (col, cw)) in cols.iter().enumerate() {

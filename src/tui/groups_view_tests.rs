@@ -293,3 +293,17 @@ fn the_lag_status_sorts_worst_first_the_loss_soonest_first_and_filters_by_word()
     assert_eq!(names("status:stalled", GroupSort::Lag), ["stalled"]);
     assert_eq!(names("status:st", GroupSort::Lag), ["losing", "stalled"], "a prefix, as state: is");
 }
+
+#[test]
+fn sorted_by_a_figure_whose_column_does_not_fit_that_column_replaces_the_trend() {
+    let mut s = AppState::new(fixtures::profile(), (80, 24), false, false, "UTC".into());
+    event(&mut s, listed(&[("fast", Some(300))]));
+    press(&mut s, 'v');
+    for (sort, head) in [(GroupSort::Status, "status"), (GroupSort::Loss, "loss in")] {
+        s.groups.sort = sort;
+        s.groups.order_dirty = true;
+        let screen = crate::tui::view::render_to_string(&s);
+        let header = screen.lines().find(|l| l.contains("state") && l.contains("lag")).unwrap();
+        assert!(header.contains(head) && !header.contains("trend"), "{header}");
+    }
+}

@@ -22,10 +22,14 @@ const LAG_WORDS: &[(&str, &str)] = &[
     ("OK", "lag, if any, is not growing while commits move"),
     ("IDLE", "nothing new in the topic and nothing to consume"),
     ("LAGGING", "commits move, but the lag's floor keeps rising"),
-    ("STALLED", "a partition with lag has not committed for the whole window (10 min)"),
+    ("STALLED", "a partition with lag has not committed for the whole status window (settings.lag_window_seconds)"),
     ("STOPPED", "no members, lag above zero, no commits"),
     ("UNKNOWN", "too few reads, or less than a minute of them: nothing is claimed"),
-    ("eta", "~time to clear at the current rates; +N msg/s falling behind; never; ? unknown"),
+    ("eta", "~time to clear at the current rates; +N msg/s: the slowest partition falls behind by N; never; ? unknown"),
+    (
+        "loss in",
+        "~time until retention deletes unread messages; LOST N: N already deleted unread; - nothing to lose; ? unknown",
+    ),
 ];
 
 /// The keys' column.

@@ -67,6 +67,20 @@ pub fn figures_with(series: &[Sample], rules: &Rules, retention: Retention) -> O
         verdict = Verdict { status: Status::Unknown(Unjudged::Brief), stalled: Vec::new(), ..verdict };
         eta.eta = Eta::Unknown;
     }
+    // A group whose slowest partition is consumed slower than it is produced over the window, and whose lag grew
+    // over it, is LAGGING even when its lag's floor rose less than `growth_fraction` of a large lag: the ETA says
+    // "falling behind", and the status must not say OK beside it.
+    if verdict.status == Status::Ok
+        && matches!(eta.eta, Eta::FallingBehind { per_sec } if per_sec > 0.0)
+        && super::window(series, rules.window)
+            .first()
+            .and_then(Sample::lag)
+            .zip(last.lag())
+            .is_some_and(|(a, b)| b - a >= rules.growth_min_messages.max(1))
+        && !brief
+    {
+        verdict.status = Status::Lagging;
+    }
     let known = |r: Option<f64>| r.filter(|_| !brief);
     let mut loss = group_loss(series, retention, rules);
     // What is already lost is one read's fact; a forecast needs rates, as every other figure does.
@@ -133,7 +147,10 @@ pub fn eta_words(e: &GroupEta) -> String {
         Eta::Clear => "no lag to clear".into(),
         Eta::ClearsIn(d) => format!("clears in about {} at the current rates{by}", span(*d)),
         Eta::FallingBehind { per_sec: r } if *r == 0.0 => format!("holds: consumed as fast as produced{by}"),
-        Eta::FallingBehind { per_sec: r } => format!("falling behind by {}{by}", per_sec(*r)),
+        Eta::FallingBehind { per_sec: r } => match &e.decided_by {
+            Some(k) => format!("never at this rate: {} falls behind by {}", partition_name(k), per_sec(*r)),
+            None => format!("never at this rate: falling behind by {}", per_sec(*r)),
+        },
         Eta::Never => format!("never at this rate: commits are not moving{by}"),
         Eta::Unknown => "unknown yet: the reads do not show it".into(),
     }
@@ -239,7 +256,7 @@ pub fn json(f: &Figures) -> serde_json::Value {
         "eta_seconds": eta_seconds,
         "falling_behind_per_sec": match f.eta.eta { Eta::FallingBehind { per_sec } => Some(per_sec), _ => None },
         "eta_words": eta_words(&f.eta),
-        "eta_partition": f.eta.decided_by.as_ref().map(partition_name),
+        "eta_partition": f.eta.decided_by.as_ref().filter(|_| f.eta.eta != Eta::Unknown).map(partition_name),
         "time_lag": time_lag_kind,
         "time_lag_seconds": time_lag_seconds,
         "loss": loss_short(&f.loss),
@@ -295,6 +312,17 @@ mod tests {
         assert_eq!(f.loss.loss, Loss::In(Duration::from_secs(0)), "the start reached it at the newest read: due now");
         let f = figures(&series[..6], &Rules::default()).unwrap();
         assert_eq!(loss_short(&f.loss), "~5m 00s");
+    }
+
+    #[test]
+    fn a_large_lag_that_keeps_growing_is_lagging_not_ok() {
+        // Lag 1,000,000 growing 10 msg/s for 10 minutes: its floor rises 0.6% of it, under the 10% the floor rule
+        // asks, but the rates say it falls behind: LAGGING beside "never", not OK.
+        let series = one(60, &(0..11).map(|i| (5_000 + 600 * i, 1_005_000 + 1_200 * i)).collect::<Vec<_>>());
+        let f = figures(&series, &Rules::default()).unwrap();
+        assert!(matches!(f.eta.eta, Eta::FallingBehind { .. }), "{:?}", f.eta);
+        assert_eq!(f.verdict.status, Status::Lagging);
+        assert_eq!(eta_words(&f.eta), "never at this rate: t[0] falls behind by 10.0 msg/s");
     }
 
     #[test]
