@@ -50,25 +50,19 @@ impl SampleStore {
     /// Keeps `sample` (as [`codec::kept`] keeps it) and gives the series it ends. A sample older than the newest
     /// kept (a clock set back) is not kept: the series is given as it was.
     pub fn record(&self, target: &RealTarget, group: &str, sample: &Sample) -> std::io::Result<Vec<Sample>> {
-        super::paths::private_dir(&self.dir)?;
-        let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(self.dir.join(".lock"))?;
-        lock.lock()?;
+        let _lock = self.lock()?;
         let path = self.file(target, group);
-        let (mut series, whole) = read_series(&path, group)?;
+        let (mut series, whole, size) = read_series(&path, group)?;
         if series.last().is_some_and(|last| last.at_ms > sample.at_ms) {
             return Ok(series);
         }
         let sample = codec::kept(sample);
         let line = codec::line(&sample, series.last());
-        let size = std::fs::metadata(&path).map(|m| m.len() as usize).unwrap_or(0);
         let horizon = sample.at_ms.saturating_sub(crate::core::lag::millis(self.keep.horizon));
         series.push(sample);
         // A file that did not read whole (new, torn by a crash, not ours) is written anew, never appended to.
         if !whole || size + line.len() > self.keep.max_bytes || series[0].at_ms < horizon {
-            // The bound is the file's: its header counts.
-            let lines = self.keep.max_bytes.saturating_sub(codec::header(group).len());
-            series = codec::thin(series, &Keep { max_bytes: lines, ..self.keep });
-            super::durable::write(&path, codec::file(group, &series).as_bytes())?;
+            series = self.write_whole(&path, group, series)?;
         } else {
             let mut f = std::fs::OpenOptions::new().append(true).open(&path)?;
             f.write_all(line.as_bytes())?;
@@ -80,18 +74,30 @@ impl SampleStore {
     /// Adds samples known from elsewhere (a cloud's monitoring history) to the group's, in time order (a time the
     /// group already has keeps its own sample), thinned and written whole.
     pub fn merge(&self, target: &RealTarget, group: &str, known: Vec<Sample>) -> std::io::Result<Vec<Sample>> {
-        super::paths::private_dir(&self.dir)?;
-        let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(self.dir.join(".lock"))?;
-        lock.lock()?;
+        let _lock = self.lock()?;
         let path = self.file(target, group);
-        let (mut series, _) = read_series(&path, group)?;
+        let (mut series, _, _) = read_series(&path, group)?;
         series.extend(known.iter().map(codec::kept));
         // Stable: of two samples at one time, the group's own (first) stays.
         series.sort_by_key(|s| s.at_ms);
         series.dedup_by_key(|s| s.at_ms);
+        self.write_whole(&path, group, series)
+    }
+
+    /// The store's one lock, held while a file is read and written (a line is written relative to the one before
+    /// it, so two writers must not interleave); released when dropped, or by the system when its holder exits.
+    fn lock(&self) -> std::io::Result<std::fs::File> {
+        super::paths::private_dir(&self.dir)?;
+        let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(self.dir.join(".lock"))?;
+        lock.lock()?;
+        Ok(lock)
+    }
+
+    /// The series thinned to the file's bound (its header counts) and written whole, durably.
+    fn write_whole(&self, path: &Path, group: &str, series: Vec<Sample>) -> std::io::Result<Vec<Sample>> {
         let lines = self.keep.max_bytes.saturating_sub(codec::header(group).len());
         let series = codec::thin(series, &Keep { max_bytes: lines, ..self.keep });
-        super::durable::write(&path, codec::file(group, &series).as_bytes())?;
+        super::durable::write(path, codec::file(group, &series).as_bytes())?;
         Ok(series)
     }
 
@@ -107,8 +113,8 @@ impl SampleStore {
     }
 }
 
-/// Keeps a live read of `api_group` as its newest sample (taken now) and gives the group's figures: the one step
-/// every edge's group read goes through, so the dashboard and `describe` keep and show the same history.
+/// Keeps a live read of `api_group` as its newest sample (taken now) and gives the group's figures: the step
+/// `describe` and the dashboard's reads go through, so both keep and show the same history.
 pub fn keep_read(
     store: &SampleStore,
     target: &RealTarget,
@@ -116,28 +122,25 @@ pub fn keep_read(
     snap: &crate::core::live::GroupSnapshot,
     rules: &Rules,
 ) -> std::io::Result<Option<Figures>> {
-    let now = jiff::Timestamp::now().as_millisecond();
-    store.record_figures(target, api_group, &sample_of(snap, now), rules)
+    store.record_figures(target, api_group, &sample_of(snap, Some(snap.members.len())), rules)
 }
 
-/// A live read as a sample: members as read (a group read always reads them), summed per topic when huge.
-pub fn sample_of(snap: &crate::core::live::GroupSnapshot, at_ms: i64) -> Sample {
-    codec::kept(&Sample::of(snap, at_ms, Some(snap.members.len())))
-}
-
-/// A read that did not count the members (a listing's, the lag sweep's) as a sample: `members` as the listing
-/// said, `None` when it did not.
-pub fn sample_of_listed(snap: &crate::core::live::GroupSnapshot, members: Option<usize>) -> Sample {
+/// A read as a sample taken now, summed per topic when huge. `members` as the read counted them: a detail read
+/// always does (`Some(snap.members.len())`); a listing or the lag sweep says what its listing said, or `None`.
+pub fn sample_of(snap: &crate::core::live::GroupSnapshot, members: Option<usize>) -> Sample {
     codec::kept(&Sample::of(snap, jiff::Timestamp::now().as_millisecond(), members))
 }
 
-/// The file's samples, and whether it read whole.
-fn read_series(path: &Path, group: &str) -> std::io::Result<(Vec<Sample>, bool)> {
+/// The file's samples, whether it read whole, and its size.
+fn read_series(path: &Path, group: &str) -> std::io::Result<(Vec<Sample>, bool, usize)> {
     match std::fs::read_to_string(path) {
-        Ok(text) => Ok(codec::read_whole(&text, group)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Vec::new(), false)),
+        Ok(text) => {
+            let (series, whole) = codec::read_whole(&text, group);
+            Ok((series, whole, text.len()))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Vec::new(), false, 0)),
         // Not text: not a file of ours; it is written anew.
-        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Ok((Vec::new(), false)),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Ok((Vec::new(), false, 0)),
         Err(e) => Err(e),
     }
 }
@@ -213,6 +216,49 @@ mod tests {
         assert_eq!(series.iter().map(|s| s.at_ms / 1000).collect::<Vec<_>>(), [0, 300, 600]);
         assert_eq!(series[2], sample(600, 50, 60), "the group's own read at that time stays");
         assert_eq!(store.series(&t, "g").unwrap(), series);
+    }
+
+    /// Lines are written as changes from the line before: two processes writing one group at once must never
+    /// interleave, or every later sample would decode wrong. Each sample's committed offset is its time, so a
+    /// sample decoded from the wrong line before it is caught.
+    #[test]
+    fn two_writers_of_one_group_never_corrupt_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = std::sync::atomic::AtomicI64::new(0);
+        std::thread::scope(|s| {
+            for _ in 0..2 {
+                let (dir, clock) = (dir.path().to_owned(), &clock);
+                s.spawn(move || {
+                    let store = SampleStore::new(dir);
+                    for _ in 0..150 {
+                        let at = clock.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        store.record(&target("https://a"), "g", &sample(at, at, at + 7)).unwrap();
+                    }
+                });
+            }
+        });
+        let store = SampleStore::new(dir.path().to_owned());
+        let text = std::fs::read_to_string(store.file(&target("https://a"), "g")).unwrap();
+        let (series, whole) = codec::read_whole(&text, "g");
+        assert!(whole, "the file reads to its end");
+        assert!(series.len() > 100, "{}", series.len());
+        for s in &series {
+            let p = &s.partitions[0];
+            assert_eq!((p.committed, p.end), (Some(s.at_ms / 1000), Some(s.at_ms / 1000 + 7)), "{s:?}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_store_that_cannot_be_written_is_an_error_not_a_panic_or_a_half_file() {
+        let dir = tempfile::tempdir().unwrap();
+        // The store's directory is a file: nothing can be created in it.
+        let blocked = dir.path().join("samples");
+        std::fs::write(&blocked, b"not a directory").unwrap();
+        let store = SampleStore::new(blocked.clone());
+        assert!(store.record(&target("https://a"), "g", &sample(0, 1, 2)).is_err());
+        assert!(store.merge(&target("https://a"), "g", vec![sample(0, 1, 2)]).is_err());
+        assert_eq!(std::fs::read(&blocked).unwrap(), b"not a directory", "left as it was");
     }
 
     #[test]

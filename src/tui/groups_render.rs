@@ -104,13 +104,13 @@ fn cell(row: &GroupRow, col: Col, marked: bool) -> String {
         Col::Members => row.members.map_or("-".to_owned(), |m| m.to_string()),
         Col::Lag => row.lag.map_or("-".to_owned(), |x| x.to_string()),
         // The samples' sparkline once there are two reads; until then the change since the read before.
-        Col::Trend if row.spark.is_empty() => {
+        Col::Trend if row.over.spark.is_empty() => {
             row.trend.map_or(String::new(), |t| if t > 0 { format!("+{t}") } else { t.to_string() })
         }
-        Col::Trend => row.spark.clone(),
-        Col::Status => row.status.to_owned(),
-        Col::Eta => row.eta.clone(),
-        Col::Loss => row.loss.clone(),
+        Col::Trend => row.over.spark.clone(),
+        Col::Status => row.over.status_word().to_owned(),
+        Col::Eta => row.over.eta.clone(),
+        Col::Loss => row.over.loss.clone(),
     }
 }
 

@@ -6,6 +6,7 @@ use super::layout::tree_rows;
 use super::state::AppState;
 use super::tree::Kind;
 use super::update::Step;
+use crate::core::lag::Status;
 use tui_input::Input;
 
 /// How the rows are ordered.
@@ -100,14 +101,8 @@ pub struct GroupRow {
     pub name_rank: u32,
     /// Lag change since the previous read.
     pub trend: Option<i64>,
-    /// The lag over the newest reads as a sparkline, the status and the ETA, from the group's samples.
-    pub spark: String,
-    pub status: &'static str,
-    pub eta: String,
-    pub loss: String,
-    /// Where the status sorts (worst first) and when the loss comes (ms; 0 when already lost); `None` unknown.
-    pub status_rank: u8,
-    pub loss_ms: Option<u64>,
+    /// What the group's lag samples say; empty before its first figures.
+    pub over: OverTime,
     /// No lag is known yet and one is still to be read (the listing did not say it): counted in the title.
     pub lag_unread: bool,
     pub in_profile: bool,
@@ -115,6 +110,39 @@ pub struct GroupRow {
     pub search: String,
     /// Where the state sorts: active first.
     pub rank: u8,
+}
+
+/// A row's lag-over-time cells, made once when its figures arrive (not per frame).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OverTime {
+    /// The lag at the newest reads, as a sparkline.
+    pub spark: String,
+    pub status: Option<Status>,
+    pub eta: String,
+    pub loss: String,
+    /// When the loss comes, in ms (0: already lost); `None` when none is forecast.
+    pub loss_ms: Option<u64>,
+}
+
+impl OverTime {
+    pub fn of(f: &crate::core::lag::Figures) -> Self {
+        use crate::core::lag::{Loss, figures as words};
+        Self {
+            spark: words::sparkline(&f.trend, 7),
+            status: Some(f.verdict.status),
+            eta: words::eta_short(&f.eta.eta),
+            loss: words::loss_short(&f.loss),
+            loss_ms: match f.loss.loss {
+                Loss::AlreadyLost { .. } => Some(0),
+                Loss::In(d) | Loss::Within(d) => Some(d.as_millis() as u64),
+                _ => None,
+            },
+        }
+    }
+
+    pub fn status_word(&self) -> &'static str {
+        self.status.map_or("", Status::word)
+    }
 }
 
 /// A filter typed in the groups view: words match account, instance or group; `state:active`, `status:stalled`,
@@ -164,7 +192,7 @@ impl GroupFilter {
     pub fn keeps(&self, r: &GroupRow) -> bool {
         self.words.iter().all(|w| r.search.contains(w.as_str()))
             && self.state.as_ref().is_none_or(|s| r.state.starts_with(s.as_str()))
-            && self.status.as_ref().is_none_or(|s| !r.status.is_empty() && r.status.starts_with(s.as_str()))
+            && self.status.as_ref().is_none_or(|s| r.over.status.is_some_and(|st| st.word().starts_with(s.as_str())))
             && self.lag.iter().all(|c| Self::holds(*c, r.lag))
             && self.members.iter().all(|c| Self::holds(*c, r.members.map(|m| m as i64)))
     }
@@ -188,12 +216,7 @@ pub fn build(s: &AppState) -> Vec<GroupRow> {
                 rank: 0,
                 account,
                 trend: None,
-                spark: String::new(),
-                status: "",
-                eta: String::new(),
-                loss: String::new(),
-                status_rank: u8::MAX,
-                loss_ms: None,
+                over: OverTime::default(),
                 lag_unread: false,
                 in_profile: true,
                 instance: instance.to_string(),
@@ -226,20 +249,7 @@ fn fill(s: &AppState, row: &mut GroupRow) {
         .position(|w| *w == row.state)
         .map_or(u8::MAX, |p| p as u8);
     row.trend = lag.zip(s.live.previous_lag.get(&key).copied()).map(|(now, before)| now - before);
-    let figures = s.live.figures.get(&key);
-    row.spark = figures.map(|f| crate::core::lag::figures::sparkline(&f.trend, 7)).unwrap_or_default();
-    row.status = figures.map_or("", |f| f.verdict.status.word());
-    row.eta = figures.map(|f| crate::core::lag::figures::eta_short(&f.eta.eta)).unwrap_or_default();
-    row.loss = figures.map(|f| crate::core::lag::figures::loss_short(&f.loss)).unwrap_or_default();
-    row.status_rank = ["STALLED", "STOPPED", "LAGGING", "UNKNOWN", "OK", "IDLE"]
-        .iter()
-        .position(|w| *w == row.status)
-        .map_or(u8::MAX, |p| p as u8);
-    row.loss_ms = figures.and_then(|f| match f.loss.loss {
-        crate::core::lag::Loss::AlreadyLost { .. } => Some(0),
-        crate::core::lag::Loss::In(d) | crate::core::lag::Loss::Within(d) => Some(d.as_millis() as u64),
-        _ => None,
-    });
+    row.over = s.live.figures.get(&key).map(|f| OverTime::of(f)).unwrap_or_default();
     row.in_profile = !s.live.discovered.contains(&key);
     row.members = status.members();
     row.lag_unread = lag.is_none()
@@ -283,8 +293,11 @@ pub fn order(all: &[GroupRow], filter: &str, sort: GroupSort) -> Vec<usize> {
         GroupSort::State => idx.sort_by_key(|i| (all[*i].rank, lag(&all[*i]), all[*i].name_rank)),
         GroupSort::Name => idx.sort_by_key(|i| all[*i].name_rank),
         GroupSort::Members => idx.sort_by_key(|i| (Reverse(all[*i].members), lag(&all[*i]), all[*i].name_rank)),
-        GroupSort::Status => idx.sort_by_key(|i| (all[*i].status_rank, lag(&all[*i]), all[*i].name_rank)),
-        GroupSort::Loss => idx.sort_by_key(|i| (all[*i].loss_ms.unwrap_or(u64::MAX), lag(&all[*i]), all[*i].name_rank)),
+        GroupSort::Status => idx
+            .sort_by_key(|i| (all[*i].over.status.map_or(u8::MAX, Status::severity), lag(&all[*i]), all[*i].name_rank)),
+        GroupSort::Loss => {
+            idx.sort_by_key(|i| (all[*i].over.loss_ms.unwrap_or(u64::MAX), lag(&all[*i]), all[*i].name_rank))
+        }
     }
     idx
 }

@@ -13,12 +13,7 @@ fn row(group: &str, state: &str, lag: Option<i64>, members: Option<usize>) -> Gr
         members,
         lag,
         trend: None,
-        spark: String::new(),
-        status: "",
-        eta: String::new(),
-        loss: String::new(),
-        status_rank: u8::MAX,
-        loss_ms: None,
+        over: OverTime::default(),
         lag_unread: false,
         in_profile: true,
         search: format!("hw orders {group}"),
@@ -277,14 +272,17 @@ fn the_lag_status_sorts_worst_first_the_loss_soonest_first_and_filters_by_word()
         row("unread", "…", None, None),
         row("losing", "EMPTY", Some(99), Some(0)),
     ];
-    for (i, (status, rank, loss)) in
-        [("OK", 4, None), ("STALLED", 0, Some(600_000)), ("", u8::MAX, None), ("STOPPED", 1, Some(0))]
-            .into_iter()
-            .enumerate()
+    use crate::core::lag::Status;
+    for (i, (status, loss)) in [
+        (Some(Status::Ok), None),
+        (Some(Status::Stalled), Some(600_000)),
+        (None, None),
+        (Some(Status::Stopped), Some(0)),
+    ]
+    .into_iter()
+    .enumerate()
     {
-        rows[i].status = status;
-        rows[i].status_rank = rank;
-        rows[i].loss_ms = loss;
+        rows[i].over = OverTime { status, loss_ms: loss, ..OverTime::default() };
         rows[i].name_rank = i as u32;
     }
     let names = |f: &str, sort| order(&rows, f, sort).into_iter().map(|i| rows[i].group.as_str()).collect::<Vec<_>>();

@@ -164,3 +164,15 @@ fn groups_watch_gives_scripts_one_json_document_per_listing() {
     let o = run(&e, &["groups", "--watch", "0"]);
     assert_eq!(o.status.code(), Some(2), "a zero interval is refused: {}", text(&o));
 }
+
+#[test]
+fn a_data_directory_that_cannot_keep_samples_is_said_and_the_read_still_shown() {
+    let e = start();
+    std::fs::write(e._dir.path().join("samples"), b"not a directory").unwrap();
+    let o = run(&e, &["--output", "json", "describe", "--instance", "events", "--group", "cdc-sink"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["over_time"].is_null(), "no figures claimed: {}", v["over_time"]);
+    assert_eq!(v["total_lag"], 20, "the read itself is shown");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("lag samples cannot be kept in"), "{}", text(&o));
+}

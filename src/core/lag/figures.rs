@@ -11,9 +11,7 @@ use super::status::{Status, Unjudged, Verdict, status};
 use super::timelag::{TimeLag, group_time_lag};
 use super::{Rules, codec};
 
-/// The least span of reads any figure is drawn from: a rate over a few seconds (two reads of one refresh) is noise,
-/// and a status from it would change with the moment it was read.
-pub const MIN_REACH: Duration = Duration::from_secs(60);
+pub use super::MIN_REACH;
 
 /// How many of the newest reads a trend shows.
 pub const TREND: usize = 12;
@@ -52,34 +50,16 @@ pub fn figures_with(series: &[Sample], rules: &Rules, retention: Retention) -> O
         (TimeLag::AtLeast(d), _) if d.is_zero() => (TimeLag::Unknown, None),
         other => other,
     };
-    // "Never" is a claim about the whole window, as STALLED is: commits that did not move over a shorter stretch
-    // may be a consumer between two commits.
-    let mut eta = group_eta(series, rules);
-    let covers = last.at_ms.saturating_sub(first.at_ms) >= super::millis(rules.window);
-    if eta.eta == Eta::Never && !covers {
-        eta.eta = Eta::Unknown;
-    }
     let from = series.len().saturating_sub(TREND);
     let reach = Duration::from_millis((last.at_ms - first.at_ms).max(0) as u64);
-    let mut verdict = status(series, rules);
-    let brief = reach < MIN_REACH;
-    if brief && !matches!(verdict.status, Status::Unknown(Unjudged::NoLag)) {
-        verdict = Verdict { status: Status::Unknown(Unjudged::Brief), stalled: Vec::new(), ..verdict };
+    let verdict = status(series, rules);
+    let brief = super::brief(series);
+    // The ETA as shown: none from reads spanning less than a minute, and "never" only over a whole window (as
+    // STALLED is): commits that did not move over a shorter stretch may be a consumer between two commits.
+    // `group_eta` itself stays the slowest partition's figure, which the status's falling-behind rule reads.
+    let mut eta = group_eta(series, rules);
+    if brief || (eta.eta == Eta::Never && reach < rules.window) {
         eta.eta = Eta::Unknown;
-    }
-    // A group whose slowest partition is consumed slower than it is produced over the window, and whose lag grew
-    // over it, is LAGGING even when its lag's floor rose less than `growth_fraction` of a large lag: the ETA says
-    // "falling behind", and the status must not say OK beside it.
-    if verdict.status == Status::Ok
-        && matches!(eta.eta, Eta::FallingBehind { per_sec } if per_sec > 0.0)
-        && super::window(series, rules.window)
-            .first()
-            .and_then(Sample::lag)
-            .zip(last.lag())
-            .is_some_and(|(a, b)| b - a >= rules.growth_min_messages.max(1))
-        && !brief
-    {
-        verdict.status = Status::Lagging;
     }
     let known = |r: Option<f64>| r.filter(|_| !brief);
     let mut loss = group_loss(series, retention, rules);

@@ -28,6 +28,18 @@ pub use sample::{GroupState, Offset, PartitionKey, PartitionSample, Sample};
 pub use status::{Status, Unjudged, Verdict};
 pub use timelag::TimeLag;
 
+/// The least span of reads any figure is drawn from: a rate over a few seconds (two reads of one refresh) is noise,
+/// and a status from it would change with the moment it was read.
+pub const MIN_REACH: Duration = Duration::from_secs(60);
+
+/// The reads span less than [`MIN_REACH`].
+pub(crate) fn brief(series: &[Sample]) -> bool {
+    match (series.first(), series.last()) {
+        (Some(a), Some(b)) => b.at_ms.saturating_sub(a.at_ms) < millis(MIN_REACH),
+        _ => true,
+    }
+}
+
 /// The window the rates and the status look at, and the thresholds of the status rules: plain values, so the profile
 /// can carry them.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -61,11 +61,24 @@ pub enum Unjudged {
     TooFewSamples { have: usize, need: usize },
     /// Lag, commits not moving, and the reads do not reach back a whole window yet.
     TooShort { have: Duration, need: Duration },
-    /// The reads span less than [`super::figures::MIN_REACH`]: rates over seconds are noise.
+    /// The reads span less than [`super::MIN_REACH`]: rates over seconds are noise.
     Brief,
 }
 
 impl Status {
+    /// How much it needs someone, 0 the most: STALLED, STOPPED, LAGGING, UNKNOWN, OK, IDLE (the groups view sorts by
+    /// it).
+    pub fn severity(self) -> u8 {
+        match self {
+            Self::Stalled => 0,
+            Self::Stopped => 1,
+            Self::Lagging => 2,
+            Self::Unknown(_) => 3,
+            Self::Ok => 4,
+            Self::Idle => 5,
+        }
+    }
+
     /// The word the views show.
     pub fn word(self) -> &'static str {
         match self {
@@ -100,6 +113,9 @@ pub fn status(series: &[Sample], rules: &Rules) -> Verdict {
     if w.len() < rules.min_samples {
         return verdict(Status::Unknown(Unjudged::TooFewSamples { have: w.len(), need: rules.min_samples }));
     }
+    if super::brief(series) {
+        return verdict(Status::Unknown(Unjudged::Brief));
+    }
     let keys: Vec<PartitionKey> = now.partitions.iter().map(|p| p.key()).collect();
     let moved = |which| keys.iter().any(|k| flow(w, k, which).moved());
     let commits_moved = moved(Offset::Committed);
@@ -133,7 +149,17 @@ pub fn status(series: &[Sample], rules: &Rules) -> Verdict {
         let have = Duration::from_millis(seen.max(0) as u64);
         return verdict(Status::Unknown(Unjudged::TooShort { have, need: rules.window }));
     }
-    verdict(if floor_rises(w, rules) { Status::Lagging } else { Status::Ok })
+    verdict(if floor_rises(w, rules) || falls_behind(series, w, rules) { Status::Lagging } else { Status::Ok })
+}
+
+/// The slowest partition is consumed slower than it is produced over the window, and the group's lag grew over
+/// it: LAGGING even when the floor rose less than `growth_fraction` of a large lag, since the ETA says "falling
+/// behind" and the status must not say OK beside it.
+fn falls_behind(series: &[Sample], w: &[Sample], rules: &Rules) -> bool {
+    let behind =
+        matches!(super::eta::group_eta(series, rules).eta, super::eta::Eta::FallingBehind { per_sec } if per_sec > 0.0);
+    let grew = w.first().and_then(Sample::lag).zip(w.last().and_then(Sample::lag));
+    behind && grew.is_some_and(|(a, b)| b - a >= rules.growth_min_messages.max(1))
 }
 
 /// Whether the least lag of the window's later half is above its earlier half's by the rules' thresholds.

@@ -95,7 +95,7 @@ impl Shared {
                 && !t.lists_group(&group)
             {
                 let members = listed.as_ref().and_then(|g| g.members);
-                self.sampled_as(&key, &t, &group, crate::engine::history::sample_of_listed(snap, members)).await;
+                self.sampled_as(&key, &t, &group, crate::engine::history::sample_of(snap, members)).await;
             }
             let lag = lag.map(|(l, _)| l).map_err(|e| e.to_string());
             self.send(EngineEvent::GroupLag { group: key, lag });

@@ -101,14 +101,10 @@ impl Shared {
                     let t = session.find(&group.instance).map_err(|e| Err(e.to_string()))?;
                     let api_group = t.api_group(&group.group).map_err(|e| Err(e.to_string()))?;
                     let c = session.credentials(&t).map_err(|e| Err(e.to_string()))?;
-                    let snap = reads::describe(&session.client, &c, &t, &api_group, &topics).await.map_err(Ok)?;
-                    self.sampled(&group, &t, &api_group, &snap).await;
-                    Ok(snap)
+                    reads::describe(&session.client, &c, &t, &api_group, &topics).await.map_err(Ok)
                 }
                 .await;
-                let (shown, back) = split(result);
-                self.send(EngineEvent::Live { group, result: shown });
-                back
+                self.tell_live(group, result).await
             }
             Read::Listing(instance) => {
                 let result = async {
@@ -134,21 +130,13 @@ impl Shared {
                 let result = async {
                     let t = session.find(&group.instance).map_err(|e| Err(e.to_string()))?;
                     let c = session.credentials(&t).map_err(|e| Err(e.to_string()))?;
-                    let snap = reads::describe_group(&session.client, &c, &t, &group.group, &[]).await.map_err(
-                        |e| match e {
-                            EngineError::Call { error, .. } => Ok(error),
-                            other => Err(other.to_string()),
-                        },
-                    )?;
-                    if let Ok(api_group) = t.api_group(&group.group) {
-                        self.sampled(&group, &t, &api_group, &snap).await;
-                    }
-                    Ok(snap)
+                    reads::describe_group(&session.client, &c, &t, &group.group, &[]).await.map_err(|e| match e {
+                        EngineError::Call { error, .. } => Ok(error),
+                        other => Err(other.to_string()),
+                    })
                 }
                 .await;
-                let (shown, back) = split(result);
-                self.send(EngineEvent::Live { group, result: shown });
-                back
+                self.tell_live(group, result).await
             }
             Read::Topic(topic) => {
                 let result = async {
@@ -182,7 +170,7 @@ pub(super) enum Read {
 }
 
 /// A read's result for the dashboard (errors in words) and, for a call error, the error itself.
-fn split<T>(r: Result<T, Result<CallError, String>>) -> (Result<T, String>, Result<(), CallError>) {
+pub(super) fn split<T>(r: Result<T, Result<CallError, String>>) -> (Result<T, String>, Result<(), CallError>) {
     match r {
         Ok(v) => (Ok(v), Ok(())),
         Err(Err(text)) => (Err(text), Ok(())),

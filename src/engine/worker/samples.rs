@@ -8,23 +8,30 @@ use super::{EngineEvent, Shared};
 use crate::core::live::GroupSnapshot;
 use crate::core::target::GroupRef;
 use crate::engine::target::Target;
+use crate::providers::error::CallError;
 
 impl Shared {
-    /// Keeps `snap` as `group`'s newest sample and sends its figures, before the read itself is told (so a
-    /// refresh's end comes after every figure of it); a store that cannot be written is said once, and the reads
-    /// go on without it.
-    pub(super) async fn sampled(
+    /// Tells the dashboard a live read of `group`: a snapshot is first kept as the group's newest sample and its
+    /// figures sent (so a refresh's end comes after every figure of it); a store that cannot be written is said
+    /// once, and the reads go on without it. Returns the call error for the key check.
+    pub(super) async fn tell_live(
         self: &Arc<Self>,
-        group: &GroupRef,
-        target: &Target<'_>,
-        api_group: &str,
-        snap: &GroupSnapshot,
-    ) {
-        let sample = crate::engine::history::sample_of(snap, jiff::Timestamp::now().as_millisecond());
-        self.sampled_as(group, target, api_group, sample).await;
+        group: GroupRef,
+        result: Result<GroupSnapshot, Result<CallError, String>>,
+    ) -> Result<(), CallError> {
+        if let Ok(snap) = &result
+            && let Ok(t) = self.session.find(&group.instance)
+            && let Ok(api_group) = t.api_group(&group.group)
+        {
+            let sample = crate::engine::history::sample_of(snap, Some(snap.members.len()));
+            self.sampled_as(&group, &t, &api_group, sample).await;
+        }
+        let (shown, back) = super::refresh::split(result);
+        self.send(EngineEvent::Live { group, result: shown });
+        back
     }
 
-    /// [`sampled`](Self::sampled) of a sample made by the caller (the lag sweep's, with the listing's members).
+    /// Keeps `sample` as `group`'s newest and sends its figures (the lag sweep's sample has the listing's members).
     pub(super) async fn sampled_as(
         self: &Arc<Self>,
         group: &GroupRef,
